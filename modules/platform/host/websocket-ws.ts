@@ -1,0 +1,42 @@
+/** Host WebSocket client over the `ws` package. */
+import WebSocket from "ws";
+import type { WebSocketConnectOptions, WebSocketConnection, WebSocketEvents, WebSocketFactory } from "ports/websocket";
+
+export class WsWebSocketFactory implements WebSocketFactory {
+  connect(options: WebSocketConnectOptions, events: WebSocketEvents): WebSocketConnection {
+    let closed = false;
+    const reportClose = (code: number, reason: string): void => {
+      if (closed) return;
+      closed = true;
+      events.onClose(code, reason);
+    };
+    const socket = new WebSocket(options.url, options.protocols, {
+      headers: options.headers,
+      ca: options.caCertificates && options.caCertificates.length > 0 ? options.caCertificates : undefined,
+      handshakeTimeout: 10_000,
+      // Frames above this are refused by the OCPP layer anyway; keep memory bounded.
+      maxPayload: 256 * 1024,
+    });
+    socket.on("open", () => events.onOpen(socket.protocol));
+    socket.on("message", (data, isBinary) => {
+      if (!isBinary) events.onText(data.toString());
+    });
+    socket.on("pong", () => events.onPong());
+    socket.on("error", (error) => events.onError(error.message));
+    socket.on("close", (code, reason) => reportClose(code, reason.toString()));
+    return {
+      sendText(text: string): boolean {
+        if (socket.readyState !== WebSocket.OPEN) return false;
+        socket.send(text);
+        return true;
+      },
+      ping(): void {
+        if (socket.readyState === WebSocket.OPEN) socket.ping();
+      },
+      close(code?: number, reason?: string): void {
+        if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+        else socket.close(code ?? 1000, reason);
+      },
+    };
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Everything the core needs from the platform, handed over at boot.
+ * Built by `platform/host`, `platform/moddable` or `platform/xsnap`.
+ */
+import type { Clock } from "ports/clock";
+import type { FlashPartition } from "ports/flash";
+import type { KeyValueStore } from "ports/kv";
+import type { LogSink } from "ports/log";
+import type { LoopDriver, Timers } from "ports/timers";
+import type { WebSocketFactory } from "ports/websocket";
+
+export interface Platform {
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly loopDriver: LoopDriver;
+  readonly kv: KeyValueStore;
+  /** Opens a raw flash partition by name ("journal", "ocpplog"). */
+  openFlash(partition: string): FlashPartition;
+  readonly websocket: WebSocketFactory;
+  readonly log: LogSink;
+}

@@ -1,0 +1,42 @@
+/**
+ * WebSocket client port: one text-frame connection to the CSMS.
+ *
+ * Implementations answer server pings with pongs themselves and report
+ * every outcome through the events, never by throwing from a callback.
+ */
+export interface WebSocketConnectOptions {
+  /** ws:// or wss:// URL, path included. */
+  url: string;
+  /** Subprotocols offered, e.g. ["ocpp1.6"]. */
+  protocols: string[];
+  /** Extra handshake headers, e.g. Authorization. */
+  headers: Record<string, string>;
+  /** PEM CA certificates trusted for wss:// (empty: the platform's defaults). */
+  caCertificates?: string[];
+}
+
+export interface WebSocketEvents {
+  /** Handshake done; `protocol` is the subprotocol the server chose ("" if none). */
+  onOpen(protocol: string): void;
+  /** A complete text message. */
+  onText(text: string): void;
+  /** A pong answering our ping. */
+  onPong(): void;
+  /** The connection is gone (after onOpen or instead of it); fires once. */
+  onClose(code: number, reason: string): void;
+  /** A failure; onClose follows. */
+  onError(message: string): void;
+}
+
+export interface WebSocketConnection {
+  /** Sends one text frame; false when the connection is not open. */
+  sendText(text: string): boolean;
+  /** Sends a ping control frame. */
+  ping(): void;
+  /** Starts a close handshake; onClose follows. */
+  close(code?: number, reason?: string): void;
+}
+
+export interface WebSocketFactory {
+  connect(options: WebSocketConnectOptions, events: WebSocketEvents): WebSocketConnection;
+}

@@ -1,0 +1,86 @@
+/**
+ * UTF-8 encode and decode in plain TypeScript: XS on the board has no
+ * TextEncoder global, and the core must not depend on a platform for this.
+ */
+
+/** Encodes `text` into `into` from `offset`; returns the bytes written, or -1 if it does not fit. */
+export function encodeUtf8Into(text: string, into: Uint8Array, offset = 0): number {
+  let at = offset;
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    }
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (at + size > into.length) return -1;
+    if (size === 1) into[at++] = code;
+    else if (size === 2) {
+      into[at++] = 0xc0 | (code >> 6);
+      into[at++] = 0x80 | (code & 0x3f);
+    } else if (size === 3) {
+      into[at++] = 0xe0 | (code >> 12);
+      into[at++] = 0x80 | ((code >> 6) & 0x3f);
+      into[at++] = 0x80 | (code & 0x3f);
+    } else {
+      into[at++] = 0xf0 | (code >> 18);
+      into[at++] = 0x80 | ((code >> 12) & 0x3f);
+      into[at++] = 0x80 | ((code >> 6) & 0x3f);
+      into[at++] = 0x80 | (code & 0x3f);
+    }
+  }
+  return at - offset;
+}
+
+/** Encodes `text` into a new byte array. */
+export function encodeUtf8(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length * 3);
+  const length = encodeUtf8Into(text, bytes);
+  return bytes.slice(0, length);
+}
+
+/** Decodes UTF-8 bytes; malformed sequences become U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): string {
+  let text = "";
+  let chunk: number[] = [];
+  for (let i = start; i < end; ) {
+    const lead = bytes[i];
+    let code = 0xfffd;
+    let size = 1;
+    if (lead < 0x80) code = lead;
+    else if (lead >= 0xc2 && lead < 0xe0) size = 2;
+    else if (lead >= 0xe0 && lead < 0xf0) size = 3;
+    else if (lead >= 0xf0 && lead < 0xf5) size = 4;
+    if (size > 1) {
+      if (i + size > end) size = 1;
+      else {
+        code = size === 2 ? lead & 0x1f : size === 3 ? lead & 0x0f : lead & 0x07;
+        for (let k = 1; k < size; k++) {
+          const next = bytes[i + k];
+          if ((next & 0xc0) !== 0x80) {
+            code = 0xfffd;
+            size = 1;
+            break;
+          }
+          code = (code << 6) | (next & 0x3f);
+        }
+        const tooSmall = (size === 3 && code < 0x800) || (size === 4 && code < 0x10000);
+        if (tooSmall || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) code = 0xfffd;
+      }
+    }
+    i += size;
+    if (code >= 0x10000) {
+      code -= 0x10000;
+      chunk.push(0xd800 + (code >> 10), 0xdc00 + (code & 0x3ff));
+    } else chunk.push(code);
+    if (chunk.length >= 64) {
+      // Small chunks: XS on the board has a stack of a few hundred slots.
+      text += String.fromCharCode.apply(null, chunk);
+      chunk = [];
+    }
+  }
+  return text + String.fromCharCode.apply(null, chunk);
+}
