@@ -73,3 +73,26 @@ platform.expose("noNodeGlobals", () => ({
   Buffer: typeof (globalThis as Record<string, unknown>).Buffer,
   require: typeof (globalThis as Record<string, unknown>).require,
 }));
+
+// WebSocket through the bridge: connect, send once open, record what comes back.
+const socketEvents: string[] = [];
+platform.expose("wsConnect", (url: unknown) => {
+  const connection = platform.websocket.connect(
+    { url: String(url), protocols: ["ocpp1.6"], headers: { Authorization: "Basic eHM6eHM=" } },
+    {
+      onOpen: (protocol) => {
+        socketEvents.push(`open:${protocol}`);
+        connection.sendText("hello from XS");
+      },
+      onText: (text) => {
+        socketEvents.push(`text:${text}`);
+        connection.close(1000, "done");
+      },
+      onPong: () => socketEvents.push("pong"),
+      onClose: (code) => socketEvents.push(`close:${code}`),
+      onError: (message) => socketEvents.push(`error:${message}`),
+    },
+  );
+  return true;
+});
+platform.expose("wsEvents", () => socketEvents);
