@@ -1,0 +1,456 @@
+/**
+ * One connector of the control loop: the IEC 61851-1 state machine with
+ * X1/X2, debounce, Table A.6 timings, RCD self-test and trip policy, weld
+ * supervision, lock, and the OCPP status it implies. `ControlLoop` owns the
+ * instances and calls `sense`, then `actuate`, once per tick.
+ *
+ * Fixed allocation: every object is built in the constructor; the tick
+ * methods only assign numbers, booleans and string constants.
+ *
+ * Safety rules (act in the tick the condition is first seen, no debounce):
+ * - the raw pilot state leaves C/D (C->B, A, E, F, invalid) -> open;
+ * - a blocking fault (RCD trip or failed self-test, weld, failed close,
+ *   diode missing, pilot E/invalid, lock, HAL error) -> open, PWM off;
+ * - PWM switched off while closed (permission withdrawn, unavailable,
+ *   limit below 6 A) -> open when the EV goes to B, at the latest after
+ *   `pwmOffOpenMs` (6 s).
+ *
+ * RCD policy: a self-test runs before the first close of every session
+ * (plug-in to unplug). A trip or failed self-test latches a fault; after
+ * `rcdRetryDelayMs` with the RCD reset the fault clears and a new
+ * self-test is required, at most `rcdMaxRetries` times per session; then
+ * the fault stays until unplug (which starts a new session and a new
+ * retry budget after the delay) or `clearFaults()`.
+ *
+ * Weld: the contactor driver reports "welded" when power remains after an
+ * open; it is permanent until `clearFaults()`. A failed close latches until
+ * unplug or `clearFaults()`. A missing diode latches until unplug.
+ */
+import type { ConnectorHal } from "hal/board";
+import { createContactorSample, type ContactorSample } from "hal/contactor";
+import { createLockSample, type LockSample } from "hal/lock";
+import { createMeterSample, type MeterSample } from "hal/meter";
+import { createPilotSample, PILOT_MIN_AMPERES, type PilotSample, type PilotState } from "hal/pilot";
+import { createRcdSample, type RcdSample } from "hal/rcd";
+import type { LoopTiming } from "connector/board";
+import {
+  BLOCKING_FAULTS,
+  Fault,
+  type ConnectorEvent,
+  type ConnectorEventHandler,
+  type ConnectorSnapshot,
+  type OcppErrorCode,
+  type OcppStatus,
+} from "connector/types";
+
+/** The in-place snapshot (mutable inside the loop, read-only outside). */
+class Snapshot implements ConnectorSnapshot {
+  readonly connectorId: number;
+  pilotState: PilotState = "A";
+  plugged = false;
+  relayClosed = false;
+  offeredA = 0;
+  drawnA = 0;
+  energyWh = 0;
+  readonly meter: MeterSample = createMeterSample();
+  status: OcppStatus = "Available";
+  errorCode: OcppErrorCode = "NoError";
+  faults = 0;
+  selfTested = false;
+  limitA = 0;
+  constructor(connectorId: number) {
+    this.connectorId = connectorId;
+  }
+}
+
+function isReadyState(state: PilotState): boolean {
+  return state === "C" || state === "D";
+}
+function isPluggedState(state: PilotState): boolean {
+  return state === "B" || state === "C" || state === "D";
+}
+
+export class Connector {
+  /** OCPP connector id (1-based). */
+  readonly id: number;
+  /** Read-only view, updated in place every tick. */
+  readonly snapshot: ConnectorSnapshot;
+  /** Maximum by cable and ratings (A). */
+  readonly hardwareMaxA: number;
+
+  private readonly hal: ConnectorHal;
+  private readonly timing: LoopTiming;
+  private readonly onEvent: ConnectorEventHandler;
+  private readonly snap: Snapshot;
+  private readonly pilotSample: PilotSample = createPilotSample();
+  private readonly contactorSample: ContactorSample = createContactorSample();
+  private readonly rcdSample: RcdSample = createRcdSample();
+  private readonly lockSample: LockSample = createLockSample();
+
+  // Inputs from the OCPP side.
+  private permitted = false;
+  private available = true;
+  private reserved = false;
+  private ocppLimitA = Infinity;
+  private unlockRequested = false;
+
+  // Pilot debounce.
+  private rawState: PilotState = "A";
+  private candidate: PilotState = "A";
+  private candidateSinceMs = 0;
+  private stable: PilotState = "A";
+
+  // Session and fault state.
+  private latched = 0;
+  private transient = 0;
+  private rcdRetryAtMs = 0;
+  private rcdRetries = 0;
+  private selfTestRunning = false;
+  private finishing = false;
+  private closed = false;
+  private pwmOn = false;
+  private pwmOffSinceMs = -1;
+  private offeredA = 0;
+  private lastIncreaseMs = -Infinity;
+  private activeSinceMs = 0;
+  private demandCapA = Infinity;
+  private underDrawSinceMs = -1;
+  private lockWanted = false;
+
+  constructor(id: number, hal: ConnectorHal, hardwareMaxA: number, timing: LoopTiming, onEvent: ConnectorEventHandler) {
+    this.id = id;
+    this.hal = hal;
+    this.hardwareMaxA = hardwareMaxA;
+    this.timing = timing;
+    this.onEvent = onEvent;
+    this.snap = new Snapshot(id);
+    this.snapshot = this.snap;
+  }
+
+  // ---- inputs (OCPP side; may be called any time outside the tick) ----
+
+  /** An authorized transaction is active (or not): the EV may be charged. */
+  setPermission(permitted: boolean): void {
+    if (this.permitted && !permitted && this.snap.plugged) this.finishing = true;
+    if (permitted) {
+      this.finishing = false;
+      this.unlockRequested = false;
+    }
+    this.permitted = permitted;
+  }
+  /** ChangeAvailability: Operative (true) or Inoperative (false). */
+  setAvailable(available: boolean): void {
+    this.available = available;
+  }
+  /** A reservation is active on this connector. */
+  setReserved(reserved: boolean): void {
+    this.reserved = reserved;
+  }
+  /** Limit from OCPP smart charging in A (Infinity = none). */
+  setOcppLimitA(limitA: number): void {
+    this.ocppLimitA = limitA >= 0 ? limitA : 0;
+  }
+  /** UnlockConnector: stop offering, open, then release the lock. False when there is no lock. */
+  unlock(): boolean {
+    if (!this.hal.lock) return false;
+    this.unlockRequested = true;
+    return true;
+  }
+  /** Maintenance: clears latched faults (weld, failed close, RCD, diode) and resets the RCD. */
+  clearFaults(nowMs: number): void {
+    this.latched = 0;
+    this.rcdRetries = 0;
+    this.selfTestRunning = false;
+    this.snap.selfTested = false;
+    this.hal.contactor.clearError();
+    this.hal.rcd.reset(nowMs);
+  }
+
+  // ---- used by ControlLoop ----
+
+  /** Cap for the balancer (A): 0 when this connector does not want current. */
+  demandA(): number {
+    if (!this.wantsPower()) return 0;
+    let cap = this.hardwareMaxA;
+    if (this.ocppLimitA < cap) cap = this.ocppLimitA;
+    if (this.demandCapA < cap) cap = this.demandCapA;
+    return cap;
+  }
+  /** Balancer priority: connectors with a closed contactor first, then by activation time. */
+  priority(): number {
+    return (this.closed ? 0 : 1e12) + this.activeSinceMs;
+  }
+
+  /** Reads every part, updates faults and the debounced state, opens at once on a safety condition. */
+  sense(nowMs: number): void {
+    const hal = this.hal;
+    const snap = this.snap;
+    hal.pilot.poll(nowMs);
+    hal.contactor.poll(nowMs);
+    hal.rcd.poll(nowMs);
+    hal.meter.poll(nowMs);
+    if (hal.lock) {
+      hal.lock.poll(nowMs);
+      hal.lock.read(this.lockSample);
+    }
+    hal.pilot.read(this.pilotSample);
+    hal.contactor.read(this.contactorSample);
+    hal.rcd.read(this.rcdSample);
+
+    // Meter (a failure is reported, it does not stop charging).
+    if (hal.meter.sample(snap.meter)) {
+      snap.energyWh = snap.meter.energyImportWh;
+      const c = snap.meter.currentA;
+      let drawn = c[0];
+      if (c[1] > drawn) drawn = c[1];
+      if (c[2] > drawn) drawn = c[2];
+      snap.drawnA = drawn;
+      this.transient &= ~Fault.Meter;
+    } else {
+      snap.drawnA = 0;
+      this.transient |= Fault.Meter;
+    }
+
+    // Pilot: raw state unless we drive F ourselves (then nothing can be measured).
+    const pilot = this.pilotSample;
+    const wasPlugged = snap.plugged;
+    if (pilot.drive !== "F") this.rawState = pilot.state;
+    const raw = this.rawState;
+    if (raw !== this.candidate) {
+      this.candidate = raw;
+      this.candidateSinceMs = nowMs;
+    }
+    if (this.stable !== this.candidate && nowMs - this.candidateSinceMs >= this.timing.debounceMs) {
+      const before = this.stable;
+      this.stable = this.candidate;
+      if (isReadyState(this.stable) && !isReadyState(before) && isPluggedState(before)) this.emit("evReady");
+      if (this.stable === "B" && isReadyState(before)) this.emit("evNotReady");
+    }
+    snap.pilotState = this.stable;
+
+    let transient = this.transient & Fault.Meter;
+    // E and out-of-range readings: open now, report once it persists.
+    if (this.stable === "E" || this.stable === "invalid" || this.stable === "F") transient |= Fault.Pilot;
+    if (pilot.error !== "none" || this.rcdSample.error !== "none") transient |= Fault.Hardware;
+    if (hal.lock && this.lockSample.error !== "none") transient |= Fault.Lock;
+    this.transient = transient;
+
+    // Diode: latched until unplug (only judged while PWM runs and the EV is plugged).
+    if (pilot.diode === "missing" && isPluggedState(raw)) this.latched |= Fault.Diode;
+
+    // Contactor supervision.
+    const contactorError = this.contactorSample.error;
+    if (contactorError === "welded") this.latched |= Fault.Welded;
+    else if (contactorError === "failed-to-close") this.latched |= Fault.ContactorFailedToClose;
+
+    // RCD: a trip or a failed self-test latches.
+    const rcd = this.rcdSample;
+    if (rcd.tripped && (this.latched & Fault.RcdTrip) === 0) this.latchRcd(Fault.RcdTrip, nowMs);
+    if (this.selfTestRunning) {
+      if (rcd.selfTest === "passed") {
+        this.selfTestRunning = false;
+        snap.selfTested = true;
+        this.emit("selfTestPassed");
+      } else if (rcd.selfTest === "failed") {
+        this.selfTestRunning = false;
+        this.latchRcd(Fault.RcdSelfTest, nowMs);
+      }
+    }
+    // Retry policy.
+    if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0 && !rcd.tripped && nowMs >= this.rcdRetryAtMs) {
+      if (this.rcdRetries < this.timing.rcdMaxRetries) {
+        this.rcdRetries++;
+        this.latched &= ~(Fault.RcdTrip | Fault.RcdSelfTest);
+        hal.rcd.reset(nowMs);
+      }
+    }
+
+    // Plug / unplug (debounced; unplug also opens at once below through the raw state).
+    const plugged = isPluggedState(this.stable);
+    if (plugged && !wasPlugged) {
+      snap.plugged = true;
+      this.startSession(nowMs);
+      this.emit("plugged");
+    } else if (!plugged && wasPlugged && this.stable === "A") {
+      snap.plugged = false;
+      this.endSession(nowMs);
+      this.emit("unplugged");
+    }
+
+    // Safety: open in this very tick.
+    if (this.closed) {
+      if (!isReadyState(raw) || ((this.latched | this.transient) & BLOCKING_FAULTS) !== 0 || rcd.tripped) {
+        this.open(nowMs);
+      }
+    }
+    snap.faults = this.latched | this.transient;
+  }
+
+  /** Applies the balancer's share, drives PWM, lock and contactor, and updates the status. */
+  actuate(nowMs: number, shareA: number): void {
+    const hal = this.hal;
+    const snap = this.snap;
+    const faults = this.latched | this.transient;
+    const blocked = (faults & BLOCKING_FAULTS) !== 0;
+    snap.limitA = shareA;
+
+    // Offered current: decreases at once, increases at most every limitIncreaseHoldMs.
+    const wantsPower = this.wantsPower();
+    let offer = wantsPower && shareA >= PILOT_MIN_AMPERES ? shareA : 0;
+    if (offer > this.offeredA && this.offeredA > 0 && nowMs - this.lastIncreaseMs < this.timing.limitIncreaseHoldMs) {
+      offer = this.offeredA;
+    }
+    if (offer !== this.offeredA) {
+      if (offer > this.offeredA) this.lastIncreaseMs = nowMs;
+      this.offeredA = offer;
+      snap.offeredA = offer;
+      if (offer > 0) hal.pilot.setPwm(offer);
+      this.emit("limitChanged");
+    }
+    if (offer > 0) {
+      this.pwmOn = true;
+      this.pwmOffSinceMs = -1;
+    } else {
+      if (this.pwmOn) hal.pilot.setSteady();
+      this.pwmOn = false;
+      if (this.closed && this.pwmOffSinceMs < 0) this.pwmOffSinceMs = nowMs;
+    }
+
+    // Demand tracking: an EV taking clearly less than offered (or nothing, in B) gives the rest back.
+    const margin = this.timing.reclaimMarginA;
+    if (offer > 0 && snap.drawnA < offer - margin) {
+      if (this.underDrawSinceMs < 0) this.underDrawSinceMs = nowMs;
+      else if (nowMs - this.underDrawSinceMs >= this.timing.reclaimHoldMs) {
+        const cap = snap.drawnA + margin;
+        this.demandCapA = cap > PILOT_MIN_AMPERES ? cap : PILOT_MIN_AMPERES;
+      }
+    } else {
+      this.underDrawSinceMs = -1;
+      if (snap.drawnA >= this.demandCapA - margin / 2) this.demandCapA = Infinity;
+    }
+
+    // X2 -> C1: the EV should stop within 3 s; open at the latest after pwmOffOpenMs.
+    if (this.closed && !this.pwmOn && nowMs - this.pwmOffSinceMs >= this.timing.pwmOffOpenMs) this.open(nowMs);
+
+    // Lock: locked while a session may deliver power; released on request once open.
+    const lock = hal.lock;
+    let lockOk = true;
+    if (lock) {
+      const wantLock = this.closed || (snap.plugged && this.permitted && !this.unlockRequested);
+      if (wantLock !== this.lockWanted) {
+        this.lockWanted = wantLock;
+        lock.setLocked(wantLock, nowMs);
+      }
+      lockOk = this.lockSample.locked;
+    }
+
+    // Close: EV ready (debounced and raw), PWM on, permitted, healthy, self-tested, locked.
+    const ready = isReadyState(this.stable) && isReadyState(this.rawState);
+    if (!this.closed && ready && this.pwmOn && wantsPower && !blocked && lockOk && !this.rcdSample.tripped) {
+      if (snap.selfTested) this.close(nowMs);
+      else if (!this.selfTestRunning) {
+        this.selfTestRunning = true;
+        hal.rcd.startSelfTest(nowMs);
+      }
+    }
+    if (this.closed && (blocked || !ready)) this.open(nowMs);
+
+    this.updateStatus(blocked);
+  }
+
+  // ---- internals ----
+
+  private wantsPower(): boolean {
+    return (
+      this.permitted &&
+      this.available &&
+      !this.unlockRequested &&
+      this.snap.plugged &&
+      ((this.latched | this.transient) & BLOCKING_FAULTS) === 0
+    );
+  }
+
+  private latchRcd(bit: number, nowMs: number): void {
+    this.latched |= bit;
+    this.rcdRetryAtMs = nowMs + this.timing.rcdRetryDelayMs;
+    this.snap.selfTested = false;
+    this.selfTestRunning = false;
+  }
+
+  private startSession(nowMs: number): void {
+    this.activeSinceMs = nowMs;
+    this.snap.selfTested = false;
+    this.demandCapA = Infinity;
+    this.underDrawSinceMs = -1;
+  }
+
+  private endSession(nowMs: number): void {
+    this.finishing = false;
+    this.unlockRequested = false;
+    this.snap.selfTested = false;
+    this.selfTestRunning = false;
+    this.latched &= ~(Fault.Diode | Fault.ContactorFailedToClose);
+    if (this.rcdRetries >= this.timing.rcdMaxRetries) {
+      // A new session gets a new retry budget, after the retry delay.
+      this.rcdRetries = 0;
+      if (this.rcdRetryAtMs < nowMs + this.timing.rcdRetryDelayMs) this.rcdRetryAtMs = nowMs + this.timing.rcdRetryDelayMs;
+    }
+    this.demandCapA = Infinity;
+    this.underDrawSinceMs = -1;
+    if (this.contactorSample.error === "failed-to-close") this.hal.contactor.clearError();
+  }
+
+  private close(nowMs: number): void {
+    this.closed = true;
+    this.snap.relayClosed = true;
+    this.hal.contactor.setClosed(true, nowMs);
+    this.emit("relayClosed");
+  }
+
+  private open(nowMs: number): void {
+    this.closed = false;
+    this.snap.relayClosed = false;
+    this.hal.contactor.setClosed(false, nowMs);
+    if (this.pwmOffSinceMs >= 0 && !this.pwmOn) this.pwmOffSinceMs = -1;
+    this.emit("relayOpened");
+  }
+
+  private updateStatus(blocked: boolean): void {
+    const snap = this.snap;
+    const faults = snap.faults;
+    let status: OcppStatus;
+    if (blocked) status = "Faulted";
+    else if (!this.available) status = "Unavailable";
+    else if (!snap.plugged) status = this.permitted ? "Preparing" : this.reserved ? "Reserved" : "Available";
+    else if (this.finishing || this.unlockRequested) status = "Finishing";
+    else if (!this.permitted) status = "Preparing";
+    else if (!this.pwmOn) status = "SuspendedEVSE";
+    else if (isReadyState(this.stable)) status = "Charging";
+    else status = "SuspendedEV";
+
+    let code: OcppErrorCode = "NoError";
+    if ((faults & (Fault.Welded | Fault.ContactorFailedToClose)) !== 0) code = "PowerSwitchFailure";
+    else if ((faults & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0) code = "GroundFailure";
+    else if ((faults & (Fault.Diode | Fault.Pilot)) !== 0) code = "EVCommunicationError";
+    else if ((faults & Fault.Lock) !== 0) code = "ConnectorLockFailure";
+    else if ((faults & Fault.Hardware) !== 0) code = "InternalError";
+    else if ((faults & Fault.Meter) !== 0) code = "PowerMeterFailure";
+
+    const wasFaulted = snap.status === "Faulted";
+    if (status === snap.status && code === snap.errorCode) return;
+    const statusChanged = status !== snap.status;
+    snap.status = status;
+    snap.errorCode = code;
+    this.emit("statusChanged");
+    if (!statusChanged) return;
+    if (status === "Faulted") this.emit("faulted");
+    else if (wasFaulted) this.emit("faultCleared");
+    if (status === "Charging") this.emit("charging");
+    else if (status === "SuspendedEV") this.emit("suspendedEV");
+    else if (status === "SuspendedEVSE") this.emit("suspendedEVSE");
+  }
+
+  private emit(event: ConnectorEvent): void {
+    this.onEvent(this.id, event);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * What the OCPP side sees of a connector: OCPP 1.6 status and error-code
+ * strings, connector events and the fault bits of the control loop.
+ */
+import type { PilotState } from "hal/pilot";
+import type { MeterSample } from "hal/meter";
+
+/** OCPP 1.6 ChargePointStatus. */
+export type OcppStatus =
+  | "Available"
+  | "Preparing"
+  | "Charging"
+  | "SuspendedEVSE"
+  | "SuspendedEV"
+  | "Finishing"
+  | "Reserved"
+  | "Unavailable"
+  | "Faulted";
+
+/** OCPP 1.6 ChargePointErrorCode. */
+export type OcppErrorCode =
+  | "ConnectorLockFailure"
+  | "EVCommunicationError"
+  | "GroundFailure"
+  | "HighTemperature"
+  | "InternalError"
+  | "LocalListConflict"
+  | "NoError"
+  | "OtherError"
+  | "OverCurrentFailure"
+  | "OverVoltage"
+  | "PowerMeterFailure"
+  | "PowerSwitchFailure"
+  | "ReaderFailure"
+  | "ResetFailure"
+  | "UnderVoltage"
+  | "WeakSignal";
+
+/** Events of one connector, passed to the `onEvent` callback (string constants: no allocation). */
+export type ConnectorEvent =
+  | "plugged" // EV connected (A -> B/C/D)
+  | "unplugged" // EV gone (-> A)
+  | "evReady" // EV asks for power (state C or D)
+  | "evNotReady" // EV stopped asking (C/D -> B)
+  | "relayClosed" // contactor closed: energy offered
+  | "relayOpened" // contactor opened
+  | "selfTestPassed" // RCD self-test passed
+  | "charging" // status became Charging
+  | "suspendedEV" // status became SuspendedEV
+  | "suspendedEVSE" // status became SuspendedEVSE
+  | "faulted" // a fault became active (see snapshot.faults)
+  | "faultCleared" // every fault is gone
+  | "limitChanged" // offered current changed
+  | "statusChanged"; // snapshot.status or snapshot.errorCode changed
+
+/** Callback of the loop; runs inside the tick: do not block, do not throw. */
+export type ConnectorEventHandler = (connectorId: number, event: ConnectorEvent) => void;
+
+/** Fault bits of `ConnectorSnapshot.faults`. */
+export const Fault = {
+  /** RCD tripped (latched; retry policy in loop.ts). */
+  RcdTrip: 1,
+  /** RCD self-test failed (latched; same retry policy). */
+  RcdSelfTest: 2,
+  /** Contactor welded: permanent until `clearFaults()`. */
+  Welded: 4,
+  /** Contactor did not close (latched until unplug or `clearFaults()`). */
+  ContactorFailedToClose: 8,
+  /** EV diode missing (active while seen). */
+  Diode: 16,
+  /** Pilot state E or out of range (active while seen). */
+  Pilot: 32,
+  /** Meter offline (reported, does not stop charging). */
+  Meter: 64,
+  /** Connector lock did not follow (active while seen). */
+  Lock: 128,
+  /** Hardware error of a HAL part (pilot ADC, RCD module). */
+  Hardware: 256,
+} as const;
+
+/** Faults that open the contactor and make the connector Faulted. */
+export const BLOCKING_FAULTS =
+  Fault.RcdTrip |
+  Fault.RcdSelfTest |
+  Fault.Welded |
+  Fault.ContactorFailedToClose |
+  Fault.Diode |
+  Fault.Pilot |
+  Fault.Lock |
+  Fault.Hardware;
+
+/** Read-only view of one connector, updated in place every tick. */
+export interface ConnectorSnapshot {
+  /** OCPP connector id (1-based). */
+  readonly connectorId: number;
+  /** Debounced pilot state. */
+  readonly pilotState: PilotState;
+  /** EV connected (debounced pilot B, C or D). */
+  readonly plugged: boolean;
+  /** Contactor commanded closed. */
+  readonly relayClosed: boolean;
+  /** Current offered with the PWM (A); 0 when PWM is off. */
+  readonly offeredA: number;
+  /** Highest phase current measured (A). */
+  readonly drawnA: number;
+  /** Energy import register (Wh). */
+  readonly energyWh: number;
+  /** The newest meter reading. */
+  readonly meter: MeterSample;
+  /** OCPP status. */
+  readonly status: OcppStatus;
+  /** OCPP error code (NoError when none). */
+  readonly errorCode: OcppErrorCode;
+  /** Active fault bits (see `Fault`). */
+  readonly faults: number;
+  /** The RCD self-test passed in this session (since plug-in). */
+  readonly selfTested: boolean;
+  /** Limit the loop applies (A): min of OCPP, balancing, cable and board. */
+  readonly limitA: number;
+}
