@@ -1,0 +1,373 @@
+/**
+ * The OCPP-J RPC engine: one outstanding CALL per direction [J 4.1.1],
+ * unique ids, response time-out, inbound validation by the generated schema
+ * validators, CALLERROR mapping, and the handler registry other profiles
+ * use (`registerAction`, `call`). It knows nothing of sockets: the
+ * connection service hands it a sender and feeds it received text.
+ */
+import type { Timers, TimerHandle } from "ports/timers";
+import { Logger } from "ports/log";
+import { utf8ByteLength } from "ports/kv";
+import { OCPP16_VALIDATORS } from "ocpp/generated/ocpp16";
+import type { SchemaViolation } from "./schema-runtime";
+import {
+  CallErrorResponse,
+  CallTimeoutError,
+  ConnectionLostError,
+  InvalidResponseError,
+  OcppCallError,
+  callFrame,
+  callIdOfText,
+  errorFrame,
+  parseFrame,
+  resultFrame,
+  type CallErrorCode,
+} from "./frame";
+
+export type RequestValidator = (value: unknown) => SchemaViolation | undefined;
+
+/** What a handler may do besides answering. */
+export interface HandlerContext {
+  /** Runs `fn` right after the CALLRESULT was sent (Reset, reconnect after AuthorizationKey, TriggerMessage). */
+  afterReply(fn: () => void): void;
+}
+
+export type ActionHandler<Req = unknown, Conf = unknown> = (request: Req, context: HandlerContext) => Conf | Promise<Conf>;
+
+/** Optional frame log (modules/ocpp/framelog): sees every frame in and out. */
+export interface FrameRecorder {
+  record(direction: "in" | "out", action: string, frame: string): void;
+}
+
+export interface CallOptions {
+  /** Fail at once with ConnectionLostError instead of waiting while offline. */
+  failWhenOffline?: boolean;
+  /** Goes before queued ordinary calls (transaction messages, BootNotification). */
+  priority?: boolean;
+  /** Allowed before BootNotification was accepted (BootNotification itself, triggered messages). */
+  beforeAccepted?: boolean;
+}
+
+export interface EngineOptions {
+  timers: Timers;
+  log: Logger;
+  /** Seconds before an unanswered CALL times out (MessageTimeout). */
+  messageTimeoutS: () => number;
+  /** Frames longer than this many UTF-8 bytes are refused. */
+  maxFrameBytes?: number;
+  frameLog?: FrameRecorder;
+  /** Random source for the boot nonce of message ids. */
+  random?: () => number;
+  /** Most calls waiting while offline; the oldest is failed beyond it. */
+  maxQueuedCalls?: number;
+}
+
+interface PendingCall {
+  id: string;
+  action: string;
+  payload: unknown;
+  options: CallOptions;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+interface Registration {
+  validate: RequestValidator;
+  handler: ActionHandler;
+}
+
+export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+
+export class OcppEngine {
+  readonly #timers: Timers;
+  readonly #log: Logger;
+  readonly #opts: EngineOptions;
+  readonly #handlers = new Map<string, Registration>();
+  readonly #queue: PendingCall[] = [];
+  readonly #inboundInProgress = new Set<string>();
+  #send: ((text: string) => boolean) | undefined;
+  #outstanding: PendingCall | undefined;
+  #timeout: TimerHandle | undefined;
+  #nonce: string;
+  #counter = 0;
+  /** Registration state gates: outbound ordinary calls and inbound calls. */
+  #accepted = false;
+  #answerInbound = true;
+  #activityListeners: Array<() => void> = [];
+
+  constructor(options: EngineOptions) {
+    this.#opts = options;
+    this.#timers = options.timers;
+    this.#log = options.log;
+    const random = options.random ?? Math.random;
+    this.#nonce = Math.floor(random() * 0x7fffffff).toString(36);
+  }
+
+  /** Registers the handler of a CS-initiated action. Replaces an earlier one. */
+  registerAction<Req, Conf>(action: string, validateRequest: RequestValidator, handler: ActionHandler<Req, Conf>): void {
+    this.#handlers.set(action, { validate: validateRequest, handler: handler as unknown as ActionHandler });
+  }
+
+  hasAction(action: string): boolean {
+    return this.#handlers.has(action);
+  }
+
+  get online(): boolean {
+    return this.#send !== undefined;
+  }
+
+  /** True once BootNotification was accepted (ordinary calls flow). */
+  get accepted(): boolean {
+    return this.#accepted;
+  }
+
+  setAccepted(accepted: boolean): void {
+    this.#accepted = accepted;
+    this.#pump();
+  }
+
+  /** False while BootNotification is Rejected: CS calls get no answer [SPEC 4.2]. */
+  setAnswerInbound(answer: boolean): void {
+    this.#answerInbound = answer;
+  }
+
+  /** Called on every frame sent or received (Heartbeat idle timing). */
+  onActivity(listener: () => void): void {
+    this.#activityListeners.push(listener);
+  }
+
+  /**
+   * Sends a CALL and resolves with the response payload once it passed the
+   * response schema; rejects with CallErrorResponse, CallTimeoutError,
+   * ConnectionLostError or InvalidResponseError.
+   */
+  call<Conf = Record<string, unknown>>(action: string, payload: unknown, options: CallOptions = {}): Promise<Conf> {
+    return new Promise<Conf>((resolve, reject) => {
+      if (options.failWhenOffline && !this.online) {
+        reject(new ConnectionLostError(action));
+        return;
+      }
+      const pending: PendingCall = {
+        id: "",
+        action,
+        payload,
+        options,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      };
+      if (options.priority) {
+        let at = 0;
+        while (at < this.#queue.length && this.#queue[at].options.priority) at++;
+        this.#queue.splice(at, 0, pending);
+      } else this.#queue.push(pending);
+      const max = this.#opts.maxQueuedCalls ?? 32;
+      if (this.#queue.length > max) {
+        const dropped = this.#queue.splice(this.#queue.findIndex((c) => !c.options.priority), 1)[0];
+        if (dropped) dropped.reject(new ConnectionLostError(dropped.action));
+      }
+      this.#pump();
+    });
+  }
+
+  /** The connection is open: frames go out through `send`. */
+  connected(send: (text: string) => boolean): void {
+    this.#send = send;
+    this.#pump();
+  }
+
+  /** The connection is gone: the outstanding CALL fails, queued calls wait (or fail if asked). */
+  disconnected(): void {
+    this.#send = undefined;
+    this.#inboundInProgress.clear();
+    const outstanding = this.#outstanding;
+    this.#clearOutstanding();
+    if (outstanding) outstanding.reject(new ConnectionLostError(outstanding.action));
+    for (let i = this.#queue.length - 1; i >= 0; i--) {
+      const pending = this.#queue[i];
+      if (pending.options.failWhenOffline) {
+        this.#queue.splice(i, 1);
+        pending.reject(new ConnectionLostError(pending.action));
+      }
+    }
+  }
+
+  /** Handles one received text frame. */
+  receive(text: string): void {
+    this.#touch();
+    const maxBytes = this.#opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    if (text.length > maxBytes || utf8ByteLength(text) > maxBytes) {
+      const id = callIdOfText(text);
+      this.#log.warn(`refused a frame of ${text.length} characters`);
+      this.#record("in", "", text.slice(0, 256));
+      if (id !== undefined) this.#sendError(id, "", "FormationViolation", `frame larger than ${maxBytes} bytes`);
+      return;
+    }
+    const frame = parseFrame(text);
+    switch (frame.kind) {
+      case "ignore":
+        this.#record("in", "", text);
+        return;
+      case "bad":
+        this.#record("in", "", text);
+        this.#log.warn(`bad frame: ${frame.message}`);
+        if (frame.id !== undefined) this.#sendError(frame.id, "", frame.code, frame.message);
+        return;
+      case "call":
+        this.#record("in", frame.action, text);
+        this.#handleCall(frame.id, frame.action, frame.payload);
+        return;
+      case "result":
+      case "error": {
+        const pending = this.#outstanding;
+        if (!pending || pending.id !== frame.id) {
+          this.#record("in", "", text);
+          this.#log.warn(`answer to unknown call ${frame.id}`);
+          return; // never answer a CALLRESULT/CALLERROR [J 4.2]
+        }
+        this.#record("in", pending.action, text);
+        this.#clearOutstanding();
+        if (frame.kind === "error") {
+          pending.reject(new CallErrorResponse(pending.action, frame.code, frame.description, frame.details));
+        } else {
+          const validators = OCPP16_VALIDATORS[pending.action];
+          const violation = validators ? validators.response(frame.payload) : undefined;
+          if (violation) pending.reject(new InvalidResponseError(pending.action, `${violation.path} ${violation.message}`));
+          else pending.resolve(frame.payload);
+        }
+        this.#pump();
+        return;
+      }
+    }
+  }
+
+  #handleCall(id: string, action: string, payload: unknown): void {
+    if (!this.#answerInbound) return;
+    if (this.#inboundInProgress.has(id)) {
+      this.#sendError(id, action, "GenericError", "a call with this id is still being processed");
+      return;
+    }
+    const registration = this.#handlers.get(action);
+    if (!registration) {
+      if (OCPP16_VALIDATORS[action]) this.#sendError(id, action, "NotSupported", `${action} is not supported`);
+      else this.#sendError(id, action, "NotImplemented", `${action} is not implemented`);
+      return;
+    }
+    const violation = registration.validate(payload);
+    if (violation) {
+      this.#sendError(id, action, violation.code, `${violation.path || "payload"}: ${violation.message}`);
+      return;
+    }
+    const after: Array<() => void> = [];
+    const context: HandlerContext = { afterReply: (fn) => void after.push(fn) };
+    let result: unknown;
+    try {
+      result = registration.handler(payload, context);
+    } catch (error) {
+      this.#replyFailure(id, action, error);
+      return;
+    }
+    if (result instanceof Promise) {
+      this.#inboundInProgress.add(id);
+      result.then(
+        (value) => {
+          if (!this.#inboundInProgress.delete(id)) return; // connection dropped meanwhile
+          this.#reply(id, action, value, after);
+        },
+        (error) => {
+          if (!this.#inboundInProgress.delete(id)) return;
+          this.#replyFailure(id, action, error);
+        },
+      );
+    } else this.#reply(id, action, result, after);
+  }
+
+  #reply(id: string, action: string, response: unknown, after: Array<() => void>): void {
+    const validators = OCPP16_VALIDATORS[action];
+    const violation = validators ? validators.response(response) : undefined;
+    if (violation) {
+      this.#log.error(`our ${action} response breaks its schema at ${violation.path}: ${violation.message}`);
+      this.#sendError(id, action, "InternalError", "response could not be built");
+      return;
+    }
+    const text = resultFrame(id, response);
+    this.#transmit(text, action);
+    for (const fn of after) {
+      try {
+        fn();
+      } catch (error) {
+        this.#log.error(`after ${action}: ${String(error)}`);
+      }
+    }
+  }
+
+  #replyFailure(id: string, action: string, error: unknown): void {
+    if (error instanceof OcppCallError) {
+      this.#sendError(id, action, error.code, error.message, error.details);
+      return;
+    }
+    this.#log.error(`${action} handler failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.#sendError(id, action, "InternalError", "handler failed");
+  }
+
+  #sendError(id: string, action: string, code: CallErrorCode, description: string, details?: Record<string, unknown>): void {
+    this.#transmit(errorFrame(id, code, description, details), action);
+  }
+
+  #transmit(text: string, action: string): boolean {
+    this.#record("out", action, text);
+    const sent = this.#send ? this.#send(text) : false;
+    if (sent) this.#touch();
+    return sent;
+  }
+
+  #pump(): void {
+    if (this.#outstanding || !this.#send) return;
+    const index = this.#queue.findIndex((c) => this.#accepted || c.options.beforeAccepted === true);
+    if (index < 0) return;
+    const pending = this.#queue.splice(index, 1)[0];
+    pending.id = `${this.#nonce}.${++this.#counter}`;
+    let text: string;
+    try {
+      text = callFrame(pending.id, pending.action, pending.payload);
+    } catch (error) {
+      pending.reject(error instanceof Error ? error : new Error(String(error)));
+      this.#pump();
+      return;
+    }
+    this.#outstanding = pending;
+    this.#timeout = this.#timers.once(() => this.#timedOut(pending), Math.max(1, this.#opts.messageTimeoutS()) * 1000);
+    if (!this.#transmit(text, pending.action)) {
+      this.#clearOutstanding();
+      pending.reject(new ConnectionLostError(pending.action));
+    }
+  }
+
+  #timedOut(pending: PendingCall): void {
+    if (this.#outstanding !== pending) return;
+    this.#timeout = undefined;
+    this.#outstanding = undefined;
+    this.#log.warn(`${pending.action} ${pending.id} timed out`);
+    pending.reject(new CallTimeoutError(pending.action));
+    this.#pump();
+  }
+
+  #clearOutstanding(): void {
+    if (this.#timeout !== undefined) this.#timers.clear(this.#timeout);
+    this.#timeout = undefined;
+    this.#outstanding = undefined;
+  }
+
+  #touch(): void {
+    for (const listener of this.#activityListeners) listener();
+  }
+
+  #record(direction: "in" | "out", action: string, frame: string): void {
+    const log = this.#opts.frameLog;
+    if (!log) return;
+    try {
+      log.record(direction, action, frame);
+    } catch (error) {
+      this.#log.warn(`frame log: ${String(error)}`);
+    }
+  }
+}
