@@ -1,0 +1,12 @@
+/** GetLocalListVersion.req handler (OCPP 1.6 §2.4; OCTT TC_042). */
+import type { GetLocalListVersionConf, GetLocalListVersionReq } from "ocpp/generated/ocpp16";
+import type { LocalAuthService } from "./local-auth-service";
+
+export type GetLocalListVersionRequest = GetLocalListVersionReq;
+export type GetLocalListVersionResponse = GetLocalListVersionConf;
+
+export function createGetLocalListVersionHandler(
+  service: LocalAuthService,
+): (request: GetLocalListVersionRequest) => GetLocalListVersionResponse {
+  return () => ({ listVersion: service.getLocalListVersion() });
+}
