@@ -1,0 +1,89 @@
+/**
+ * Convenience: a simulated board of N connectors wired to a control loop,
+ * for tests, the simulator and benchmarks. Connector i gets phase rotation
+ * RST, STR, TRS, ... in turn so single-phase EVs spread over L1..L3.
+ */
+import { PHASE_ROTATION_MAP, type Board, type ConnectorDescription, type LoopTiming, type PhaseRotation } from "connector/board";
+import { ControlLoop } from "connector/loop";
+import type { ConnectorEventHandler } from "connector/types";
+import { DEFAULT_SIM_PART_TIMING, SimConnector, SimGrid, type SimPartTiming } from "hal/sim/board";
+import { SimEv } from "hal/sim/ev";
+
+export interface SimulatedChargerOptions {
+  /** Number of connectors (default 1). */
+  connectors?: number;
+  /** Phases wired to each connector and the supply (default 3). */
+  phases?: 1 | 3;
+  /** Circuit limit per phase shared by the board (A, default 32). */
+  circuitLimitA?: number;
+  /** Board rating per connector (A, default 32). */
+  ratingA?: number;
+  /** Cable ampacity per connector (A, default 32). */
+  cableMaxA?: number;
+  /** Fit a connector lock (default false). */
+  withLock?: boolean;
+  /** Phase rotation per connector (default: RST, STR, TRS in turn). */
+  rotations?: readonly PhaseRotation[];
+  /** Loop timing overrides. */
+  timing?: Partial<LoopTiming>;
+  /** Simulated part timing overrides. */
+  partTiming?: Partial<SimPartTiming>;
+  /** EV maximum current (A, default 32) and phases (default 3). */
+  evMaxA?: number;
+  evPhases?: 1 | 3;
+}
+
+export interface SimulatedCharger {
+  readonly loop: ControlLoop;
+  readonly board: Board;
+  readonly grid: SimGrid;
+  /** Simulated parts and EV per connector (index = connector id - 1). */
+  readonly sims: readonly SimConnector[];
+}
+
+const DEFAULT_ROTATIONS: readonly PhaseRotation[] = ["RST", "STR", "TRS"];
+
+/** Builds the simulated board description (without a loop). */
+export function createSimulatedBoard(options: SimulatedChargerOptions = {}): {
+  board: Board;
+  grid: SimGrid;
+  sims: SimConnector[];
+} {
+  const count = options.connectors ?? 1;
+  const phases = options.phases ?? 3;
+  const partTiming: SimPartTiming = { ...DEFAULT_SIM_PART_TIMING, ...options.partTiming };
+  const grid = new SimGrid();
+  const sims: SimConnector[] = [];
+  const connectors: ConnectorDescription[] = [];
+  for (let i = 0; i < count; i++) {
+    const rotations = options.rotations ?? DEFAULT_ROTATIONS;
+    const rotation = rotations[i % rotations.length];
+    const ev = new SimEv(options.evMaxA ?? 32, options.evPhases ?? 3);
+    const sim = new SimConnector(grid, phases, PHASE_ROTATION_MAP[rotation], options.withLock ?? false, partTiming, ev);
+    sims.push(sim);
+    connectors.push({
+      hal: sim.hal,
+      phases,
+      rotation,
+      cableMaxA: options.cableMaxA ?? 32,
+      ratingA: options.ratingA ?? 32,
+    });
+  }
+  const board: Board = {
+    connectors,
+    supplyPhases: phases,
+    circuitLimitA: options.circuitLimitA ?? 32,
+    ratingA: options.ratingA ?? 32,
+    timing: options.timing,
+  };
+  return { board, grid, sims };
+}
+
+/** Builds a simulated board and its control loop (not started: call `loop.start(driver)` or `loop.tick(ms)`). */
+export function createSimulatedCharger(
+  options: SimulatedChargerOptions = {},
+  onEvent: ConnectorEventHandler = () => undefined,
+): SimulatedCharger {
+  const { board, grid, sims } = createSimulatedBoard(options);
+  return { loop: new ControlLoop(board, onEvent), board, grid, sims };
+}
