@@ -1,0 +1,173 @@
+// The bench HTTP server: the bench web page, its JSON API and a Server-Sent-Events stream,
+// all on 127.0.0.1 over node:http. Endpoints are documented in API.md.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { readFileSync } from "node:fs";
+import { BENCH_ROUTES, CSMS_ROUTES, type PostRoute } from "./routes.ts";
+import { BenchTargetError, type BenchEvent, type BenchFrame, type BenchTarget } from "./target.ts";
+import { BadRequest, checkBody } from "./validate.ts";
+
+export interface BenchApiOptions {
+  target: BenchTarget;
+  /** TCP port on 127.0.0.1; 0 (default) picks a free port. */
+  port?: number;
+  /** Largest accepted request body, bytes (default 16 KiB). */
+  maxBodyBytes?: number;
+  /** Interval of SSE keep-alive comments, ms (default 15000). */
+  keepAliveMs?: number;
+}
+
+export interface BenchApi {
+  /** e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const PAGE_HTML = readFileSync(new URL("./page.html", import.meta.url), "utf8");
+const CSMS_PREFIX = "/csms/";
+
+/** Answered with HTTP 4xx and `{ "error": message }`. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** One line per frame: `<time> <arrow> <frame>`; `->` charger to CSMS, `<-` CSMS to charger. */
+export function formatBenchFrames(frames: readonly BenchFrame[]): string {
+  return frames.map((f) => `${f.at} ${f.direction === "cp-to-csms" ? "->" : "<-"} ${f.text}\n`).join("");
+}
+
+export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi> {
+  const { target } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
+  const keepAliveMs = options.keepAliveMs ?? 15000;
+  const streams = new Set<ServerResponse>();
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message }, error.headers);
+      if (error instanceof BadRequest) return sendJson(res, 400, { error: error.message });
+      if (error instanceof BenchTargetError) return sendJson(res, 409, { error: error.message });
+      sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    const method = req.method ?? "GET";
+
+    const get = GET_ROUTES[path];
+    if (get) {
+      allow(method, "GET");
+      return get(res);
+    }
+    const route = BENCH_ROUTES[path] ?? csmsRoute(path);
+    if (!route) throw new HttpError(404, `no such endpoint: ${path}`);
+    allow(method, "POST");
+    const body = checkBody(await readJson(req, maxBodyBytes), route.body, target.getState().connectors.length);
+    const response = await route.run(target, body);
+    sendJson(res, 200, response === undefined ? { ok: true } : { ok: true, response });
+  }
+
+  const GET_ROUTES: Readonly<Record<string, (res: ServerResponse) => void>> = {
+    "/": (res) => send(res, 200, "text/html; charset=utf-8", PAGE_HTML),
+    "/index.html": (res) => send(res, 200, "text/html; charset=utf-8", PAGE_HTML),
+    "/state": (res) => sendJson(res, 200, target.getState()),
+    "/log": (res) => send(res, 200, "text/plain; charset=utf-8", formatBenchFrames(target.frames())),
+    "/events": (res) => openStream(res),
+  };
+
+  function openStream(res: ServerResponse): void {
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
+    streams.add(res);
+    const write = (event: BenchEvent): void => {
+      const data = event.type === "state" ? event.state : event.frame;
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    // A new (or reconnecting) viewer first gets the current state and the frames so far.
+    write({ type: "state", state: target.getState() });
+    for (const frame of target.frames()) write({ type: "frame", frame });
+    const unsubscribe = target.subscribe(write);
+    const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), keepAliveMs);
+    keepAlive.unref();
+    res.once("close", () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      streams.delete(res);
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of streams) res.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function csmsRoute(path: string): PostRoute | undefined {
+  if (!path.startsWith(CSMS_PREFIX)) return undefined;
+  const name = path.slice(CSMS_PREFIX.length);
+  if (Object.hasOwn(CSMS_ROUTES, name)) return CSMS_ROUTES[name];
+  throw new HttpError(404, `unknown CSMS action '${name}' (known: ${Object.keys(CSMS_ROUTES).join(", ")})`);
+}
+
+function allow(method: string, allowed: string): void {
+  if (method !== allowed) throw new HttpError(405, `method ${method} not allowed here; use ${allowed}`, { allow: allowed });
+}
+
+async function readJson(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      // Past the limit the rest is read and dropped, so the client still gets the answer.
+      if (size <= maxBytes) chunks.push(chunk);
+    });
+    req.once("error", reject);
+    req.once("end", () => {
+      if (size > maxBytes) reject(new BadRequest(`request body too large (limit ${maxBytes} bytes)`));
+      else resolve(Buffer.concat(chunks).toString("utf8"));
+    });
+  });
+  if (text.trim() === "") throw new BadRequest("request body must be a JSON object");
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new BadRequest(`invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  send(res, status, "application/json; charset=utf-8", `${JSON.stringify(value)}\n`, headers);
+}

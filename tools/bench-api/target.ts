@@ -1,0 +1,96 @@
+// The boundary between the bench web page/API and whatever runs the charger: the simulator
+// implements BenchTarget over the real firmware; tests use FakeBenchTarget.
+import type { CsmsRequest, CsmsResponse } from "../csms/ocpp-types.ts";
+
+/** IEC 61851-1 control-pilot states. */
+export const PILOT_STATES = ["A", "B", "C", "D", "E", "F"] as const;
+export type PilotState = (typeof PILOT_STATES)[number];
+
+/** Faults the bench can inject into the simulated hardware. */
+export const FAULT_KINDS = ["rcd-dc", "rcd-ac", "weld", "diode", "pilot-short", "meter-offline"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const POWER_ACTIONS = ["cut", "restore"] as const;
+export type PowerAction = (typeof POWER_ACTIONS)[number];
+
+export const NETWORK_ACTIONS = ["drop", "restore"] as const;
+export type NetworkAction = (typeof NETWORK_ACTIONS)[number];
+
+export interface BenchConnectorState {
+  /** 1-based connector number. */
+  connectorId: number;
+  /** Pilot state the charger measures. */
+  pilot: PilotState;
+  /** State the simulated EV presents (differs from `pilot` under a pilot fault or when unpowered). */
+  ev: PilotState;
+  /** Main contactor closed. */
+  relayClosed: boolean;
+  /** Current offered on the pilot PWM, A (0 when not offering). */
+  offeredA: number;
+  /** Current the EV draws, A (highest phase). */
+  drawnA: number;
+  /** Meter energy register, Wh. */
+  energyWh: number;
+  /** OCPP ChargePointStatus last reported, e.g. "Available", "Charging". */
+  ocppStatus: string;
+  transactionId: number | null;
+  /** Faults currently injected. */
+  faults: FaultKind[];
+}
+
+export interface BenchState {
+  firmwareVersion: string;
+  /** OCPP WebSocket connection to the CSMS. */
+  connection: "online" | "connecting" | "offline";
+  power: "on" | "off";
+  network: "up" | "down";
+  connectors: BenchConnectorState[];
+}
+
+export interface BenchFrame {
+  /** ISO date-time the frame passed. */
+  at: string;
+  direction: "cp-to-csms" | "csms-to-cp";
+  /** The OCPP-J frame text as sent. */
+  text: string;
+}
+
+export type BenchEvent = { type: "state"; state: BenchState } | { type: "frame"; frame: BenchFrame };
+
+/** CSMS-side actions the bench offers; each resolves with the charger's answer. */
+export interface BenchCsms {
+  remoteStart(req: CsmsRequest<"RemoteStartTransaction">): Promise<CsmsResponse<"RemoteStartTransaction">>;
+  remoteStop(req: CsmsRequest<"RemoteStopTransaction">): Promise<CsmsResponse<"RemoteStopTransaction">>;
+  setChargingProfile(req: CsmsRequest<"SetChargingProfile">): Promise<CsmsResponse<"SetChargingProfile">>;
+  changeConfiguration(req: CsmsRequest<"ChangeConfiguration">): Promise<CsmsResponse<"ChangeConfiguration">>;
+  reset(req: CsmsRequest<"Reset">): Promise<CsmsResponse<"Reset">>;
+  sendLocalList(req: CsmsRequest<"SendLocalList">): Promise<CsmsResponse<"SendLocalList">>;
+  reserveNow(req: CsmsRequest<"ReserveNow">): Promise<CsmsResponse<"ReserveNow">>;
+  triggerMessage(req: CsmsRequest<"TriggerMessage">): Promise<CsmsResponse<"TriggerMessage">>;
+  updateFirmware(req: CsmsRequest<"UpdateFirmware">): Promise<CsmsResponse<"UpdateFirmware">>;
+}
+
+export interface BenchTarget {
+  /** Current state of the charger and its bench. */
+  getState(): BenchState;
+  /** OCPP frames seen so far, oldest first (the target bounds the list). */
+  frames(): readonly BenchFrame[];
+  /** Makes the simulated EV on `connectorId` present pilot state `state` (A unplugged, B plugged, C drawing...). */
+  setEv(connectorId: number, state: PilotState): void | Promise<void>;
+  /** Presents an RFID card to the reader (of `connectorId` when the charger has one per connector). */
+  presentCard(idTag: string, connectorId?: number): void | Promise<void>;
+  /** Injects (`active`) or clears a hardware fault. */
+  setFault(connectorId: number, kind: FaultKind, active: boolean): void | Promise<void>;
+  /** Cuts or restores mains power to the charger. */
+  power(action: PowerAction): void | Promise<void>;
+  /** Drops or restores the charger's network link. */
+  network(action: NetworkAction): void | Promise<void>;
+  csms: BenchCsms;
+  /** Calls `listener` on every state change and frame; returns the unsubscribe function. */
+  subscribe(listener: (event: BenchEvent) => void): () => void;
+}
+
+/** Thrown by a target that refuses an action in its current state (answered HTTP 409). */
+export class BenchTargetError extends Error {
+  override name = "BenchTargetError";
+}
