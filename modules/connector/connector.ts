@@ -257,7 +257,9 @@ export class Connector {
       }
     }
     // Retry policy.
-    if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0 && !rcd.tripped && nowMs >= this.rcdRetryAtMs) {
+    // The module latches its trip, so the reset is what tells whether the residual current is gone:
+    // a trip that persists shows again at the next poll and latches again (using up a retry).
+    if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0 && nowMs >= this.rcdRetryAtMs) {
       if (this.rcdRetries < this.timing.rcdMaxRetries) {
         this.rcdRetries++;
         this.latched &= ~(Fault.RcdTrip | Fault.RcdSelfTest);
@@ -390,10 +392,10 @@ export class Connector {
     this.snap.selfTested = false;
     this.selfTestRunning = false;
     this.latched &= ~(Fault.Diode | Fault.ContactorFailedToClose);
-    if (this.rcdRetries >= this.timing.rcdMaxRetries) {
-      // A new session gets a new retry budget, after the retry delay.
-      this.rcdRetries = 0;
-      if (this.rcdRetryAtMs < nowMs + this.timing.rcdRetryDelayMs) this.rcdRetryAtMs = nowMs + this.timing.rcdRetryDelayMs;
+    // A new session gets a new retry budget; a latched RCD fault is retried after the delay.
+    this.rcdRetries = 0;
+    if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0 && this.rcdRetryAtMs < nowMs + this.timing.rcdRetryDelayMs) {
+      this.rcdRetryAtMs = nowMs + this.timing.rcdRetryDelayMs;
     }
     this.demandCapA = Infinity;
     this.underDrawSinceMs = -1;
