@@ -1,0 +1,190 @@
+/**
+ * A small LZSS codec primed with a preset dictionary (storage/lz-dict), so
+ * that OCPP frames take a third or less of their size in the journal.
+ *
+ * Stored form: u16 LE plain length, then groups of one flag byte (bit i,
+ * LSB first, set = token i is a match) and up to 8 tokens. A literal is one
+ * byte. A match is 2 bytes: b0 = (distance-1) low 8 bits, b1 = (distance-1)
+ * high 4 bits << 4 | length code; code 0..14 = length 3..17, code 15 = an
+ * extra byte e follows, length 18 + e (max 273). Distance 1..4096 reaches
+ * back into the dictionary, which sits just before the text.
+ *
+ * The compressor keeps hash chains over 3-byte prefixes (bounded chain
+ * walk); its buffers are allocated once and grown only for longer texts.
+ */
+import { encodeUtf8 } from "util/utf8";
+import { OCPP_DICTIONARY } from "./lz-dict";
+
+const HASH_BITS = 12;
+const HASH_SIZE = 1 << HASH_BITS;
+const MAX_DISTANCE = 4096;
+const MIN_MATCH = 3;
+const MAX_MATCH = 273;
+const MAX_CHAIN = 48;
+const MAX_PLAIN = 0xffff;
+
+export class LzCodecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LzCodecError";
+  }
+}
+
+export class LzCodec {
+  readonly #dict: Uint8Array;
+  readonly #dictHead = new Int32Array(HASH_SIZE);
+  readonly #head = new Int32Array(HASH_SIZE);
+  #window: Uint8Array;
+  #prev: Int32Array;
+
+  constructor() {
+    this.#dict = encodeUtf8(OCPP_DICTIONARY);
+    const size = this.#dict.length + 1024;
+    this.#window = new Uint8Array(size);
+    this.#prev = new Int32Array(size);
+    this.#window.set(this.#dict);
+    // Chains over the dictionary are computed once and restored per call.
+    const saved = this.#head;
+    for (let p = 0; p + MIN_MATCH <= this.#dict.length; p++) {
+      const h = this.#hash(p);
+      this.#prev[p] = saved[h];
+      saved[h] = p + 1;
+    }
+    this.#dictHead.set(saved);
+  }
+
+  #hash(p: number): number {
+    const w = this.#window;
+    return Math.imul((w[p] << 16) | (w[p + 1] << 8) | w[p + 2], 0x9e3779b1) >>> (32 - HASH_BITS);
+  }
+
+  #grow(plainLength: number): void {
+    const size = this.#dict.length + plainLength;
+    if (this.#window.length >= size) return;
+    const window = new Uint8Array(size + 256);
+    window.set(this.#dict);
+    const prev = new Int32Array(size + 256);
+    prev.set(this.#prev.subarray(0, this.#dict.length));
+    this.#window = window;
+    this.#prev = prev;
+  }
+
+  /**
+   * Compresses `plain[0..plainLength)` into `into` from `at`, using at most
+   * `maxOut` bytes; returns the bytes written, or -1 if it needs more.
+   */
+  compress(plain: Uint8Array, plainLength: number, into: Uint8Array, at: number, maxOut: number): number {
+    if (plainLength > MAX_PLAIN || maxOut < 3) return -1;
+    this.#grow(plainLength);
+    const w = this.#window;
+    const prev = this.#prev;
+    const head = this.#head;
+    const base = this.#dict.length;
+    w.set(plain.subarray(0, plainLength), base);
+    head.set(this.#dictHead);
+    const end = base + plainLength;
+    const outEnd = at + maxOut;
+    into[at] = plainLength & 0xff;
+    into[at + 1] = plainLength >>> 8;
+    let out = at + 2;
+    let flagAt = 0;
+    let bit = 8;
+    let p = base;
+    while (p < end) {
+      if (bit === 8) {
+        if (out >= outEnd) return -1;
+        flagAt = out++;
+        into[flagAt] = 0;
+        bit = 0;
+      }
+      let bestLength = 0;
+      let bestDistance = 0;
+      if (p + MIN_MATCH <= end) {
+        const maxLength = end - p < MAX_MATCH ? end - p : MAX_MATCH;
+        let candidate = head[this.#hash(p)];
+        let chain = MAX_CHAIN;
+        while (candidate > 0 && chain-- > 0) {
+          const q = candidate - 1;
+          if (p - q > MAX_DISTANCE) break;
+          if (w[q + bestLength] === w[p + bestLength]) {
+            let length = 0;
+            while (length < maxLength && w[q + length] === w[p + length]) length++;
+            if (length > bestLength) {
+              bestLength = length;
+              bestDistance = p - q;
+              if (length === maxLength) break;
+            }
+          }
+          candidate = prev[q];
+        }
+      }
+      if (bestLength >= MIN_MATCH) {
+        const code = bestLength - MIN_MATCH;
+        if (out + (code < 15 ? 2 : 3) > outEnd) return -1;
+        const d = bestDistance - 1;
+        into[out++] = d & 0xff;
+        into[out++] = ((d >>> 8) << 4) | (code < 15 ? code : 15);
+        if (code >= 15) into[out++] = bestLength - 18;
+        into[flagAt] |= 1 << bit;
+        const stop = p + bestLength;
+        for (; p < stop; p++) this.#insert(p, end);
+      } else {
+        if (out >= outEnd) return -1;
+        into[out++] = w[p];
+        this.#insert(p, end);
+        p++;
+      }
+      bit++;
+    }
+    return out - at;
+  }
+
+  #insert(p: number, end: number): void {
+    if (p + MIN_MATCH > end) return;
+    const h = this.#hash(p);
+    this.#prev[p] = this.#head[h];
+    this.#head[h] = p + 1;
+  }
+
+  /** Plain length of a stored form. */
+  decompressedLength(bytes: Uint8Array, start: number, end: number): number {
+    if (end - start < 2) throw new LzCodecError("LZ record too short");
+    return bytes[start] | (bytes[start + 1] << 8);
+  }
+
+  /** Decompresses `bytes[start..end)` into `out` from 0; returns the plain length. */
+  decompress(bytes: Uint8Array, start: number, end: number, out: Uint8Array): number {
+    const length = this.decompressedLength(bytes, start, end);
+    if (out.length < length) throw new LzCodecError("LZ output buffer too small");
+    const dict = this.#dict;
+    const dictLength = dict.length;
+    let i = start + 2;
+    let o = 0;
+    while (o < length) {
+      if (i >= end) throw new LzCodecError("LZ record truncated");
+      const flags = bytes[i++];
+      for (let bit = 0; bit < 8 && o < length; bit++) {
+        if ((flags & (1 << bit)) === 0) {
+          if (i >= end) throw new LzCodecError("LZ record truncated");
+          out[o++] = bytes[i++];
+          continue;
+        }
+        if (i + 2 > end) throw new LzCodecError("LZ record truncated");
+        const b0 = bytes[i++];
+        const b1 = bytes[i++];
+        const distance = (b0 | ((b1 >>> 4) << 8)) + 1;
+        let count = (b1 & 15) + MIN_MATCH;
+        if ((b1 & 15) === 15) {
+          if (i >= end) throw new LzCodecError("LZ record truncated");
+          count = 18 + bytes[i++];
+        }
+        if (distance > o + dictLength || o + count > length) throw new LzCodecError("LZ match out of range");
+        for (let k = 0; k < count; k++, o++) {
+          const from = o - distance;
+          out[o] = from >= 0 ? out[from] : dict[dictLength + from];
+        }
+      }
+    }
+    return length;
+  }
+}
