@@ -158,12 +158,15 @@ export class Connector {
   }
   /** Maintenance: clears latched faults (weld, failed close, RCD, diode) and resets the RCD. */
   clearFaults(nowMs: number): void {
+    if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0) {
+      // The contactor is open while an RCD fault is latched: require a new self-test.
+      this.selfTestRunning = false;
+      this.snap.selfTested = false;
+      this.hal.rcd.reset(nowMs);
+    }
     this.latched = 0;
     this.rcdRetries = 0;
-    this.selfTestRunning = false;
-    this.snap.selfTested = false;
     this.hal.contactor.clearError();
-    this.hal.rcd.reset(nowMs);
   }
 
   // ---- used by ControlLoop ----
