@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
-import { smartChargingConfigurationKeys } from "ocpp/smartcharging/config-keys";
-import { SmartChargingCallError } from "ocpp/smartcharging/errors";
+import { ConfigurationRegistry } from "ocpp/core/configuration";
+import { smartChargingKeys, smartChargingSettingsFrom } from "ocpp/smartcharging/config-keys";
+import { OcppCallError } from "ocpp/rpc/frame";
 import { createGetCompositeScheduleHandler } from "ocpp/smartcharging/GetCompositeSchedule";
 import type { SmartChargingService } from "ocpp/smartcharging/service";
 import { PROFILE_NAMESPACE } from "ocpp/smartcharging/store";
@@ -65,7 +66,7 @@ describe("SmartChargingService", function () {
       assert.equal(service.setProfile(0, profile({ id: 2, purpose: "TxProfile", periods: periods([0, 6]) }), T0).status, "Rejected");
       assert.throws(
         () => service.setProfile(3, profile({ id: 3, purpose: "TxDefaultProfile", periods: periods([0, 6]) }), T0),
-        (error: unknown) => error instanceof SmartChargingCallError && error.code === "PropertyConstraintViolation",
+        (error: unknown) => error instanceof OcppCallError && error.code === "PropertyConstraintViolation",
       );
       const composite = createGetCompositeScheduleHandler(service, { utcMs: () => T0 });
       assert.deepEqual(composite({ connectorId: 3, duration: 60 }), { status: "Rejected" });
@@ -91,11 +92,15 @@ describe("SmartChargingService", function () {
     });
 
     it("enforces ChargeProfileMaxStackLevel, ChargingScheduleMaxPeriods, the allowed units and MaxChargingProfilesInstalled", function () {
-      service = makeService(kv, transactions, { settings: { maxStackLevel: 2, maxPeriods: 3, maxProfiles: 2, allowedUnits: ["Current"] } });
+      const registry = new ConfigurationRegistry(kv);
+      registry.declareAll(smartChargingKeys({ maxStackLevel: 2, maxPeriods: 3, maxProfiles: 2, allowedUnits: ["Current"] }));
       assert.deepEqual(
-        smartChargingConfigurationKeys(service.settings).map((k) => `${k.key}=${k.value}`),
-        ["ChargeProfileMaxStackLevel=2", "ChargingScheduleAllowedChargingRateUnit=Current", "ChargingScheduleMaxPeriods=3", "MaxChargingProfilesInstalled=2"],
+        registry.report(undefined).configurationKey.map((k) => `${k.key}=${k.value}${k.readonly ? " (R)" : ""}`),
+        ["ChargeProfileMaxStackLevel=2 (R)", "ChargingScheduleAllowedChargingRateUnit=Current (R)", "ChargingScheduleMaxPeriods=3 (R)", "MaxChargingProfilesInstalled=2 (R)"],
       );
+      assert.equal(registry.change("ChargingScheduleMaxPeriods", "100"), "Rejected", "read-only");
+      service = makeService(kv, transactions, { settings: smartChargingSettingsFrom(registry) });
+      assert.deepEqual(service.settings, { maxStackLevel: 2, maxPeriods: 3, maxProfiles: 2, allowedUnits: ["Current"] });
       const tx = (id: number, extra: Partial<Parameters<typeof profile>[0]> = {}) =>
         profile({ id, purpose: "TxDefaultProfile", stackLevel: id, periods: periods([0, 6]), ...extra });
       assert.equal(service.setProfile(1, tx(3), T0).status, "Rejected", "stack level 3 > 2");

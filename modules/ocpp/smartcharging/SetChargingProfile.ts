@@ -1,7 +1,7 @@
 /**
  * SetChargingProfile (CS → CP) [SPEC 5.16, 6.43]: reads the request, asks
  * the SmartChargingService, writes the status. A connector that does not
- * exist throws SmartChargingCallError PropertyConstraintViolation [ERR 3.38].
+ * exist throws OcppCallError PropertyConstraintViolation (the engine answers with that CALLERROR) [ERR 3.38].
  */
 import type { Clock } from "ports/clock";
 import type { SmartChargingService } from "./service";

@@ -1,23 +1,73 @@
 /**
- * The Smart Charging configuration keys [reference §3.4; SPEC 9.4], all
- * required and read-only, as declarations the configuration registry can
- * take: the service enforces them (SetChargingProfile → Rejected).
+ * The Smart Charging configuration keys [reference §3.4; SPEC 9.4]: all four
+ * required, read-only, reported by GetConfiguration. Declared for the
+ * configuration registry; their values are the firmware's own limits (not
+ * persisted), and the service enforces them (SetChargingProfile → Rejected).
  */
-import type { SmartChargingSettings } from "./service";
+import type { ConfigKeyDefinition } from "ocpp/core/configuration";
+import { DEFAULT_SMART_CHARGING_SETTINGS, type SmartChargingSettings } from "./service";
+import type { AllowedChargingRateUnit } from "./types";
 
-export interface SmartChargingKeyDeclaration {
-  readonly key: string;
-  readonly readonly: true;
-  readonly type: "int" | "csl";
-  /** The value as GetConfiguration reports it. */
-  readonly value: string;
+export const SMART_CHARGING_KEY = {
+  maxStackLevel: "ChargeProfileMaxStackLevel",
+  allowedUnits: "ChargingScheduleAllowedChargingRateUnit",
+  maxPeriods: "ChargingScheduleMaxPeriods",
+  maxProfiles: "MaxChargingProfilesInstalled",
+} as const;
+
+const UNITS: readonly AllowedChargingRateUnit[] = ["Current", "Power"];
+
+/** Key definitions for `ConfigurationRegistry.declareAll`, valued from `settings`. */
+export function smartChargingKeys(settings: Readonly<SmartChargingSettings> = DEFAULT_SMART_CHARGING_SETTINGS): ConfigKeyDefinition[] {
+  return [
+    {
+      name: SMART_CHARGING_KEY.maxStackLevel,
+      nvsKey: "ChgProfMaxStack",
+      type: "integer",
+      access: "R",
+      default: settings.maxStackLevel,
+      volatile: true,
+      description: "highest stackLevel a charging profile may have",
+    },
+    {
+      name: SMART_CHARGING_KEY.allowedUnits,
+      nvsKey: "ChgSchedUnits",
+      type: "csl",
+      access: "R",
+      default: settings.allowedUnits.join(","),
+      allowedItems: UNITS,
+      maxItems: UNITS.length,
+      volatile: true,
+      description: "chargingRateUnit values accepted: Current (A) and/or Power (W)",
+    },
+    {
+      name: SMART_CHARGING_KEY.maxPeriods,
+      nvsKey: "ChgSchedMaxPer",
+      type: "integer",
+      access: "R",
+      default: settings.maxPeriods,
+      volatile: true,
+      description: "most periods in one charging schedule",
+    },
+    {
+      name: SMART_CHARGING_KEY.maxProfiles,
+      nvsKey: "MaxChgProfiles",
+      type: "integer",
+      access: "R",
+      default: settings.maxProfiles,
+      volatile: true,
+      description: "most charging profiles installed at once",
+    },
+  ];
 }
 
-export function smartChargingConfigurationKeys(settings: Readonly<SmartChargingSettings>): SmartChargingKeyDeclaration[] {
-  return [
-    { key: "ChargeProfileMaxStackLevel", readonly: true, type: "int", value: String(settings.maxStackLevel) },
-    { key: "ChargingScheduleAllowedChargingRateUnit", readonly: true, type: "csl", value: settings.allowedUnits.join(",") },
-    { key: "ChargingScheduleMaxPeriods", readonly: true, type: "int", value: String(settings.maxPeriods) },
-    { key: "MaxChargingProfilesInstalled", readonly: true, type: "int", value: String(settings.maxProfiles) },
-  ];
+/** The settings as a registry holding the keys reports them. */
+export function smartChargingSettingsFrom(registry: { int(name: string): number; list(name: string): string[] }): SmartChargingSettings {
+  const units = registry.list(SMART_CHARGING_KEY.allowedUnits).filter((unit): unit is AllowedChargingRateUnit => unit === "Current" || unit === "Power");
+  return {
+    maxStackLevel: registry.int(SMART_CHARGING_KEY.maxStackLevel),
+    allowedUnits: units,
+    maxPeriods: registry.int(SMART_CHARGING_KEY.maxPeriods),
+    maxProfiles: registry.int(SMART_CHARGING_KEY.maxProfiles),
+  };
 }

@@ -20,7 +20,7 @@ import type { KeyValueStore } from "ports/kv";
 import type { Logger } from "ports/log";
 import { activePeriodIndex, compileProfile, nextBoundaryMs, periodLimitA, type InstalledProfile } from "./profile";
 import { pendingKey, ProfileStore, profileKey, type ProfileRecord } from "./store";
-import { SmartChargingCallError } from "./errors";
+import { OcppCallError } from "ocpp/rpc/frame";
 import type { AllowedChargingRateUnit, ChargingProfile, ChargingProfilePurpose, ChargingRateUnit } from "./types";
 
 /** What the service needs to know about the transaction running on a connector. */
@@ -158,8 +158,8 @@ export class SmartChargingService {
   // ---- SetChargingProfile [SPEC 5.16, ERR 3.38-3.39, reference §2.6] ----
 
   /**
-   * Installs a profile on a connector. Throws SmartChargingCallError
-   * (PropertyConstraintViolation) for a connector that does not exist.
+   * Installs a profile on a connector. Throws OcppCallError
+   * PropertyConstraintViolation for a connector that does not exist [ERR 3.38].
    */
   setProfile(connectorId: number, source: ChargingProfile, nowUtcMs: number): SetProfileResult {
     this.#checkConnector(connectorId, true);
@@ -523,7 +523,7 @@ export class SmartChargingService {
 
   #checkConnector(connectorId: number, allowZero: boolean): void {
     if (!Number.isInteger(connectorId) || connectorId < (allowZero ? 0 : 1) || connectorId > this.numberOfConnectors) {
-      throw new SmartChargingCallError("PropertyConstraintViolation", `connectorId ${connectorId} does not exist`);
+      throw new OcppCallError("PropertyConstraintViolation", `connectorId ${connectorId} does not exist`);
     }
   }
 
