@@ -150,7 +150,7 @@ export class Connector {
   setOcppLimitA(limitA: number): void {
     this.ocppLimitA = limitA >= 0 ? limitA : 0;
   }
-  /** UnlockConnector: stop offering, open, then release the lock. False when there is no lock. */
+  /** UnlockConnector: PWM off and open at once, then release the lock. False when there is no lock. */
   unlock(): boolean {
     if (!this.hal.lock) return false;
     this.unlockRequested = true;
@@ -358,7 +358,8 @@ export class Connector {
         hal.rcd.startSelfTest(nowMs);
       }
     }
-    if (this.closed && (blocked || !ready)) this.open(nowMs);
+    // UnlockConnector is forced: open now so the lock never releases under power.
+    if (this.closed && (blocked || !ready || this.unlockRequested)) this.open(nowMs);
 
     this.updateStatus(blocked);
   }

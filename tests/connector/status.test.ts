@@ -1,0 +1,86 @@
+import { strict as assert } from "node:assert";
+import { Fault } from "connector/types";
+import { makeRig } from "./helpers.ts";
+
+describe("connector status and error codes in OCPP terms", function () {
+  it("reports Reserved, Preparing before plug-in, Unavailable and PowerMeterFailure", function () {
+    const rig = makeRig();
+    const c = rig.loop.connector(1);
+    c.setReserved(true);
+    rig.run(20);
+    assert.equal(c.snapshot.status, "Reserved");
+    c.setPermission(true);
+    rig.run(20);
+    assert.equal(c.snapshot.status, "Preparing", "permitted, not yet plugged");
+    c.setPermission(false);
+    c.setReserved(false);
+    c.setAvailable(false);
+    rig.run(20);
+    assert.equal(c.snapshot.status, "Unavailable");
+    c.setAvailable(true);
+    rig.sims[0].faults.meterOffline = true;
+    rig.run(20);
+    assert.equal(c.snapshot.status, "Available");
+    assert.equal(c.snapshot.errorCode, "PowerMeterFailure");
+    assert.ok((c.snapshot.faults & Fault.Meter) !== 0);
+    assert.ok(rig.events.includes("1:statusChanged"));
+  });
+
+  it("keeps charging with the meter offline and counts energy again when it returns", function () {
+    const rig = makeRig();
+    const c = rig.loop.connector(1);
+    rig.sims[0].ev.plug();
+    rig.sims[0].ev.ready = true;
+    c.setPermission(true);
+    rig.run(3000);
+    const before = c.snapshot.energyWh;
+    rig.sims[0].faults.meterOffline = true;
+    rig.run(1000);
+    assert.equal(c.snapshot.relayClosed, true);
+    assert.equal(c.snapshot.status, "Charging");
+    assert.equal(c.snapshot.meter.ok, false);
+    rig.sims[0].faults.meterOffline = false;
+    rig.run(100);
+    assert.ok(c.snapshot.energyWh > before);
+    assert.equal(c.snapshot.errorCode, "NoError");
+  });
+
+  it("locks before closing, reports a jammed lock and unlocks on request", function () {
+    const rig = makeRig({ withLock: true });
+    const c = rig.loop.connector(1);
+    const sim = rig.sims[0];
+    sim.ev.plug();
+    sim.ev.ready = true;
+    c.setPermission(true);
+    assert.ok(rig.runUntil(() => c.snapshot.relayClosed, 3000) >= 0);
+    assert.equal(c.unlock(), true);
+    rig.run(200);
+    assert.equal(c.snapshot.relayClosed, false, "unlock stops power first");
+    assert.equal(c.snapshot.status, "Finishing");
+    sim.ev.unplug();
+    rig.run(200);
+    sim.faults.lockJammed = true;
+    sim.ev.plug();
+    sim.ev.ready = true;
+    c.setPermission(true);
+    rig.run(2000);
+    assert.equal(c.snapshot.relayClosed, false);
+    assert.equal(c.snapshot.errorCode, "ConnectorLockFailure");
+    assert.equal(c.snapshot.status, "Faulted");
+  });
+
+  it("reports a missing diode as EVCommunicationError until unplug", function () {
+    const rig = makeRig();
+    const c = rig.loop.connector(1);
+    rig.sims[0].ev.diode = false;
+    rig.sims[0].ev.plug();
+    c.setPermission(true);
+    rig.run(500);
+    assert.equal(c.snapshot.status, "Faulted");
+    assert.equal(c.snapshot.errorCode, "EVCommunicationError");
+    rig.sims[0].ev.unplug();
+    rig.run(200);
+    assert.equal(c.snapshot.status, "Preparing", "cleared by unplug (still permitted)");
+    assert.equal(c.snapshot.errorCode, "NoError");
+  });
+});
