@@ -1,0 +1,16 @@
+import { validateUnlockConnectorReq, type UnlockConnectorConf, type UnlockConnectorReq } from "ocpp/generated/ocpp16";
+import type { CoreContext } from "./context";
+
+/**
+ * Stops a transaction on the connector first (reason UnlockCommand), then
+ * unlocks; unknown connector or fixed cable → NotSupported [ERR 3.85; OCTT TC_017, 018, 030, 031].
+ */
+export function registerUnlockConnector(ctx: CoreContext): void {
+  ctx.engine.registerAction<UnlockConnectorReq, UnlockConnectorConf>("UnlockConnector", validateUnlockConnectorReq, async (req) => {
+    const connector = ctx.hardware.connectors[req.connectorId - 1];
+    if (!connector || req.connectorId < 1) return { status: "NotSupported" };
+    ctx.transactions.stop(req.connectorId, "UnlockCommand");
+    if (connector.fixedCable) return { status: "NotSupported" };
+    return { status: await connector.unlock() };
+  });
+}

@@ -1,0 +1,211 @@
+/**
+ * The OCPP 1.6J charge point: wires the RPC engine, the connection and the
+ * Core services to the platform and the connectors. Other profiles plug in
+ * through `engine.registerAction`, `engine.call`, `config.declare` and the
+ * hooks (`auth.localList`, `auth.cache`, `sessions.reservations`,
+ * `remoteStartProfile`, `dataTransfer`).
+ */
+import type { Platform } from "ports/platform";
+import { Logger, type LogLevel } from "ports/log";
+import type { BootNotificationReq } from "ocpp/generated/ocpp16";
+import type { ChargePointHardware } from "./charge-point-hw";
+import type { TransactionJournal } from "./journal";
+import { OcppEngine, type FrameRecorder } from "./rpc/engine";
+import { ConfigurationRegistry } from "./core/configuration";
+import { coreKeys } from "./core/core-keys";
+import { ConnectionService } from "./core/connection";
+import { resolveConnection, type ConnectionSettings } from "./core/connection-settings";
+import { RegistrationService } from "./core/registration";
+import { StatusService } from "./core/status";
+import { AuthorizationService, type AuthorizationCache, type LocalAuthList } from "./core/authorization";
+import { AvailabilityService } from "./core/availability";
+import { TransactionService } from "./core/transactions";
+import { SessionService } from "./core/sessions";
+import { TimeKeeper } from "./core/timestamps";
+import { registerCoreActions } from "./actions/core";
+import type { CoreContext, DataTransferHandler } from "./actions/context";
+
+export interface ChargePointOptions {
+  platform: Platform;
+  hardware: ChargePointHardware;
+  journal: TransactionJournal;
+  settings: ConnectionSettings;
+  boot: BootNotificationReq;
+  supportedProfiles?: string[];
+  frameLog?: FrameRecorder;
+  localList?: LocalAuthList;
+  cache?: AuthorizationCache;
+  logLevel?: LogLevel;
+  maxFrameBytes?: number;
+}
+
+const SOFT_RESET_WAIT_STEPS = 20;
+const SOFT_RESET_STEP_MS = 500;
+
+export class ChargePoint {
+  readonly engine: OcppEngine;
+  readonly config: ConfigurationRegistry;
+  readonly connection: ConnectionService;
+  readonly registration: RegistrationService;
+  readonly status: StatusService;
+  readonly auth: AuthorizationService;
+  readonly availability: AvailabilityService;
+  readonly transactions: TransactionService;
+  readonly sessions: SessionService;
+  readonly time: TimeKeeper;
+  readonly dataTransfer = new Map<string, DataTransferHandler>();
+  readonly log: Logger;
+  readonly #options: ChargePointOptions;
+  readonly #context: CoreContext;
+  #resetting = false;
+
+  constructor(options: ChargePointOptions) {
+    this.#options = options;
+    const { platform, hardware } = options;
+    this.log = new Logger(platform.log, "ocpp", options.logLevel ?? "info");
+    const kv = platform.kv;
+    const bootCount = kv.get("ocpptx", "boots");
+    const bootNumber = (typeof bootCount === "number" ? bootCount : 0) + 1;
+    kv.set("ocpptx", "boots", bootNumber);
+    this.time = new TimeKeeper(platform.clock, bootNumber);
+    this.config = new ConfigurationRegistry(kv);
+    this.config.declareAll(coreKeys(hardware.connectors.length, options.supportedProfiles ?? ["Core"]));
+    this.engine = new OcppEngine({
+      timers: platform.timers,
+      log: this.log.child("rpc"),
+      messageTimeoutS: () => this.config.int("MessageTimeout"),
+      frameLog: options.frameLog,
+      maxFrameBytes: options.maxFrameBytes,
+    });
+    this.connection = new ConnectionService({
+      factory: platform.websocket,
+      timers: platform.timers,
+      log: this.log.child("ws"),
+      pingIntervalS: this.config.int("WebSocketPingInterval"),
+      resolve: () =>
+        resolveConnection(options.settings, this.config.string("AuthorizationKey"), this.config.bool("UseAuthorizationKeyWithoutDecoding")),
+      callbacks: {
+        onConnected: (send) => {
+          this.engine.connected(send);
+          this.registration.connected();
+          if (this.engine.accepted) {
+            this.status.reportChanged();
+            this.transactions.pump();
+          }
+        },
+        onText: (text) => this.engine.receive(text),
+        onDisconnected: () => {
+          this.engine.disconnected();
+          this.registration.disconnected();
+        },
+      },
+    });
+    this.config.onChange("WebSocketPingInterval", (value) => this.connection.setPingInterval(Number(value)));
+    this.registration = new RegistrationService({
+      engine: this.engine,
+      timers: platform.timers,
+      config: this.config,
+      time: this.time,
+      log: this.log.child("boot"),
+      bootRequest: options.boot,
+    });
+    this.status = new StatusService({
+      engine: this.engine,
+      timers: platform.timers,
+      config: this.config,
+      time: this.time,
+      log: this.log,
+      connectorCount: hardware.connectors.length,
+    });
+    this.auth = new AuthorizationService({ engine: this.engine, config: this.config, time: this.time, log: this.log, localList: options.localList, cache: options.cache });
+    this.transactions = new TransactionService({
+      engine: this.engine,
+      kv,
+      timers: platform.timers,
+      config: this.config,
+      time: this.time,
+      log: this.log.child("tx"),
+      journal: options.journal,
+      connectors: hardware.connectors,
+      auth: this.auth,
+    });
+    this.availability = new AvailabilityService(kv, hardware.connectors, (id) => this.transactions.hasTransaction(id));
+    this.sessions = new SessionService({
+      engine: this.engine,
+      timers: platform.timers,
+      config: this.config,
+      log: this.log,
+      connectors: hardware.connectors,
+      auth: this.auth,
+      availability: this.availability,
+      transactions: this.transactions,
+    });
+    this.transactions.onTransactionEnded((id) => this.availability.transactionEnded(id));
+    this.availability.onChange((id, operative) => {
+      if (id === 0) this.status.update(0, operative ? "Available" : "Unavailable", "NoError");
+    });
+    this.registration.onAccepted(() => {
+      this.status.reportAll();
+      this.transactions.armAligned();
+      this.transactions.pump();
+    });
+    this.#context = {
+      engine: this.engine,
+      log: this.log,
+      hardware,
+      config: this.config,
+      auth: this.auth,
+      availability: this.availability,
+      sessions: this.sessions,
+      transactions: this.transactions,
+      connection: this.connection,
+      dataTransfer: this.dataTransfer,
+      reset: (hard) => this.reset(hard),
+    };
+    registerCoreActions(this.#context);
+    hardware.subscribe({
+      onPlugged: (id) => this.sessions.plugged(id),
+      onUnplugged: (id) => this.sessions.unplugged(id),
+      onStatusChanged: (id, status, errorCode, info) => this.status.update(id, status, errorCode, info),
+    });
+  }
+
+  /** Hook for Smart Charging: a TxProfile in RemoteStartTransaction. */
+  set remoteStartProfile(hook: ((connectorId: number, profile: unknown) => boolean) | undefined) {
+    this.#context.remoteStartProfile = hook;
+  }
+
+  /** Boots the engine: persisted availability, interrupted transactions, connection. */
+  start(): void {
+    this.availability.applyAtBoot();
+    for (const connector of this.#options.hardware.connectors) {
+      this.status.update(connector.id, connector.status(), connector.errorCode());
+    }
+    this.status.update(0, this.availability.operative(0) ? "Available" : "Unavailable", "NoError");
+    this.transactions.recoverAfterBoot();
+    this.connection.start();
+  }
+
+  stop(): void {
+    this.connection.stop();
+  }
+
+  /** Reset [SPEC 5.14]: transactions stop with SoftReset/HardReset; soft waits for their delivery. */
+  reset(hard: boolean): void {
+    if (this.#resetting) return;
+    this.#resetting = true;
+    this.transactions.stopAll(hard ? "HardReset" : "SoftReset");
+    const timers = this.#options.platform.timers;
+    let steps = 0;
+    const reboot = (): void => this.#options.hardware.reboot(hard);
+    if (hard) {
+      timers.once(reboot, 0);
+      return;
+    }
+    const wait = (): void => {
+      if (this.transactions.journalSize === 0 || ++steps >= SOFT_RESET_WAIT_STEPS) reboot();
+      else timers.once(wait, SOFT_RESET_STEP_MS);
+    };
+    timers.once(wait, 0);
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Builds MeterValue entries from a connector's meter sample for a list of
+ * measurands [SPEC 3.16, 4.9 of our reference]: one sampledValue per
+ * measurand (per phase for Voltage and Current.Import unless a phase is
+ * named), with context, unit and phase.
+ */
+import type { ConnectorMeterSample } from "ocpp/charge-point-hw";
+
+export type ReadingContext = "Sample.Periodic" | "Sample.Clock" | "Transaction.Begin" | "Transaction.End" | "Trigger";
+
+export interface SampledValue {
+  value: string;
+  context?: ReadingContext;
+  measurand?: string;
+  phase?: "L1" | "L2" | "L3" | "L1-N" | "L2-N" | "L3-N";
+  unit?: "Wh" | "W" | "A" | "V";
+  location?: "Outlet";
+}
+
+export interface MeterValue {
+  timestamp: string;
+  sampledValue: SampledValue[];
+}
+
+const PHASES = ["L1", "L2", "L3"] as const;
+const PHASES_N = ["L1-N", "L2-N", "L3-N"] as const;
+
+function fixed1(value: number): string {
+  return String(Math.round(value * 10) / 10);
+}
+
+/** Appends the sampled values of `measurands` to `into`. */
+export function appendSampledValues(
+  into: SampledValue[],
+  measurands: readonly string[],
+  sample: ConnectorMeterSample,
+  offeredA: number,
+  context: ReadingContext,
+): void {
+  for (let i = 0; i < measurands.length; i++) {
+    const item = measurands[i];
+    const dot = item.lastIndexOf(".L");
+    const phaseIndex = dot > 0 && /\.L[123]$/.test(item) ? Number(item.charAt(item.length - 1)) - 1 : -1;
+    const measurand = phaseIndex >= 0 ? item.slice(0, dot) : item;
+    switch (measurand) {
+      case "Energy.Active.Import.Register":
+        into.push({ value: String(Math.round(sample.energyImportWh)), context, measurand, unit: "Wh", location: "Outlet" });
+        break;
+      case "Power.Active.Import":
+        into.push({ value: fixed1(sample.powerW), context, measurand, unit: "W", location: "Outlet" });
+        break;
+      case "Power.Offered":
+        into.push({ value: fixed1(offeredA * 230 * 3), context, measurand, unit: "W", location: "Outlet" });
+        break;
+      case "Current.Offered":
+        into.push({ value: fixed1(offeredA), context, measurand, unit: "A", location: "Outlet" });
+        break;
+      case "Frequency":
+        into.push({ value: fixed1(sample.frequencyHz), context, measurand, location: "Outlet" });
+        break;
+      case "Current.Import":
+        for (let p = 0; p < 3; p++) {
+          if (phaseIndex >= 0 && p !== phaseIndex) continue;
+          into.push({ value: fixed1(sample.currentA[p]), context, measurand, phase: PHASES[p], unit: "A", location: "Outlet" });
+        }
+        break;
+      case "Voltage":
+        for (let p = 0; p < 3; p++) {
+          if (phaseIndex >= 0 && p !== phaseIndex) continue;
+          into.push({ value: fixed1(sample.voltageV[p]), context, measurand, phase: PHASES_N[p], unit: "V", location: "Outlet" });
+        }
+        break;
+    }
+  }
+}
+
+export function buildMeterValue(
+  timestamp: string,
+  measurands: readonly string[],
+  sample: ConnectorMeterSample,
+  offeredA: number,
+  context: ReadingContext,
+): MeterValue {
+  const sampledValue: SampledValue[] = [];
+  appendSampledValues(sampledValue, measurands, sample, offeredA, context);
+  return { timestamp, sampledValue };
+}

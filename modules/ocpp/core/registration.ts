@@ -1,0 +1,153 @@
+/**
+ * Registration and heartbeat [SPEC 4.2, 4.6]: BootNotification first and
+ * alone; Accepted → HeartbeatInterval := interval, clock set, traffic
+ * released; Pending → CS calls answered, BootNotification again after
+ * interval; Rejected → silence (CS calls unanswered) until interval passed.
+ * Heartbeat after HeartbeatInterval s without any exchange; its
+ * currentTime sets the clock.
+ */
+import type { Timers, TimerHandle } from "ports/timers";
+import type { Logger } from "ports/log";
+import type { OcppEngine } from "ocpp/rpc/engine";
+import type { BootNotificationConf, BootNotificationReq, HeartbeatConf } from "ocpp/generated/ocpp16";
+import type { ConfigurationRegistry } from "./configuration";
+import type { TimeKeeper } from "./timestamps";
+
+export type RegistrationStatus = "Unknown" | "Pending" | "Rejected" | "Accepted";
+
+/** Retry delay after a BootNotification without usable answer, or interval 0. */
+export const BOOT_RETRY_DEFAULT_S = 30;
+
+export class RegistrationService {
+  readonly #engine: OcppEngine;
+  readonly #timers: Timers;
+  readonly #config: ConfigurationRegistry;
+  readonly #time: TimeKeeper;
+  readonly #log: Logger;
+  readonly #bootRequest: BootNotificationReq;
+  #status: RegistrationStatus = "Unknown";
+  #retryTimer: TimerHandle | undefined;
+  #heartbeatTimer: TimerHandle | undefined;
+  #lastActivityMs = 0;
+  #inFlight = false;
+  #acceptedListeners: Array<() => void> = [];
+
+  constructor(options: {
+    engine: OcppEngine;
+    timers: Timers;
+    config: ConfigurationRegistry;
+    time: TimeKeeper;
+    log: Logger;
+    bootRequest: BootNotificationReq;
+  }) {
+    this.#engine = options.engine;
+    this.#timers = options.timers;
+    this.#config = options.config;
+    this.#time = options.time;
+    this.#log = options.log;
+    this.#bootRequest = options.bootRequest;
+    this.#engine.onActivity(() => {
+      this.#lastActivityMs = this.#time.clock.monotonicMs();
+    });
+    this.#config.onChange("HeartbeatInterval", () => this.#armHeartbeat());
+  }
+
+  get status(): RegistrationStatus {
+    return this.#status;
+  }
+
+  /** Runs each time BootNotification gets Accepted. */
+  onAccepted(listener: () => void): void {
+    this.#acceptedListeners.push(listener);
+  }
+
+  /** The connection opened: BootNotification unless already Accepted in this boot [J 5.4]. */
+  connected(): void {
+    if (this.#status === "Accepted") {
+      this.#armHeartbeat();
+      return;
+    }
+    if (this.#status === "Rejected" && this.#retryTimer !== undefined) return; // wait for interval
+    this.#sendBoot();
+  }
+
+  disconnected(): void {
+    if (this.#heartbeatTimer !== undefined) this.#timers.clear(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+  }
+
+  #sendBoot(): void {
+    if (this.#inFlight || !this.#engine.online) return;
+    if (this.#retryTimer !== undefined) this.#timers.clear(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#inFlight = true;
+    this.#engine
+      .call<BootNotificationConf>("BootNotification", this.#bootRequest, { beforeAccepted: true, priority: true, failWhenOffline: true })
+      .then(
+        (conf) => {
+          this.#inFlight = false;
+          this.#handleConf(conf);
+        },
+        (error: Error) => {
+          this.#inFlight = false;
+          this.#log.warn(`BootNotification failed: ${error.message}`);
+          this.#retryBoot(BOOT_RETRY_DEFAULT_S);
+        },
+      );
+  }
+
+  #handleConf(conf: BootNotificationConf): void {
+    this.#syncClock(conf.currentTime);
+    this.#status = conf.status;
+    const interval = conf.interval > 0 ? conf.interval : BOOT_RETRY_DEFAULT_S;
+    this.#log.info(`BootNotification ${conf.status}, interval ${conf.interval}`);
+    if (conf.status === "Accepted") {
+      this.#engine.setAnswerInbound(true);
+      if (conf.interval > 0) this.#config.setLocal("HeartbeatInterval", conf.interval);
+      this.#engine.setAccepted(true);
+      this.#armHeartbeat();
+      for (const listener of this.#acceptedListeners) listener();
+      return;
+    }
+    // Rejected: no answers to CS calls until the interval passed [SPEC 4.2]; Pending: answer them.
+    this.#engine.setAnswerInbound(conf.status === "Pending");
+    this.#retryBoot(interval);
+  }
+
+  #retryBoot(seconds: number): void {
+    if (this.#retryTimer !== undefined) this.#timers.clear(this.#retryTimer);
+    this.#retryTimer = this.#timers.once(() => {
+      this.#retryTimer = undefined;
+      this.#engine.setAnswerInbound(true);
+      this.#sendBoot();
+    }, seconds * 1000);
+  }
+
+  #syncClock(currentTime: string): void {
+    const utc = Date.parse(currentTime);
+    if (Number.isFinite(utc)) this.#time.clock.setUtc(utc, "ocpp");
+  }
+
+  #armHeartbeat(): void {
+    if (this.#heartbeatTimer !== undefined) this.#timers.clear(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+    const intervalS = this.#config.int("HeartbeatInterval");
+    if (this.#status !== "Accepted" || intervalS <= 0 || !this.#engine.online) return;
+    const idleMs = this.#time.clock.monotonicMs() - this.#lastActivityMs;
+    const dueMs = Math.max(0, intervalS * 1000 - idleMs);
+    this.#heartbeatTimer = this.#timers.once(() => {
+      this.#heartbeatTimer = undefined;
+      const idle = this.#time.clock.monotonicMs() - this.#lastActivityMs;
+      if (idle >= intervalS * 1000) this.heartbeat();
+      this.#armHeartbeat();
+    }, dueMs);
+  }
+
+  /** Sends a Heartbeat now and syncs the clock from its answer. */
+  heartbeat(): Promise<void> {
+    return this.#engine.call<HeartbeatConf>("Heartbeat", {}, { failWhenOffline: true }).then(
+      (conf) => this.#syncClock(conf.currentTime),
+      (error: Error) => this.#log.warn(`Heartbeat failed: ${error.message}`),
+    );
+  }
+}

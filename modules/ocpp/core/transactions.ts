@@ -1,0 +1,431 @@
+/**
+ * Transactions [SPEC 4.4, 3.7] and their message journal.
+ *
+ * StartTransaction, StopTransaction and transaction MeterValues are written
+ * to the journal (flash FIFO) before they are sent, and sent strictly in
+ * order, one at a time. After StartTransaction.conf the CSMS's
+ * transactionId is stored against our local id, so messages queued behind
+ * it (offline start) carry the real id; a start that could never be
+ * delivered gives -1 [ERR 3.18]. The sequence number of the last answered
+ * record is written to the key-value store before the record is popped, so
+ * a power cut during the pop never sends a message twice.
+ *
+ * Journal-full policy: a new transaction is refused unless the journal has
+ * room for its start and stop plus the stops of every running transaction;
+ * periodic MeterValues are skipped (logged) when only that reserve is left;
+ * StopTransaction always finds room.
+ */
+import type { KeyValueStore } from "ports/kv";
+import type { Timers, TimerHandle } from "ports/timers";
+import type { Logger } from "ports/log";
+import type { OcppEngine } from "ocpp/rpc/engine";
+import { CallErrorResponse, InvalidResponseError } from "ocpp/rpc/frame";
+import type { StartTransactionConf, StopTransactionConf, StopTransactionReq } from "ocpp/generated/ocpp16";
+import type { ChargePointConnector, ConnectorMeterSample } from "ocpp/charge-point-hw";
+import { newMeterSample } from "ocpp/charge-point-hw";
+import type { TransactionJournal } from "ocpp/journal";
+import type { ConfigurationRegistry } from "./configuration";
+import type { AuthorizationService, IdTagInfo } from "./authorization";
+import { appendSampledValues, type ReadingContext, type SampledValue } from "./metering";
+import type { EventTime, TimeKeeper } from "./timestamps";
+
+export type StopReason =
+  | "DeAuthorized" | "EmergencyStop" | "EVDisconnected" | "HardReset" | "Local" | "Other"
+  | "PowerLoss" | "Reboot" | "Remote" | "SoftReset" | "UnlockCommand";
+
+/** A meter value with a time to resolve at send time. */
+interface StoredMeterValue {
+  t: EventTime;
+  sv: SampledValue[];
+}
+
+type JournalRecord =
+  | { k: "S"; l: number; c: number; tag: string; ms: number; t: EventTime; r?: number }
+  | { k: "M"; l: number; c: number; mv: StoredMeterValue[] }
+  | { k: "E"; l: number; tag?: string; me: number; t: EventTime; why: StopReason; d?: StoredMeterValue[] };
+
+interface ActiveTransaction {
+  local: number;
+  connectorId: number;
+  idTag: string;
+  parentIdTag?: string;
+  meterStartWh: number;
+  start: EventTime;
+  reservationId?: number;
+}
+
+interface RunningState {
+  tx: ActiveTransaction;
+  stopData: StoredMeterValue[];
+  sampleTimer?: TimerHandle;
+}
+
+const NS = "ocpptx";
+export const STOP_RECORD_RESERVE_BYTES = 3200;
+export const START_RECORD_RESERVE_BYTES = 400;
+export const METER_RECORD_RESERVE_BYTES = 1200;
+
+export class TransactionService {
+  readonly #engine: OcppEngine;
+  readonly #kv: KeyValueStore;
+  readonly #timers: Timers;
+  readonly #config: ConfigurationRegistry;
+  readonly #time: TimeKeeper;
+  readonly #log: Logger;
+  readonly #journal: TransactionJournal;
+  readonly #connectors: readonly ChargePointConnector[];
+  readonly #auth: AuthorizationService;
+  readonly #running = new Map<number, RunningState>(); // by connector id
+  readonly #sample: ConnectorMeterSample = newMeterSample();
+  #idMap: Record<string, number>;
+  #ackSeq: number;
+  #nextLocal: number;
+  #sending = false;
+  #attempts = 0;
+  #retryTimer: TimerHandle | undefined;
+  #alignedTimer: TimerHandle | undefined;
+  #endedListeners: Array<(connectorId: number) => void> = [];
+
+  constructor(options: {
+    engine: OcppEngine;
+    kv: KeyValueStore;
+    timers: Timers;
+    config: ConfigurationRegistry;
+    time: TimeKeeper;
+    log: Logger;
+    journal: TransactionJournal;
+    connectors: readonly ChargePointConnector[];
+    auth: AuthorizationService;
+  }) {
+    this.#engine = options.engine;
+    this.#kv = options.kv;
+    this.#timers = options.timers;
+    this.#config = options.config;
+    this.#time = options.time;
+    this.#log = options.log;
+    this.#journal = options.journal;
+    this.#connectors = options.connectors;
+    this.#auth = options.auth;
+    const map = this.#kv.get(NS, "idmap");
+    this.#idMap = typeof map === "string" ? (JSON.parse(map) as Record<string, number>) : {};
+    const ack = this.#kv.get(NS, "ack");
+    this.#ackSeq = typeof ack === "number" ? ack : 0;
+    const next = this.#kv.get(NS, "nextLocal");
+    this.#nextLocal = typeof next === "number" ? next : 1;
+    this.#config.onChange("ClockAlignedDataInterval", () => this.armAligned());
+    this.#config.onChange("MeterValueSampleInterval", () => {
+      for (const state of this.#running.values()) this.#armSampling(state);
+    });
+  }
+
+  /**
+   * After boot: transactions that were running when power went away are
+   * stopped with reason PowerLoss (OCTT TC_032_2) and journaled.
+   */
+  recoverAfterBoot(): void {
+    for (const connector of this.#connectors) {
+      const stored = this.#kv.get(NS, `act${connector.id}`);
+      if (typeof stored !== "string") continue;
+      const tx = JSON.parse(stored) as ActiveTransaction;
+      this.#running.set(connector.id, { tx, stopData: [] });
+      this.stop(connector.id, "PowerLoss");
+    }
+    this.pump();
+  }
+
+  onTransactionEnded(listener: (connectorId: number) => void): void {
+    this.#endedListeners.push(listener);
+  }
+
+  hasTransaction(connectorId: number): boolean {
+    return this.#running.has(connectorId);
+  }
+
+  /** idTag and parent of the transaction on a connector. */
+  transactionOn(connectorId: number): { idTag: string; parentIdTag?: string; transactionId?: number } | undefined {
+    const state = this.#running.get(connectorId);
+    if (!state) return undefined;
+    return { idTag: state.tx.idTag, parentIdTag: state.tx.parentIdTag, transactionId: this.#idMap[String(state.tx.local)] };
+  }
+
+  /** Connector of the running transaction with this CSMS transactionId. */
+  connectorOfTransactionId(transactionId: number): number | undefined {
+    for (const [connectorId, state] of this.#running) {
+      if (this.#idMap[String(state.tx.local)] === transactionId) return connectorId;
+    }
+    return undefined;
+  }
+
+  get journalSize(): number {
+    return this.#journal.size;
+  }
+
+  /** True when the journal can hold one more transaction (see policy above). */
+  hasRoomForTransaction(): boolean {
+    const reserve = (this.#running.size + 1) * STOP_RECORD_RESERVE_BYTES + START_RECORD_RESERVE_BYTES;
+    return this.#journal.freeBytes >= reserve;
+  }
+
+  /** Starts a transaction now (authorization and plug already settled by the caller). */
+  start(connectorId: number, idTag: string, parentIdTag?: string, reservationId?: number): boolean {
+    const connector = this.#connectors[connectorId - 1];
+    if (!connector || this.#running.has(connectorId)) return false;
+    if (!this.hasRoomForTransaction()) {
+      this.#log.warn("journal full: transaction refused");
+      return false;
+    }
+    connector.readMeter(this.#sample);
+    const tx: ActiveTransaction = {
+      local: this.#nextLocal++,
+      connectorId,
+      idTag,
+      meterStartWh: Math.round(this.#sample.energyImportWh),
+      start: this.#time.now(),
+    };
+    if (parentIdTag !== undefined) tx.parentIdTag = parentIdTag;
+    if (reservationId !== undefined) tx.reservationId = reservationId;
+    this.#kv.set(NS, "nextLocal", this.#nextLocal);
+    const record: JournalRecord = { k: "S", l: tx.local, c: connectorId, tag: idTag, ms: tx.meterStartWh, t: tx.start };
+    if (reservationId !== undefined) record.r = reservationId;
+    this.#journal.push(JSON.stringify(record));
+    this.#kv.set(NS, `act${connectorId}`, JSON.stringify(tx));
+    const state: RunningState = { tx, stopData: [] };
+    this.#running.set(connectorId, state);
+    this.#addStopData(state, "Transaction.Begin", this.#config.list("StopTxnSampledData"));
+    connector.setPermission(true);
+    this.#armSampling(state);
+    this.pump();
+    return true;
+  }
+
+  /** Stops the transaction on a connector; false when none runs. */
+  stop(connectorId: number, reason: StopReason, idTag?: string): boolean {
+    const state = this.#running.get(connectorId);
+    if (!state) return false;
+    const connector = this.#connectors[connectorId - 1];
+    if (state.sampleTimer !== undefined) this.#timers.clear(state.sampleTimer);
+    connector.setPermission(false);
+    connector.readMeter(this.#sample);
+    this.#addStopData(state, "Transaction.End", this.#config.list("StopTxnSampledData"));
+    const record: JournalRecord = { k: "E", l: state.tx.local, me: Math.round(this.#sample.energyImportWh), t: this.#time.now(), why: reason };
+    const tag = idTag ?? (reason === "PowerLoss" || reason === "HardReset" || reason === "SoftReset" || reason === "Reboot" ? undefined : state.tx.idTag);
+    if (tag !== undefined) record.tag = tag;
+    if (this.#config.list("StopTxnSampledData").length > 0 || this.#config.list("StopTxnAlignedData").length > 0) {
+      record.d = this.#thinned(state.stopData);
+    }
+    let text = JSON.stringify(record);
+    while (text.length > STOP_RECORD_RESERVE_BYTES - 200 && record.d && record.d.length > 2) {
+      record.d = this.#thinOnce(record.d);
+      text = JSON.stringify(record);
+    }
+    this.#journal.push(text);
+    this.#kv.delete(NS, `act${connectorId}`);
+    this.#running.delete(connectorId);
+    this.pump();
+    for (const listener of this.#endedListeners) listener(connectorId);
+    return true;
+  }
+
+  /** Makes every running transaction stop (Reset, shutdown). */
+  stopAll(reason: StopReason): void {
+    for (const connectorId of Array.from(this.#running.keys())) this.stop(connectorId, reason);
+  }
+
+  // ---- metering ----
+
+  #armSampling(state: RunningState): void {
+    if (state.sampleTimer !== undefined) this.#timers.clear(state.sampleTimer);
+    state.sampleTimer = undefined;
+    const intervalS = this.#config.int("MeterValueSampleInterval");
+    if (intervalS <= 0) return;
+    state.sampleTimer = this.#timers.every(() => this.#sampled(state), intervalS * 1000);
+  }
+
+  #sampled(state: RunningState): void {
+    const connector = this.#connectors[state.tx.connectorId - 1];
+    connector.readMeter(this.#sample);
+    if (!this.#sample.ok) return;
+    this.#addStopData(state, "Sample.Periodic", this.#config.list("StopTxnSampledData"));
+    this.#pushMeterValue(state, "Sample.Periodic", this.#config.list("MeterValuesSampledData"), this.#time.now());
+  }
+
+  /** Clock-aligned readings at multiples of ClockAlignedDataInterval from 00:00 UTC (needs a synced clock). */
+  armAligned(): void {
+    if (this.#alignedTimer !== undefined) this.#timers.clear(this.#alignedTimer);
+    this.#alignedTimer = undefined;
+    const intervalS = this.#config.int("ClockAlignedDataInterval");
+    if (intervalS <= 0 || !this.#time.clock.isSynced()) return;
+    const periodMs = intervalS * 1000;
+    const now = this.#time.clock.utcMs();
+    const next = (Math.floor(now / periodMs) + 1) * periodMs;
+    this.#alignedTimer = this.#timers.once(() => {
+      this.#alignedTimer = undefined;
+      const at: EventTime = { u: next };
+      for (const state of this.#running.values()) {
+        const connector = this.#connectors[state.tx.connectorId - 1];
+        connector.readMeter(this.#sample);
+        if (!this.#sample.ok) continue;
+        this.#addStopData(state, "Sample.Clock", this.#config.list("StopTxnAlignedData"), at);
+        this.#pushMeterValue(state, "Sample.Clock", this.#config.list("MeterValuesAlignedData"), at);
+      }
+      this.armAligned();
+    }, next - now);
+  }
+
+  #pushMeterValue(state: RunningState, context: ReadingContext, measurands: string[], at: EventTime): void {
+    if (measurands.length === 0) return;
+    const reserve = this.#running.size * STOP_RECORD_RESERVE_BYTES + METER_RECORD_RESERVE_BYTES;
+    if (this.#journal.freeBytes < reserve) {
+      this.#log.warn("journal nearly full: MeterValues skipped");
+      return;
+    }
+    const sv: SampledValue[] = [];
+    appendSampledValues(sv, measurands, this.#sample, this.#connectors[state.tx.connectorId - 1].offeredA(), context);
+    const record: JournalRecord = { k: "M", l: state.tx.local, c: state.tx.connectorId, mv: [{ t: at, sv }] };
+    this.#journal.push(JSON.stringify(record));
+    this.pump();
+  }
+
+  #addStopData(state: RunningState, context: ReadingContext, measurands: string[], at?: EventTime): void {
+    if (measurands.length === 0) return;
+    const sv: SampledValue[] = [];
+    appendSampledValues(sv, measurands, this.#sample, this.#connectors[state.tx.connectorId - 1].offeredA(), context);
+    state.stopData.push({ t: at ?? this.#time.now(), sv });
+    const max = Math.max(2, this.#config.int("StopTransactionMaxMeterValues"));
+    if (state.stopData.length > max) state.stopData = this.#thinOnce(state.stopData);
+  }
+
+  /** Errata 3.89: drop every second intermediate entry, never the first (Begin) or the last. */
+  #thinOnce(data: StoredMeterValue[]): StoredMeterValue[] {
+    const out: StoredMeterValue[] = [];
+    for (let i = 0; i < data.length; i++) {
+      if (i === 0 || i === data.length - 1 || i % 2 === 0) out.push(data[i]);
+    }
+    return out;
+  }
+
+  #thinned(data: StoredMeterValue[]): StoredMeterValue[] {
+    const max = Math.max(2, this.#config.int("StopTransactionMaxMeterValues"));
+    let out = data;
+    while (out.length > max) out = this.#thinOnce(out);
+    return out;
+  }
+
+  // ---- delivery ----
+
+  /** Sends the oldest journal record when connected, accepted and nothing is in flight. */
+  pump(): void {
+    if (this.#sending || this.#retryTimer !== undefined || !this.#engine.online || !this.#engine.accepted) return;
+    for (let guard = 0; guard < 1000; guard++) {
+      const head = this.#journal.peek();
+      if (!head) return;
+      if (head.seq <= this.#ackSeq) {
+        this.#journal.pop(head.seq); // answered before a power cut hit the pop
+        continue;
+      }
+      this.#send(head.seq, JSON.parse(head.record) as JournalRecord);
+      return;
+    }
+  }
+
+  #realId(local: number): number {
+    const id = this.#idMap[String(local)];
+    return id === undefined ? -1 : id;
+  }
+
+  #resolve(values: StoredMeterValue[]): Array<{ timestamp: string; sampledValue: SampledValue[] }> {
+    return values.map((v) => ({ timestamp: this.#time.iso(v.t), sampledValue: v.sv }));
+  }
+
+  #send(seq: number, record: JournalRecord): void {
+    let action: string;
+    let payload: Record<string, unknown>;
+    switch (record.k) {
+      case "S":
+        action = "StartTransaction";
+        payload = { connectorId: record.c, idTag: record.tag, meterStart: record.ms, timestamp: this.#time.iso(record.t) };
+        if (record.r !== undefined) payload.reservationId = record.r;
+        break;
+      case "M":
+        action = "MeterValues";
+        payload = { connectorId: record.c, transactionId: this.#realId(record.l), meterValue: this.#resolve(record.mv) };
+        break;
+      case "E": {
+        action = "StopTransaction";
+        const stop: StopTransactionReq = { transactionId: this.#realId(record.l), meterStop: record.me, timestamp: this.#time.iso(record.t), reason: record.why };
+        if (record.tag !== undefined) stop.idTag = record.tag;
+        if (record.d && record.d.length > 0) stop.transactionData = this.#resolve(record.d) as StopTransactionReq["transactionData"];
+        payload = stop as unknown as Record<string, unknown>;
+        break;
+      }
+    }
+    this.#sending = true;
+    this.#engine.call(action, payload, { priority: true }).then(
+      (conf) => {
+        this.#sending = false;
+        this.#attempts = 0;
+        this.#answered(record, conf as Record<string, unknown>);
+        this.#done(seq, record);
+        this.pump();
+      },
+      (error: Error) => {
+        this.#sending = false;
+        if (error instanceof CallErrorResponse || error instanceof InvalidResponseError) {
+          // "Failure to process" [SPEC 3.7.1]: retry after interval × attempts, drop after the last attempt.
+          this.#attempts++;
+          if (this.#attempts >= this.#config.int("TransactionMessageAttempts")) {
+            this.#log.warn(`${action} dropped after ${this.#attempts} attempts: ${error.message}`);
+            this.#attempts = 0;
+            this.#done(seq, record);
+            this.pump();
+            return;
+          }
+          this.#retryAfter(this.#config.int("TransactionMessageRetryInterval") * this.#attempts * 1000);
+          return;
+        }
+        // Time-out: not a processing failure; try again (or after the reconnect).
+        if (this.#engine.online) this.#retryAfter(1000);
+      },
+    );
+  }
+
+  #retryAfter(delayMs: number): void {
+    this.#retryTimer = this.#timers.once(() => {
+      this.#retryTimer = undefined;
+      this.pump();
+    }, delayMs);
+  }
+
+  #answered(record: JournalRecord, conf: Record<string, unknown>): void {
+    if (record.k === "S") {
+      const start = conf as unknown as StartTransactionConf;
+      this.#idMap[String(record.l)] = start.transactionId;
+      this.#kv.set(NS, "idmap", JSON.stringify(this.#idMap));
+      this.#auth.remember(record.tag, start.idTagInfo as IdTagInfo);
+      if (start.idTagInfo.status !== "Accepted") this.#invalidAtStart(record.l);
+    } else if (record.k === "E") {
+      const stop = conf as unknown as StopTransactionConf;
+      if (stop.idTagInfo && record.tag !== undefined) this.#auth.remember(record.tag, stop.idTagInfo as IdTagInfo);
+    }
+  }
+
+  /** Acknowledges (durably) then pops a record. */
+  #done(seq: number, record: JournalRecord): void {
+    if (record.k === "E" && this.#idMap[String(record.l)] !== undefined) {
+      delete this.#idMap[String(record.l)];
+      this.#kv.set(NS, "idmap", JSON.stringify(this.#idMap));
+    }
+    this.#ackSeq = seq;
+    this.#kv.set(NS, "ack", seq);
+    this.#journal.pop(seq);
+  }
+
+  /** StartTransaction.conf not Accepted while the transaction still runs [ERR 3.5, 3.17]. */
+  #invalidAtStart(local: number): void {
+    for (const [connectorId, state] of this.#running) {
+      if (state.tx.local !== local) continue;
+      if (this.#config.bool("StopTransactionOnInvalidId")) this.stop(connectorId, "DeAuthorized");
+      else this.#connectors[connectorId - 1].setPermission(false); // SuspendedEVSE
+    }
+  }
+}
