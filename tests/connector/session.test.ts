@@ -142,4 +142,27 @@ describe("control loop: a charging session on the simulated board", function () 
     assert.ok(rig.runUntil(() => c.snapshot.relayClosed, 3000) >= 0, "a new session retries after the delay");
     assert.equal(c.snapshot.selfTested, true);
   });
+
+  it("reports a contactor that fails to close as PowerSwitchFailure until unplug", function () {
+    const rig = makeRig();
+    const c = rig.loop.connector(1);
+    const sim = rig.sims[0];
+    sim.faults.failToClose = true;
+    sim.ev.plug();
+    sim.ev.ready = true;
+    c.setPermission(true);
+    rig.run(1000);
+    assert.ok((c.snapshot.faults & Fault.ContactorFailedToClose) !== 0);
+    assert.equal(c.snapshot.relayClosed, false, "commanded open again");
+    assert.equal(c.snapshot.errorCode, "PowerSwitchFailure");
+    rig.run(2000);
+    assert.equal(c.snapshot.relayClosed, false, "no new attempt in this session");
+    sim.faults.failToClose = false;
+    sim.ev.unplug();
+    rig.run(200);
+    assert.equal(c.snapshot.errorCode, "NoError");
+    sim.ev.plug();
+    sim.ev.ready = true;
+    assert.ok(rig.runUntil(() => c.snapshot.relayClosed, 3000) >= 0);
+  });
 });
