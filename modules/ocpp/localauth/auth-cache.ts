@@ -10,7 +10,8 @@
  * not on every lookup, to spare NVS writes.
  */
 import type { KeyValueStore } from "ports/kv";
-import { decodeRecordInfo, decodeRecordKey, encodeRecord, recordExpirySeconds, recordPlausible, recordSize, RECORD_MAX_BYTES } from "./list-record";
+import { parseDateTimeMs } from "./dates";
+import { decodeRecordInfo, decodeRecordKey, encodeRecord, recordPlausible, recordSize, RECORD_MAX_BYTES } from "./list-record";
 import { foldIdTag, type IdTagInfo } from "./types";
 
 const FORMAT = 1;
@@ -134,9 +135,8 @@ export class AuthorizationCache {
 
   #expiredAt(entry: CacheEntry, nowSeconds: number): boolean {
     if (nowSeconds < 0 || entry.info.expiryDate === undefined) return false;
-    if (typeof encodeRecord(entry.idTag, entry.info, this.#record) !== "number") return false;
-    const expiry = recordExpirySeconds(this.#record);
-    return expiry >= 0 && expiry <= nowSeconds;
+    const expiresMs = parseDateTimeMs(entry.info.expiryDate);
+    return Number.isFinite(expiresMs) && expiresMs <= nowSeconds * 1000;
   }
 
   #save(): void {
