@@ -152,6 +152,18 @@ describe("OCTT Smart Charging cases", function () {
     ]);
   });
 
+  it("TC_066 in W (limits x 1000, numberPhases 3): 0→8000, 50→10000, 200→6000, 240→10000 W", function () {
+    const { statuses, composite } = runTc066(service, transactions, T0, 0, "W", 3);
+    assert.deepEqual(statuses, ["Accepted", "Accepted", "Accepted"]);
+    assert.equal(composite?.unit, "W");
+    assert.deepEqual(composite?.periods, [
+      { startPeriod: 0, limit: 8000, numberPhases: 3 },
+      { startPeriod: 50, limit: 10000, numberPhases: 3 },
+      { startPeriod: 200, limit: 6000, numberPhases: 3 },
+      { startPeriod: 240, limit: 10000, numberPhases: 3 },
+    ]);
+  });
+
   it("TC_066: asked 5 s after the profiles were set, the offsets shift by 5 s", function () {
     const { composite } = runTc066(service, transactions, T0, 5);
     assert.deepEqual(composite?.periods, [

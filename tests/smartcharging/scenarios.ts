@@ -45,6 +45,10 @@ export interface ProfileOptions {
 }
 
 export function profile(options: ProfileOptions): ChargingProfile {
+  return profileOf(options);
+}
+
+function profileOf(options: ProfileOptions): ChargingProfile {
   const result: ChargingProfile = {
     chargingProfileId: options.id,
     stackLevel: options.stackLevel ?? 0,
@@ -79,7 +83,19 @@ export function makeService(
  * `t0` and starting then; the composite for connector 1 over 400 s asked
  * `askAfterS` seconds later. Returns the statuses and the composite.
  */
-export function runTc066(service: SmartChargingService, transactions: FakeTransactions, t0: number, askAfterS: number) {
+export function runTc066(
+  service: SmartChargingService,
+  transactions: FakeTransactions,
+  t0: number,
+  askAfterS: number,
+  unit: "A" | "W" = "A",
+  numberPhases?: number,
+) {
+  // OCTT: with the W unit every limit is multiplied by 1000.
+  const scale = unit === "W" ? 1000 : 1;
+  const periods = (...pairs: Array<[number, number]>): ChargingSchedulePeriod[] =>
+    pairs.map(([startPeriod, limit]) => (numberPhases === undefined ? { startPeriod, limit: limit * scale } : { startPeriod, limit: limit * scale, numberPhases }));
+  const profile = (options: ProfileOptions): ChargingProfile => profileOf({ ...options, unit });
   transactions.start(1, 1001, t0 - 60000);
   const statuses = [
     service.setProfile(0, profile({ id: 1, purpose: "ChargePointMaxProfile", startMs: t0, durationS: 86400, periods: periods([0, 10]) }), t0).status,
@@ -101,6 +117,6 @@ export function runTc066(service: SmartChargingService, transactions: FakeTransa
       t0,
     ).status,
   ];
-  const composite = service.compositeSchedule(1, 400, "A", t0 + askAfterS * 1000);
+  const composite = service.compositeSchedule(1, 400, unit, t0 + askAfterS * 1000);
   return { statuses, composite };
 }

@@ -150,11 +150,13 @@ describe("SmartChargingService", function () {
     it("tells the control loop which connector to re-evaluate", function () {
       const told: number[] = [];
       service = makeService(kv, transactions, { onLimitChanged: (c) => told.push(c) });
-      service.clearProfiles({ id: 3 });
+      service.clearProfiles({ id: 3 }); // the ChargePointMaxProfile is shared: every connector may change
+      service.clearProfiles({ id: 1 });
+      service.clearProfiles({ id: 4 }); // now only connector 2 is concerned
       service.clearProfiles({ purpose: "TxDefaultProfile" });
       assert.equal(service.clearProfiles({ id: 42 }), false);
       service.setProfile(2, profile({ id: 5, purpose: "TxProfile", periods: periods([0, 6]) }), T0); // rejected: no transaction
-      assert.deepEqual(told, [1, 0]);
+      assert.deepEqual(told, [0, 0, 2, 0]);
     });
   });
 

@@ -8,6 +8,7 @@
  * - Relative: periods count from the transaction start;
  * - Recurring: anchored on startSchedule, restarting every 24 h (Daily) or
  *   7 days (Weekly); periods past the recurrence length are not executed;
+ *   the recurrence also holds before startSchedule (use validFrom to start later);
  * - a period lasts until the next one starts; the last one until `duration`
  *   (forever without one); outside validFrom..validTo the profile is off.
  */

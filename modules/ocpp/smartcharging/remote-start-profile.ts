@@ -4,7 +4,9 @@
  * TxProfile is accepted; it is kept for the connector and applies to the
  * transaction that starts there (SmartChargingService.onTransactionStarted).
  * Call it once the connector is chosen and before answering; answer the
- * RemoteStart with Rejected when this returns "Rejected".
+ * RemoteStart with Rejected when this returns "Rejected". When no
+ * transaction follows (RemoteStart rejected for another reason, or
+ * ConnectionTimeOut), call `service.dropPendingTxProfile(connectorId)`.
  */
 import type { SmartChargingService } from "./service";
 import type { ChargingProfile } from "./types";

@@ -599,8 +599,14 @@ export class SmartChargingService {
     this.#profiles.sort((a, b) => b.stackLevel - a.stackLevel || b.seq - a.seq);
   }
 
+  /** Tells the loop; with a ChargePointMaxProfile shared, one connector's change moves the others' shares too. */
   #notify(connectorId: number): void {
-    if (this.#onLimitChanged) this.#onLimitChanged(connectorId);
+    if (!this.#onLimitChanged) return;
+    let affected = connectorId;
+    for (let i = 0; i < this.#profiles.length && affected !== 0; i++) {
+      if (this.#profiles[i].purpose === "ChargePointMaxProfile") affected = 0;
+    }
+    this.#onLimitChanged(affected);
   }
 
   /** Reads the stored profiles at boot, dropping unreadable and superseded records. */
