@@ -1,0 +1,329 @@
+/**
+ * Test harness: a real OCPP 1.6 CSMS (ocpp-rpc, strictMode: every frame we
+ * send is checked against the official schemas) on 127.0.0.1, a fake
+ * charger (connectors with plug, status, meter), and a ChargePoint on
+ * virtual timers.
+ */
+import { RPCServer } from "ocpp-rpc";
+import type { AddressInfo } from "node:net";
+import type { KeyValueStore } from "ports/kv";
+import type { LogLevel, LogSink } from "ports/log";
+import type { Platform } from "ports/platform";
+import { MemoryKeyValueStore } from "platform/common/memory-kv";
+import { OffsetClock } from "platform/common/offset-clock";
+import { TimersLoopDriver, VirtualTime } from "platform/common/virtual-timers";
+import { WsWebSocketFactory } from "platform/host/websocket-ws";
+import { ChargePoint } from "ocpp/charge-point";
+import type {
+  ChargePointConnector, ChargePointHardware, ConnectorEvents, ConnectorMeterSample, OcppConnectorStatus, OcppErrorCode, UnlockResult,
+} from "ocpp/charge-point-hw";
+import { MemoryJournal, type TransactionJournal } from "ocpp/journal";
+import type { ConnectionSettings } from "ocpp/core/connection-settings";
+
+export interface ReceivedCall {
+  action: string;
+  params: Record<string, unknown>;
+}
+
+type Handler = (params: Record<string, unknown>) => unknown;
+
+/** Small real waits, bounded: for socket traffic only. */
+export async function waitFor(what: string, predicate: () => boolean, maxMs = 3000): Promise<void> {
+  for (let waited = 0; waited <= maxMs; waited += 5) {
+    if (predicate()) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class TestCsms {
+  readonly server: RPCServer;
+  readonly received: ReceivedCall[] = [];
+  readonly handshakes: Array<{ identity: string; password: string | undefined; protocols: string[] }> = [];
+  readonly handlers = new Map<string, Handler>();
+  client: any;
+  port = 0;
+  nextTransactionId = 100;
+  connections = 0;
+  /** Passwords accepted; empty: any. */
+  passwords: string[] = [];
+
+  constructor() {
+    this.server = new RPCServer({ protocols: ["ocpp1.6"], strictMode: true });
+    this.server.auth((accept, reject, handshake) => {
+      const password = handshake.password ? handshake.password.toString("latin1") : undefined;
+      this.handshakes.push({ identity: handshake.identity, password, protocols: Array.from(handshake.protocols) });
+      if (this.passwords.length > 0 && (password === undefined || this.passwords.indexOf(password) < 0)) {
+        reject(401, "bad credentials");
+        return;
+      }
+      accept({});
+    });
+    this.server.on("client", (client: any) => {
+      this.client = client;
+      this.connections++;
+      client.handle((call: { method: string; params: Record<string, unknown> }) => {
+        this.received.push({ action: call.method, params: call.params });
+        const handler = this.handlers.get(call.method) ?? this.#defaults(call.method);
+        return handler(call.params);
+      });
+    });
+  }
+
+  #defaults(action: string): Handler {
+    const now = (): string => new Date().toISOString();
+    switch (action) {
+      case "BootNotification":
+        return () => ({ status: "Accepted", currentTime: now(), interval: 300 });
+      case "Heartbeat":
+        return () => ({ currentTime: now() });
+      case "Authorize":
+        return () => ({ idTagInfo: { status: "Accepted" } });
+      case "StartTransaction":
+        return () => ({ transactionId: this.nextTransactionId++, idTagInfo: { status: "Accepted" } });
+      case "StopTransaction":
+        return () => ({ idTagInfo: { status: "Accepted" } });
+      default:
+        return () => ({});
+    }
+  }
+
+  async listen(): Promise<void> {
+    const http = await this.server.listen(0, "127.0.0.1");
+    this.port = (http.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}/ocpp/{deviceId}`;
+  }
+
+  calls(action: string): ReceivedCall[] {
+    return this.received.filter((c) => c.action === action);
+  }
+
+  actions(): string[] {
+    return this.received.map((c) => c.action);
+  }
+
+  async waitForCall(action: string, count = 1, maxMs = 3000): Promise<ReceivedCall> {
+    await waitFor(`${count} x ${action}`, () => this.calls(action).length >= count, maxMs);
+    return this.calls(action)[count - 1];
+  }
+
+  /** Sends a CALL to the charger and returns its answer. */
+  async call(action: string, params: Record<string, unknown>): Promise<any> {
+    return this.client.call(action, params);
+  }
+
+  async close(): Promise<void> {
+    await this.server.close({ force: true });
+  }
+}
+
+export class FakeConnector implements ChargePointConnector {
+  readonly id: number;
+  fixedCable = false;
+  isPlugged = false;
+  permission = false;
+  available = true;
+  reserved = false;
+  faulted = false;
+  limitA: number | undefined;
+  unlockResult: UnlockResult = "Unlocked";
+  unlocks = 0;
+  energyWh = 1000;
+  powerW = 0;
+  events: ConnectorEvents | undefined;
+  #lastStatus: OcppConnectorStatus = "Available";
+  #lastError: OcppErrorCode = "NoError";
+  info: string | undefined;
+
+  constructor(id: number) {
+    this.id = id;
+  }
+
+  plugged(): boolean {
+    return this.isPlugged;
+  }
+  status(): OcppConnectorStatus {
+    if (this.faulted) return "Faulted";
+    if (!this.available && !this.permission) return "Unavailable";
+    if (this.isPlugged && this.permission) return "Charging";
+    if (this.permission) return "Preparing";
+    if (this.isPlugged) return this.#lastStatus === "Charging" || this.#lastStatus === "Finishing" || this.#lastStatus === "SuspendedEVSE" ? "Finishing" : "Preparing";
+    if (this.reserved) return "Reserved";
+    return "Available";
+  }
+  errorCode(): OcppErrorCode {
+    return this.faulted ? "OtherError" : "NoError";
+  }
+  readMeter(into: ConnectorMeterSample): ConnectorMeterSample {
+    into.energyImportWh = this.energyWh;
+    into.powerW = this.powerW;
+    into.voltageV[0] = 230; into.voltageV[1] = 231; into.voltageV[2] = 229;
+    into.currentA[0] = 16; into.currentA[1] = 16; into.currentA[2] = 15.9;
+    into.frequencyHz = 50;
+    into.ok = true;
+    return into;
+  }
+  offeredA(): number {
+    return this.limitA ?? 32;
+  }
+  setPermission(allowed: boolean): void {
+    this.permission = allowed;
+    this.#report();
+  }
+  setAvailable(available: boolean): void {
+    this.available = available;
+    this.#report();
+  }
+  setReserved(reserved: boolean): void {
+    this.reserved = reserved;
+    this.#report();
+  }
+  setOcppLimitA(limitA: number | undefined): void {
+    this.limitA = limitA;
+  }
+  unlock(): UnlockResult {
+    this.unlocks++;
+    return this.fixedCable ? "NotSupported" : this.unlockResult;
+  }
+  plug(): void {
+    this.isPlugged = true;
+    this.events?.onPlugged(this.id);
+    this.#report();
+  }
+  unplug(): void {
+    this.isPlugged = false;
+    this.events?.onUnplugged(this.id);
+    this.#report();
+  }
+  setFault(faulted: boolean): void {
+    this.faulted = faulted;
+    this.#report();
+  }
+  #report(): void {
+    const status = this.status();
+    const error = this.errorCode();
+    if (status === this.#lastStatus && error === this.#lastError) return;
+    this.#lastStatus = status;
+    this.#lastError = error;
+    this.events?.onStatusChanged(this.id, status, error, this.info);
+  }
+}
+
+export class FakeHardware implements ChargePointHardware {
+  readonly connectors: FakeConnector[];
+  reboots: boolean[] = [];
+  constructor(count = 1) {
+    this.connectors = [];
+    for (let i = 1; i <= count; i++) this.connectors.push(new FakeConnector(i));
+  }
+  subscribe(events: ConnectorEvents): void {
+    for (const c of this.connectors) c.events = events;
+  }
+  reboot(hard: boolean): void {
+    this.reboots.push(hard);
+  }
+}
+
+export class MemoryLog implements LogSink {
+  lines: string[] = [];
+  write(level: string, tag: string, message: string): void {
+    this.lines.push(`${level} [${tag}] ${message}`);
+  }
+}
+
+export interface TestChargerOptions {
+  csms: TestCsms;
+  kv?: KeyValueStore;
+  journal?: TransactionJournal;
+  hardware?: FakeHardware;
+  settings?: Partial<ConnectionSettings>;
+  logLevel?: LogLevel;
+  frameLog?: { record(direction: "in" | "out", action: string, frame: string): void };
+  time?: VirtualTime;
+  config?: Record<string, string>;
+}
+
+export class TestCharger {
+  readonly time: VirtualTime;
+  readonly kv: KeyValueStore;
+  readonly journal: TransactionJournal;
+  readonly hardware: FakeHardware;
+  readonly log = new MemoryLog();
+  readonly cp: ChargePoint;
+  readonly platform: Platform;
+
+  constructor(options: TestChargerOptions) {
+    this.time = options.time ?? new VirtualTime(0);
+    this.kv = options.kv ?? new MemoryKeyValueStore();
+    this.journal = options.journal ?? new MemoryJournal();
+    this.hardware = options.hardware ?? new FakeHardware(1);
+    const time = this.time;
+    const clock = new OffsetClock(() => time.nowMs(), 0, false);
+    this.platform = {
+      clock,
+      timers: time,
+      loopDriver: new TimersLoopDriver(time, () => time.nowMs()),
+      kv: this.kv,
+      openFlash: () => {
+        throw new Error("no flash in this test");
+      },
+      websocket: new WsWebSocketFactory(),
+      log: this.log,
+    };
+    this.cp = new ChargePoint({
+      platform: this.platform,
+      hardware: this.hardware,
+      journal: this.journal,
+      settings: {
+        deviceId: "CP001",
+        installationUrlTemplate: options.csms.url,
+        chargerUrl: "",
+        precedence: "installation",
+        legacyIdentity: false,
+        chargerPassword: "",
+        installationInitialPassword: "",
+        caCertificates: [],
+        ...options.settings,
+      },
+      boot: { chargePointVendor: "OpenEVSE", chargePointModel: "TestModel", firmwareVersion: "0.1.0" },
+      frameLog: options.frameLog,
+      logLevel: options.logLevel ?? "debug",
+    });
+    for (const [key, value] of Object.entries(options.config ?? {})) {
+      if (this.cp.config.change(key, value) === "Rejected") throw new Error(`bad test config ${key}`);
+    }
+  }
+
+  get connector(): FakeConnector {
+    return this.hardware.connectors[0];
+  }
+
+  start(): void {
+    this.cp.start();
+  }
+
+  /** Moves virtual time (timers of the charger). */
+  advance(ms: number): void {
+    this.time.advance(ms);
+  }
+
+  stop(): void {
+    this.cp.stop();
+  }
+}
+
+/** Starts a charger against the CSMS and waits until it is Accepted and reported its statuses. */
+export async function bootedCharger(csms: TestCsms, options: Omit<TestChargerOptions, "csms"> = {}): Promise<TestCharger> {
+  const charger = new TestCharger({ csms, ...options });
+  charger.start();
+  const connectors = charger.hardware.connectors.length;
+  await waitFor("boot and statuses", () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= connectors + 1);
+  return charger;
+}
