@@ -1,270 +1,81 @@
-// OCPP 1.6J payload shapes as the development CSMS sees them (OCPP 1.6 edition 2 schemas plus the
-// security white paper). Only what the CSMS reads or sends is typed; ocpp-rpc's strict mode checks
-// every frame against the official JSON schemas, so these types are a convenience, not the guard.
+// OCPP 1.6J payload types as the development CSMS uses them, taken from the project's types generated
+// from the official schemas (ocpp/generated/ocpp16). Type-only: ocpp-rpc's strict mode does the checking.
+import type * as Ocpp from "ocpp/generated/ocpp16";
 
-export type AuthorizationStatus = "Accepted" | "Blocked" | "Expired" | "Invalid" | "ConcurrentTx";
+export type IdTagInfo = Ocpp.AuthorizeConf["idTagInfo"];
+export type MeterValue = Ocpp.MeterValuesReq["meterValue"][number];
+export type ChargingProfile = Ocpp.SetChargingProfileReq["csChargingProfiles"];
+export type ChargingProfilePurpose = ChargingProfile["chargingProfilePurpose"];
 
-export interface IdTagInfo {
-  status: AuthorizationStatus;
-  expiryDate?: string;
-  parentIdTag?: string;
-}
+export type BootNotificationReq = Ocpp.BootNotificationReq;
+export type StatusNotificationReq = Ocpp.StatusNotificationReq;
+export type StartTransactionReq = Ocpp.StartTransactionReq;
+export type StopTransactionReq = Ocpp.StopTransactionReq;
+export type MeterValuesReq = Ocpp.MeterValuesReq;
 
-export interface SampledValue {
-  value: string;
-  context?: string;
-  format?: string;
-  measurand?: string;
-  phase?: string;
-  location?: string;
-  unit?: string;
-}
-
-export interface MeterValue {
-  timestamp: string;
-  sampledValue: SampledValue[];
-}
-
-export interface ChargingSchedulePeriod {
-  startPeriod: number;
-  limit: number;
-  numberPhases?: number;
-}
-
-export interface ChargingSchedule {
-  duration?: number;
-  startSchedule?: string;
-  chargingRateUnit: "A" | "W";
-  chargingSchedulePeriod: ChargingSchedulePeriod[];
-  minChargingRate?: number;
-}
-
-export type ChargingProfilePurpose = "ChargePointMaxProfile" | "TxDefaultProfile" | "TxProfile";
-
-export interface ChargingProfile {
-  chargingProfileId: number;
-  transactionId?: number;
-  stackLevel: number;
-  chargingProfilePurpose: ChargingProfilePurpose;
-  chargingProfileKind: "Absolute" | "Recurring" | "Relative";
-  recurrencyKind?: "Daily" | "Weekly";
-  validFrom?: string;
-  validTo?: string;
-  chargingSchedule: ChargingSchedule;
-}
-
-export interface CertificateHashData {
-  hashAlgorithm: "SHA256" | "SHA384" | "SHA512";
-  issuerNameHash: string;
-  issuerKeyHash: string;
-  serialNumber: string;
-}
-
-export type CertificateUse = "CentralSystemRootCertificate" | "ManufacturerRootCertificate";
-
-type Status<S extends string> = { status: S };
-
-/** Every CSMS-initiated action: request and response payloads. */
+/** Every CSMS-initiated action of OCPP 1.6 and of the security white paper: request and response. */
 export interface CsmsCalls {
-  CancelReservation: { req: { reservationId: number }; res: Status<"Accepted" | "Rejected"> };
-  ChangeAvailability: {
-    req: { connectorId: number; type: "Inoperative" | "Operative" };
-    res: Status<"Accepted" | "Rejected" | "Scheduled">;
-  };
-  ChangeConfiguration: {
-    req: { key: string; value: string };
-    res: Status<"Accepted" | "Rejected" | "RebootRequired" | "NotSupported">;
-  };
-  ClearCache: { req: Record<string, never>; res: Status<"Accepted" | "Rejected"> };
-  ClearChargingProfile: {
-    req: { id?: number; connectorId?: number; chargingProfilePurpose?: ChargingProfilePurpose; stackLevel?: number };
-    res: Status<"Accepted" | "Unknown">;
-  };
-  DataTransfer: {
-    req: { vendorId: string; messageId?: string; data?: string };
-    res: { status: "Accepted" | "Rejected" | "UnknownMessageId" | "UnknownVendorId"; data?: string };
-  };
-  GetCompositeSchedule: {
-    req: { connectorId: number; duration: number; chargingRateUnit?: "A" | "W" };
-    res: { status: "Accepted" | "Rejected"; connectorId?: number; scheduleStart?: string; chargingSchedule?: ChargingSchedule };
-  };
-  GetConfiguration: {
-    req: { key?: string[] };
-    res: { configurationKey?: { key: string; readonly: boolean; value?: string }[]; unknownKey?: string[] };
-  };
-  GetDiagnostics: {
-    req: { location: string; retries?: number; retryInterval?: number; startTime?: string; stopTime?: string };
-    res: { fileName?: string };
-  };
-  GetLocalListVersion: { req: Record<string, never>; res: { listVersion: number } };
-  RemoteStartTransaction: {
-    req: { idTag: string; connectorId?: number; chargingProfile?: ChargingProfile };
-    res: Status<"Accepted" | "Rejected">;
-  };
-  RemoteStopTransaction: { req: { transactionId: number }; res: Status<"Accepted" | "Rejected"> };
-  ReserveNow: {
-    req: { connectorId: number; expiryDate: string; idTag: string; parentIdTag?: string; reservationId: number };
-    res: Status<"Accepted" | "Faulted" | "Occupied" | "Rejected" | "Unavailable">;
-  };
-  Reset: { req: { type: "Hard" | "Soft" }; res: Status<"Accepted" | "Rejected"> };
-  SendLocalList: {
-    req: {
-      listVersion: number;
-      updateType: "Differential" | "Full";
-      localAuthorizationList?: { idTag: string; idTagInfo?: IdTagInfo }[];
-    };
-    res: Status<"Accepted" | "Failed" | "NotSupported" | "VersionMismatch">;
-  };
-  SetChargingProfile: {
-    req: { connectorId: number; csChargingProfiles: ChargingProfile };
-    res: Status<"Accepted" | "Rejected" | "NotSupported">;
-  };
-  TriggerMessage: {
-    req: {
-      requestedMessage:
-        | "BootNotification"
-        | "DiagnosticsStatusNotification"
-        | "FirmwareStatusNotification"
-        | "Heartbeat"
-        | "MeterValues"
-        | "StatusNotification";
-      connectorId?: number;
-    };
-    res: Status<"Accepted" | "Rejected" | "NotImplemented">;
-  };
-  UnlockConnector: { req: { connectorId: number }; res: Status<"Unlocked" | "UnlockFailed" | "NotSupported"> };
-  UpdateFirmware: {
-    req: { location: string; retrieveDate: string; retries?: number; retryInterval?: number };
-    res: Record<string, never>;
-  };
-  // Security white paper (edition 2) messages sent by the CSMS.
-  CertificateSigned: { req: { certificateChain: string }; res: Status<"Accepted" | "Rejected"> };
-  DeleteCertificate: { req: { certificateHashData: CertificateHashData }; res: Status<"Accepted" | "Failed" | "NotFound"> };
-  ExtendedTriggerMessage: {
-    req: {
-      requestedMessage:
-        | "BootNotification"
-        | "LogStatusNotification"
-        | "FirmwareStatusNotification"
-        | "Heartbeat"
-        | "MeterValues"
-        | "SignChargePointCertificate"
-        | "StatusNotification";
-      connectorId?: number;
-    };
-    res: Status<"Accepted" | "Rejected" | "NotImplemented">;
-  };
-  GetInstalledCertificateIds: {
-    req: { certificateType: CertificateUse };
-    res: { status: "Accepted" | "NotFound"; certificateHashData?: CertificateHashData[] };
-  };
-  GetLog: {
-    req: {
-      logType: "DiagnosticsLog" | "SecurityLog";
-      requestId: number;
-      retries?: number;
-      retryInterval?: number;
-      log: { remoteLocation: string; oldestTimestamp?: string; latestTimestamp?: string };
-    };
-    res: { status: "Accepted" | "Rejected" | "AcceptedCanceled"; filename?: string };
-  };
-  InstallCertificate: {
-    req: { certificateType: CertificateUse; certificate: string };
-    res: Status<"Accepted" | "Failed" | "Rejected">;
-  };
-  SignedUpdateFirmware: {
-    req: {
-      requestId: number;
-      retries?: number;
-      retryInterval?: number;
-      firmware: {
-        location: string;
-        retrieveDateTime: string;
-        installDateTime?: string;
-        signingCertificate: string;
-        signature: string;
-      };
-    };
-    res: Status<"Accepted" | "Rejected" | "AcceptedCanceled" | "InvalidCertificate" | "RevokedCertificate">;
-  };
+  CancelReservation: { req: Ocpp.CancelReservationReq; res: Ocpp.CancelReservationConf };
+  ChangeAvailability: { req: Ocpp.ChangeAvailabilityReq; res: Ocpp.ChangeAvailabilityConf };
+  ChangeConfiguration: { req: Ocpp.ChangeConfigurationReq; res: Ocpp.ChangeConfigurationConf };
+  ClearCache: { req: Ocpp.ClearCacheReq; res: Ocpp.ClearCacheConf };
+  ClearChargingProfile: { req: Ocpp.ClearChargingProfileReq; res: Ocpp.ClearChargingProfileConf };
+  DataTransfer: { req: Ocpp.DataTransferReq; res: Ocpp.DataTransferConf };
+  GetCompositeSchedule: { req: Ocpp.GetCompositeScheduleReq; res: Ocpp.GetCompositeScheduleConf };
+  GetConfiguration: { req: Ocpp.GetConfigurationReq; res: Ocpp.GetConfigurationConf };
+  GetDiagnostics: { req: Ocpp.GetDiagnosticsReq; res: Ocpp.GetDiagnosticsConf };
+  GetLocalListVersion: { req: Ocpp.GetLocalListVersionReq; res: Ocpp.GetLocalListVersionConf };
+  RemoteStartTransaction: { req: Ocpp.RemoteStartTransactionReq; res: Ocpp.RemoteStartTransactionConf };
+  RemoteStopTransaction: { req: Ocpp.RemoteStopTransactionReq; res: Ocpp.RemoteStopTransactionConf };
+  ReserveNow: { req: Ocpp.ReserveNowReq; res: Ocpp.ReserveNowConf };
+  Reset: { req: Ocpp.ResetReq; res: Ocpp.ResetConf };
+  SendLocalList: { req: Ocpp.SendLocalListReq; res: Ocpp.SendLocalListConf };
+  SetChargingProfile: { req: Ocpp.SetChargingProfileReq; res: Ocpp.SetChargingProfileConf };
+  TriggerMessage: { req: Ocpp.TriggerMessageReq; res: Ocpp.TriggerMessageConf };
+  UnlockConnector: { req: Ocpp.UnlockConnectorReq; res: Ocpp.UnlockConnectorConf };
+  UpdateFirmware: { req: Ocpp.UpdateFirmwareReq; res: Ocpp.UpdateFirmwareConf };
+  CertificateSigned: { req: Ocpp.CertificateSignedReq; res: Ocpp.CertificateSignedConf };
+  DeleteCertificate: { req: Ocpp.DeleteCertificateReq; res: Ocpp.DeleteCertificateConf };
+  ExtendedTriggerMessage: { req: Ocpp.ExtendedTriggerMessageReq; res: Ocpp.ExtendedTriggerMessageConf };
+  GetInstalledCertificateIds: { req: Ocpp.GetInstalledCertificateIdsReq; res: Ocpp.GetInstalledCertificateIdsConf };
+  GetLog: { req: Ocpp.GetLogReq; res: Ocpp.GetLogConf };
+  InstallCertificate: { req: Ocpp.InstallCertificateReq; res: Ocpp.InstallCertificateConf };
+  SignedUpdateFirmware: { req: Ocpp.SignedUpdateFirmwareReq; res: Ocpp.SignedUpdateFirmwareConf };
 }
 
 export type CsmsAction = keyof CsmsCalls;
 export type CsmsRequest<A extends CsmsAction> = CsmsCalls[A]["req"];
 export type CsmsResponse<A extends CsmsAction> = CsmsCalls[A]["res"];
 
-/** Names of every CSMS-initiated action, in the order of the specification's chapters. */
-export const CSMS_ACTIONS: readonly CsmsAction[] = [
-  "CancelReservation",
-  "ChangeAvailability",
-  "ChangeConfiguration",
-  "ClearCache",
-  "ClearChargingProfile",
-  "DataTransfer",
-  "GetCompositeSchedule",
-  "GetConfiguration",
-  "GetDiagnostics",
-  "GetLocalListVersion",
-  "RemoteStartTransaction",
-  "RemoteStopTransaction",
-  "ReserveNow",
-  "Reset",
-  "SendLocalList",
-  "SetChargingProfile",
-  "TriggerMessage",
-  "UnlockConnector",
-  "UpdateFirmware",
-  "CertificateSigned",
-  "DeleteCertificate",
-  "ExtendedTriggerMessage",
-  "GetInstalledCertificateIds",
-  "GetLog",
-  "InstallCertificate",
-  "SignedUpdateFirmware",
-];
+// Written as an object so the compiler checks the list is complete: a missing or extra key fails.
+const ACTION_SET: { readonly [A in CsmsAction]: true } = {
+  CancelReservation: true,
+  ChangeAvailability: true,
+  ChangeConfiguration: true,
+  ClearCache: true,
+  ClearChargingProfile: true,
+  DataTransfer: true,
+  GetCompositeSchedule: true,
+  GetConfiguration: true,
+  GetDiagnostics: true,
+  GetLocalListVersion: true,
+  RemoteStartTransaction: true,
+  RemoteStopTransaction: true,
+  ReserveNow: true,
+  Reset: true,
+  SendLocalList: true,
+  SetChargingProfile: true,
+  TriggerMessage: true,
+  UnlockConnector: true,
+  UpdateFirmware: true,
+  CertificateSigned: true,
+  DeleteCertificate: true,
+  ExtendedTriggerMessage: true,
+  GetInstalledCertificateIds: true,
+  GetLog: true,
+  InstallCertificate: true,
+  SignedUpdateFirmware: true,
+};
 
-// Charger-initiated requests the CSMS reads fields from.
-export interface BootNotificationReq {
-  chargePointVendor: string;
-  chargePointModel: string;
-  chargePointSerialNumber?: string;
-  chargeBoxSerialNumber?: string;
-  firmwareVersion?: string;
-  iccid?: string;
-  imsi?: string;
-  meterType?: string;
-  meterSerialNumber?: string;
-}
-
-export interface StatusNotificationReq {
-  connectorId: number;
-  errorCode: string;
-  status: string;
-  info?: string;
-  timestamp?: string;
-  vendorId?: string;
-  vendorErrorCode?: string;
-}
-
-export interface StartTransactionReq {
-  connectorId: number;
-  idTag: string;
-  meterStart: number;
-  timestamp: string;
-  reservationId?: number;
-}
-
-export interface StopTransactionReq {
-  transactionId: number;
-  meterStop: number;
-  timestamp: string;
-  idTag?: string;
-  reason?: string;
-  transactionData?: MeterValue[];
-}
-
-export interface MeterValuesReq {
-  connectorId: number;
-  transactionId?: number;
-  meterValue: MeterValue[];
-}
+/** Names of every CSMS-initiated action. */
+export const CSMS_ACTIONS: readonly CsmsAction[] = Object.keys(ACTION_SET) as CsmsAction[];
