@@ -33,6 +33,7 @@ describe("OCTT Core cases", function () {
     charger = new TestCharger({ csms });
     charger.start();
     await csms.waitForCall("BootNotification");
+    await waitFor("Rejected", () => charger!.cp.registration.status === "Rejected");
     charger.advance(19_000);
     await sleep(30);
     assert.equal(csms.calls("BootNotification").length, 1, "no BootNotification before interval");
@@ -182,6 +183,7 @@ describe("OCTT Core cases", function () {
     const start = await csms.waitForCall("StartTransaction");
     assert.equal(start.params.idTag, "REMOTE1");
     assert.equal(csms.calls("Authorize").length, 0, "AuthorizeRemoteTxRequests is false");
+    await waitFor("transactionId known", () => charger!.cp.transactions.transactionOn(1)?.transactionId === 100);
     assert.deepEqual(await csms.call("RemoteStopTransaction", { transactionId: 100 }), { status: "Accepted" });
     const stop = await csms.waitForCall("StopTransaction");
     assert.equal(stop.params.reason, "Remote");
