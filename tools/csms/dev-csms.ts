@@ -165,6 +165,7 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
   /** Use startDevCsms(). */
   constructor(http: Server, rpc: RPCServer, port: number, options: DevCsmsOptions) {
     super();
+    this.setMaxListeners(0); // every pending waitFor() listens to "change"
     this.#http = http;
     this.#rpc = rpc;
     this.port = port;
