@@ -1,0 +1,43 @@
+/**
+ * The Moddable platform: what the board gives the core. Flash partitions are
+ * named in the board's partition table (see README); DNS servers and other
+ * build-time settings come from the manifest's `config` (module mc/config).
+ */
+import config from "mc/config";
+import type { FlashPartition } from "ports/flash";
+import type { Platform } from "ports/platform";
+import { TimersLoopDriver } from "platform/common/virtual-timers";
+import { createModdableClock } from "platform/moddable/clock";
+import { ModdableFlash } from "platform/moddable/flash";
+import { PreferenceKeyValueStore } from "platform/moddable/kv-preference";
+import { TraceLogSink } from "platform/moddable/log-trace";
+import { ModdableTimers } from "platform/moddable/timers";
+import { Ecma419WebSocketFactory } from "platform/moddable/websocket-419";
+
+function dnsServersFromConfig(): readonly string[] {
+  const configured = config.dnsServers;
+  if (Array.isArray(configured) && configured.every((entry) => typeof entry === "string")) return configured as string[];
+  return ["1.1.1.1"];
+}
+
+export function createModdablePlatform(): Platform {
+  const clock = createModdableClock();
+  const timers = new ModdableTimers();
+  const flashes = new Map<string, FlashPartition>();
+  return {
+    clock,
+    timers,
+    loopDriver: new TimersLoopDriver(timers, () => clock.monotonicMs()),
+    kv: new PreferenceKeyValueStore(),
+    openFlash(partition: string): FlashPartition {
+      let flash = flashes.get(partition);
+      if (!flash) {
+        flash = new ModdableFlash(partition);
+        flashes.set(partition, flash);
+      }
+      return flash;
+    },
+    websocket: new Ecma419WebSocketFactory(dnsServersFromConfig()),
+    log: new TraceLogSink(),
+  };
+}

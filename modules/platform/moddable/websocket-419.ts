@@ -1,0 +1,127 @@
+/**
+ * Board WebSocket client over the ECMA-419 `embedded:network/websocket/client`
+ * (the SDK's example implementation, mapped to that name by the manifest).
+ *
+ * What the port adds: text messages reassembled from fragments, long frames
+ * written in pieces as the socket has room, pongs reported, one onClose.
+ * Limit: this client does not expose the handshake's response headers, so
+ * the chosen subprotocol cannot be checked here; we report "ocpp1.6" as
+ * offered and rely on the CSMS to refuse a connection it cannot serve.
+ */
+import WebSocketClient from "embedded:network/websocket/client";
+import TCP from "embedded:io/socket/tcp";
+import TLSSocket from "embedded:io/socket/tcp/tls";
+import UDP from "embedded:io/socket/udp";
+import Resolver from "embedded:network/dns/resolver/udp";
+import type { WebSocketConnectOptions, WebSocketConnection, WebSocketEvents, WebSocketFactory } from "ports/websocket";
+import { parseWebSocketUrl } from "platform/common/url";
+import { decodeUtf8, encodeUtf8 } from "util/utf8";
+
+export class Ecma419WebSocketFactory implements WebSocketFactory {
+  #dnsServers: readonly string[];
+
+  constructor(dnsServers: readonly string[]) {
+    this.#dnsServers = dnsServers;
+  }
+
+  connect(options: WebSocketConnectOptions, events: WebSocketEvents): WebSocketConnection {
+    const target = parseWebSocketUrl(options.url);
+    const headers = new Map<string, string>();
+    for (const name of Object.keys(options.headers)) headers.set(name, options.headers[name]);
+    let open = false;
+    let closed = false;
+    let incoming: Uint8Array[] = [];
+    const outgoing: Uint8Array[] = []; // text frames waiting for room
+    let outgoingOffset = 0;
+    let writable = 0;
+
+    const finish = (code: number, reason: string): void => {
+      if (closed) return;
+      closed = true;
+      open = false;
+      events.onClose(code, reason);
+    };
+    const pump = (client: WebSocketClient): void => {
+      while (outgoing.length > 0 && writable > 0) {
+        const frame = outgoing[0];
+        const size = Math.min(writable, frame.length - outgoingOffset);
+        const more = outgoingOffset + size < frame.length;
+        // Continuation pieces carry the text type of the first one.
+        writable = client.write(frame.subarray(outgoingOffset, outgoingOffset + size), { binary: false, more });
+        outgoingOffset += size;
+        if (!more) {
+          outgoing.shift();
+          outgoingOffset = 0;
+        }
+      }
+    };
+
+    const socket = target.secure
+      ? { io: TLSSocket, TCP: { io: TCP }, secure: { serverName: target.host, certificate: options.caCertificates } }
+      : { io: TCP };
+    // A variable, not a literal: the SDK types `dns` as {io} only, the resolver also needs these.
+    const dns = { io: Resolver, servers: this.#dnsServers, socket: { io: UDP } };
+    const client = new WebSocketClient({
+      host: target.host,
+      port: target.port,
+      path: target.path,
+      protocol: options.protocols.join(", "),
+      headers,
+      dns,
+      socket,
+      onWritable(count: number): void {
+        writable = count;
+        if (!open && !closed) {
+          open = true;
+          events.onOpen(options.protocols[0] ?? "");
+        }
+        pump(this);
+      },
+      onReadable(count: number, info): void {
+        const piece = this.read(count);
+        if (piece instanceof ArrayBuffer) incoming.push(new Uint8Array(piece));
+        if (info.more) return;
+        const parts = incoming;
+        incoming = [];
+        if (info.binary) return; // OCPP-J is text only
+        let length = 0;
+        for (const part of parts) length += part.length;
+        const whole = new Uint8Array(length);
+        let at = 0;
+        for (const part of parts) {
+          whole.set(part, at);
+          at += part.length;
+        }
+        events.onText(decodeUtf8(whole));
+      },
+      onControl(opcode: number): void {
+        if (opcode === WebSocketClient.pong) events.onPong();
+        else if (opcode === WebSocketClient.close) finish(1000, "closed by server");
+      },
+      onClose(): void {
+        finish(1000, "");
+      },
+      onError(): void {
+        events.onError("websocket error");
+        finish(1006, "error");
+      },
+    });
+
+    return {
+      sendText(text: string): boolean {
+        if (!open || closed) return false;
+        outgoing.push(encodeUtf8(text));
+        pump(client);
+        return true;
+      },
+      ping(): void {
+        if (open && !closed) client.write(new Uint8Array(0), { opcode: WebSocketClient.ping });
+      },
+      close(): void {
+        if (closed) return;
+        client.close();
+        finish(1000, "closed");
+      },
+    };
+  }
+}
