@@ -11,17 +11,20 @@
  *
  * The compressor keeps hash chains over 3-byte prefixes (bounded chain
  * walk); its buffers are allocated once and grown only for longer texts.
+ * One instance is shared by every packer (`sharedLzCodec`): calls never
+ * nest, and the board keeps one copy of the tables (about 12 KB).
  */
 import { encodeUtf8 } from "util/utf8";
 import { OCPP_DICTIONARY } from "./lz-dict";
 
-const HASH_BITS = 12;
+const HASH_BITS = 11;
 const HASH_SIZE = 1 << HASH_BITS;
 const MAX_DISTANCE = 4096;
 const MIN_MATCH = 3;
 const MAX_MATCH = 273;
 const MAX_CHAIN = 48;
-const MAX_PLAIN = 0xffff;
+// Window positions + 1 must fit the Uint16Array chains.
+const MAX_PLAIN = 0xffff - 4096;
 
 export class LzCodecError extends Error {
   constructor(message: string) {
@@ -32,16 +35,16 @@ export class LzCodecError extends Error {
 
 export class LzCodec {
   readonly #dict: Uint8Array;
-  readonly #dictHead = new Int32Array(HASH_SIZE);
-  readonly #head = new Int32Array(HASH_SIZE);
+  readonly #dictHead = new Uint16Array(HASH_SIZE);
+  readonly #head = new Uint16Array(HASH_SIZE);
   #window: Uint8Array;
-  #prev: Int32Array;
+  #prev: Uint16Array;
 
   constructor() {
     this.#dict = encodeUtf8(OCPP_DICTIONARY);
     const size = this.#dict.length + 1024;
     this.#window = new Uint8Array(size);
-    this.#prev = new Int32Array(size);
+    this.#prev = new Uint16Array(size);
     this.#window.set(this.#dict);
     // Chains over the dictionary are computed once and restored per call.
     const saved = this.#head;
@@ -63,7 +66,7 @@ export class LzCodec {
     if (this.#window.length >= size) return;
     const window = new Uint8Array(size + 256);
     window.set(this.#dict);
-    const prev = new Int32Array(size + 256);
+    const prev = new Uint16Array(size + 256);
     prev.set(this.#prev.subarray(0, this.#dict.length));
     this.#window = window;
     this.#prev = prev;
@@ -187,4 +190,12 @@ export class LzCodec {
     }
     return length;
   }
+}
+
+let shared: LzCodec | undefined;
+
+/** The codec instance shared by all packers (built on first use). */
+export function sharedLzCodec(): LzCodec {
+  if (!shared) shared = new LzCodec();
+  return shared;
 }

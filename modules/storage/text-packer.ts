@@ -4,7 +4,7 @@
  * used when it is smaller. The codec number goes into the record header.
  */
 import { decodeUtf8, encodeUtf8Into } from "util/utf8";
-import { LzCodec } from "./lz-codec";
+import { sharedLzCodec, type LzCodec } from "./lz-codec";
 
 export const Codec = { utf8: 0, lz: 1 } as const;
 
@@ -35,7 +35,7 @@ export class TextPacker {
   #store(plainLength: number, into: Uint8Array, at: number, room: number): number {
     if (plainLength < 0) return -1;
     if (this.#compress && plainLength > 16) {
-      if (!this.#lz) this.#lz = new LzCodec();
+      if (!this.#lz) this.#lz = sharedLzCodec();
       const packed = this.#lz.compress(this.#plain, plainLength, into, at, Math.min(room, plainLength - 1));
       if (packed > 0) {
         this.codec = Codec.lz;
@@ -51,7 +51,7 @@ export class TextPacker {
   /** The text of stored bytes `bytes[start..end)` in `codec`. */
   unpack(codec: number, bytes: Uint8Array, start: number, end: number): string {
     if (codec === Codec.utf8) return decodeUtf8(bytes, start, end);
-    if (!this.#lz) this.#lz = new LzCodec();
+    if (!this.#lz) this.#lz = sharedLzCodec();
     const length = this.#lz.decompressedLength(bytes, start, end);
     if (this.#plain.length < length) this.#plain = new Uint8Array(length);
     this.#lz.decompress(bytes, start, end, this.#plain);
