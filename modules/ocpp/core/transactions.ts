@@ -364,8 +364,14 @@ export class TransactionService {
       (conf) => {
         this.#sending = false;
         this.#attempts = 0;
-        this.#answered(record, conf as Record<string, unknown>);
-        this.#done(seq, record);
+        try {
+          this.#answered(record, conf as Record<string, unknown>);
+          this.#done(seq, record);
+        } catch (error) {
+          // Storage failed (power going down): the record stays and is resent after reboot.
+          this.#log.error(`${action} answered but not recorded: ${error instanceof Error ? error.message : String(error)}`);
+          return;
+        }
         this.pump();
       },
       (error: Error) => {
@@ -376,7 +382,12 @@ export class TransactionService {
           if (this.#attempts >= this.#config.int("TransactionMessageAttempts")) {
             this.#log.warn(`${action} dropped after ${this.#attempts} attempts: ${error.message}`);
             this.#attempts = 0;
-            this.#done(seq, record);
+            try {
+              this.#done(seq, record);
+            } catch (failure) {
+              this.#log.error(`${action} not dropped: ${String(failure)}`);
+              return;
+            }
             this.pump();
             return;
           }
