@@ -71,6 +71,7 @@ export interface QueuedRecord {
 }
 
 const MARKER_CLEARED = new Uint8Array([0]);
+const RETIRED = new Uint8Array(4);
 
 export class FlashQueue {
   readonly #flash: FlashPartition;
@@ -309,11 +310,14 @@ export class FlashQueue {
     if (!this.#valid[next]) erases = this.#tail >= 0 && this.#valid[this.#tail] ? this.#erases[this.#tail] - 1 : 0;
     erases = erases < 0 ? 1 : (erases + 1) % 0x100000000;
     const generation = this.#maxGeneration + 1;
-    this.#valid[next] = 0;
     this.#end[next] = this.#sectorSize;
     this.#waiting[next] = 0;
     this.#tail = next;
     this.#tailSealed = true; // until the header is written
+    // Retire before erasing: with its magic zeroed the sector stays free even if
+    // a torn erase leaves old records (and reset pop markers) behind in any order.
+    if (this.#valid[next]) this.#flash.write(next * this.#sectorSize + SectorField.magic, RETIRED);
+    this.#valid[next] = 0;
     this.#flash.erase(next);
     // Not the scratch buffer: push has the packed record waiting there.
     const header = this.#sectorHeader;

@@ -35,6 +35,7 @@ import { TextPacker } from "./text-packer";
 /** "FLR1": sector magic of a log ring. */
 const RING_MAGIC = 0x31524c46;
 const TRUNCATED = " …[truncated]";
+const RETIRED = new Uint8Array(4);
 
 export interface FlashRingOptions {
   /** Compress entries with the OCPP-primed LZ codec (default true). */
@@ -166,9 +167,12 @@ export class FlashRing {
     if (!this.#valid[next]) erases = this.#tail >= 0 && this.#valid[this.#tail] ? this.#erases[this.#tail] - 1 : 0;
     erases = erases < 0 ? 1 : (erases + 1) % 0x100000000;
     const generation = this.#maxGeneration + 1;
-    this.#valid[next] = 0;
     this.#tail = next;
     this.#tailSealed = true;
+    // Retire before erasing: with its magic zeroed the sector stays free even if
+    // a torn erase leaves old records (and reset pop markers) behind in any order.
+    if (this.#valid[next]) this.#flash.write(next * this.#sectorSize + SectorField.magic, RETIRED);
+    this.#valid[next] = 0;
     this.#flash.erase(next);
     buildSectorHeader(this.#sectorHeader, RING_MAGIC, generation, erases, this.#nextSeq, floor);
     this.#flash.write(next * this.#sectorSize, this.#sectorHeader);

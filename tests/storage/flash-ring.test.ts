@@ -49,13 +49,13 @@ describe("FlashRing", function () {
     assert.ok(ring.usedBytes <= ring.capacityBytes);
   });
 
-  it("clears with one erase and keeps numbering", function () {
+  it("clears with a single sector erase and keeps numbering", function () {
     const flash = new SimFlash(512, 4);
     let ring = new FlashRing(flash);
     for (let i = 0; i < 30; i++) ring.append(line(i));
     const before = flash.operationCount;
     ring.clear();
-    assert.equal(flash.operationCount - before, 2, "one erase and one header write");
+    assert.ok(flash.operationCount - before <= 3, "at most a retire write, one erase and one header write");
     assert.deepEqual(entries(ring), []);
     assert.equal(ring.usedBytes, 0);
     ring = new FlashRing(flash);
