@@ -1,26 +1,38 @@
 /**
  * Boots the firmware on any platform: the same code on the board (main.ts),
  * on the host (tools/start.ts) and on XS under test.
+ * (Stub of the signature; the wiring follows.)
  */
-import { Logger } from "ports/log";
+import type { LogLevel } from "ports/log";
 import type { Platform } from "ports/platform";
-import { CHARGE_POINT_MODEL, CHARGE_POINT_VENDOR, FIRMWARE_VERSION } from "firmware/version";
+import type { Board } from "connector/board";
+import type { ControlLoop } from "connector/loop";
+import type { ChargePoint } from "ocpp/charge-point";
+import type { OcppFrameLog } from "ocpp/framelog/frame-log";
+import type { ChargerSettings } from "firmware/settings";
+
+export interface FirmwareOptions {
+  platform: Platform;
+  board: Board;
+  /** Build-time settings (mc/config on the board, CLI on the host); NVS "settings" wins. */
+  defaults: Readonly<Record<string, unknown>>;
+  /** Restart of the charger (Reset, firmware update); hard = whole hardware. */
+  onReboot?: (hard: boolean) => void;
+  logLevel?: LogLevel;
+}
 
 export interface RunningFirmware {
-  readonly log: Logger;
+  readonly loop: ControlLoop;
+  readonly chargePoint: ChargePoint;
+  readonly frameLog: OcppFrameLog;
+  readonly settings: ChargerSettings;
+  /** An RFID card at the reader: starts or stops a transaction. */
+  presentCard(idTag: string, connectorId?: number): void;
+  /** Stops every timer and the connection (power cut, Ctrl-C). */
   stop(): void;
 }
 
-/** Starts everything; `defaults` are the build-time settings (mc/config on the board). */
-export function bootFirmware(platform: Platform, defaults: Readonly<Record<string, unknown>>): RunningFirmware {
-  const log = new Logger(platform.log, "boot");
-  const deviceId = typeof defaults.deviceId === "string" ? defaults.deviceId : "unset";
-  log.info(`${CHARGE_POINT_VENDOR} ${CHARGE_POINT_MODEL} firmware ${FIRMWARE_VERSION}, device ${deviceId}`);
-  log.info(`wall clock ${platform.clock.isSynced() ? "synced" : "not synced (waits for the CSMS)"}`);
-  return {
-    log,
-    stop(): void {
-      platform.loopDriver.stop();
-    },
-  };
+export function bootFirmware(options: FirmwareOptions): RunningFirmware {
+  void options;
+  throw new Error("bootFirmware: not wired yet");
 }

@@ -6,5 +6,7 @@
 import config from "mc/config";
 import { createModdablePlatform } from "platform/moddable/index";
 import { bootFirmware } from "firmware/boot";
+import { createBoardFromConfig } from "firmware/board-config";
 
-bootFirmware(createModdablePlatform(), config);
+const platform = createModdablePlatform();
+bootFirmware({ platform, board: createBoardFromConfig(config), defaults: config });
