@@ -1,6 +1,15 @@
 import { strict as assert } from "node:assert";
 import { FlashQueue, QueueFullError, RecordTooLargeError } from "storage/flash-queue";
 import { PowerCutError, SimFlash, type PowerCutMode } from "platform/common/sim-flash";
+import {
+  RECORD_HEADER_BYTES,
+  RecordField,
+  RecordScan,
+  SECTOR_HEADER_BYTES,
+  alignedSize,
+  recordLength,
+  scanRecord,
+} from "storage/sector-format";
 import { transactionFrames } from "./ocpp-messages.ts";
 
 /** SimFlash that counts erases per sector (wear). */
@@ -13,6 +22,29 @@ class CountingFlash extends SimFlash {
   override erase(sector: number): void {
     super.erase(sector);
     this.erases[sector]++;
+  }
+}
+
+/**
+ * SimFlash whose chosen erase tears in the worst order for the queue: only
+ * the pop markers of the sector's records go back to 0xFF, everything else
+ * (header, CRCs, payloads) keeps its old content; then the power is off.
+ */
+class MarkerTearFlash extends SimFlash {
+  tearAtErase = 0;
+  #erases = 0;
+  override erase(sector: number): void {
+    if (++this.#erases === this.tearAtErase) {
+      const start = sector * this.sectorSize;
+      const image = this.cells.subarray(start, start + this.sectorSize);
+      for (let at = SECTOR_HEADER_BYTES; scanRecord(image, at, this.sectorSize) === RecordScan.record; ) {
+        image[at + RecordField.pop] = 0xff;
+        at += alignedSize(RECORD_HEADER_BYTES + recordLength(image, at));
+      }
+      this.cutPower();
+      throw new PowerCutError();
+    }
+    super.erase(sector);
   }
 }
 
@@ -221,6 +253,21 @@ describe("FlashQueue", function () {
       }
     });
   }
+
+  it("brings no popped record back when an erase tears in any order (sector retired first)", function () {
+    const steps = script();
+    const reference = new CountingFlash(256, 4);
+    runScript(reference, steps, true);
+    const erases = reference.erases.reduce((a, b) => a + b, 0);
+    for (let e = 1; e <= erases; e++) {
+      const flash = new MarkerTearFlash(256, 4);
+      flash.tearAtErase = e;
+      const acked = runScript(flash, steps, true);
+      assert.equal(flash.powered, false);
+      flash.powerOn();
+      checkRecovered(waiting(new FlashQueue(flash)), acked, `marker-only tear of erase ${e}`);
+    }
+  });
 
   it("wears all sectors evenly over thousands of push/pop cycles with reboots", function () {
     const flash = new CountingFlash(1024, 8);
