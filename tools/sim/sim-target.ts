@@ -1,0 +1,397 @@
+// The simulated charger: the real firmware core (bootFirmware) on the host platform with the
+// simulated board of hal/sim, exposed as a BenchTarget so the bench page, the bench API, the
+// scenario runner and the tests drive it exactly like a hardware-in-the-loop rig drives a board.
+import { performance } from "node:perf_hooks";
+import { bootFirmware, type RunningFirmware } from "firmware/boot";
+import { FIRMWARE_VERSION } from "firmware/version";
+import type { Board } from "connector/board";
+import type { FlashPartition } from "ports/flash";
+import type { LogLevel, LogSink } from "ports/log";
+import type { Platform } from "ports/platform";
+import { SimFlash } from "platform/common/sim-flash";
+import { createHostPlatform, HOST_PARTITIONS, type HostPlatform } from "platform/host/index";
+import { ConsoleLogSink } from "platform/host/log-console";
+import { WsWebSocketFactory } from "platform/host/websocket-ws";
+import { createSimulatedBoard } from "hal/sim/charger";
+import type { SimConnector } from "hal/sim/board";
+import type { DevCsms } from "../csms/dev-csms.ts";
+import { benchCsmsFor } from "../bench-api/dev-csms-adapter.ts";
+import {
+  BenchTargetError,
+  type BenchConnectorState,
+  type BenchCsms,
+  type BenchEvent,
+  type BenchFrame,
+  type BenchState,
+  type BenchTarget,
+  type FaultKind,
+  type NetworkAction,
+  type PilotState,
+  type PowerAction,
+} from "../bench-api/target.ts";
+import { SwitchableNetwork } from "./network.ts";
+
+export interface SimChargerOptions {
+  /** Charge point identity (the settings' deviceId). */
+  identity: string;
+  /** Simulated flash and NVS: state survives a power cut or a restart here. */
+  stateDir: string;
+  /** Settings handed to bootFirmware as its defaults (deviceId, csmsUrl, password, ...). */
+  defaults: Readonly<Record<string, unknown>>;
+  /** Number of connectors (default 1). */
+  connectors?: number;
+  /** The development CSMS the charger talks to, for the bench's CSMS-side actions. */
+  devCsms?: DevCsms;
+  /** Log sink of the firmware (default: stderr, prefixed with the identity). */
+  log?: LogSink;
+  logLevel?: LogLevel;
+  /** "file" (default): flash partitions in stateDir; "memory": in RAM, kept across power cuts of this process (fleet). */
+  flash?: "file" | "memory";
+  /** Frames kept for the bench (default 500). */
+  frameLimit?: number;
+  /** How often the state is compared for change events, ms (default 200). */
+  statePollMs?: number;
+}
+
+/** Maps one bench fault kind to the simulated hardware. */
+function applyFault(sim: SimConnector, kind: FaultKind, active: boolean): void {
+  const faults = sim.faults;
+  switch (kind) {
+    case "rcd-dc":
+      faults.residual = active ? "dc" : faults.residual === "dc" ? "none" : faults.residual;
+      break;
+    case "rcd-ac":
+      faults.residual = active ? "ac" : faults.residual === "ac" ? "none" : faults.residual;
+      break;
+    case "weld":
+      faults.welded = active;
+      break;
+    case "diode":
+      sim.ev.diode = !active;
+      break;
+    case "pilot-short":
+      faults.pilotShort = active;
+      break;
+    case "meter-offline":
+      faults.meterOffline = active;
+      break;
+  }
+}
+
+const NO_DEV_CSMS = "CSMS-side actions need the development CSMS (the charger is connected to an external CSMS)";
+
+function refusingCsms(): BenchCsms {
+  const refuse = async (): Promise<never> => {
+    throw new BenchTargetError(NO_DEV_CSMS);
+  };
+  return {
+    remoteStart: refuse,
+    remoteStop: refuse,
+    setChargingProfile: refuse,
+    changeConfiguration: refuse,
+    reset: refuse,
+    sendLocalList: refuse,
+    reserveNow: refuse,
+    triggerMessage: refuse,
+    updateFirmware: refuse,
+  };
+}
+
+export class SimulatedCharger implements BenchTarget {
+  readonly identity: string;
+  readonly board: Board;
+  /** Simulated parts and EV per connector (index = connector id - 1). */
+  readonly sims: readonly SimConnector[];
+  readonly csms: BenchCsms;
+  /** The network link (drop/restore) and frame tap. */
+  readonly link: SwitchableNetwork;
+  /** Boots so far (power restores and resets included). */
+  boots = 0;
+
+  readonly #options: SimChargerOptions;
+  readonly #log: LogSink;
+  readonly #frames: BenchFrame[] = [];
+  readonly #frameLimit: number;
+  readonly #listeners = new Set<(event: BenchEvent) => void>();
+  readonly #evStates: PilotState[] = [];
+  readonly #faults: FaultKind[][] = [];
+  readonly #memoryFlash = new Map<string, SimFlash>();
+  /** Last OCPP status and transaction per connector, kept while the power is off. */
+  readonly #lastOcpp: { status: string; transactionId: number | null }[] = [];
+  #firmware: RunningFirmware | undefined;
+  #platform: HostPlatform | undefined;
+  #openedFlash: SimFlash[] = [];
+  #pollTimer: NodeJS.Timeout | undefined;
+  #lastStateJson = "";
+  #closed = false;
+  #rebootPending = false;
+
+  constructor(options: SimChargerOptions) {
+    this.#options = options;
+    this.identity = options.identity;
+    this.#log = options.log ?? new ConsoleLogSink(`[${options.identity}] `);
+    this.#frameLimit = options.frameLimit ?? 500;
+    const { board, sims } = createSimulatedBoard({ connectors: options.connectors ?? 1 });
+    this.board = board;
+    this.sims = sims;
+    for (let i = 0; i < sims.length; i++) {
+      this.#evStates.push("A");
+      this.#faults.push([]);
+      this.#lastOcpp.push({ status: "Unavailable", transactionId: null });
+    }
+    // One ws factory for the charger's life; the platform built at each boot shares it.
+    this.link = new SwitchableNetwork(new WsWebSocketFactory(), (direction, text) => this.#frame(direction, text));
+    this.csms = options.devCsms ? benchCsmsFor(options.devCsms, options.identity) : refusingCsms();
+  }
+
+  /** Boots the firmware (mains on) and starts watching the state. */
+  start(): void {
+    if (this.#closed) throw new Error("this simulated charger is closed");
+    if (!this.#firmware) this.#boot();
+    if (!this.#pollTimer) {
+      this.#pollTimer = setInterval(() => this.#checkState(), this.#options.statePollMs ?? 200);
+      this.#pollTimer.unref();
+    }
+  }
+
+  /** The running firmware, undefined while the power is off. */
+  get firmware(): RunningFirmware | undefined {
+    return this.#firmware;
+  }
+
+  get powered(): boolean {
+    return this.#firmware !== undefined;
+  }
+
+  getState(): BenchState {
+    const firmware = this.#firmware;
+    const now = performance.now();
+    const connectors: BenchConnectorState[] = [];
+    for (let i = 0; i < this.sims.length; i++) {
+      const sim = this.sims[i];
+      const id = i + 1;
+      const last = this.#lastOcpp[i];
+      let pilot: PilotState = "F";
+      if (firmware) {
+        const measured = firmware.loop.connectors[i].snapshot.pilotState;
+        pilot = measured === "invalid" ? "F" : measured;
+        last.status = firmware.chargePoint.status.current(id);
+        last.transactionId = firmware.chargePoint.transactions.transactionOn(id)?.transactionId ?? null;
+      } else sim.update(now); // nothing polls the parts while the board is off
+      connectors.push({
+        connectorId: id,
+        pilot,
+        ev: this.#evStates[i],
+        relayClosed: sim.powered,
+        offeredA: firmware ? Math.round(sim.offeredA * 10) / 10 : 0,
+        drawnA: sim.powered ? Math.round(sim.ev.drawA * 10) / 10 : 0,
+        energyWh: Math.round(sim.energyWh),
+        ocppStatus: last.status,
+        transactionId: last.transactionId,
+        faults: this.#faults[i].slice(),
+      });
+    }
+    return {
+      firmwareVersion: FIRMWARE_VERSION,
+      connection: !firmware ? "offline" : firmware.chargePoint.connection.open ? "online" : this.link.up ? "connecting" : "offline",
+      power: firmware ? "on" : "off",
+      network: this.link.up ? "up" : "down",
+      connectors,
+    };
+  }
+
+  frames(): readonly BenchFrame[] {
+    return this.#frames.slice();
+  }
+
+  subscribe(listener: (event: BenchEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  setEv(connectorId: number, state: PilotState): void {
+    const sim = this.#sim(connectorId);
+    const ev = sim.ev;
+    if (state === "F") throw new BenchTargetError("a simulated EV cannot present state F (-12 V); inject the 'diode' fault instead");
+    if (state === "A") ev.unplug();
+    else {
+      if (!ev.plugged) ev.plug();
+      ev.ready = state === "C" || state === "D" || state === "E";
+      ev.ventilation = state === "D";
+    }
+    // State E: the EV shorts CP to PE; the injected pilot-short fault does the same.
+    sim.faults.pilotShort = state === "E" || this.#faults[connectorId - 1].includes("pilot-short");
+    this.#evStates[connectorId - 1] = state;
+    this.#checkState();
+  }
+
+  presentCard(idTag: string, connectorId?: number): void {
+    if (connectorId !== undefined) this.#sim(connectorId);
+    const firmware = this.#firmware;
+    if (!firmware) throw new BenchTargetError("the charger is powered off");
+    firmware.presentCard(idTag, connectorId);
+  }
+
+  setFault(connectorId: number, kind: FaultKind, active: boolean): void {
+    const sim = this.#sim(connectorId);
+    const list = this.#faults[connectorId - 1];
+    const at = list.indexOf(kind);
+    if (active && at < 0) list.push(kind);
+    if (!active && at >= 0) list.splice(at, 1);
+    applyFault(sim, kind, active);
+    if (kind === "pilot-short" && !active && this.#evStates[connectorId - 1] === "E") sim.faults.pilotShort = true;
+    this.#checkState();
+  }
+
+  power(action: PowerAction): void {
+    if (action === "cut") this.cutPower();
+    else this.restorePower();
+  }
+
+  network(action: NetworkAction): void {
+    if (action === "drop") this.link.drop();
+    else this.link.restore();
+    this.#checkState();
+  }
+
+  /**
+   * Mains off: RAM is gone (the firmware stops where it is), the flash partitions lose power
+   * (a write after this point never reaches them), the sockets die, the contactor drops out.
+   */
+  cutPower(): void {
+    if (!this.#firmware) return;
+    this.#halt();
+    this.#checkState();
+  }
+
+  /** Mains back: the flash powers on and a new firmware instance boots from the same state. */
+  restorePower(): void {
+    if (this.#firmware || this.#closed) return;
+    this.#boot();
+    this.#checkState();
+  }
+
+  /** Stops everything (Ctrl-C, end of a test); the state dir stays. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#firmware) this.#halt();
+    if (this.#pollTimer) clearInterval(this.#pollTimer);
+    this.#pollTimer = undefined;
+    this.#listeners.clear();
+  }
+
+  #boot(): void {
+    const host = createHostPlatform({ stateDir: this.#options.stateDir, log: this.#log });
+    const opened: SimFlash[] = [];
+    const memory = this.#options.flash === "memory";
+    const openFlash = (partition: string): FlashPartition => {
+      let flash: SimFlash;
+      if (memory) {
+        const layout = HOST_PARTITIONS[partition];
+        if (!layout) throw new Error(`no flash partition "${partition}"`);
+        let kept = this.#memoryFlash.get(partition);
+        if (!kept) {
+          kept = new SimFlash(layout.sectorSize, layout.sectors);
+          this.#memoryFlash.set(partition, kept);
+        }
+        flash = kept;
+      } else flash = host.openFlash(partition) as SimFlash;
+      if (!flash.powered) flash.powerOn();
+      if (!opened.includes(flash)) opened.push(flash);
+      return flash;
+    };
+    const platform: Platform = {
+      clock: host.clock,
+      timers: host.timers,
+      loopDriver: host.loopDriver,
+      kv: host.kv,
+      openFlash,
+      websocket: this.link,
+      log: host.log,
+    };
+    this.#platform = host;
+    this.#openedFlash = opened;
+    this.boots++;
+    try {
+      this.#firmware = bootFirmware({
+        platform,
+        board: this.board,
+        defaults: this.#options.defaults,
+        onReboot: (hard) => this.#reboot(hard),
+        logLevel: this.#options.logLevel,
+      });
+    } catch (error) {
+      host.shutdown();
+      this.#platform = undefined;
+      throw error;
+    }
+  }
+
+  /** Reset.req or a firmware update: the board restarts (RAM lost, flash intact). */
+  #reboot(hard: boolean): void {
+    if (this.#rebootPending) return;
+    this.#rebootPending = true;
+    setImmediate(() => {
+      this.#rebootPending = false;
+      if (!this.#firmware || this.#closed) return;
+      this.#log.write("info", "sim", `${hard ? "hard" : "soft"} reset: rebooting`);
+      this.#halt();
+      this.#boot();
+      this.#checkState();
+    });
+  }
+
+  /** The board stops dead: firmware, flash power, sockets, contactor and PWM. */
+  #halt(): void {
+    const firmware = this.#firmware;
+    this.#firmware = undefined;
+    for (const flash of this.#openedFlash) flash.cutPower();
+    try {
+      firmware?.stop();
+    } catch (error) {
+      this.#log.write("warn", "sim", `stop after power cut: ${(error as Error).message}`);
+    }
+    this.link.closeAll(1006, "power cut");
+    this.#platform?.shutdown();
+    this.#platform = undefined;
+    const now = performance.now();
+    for (const sim of this.sims) {
+      sim.hal.contactor.setClosed(false, now);
+      sim.hal.pilot.setSteady();
+      sim.update(now);
+    }
+  }
+
+  #sim(connectorId: number): SimConnector {
+    const sim = this.sims[connectorId - 1];
+    if (!sim) throw new BenchTargetError(`no connector ${connectorId} (this charger has ${this.sims.length})`);
+    return sim;
+  }
+
+  #frame(direction: BenchFrame["direction"], text: string): void {
+    const frame: BenchFrame = { at: new Date().toISOString(), direction, text };
+    this.#frames.push(frame);
+    if (this.#frames.length > this.#frameLimit) this.#frames.shift();
+    this.#emit({ type: "frame", frame });
+  }
+
+  #checkState(): void {
+    if (this.#listeners.size === 0) return;
+    const state = this.getState();
+    const json = JSON.stringify(state);
+    if (json === this.#lastStateJson) return;
+    this.#lastStateJson = json;
+    this.#emit({ type: "state", state });
+  }
+
+  #emit(event: BenchEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.#log.write("warn", "sim", `bench listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
