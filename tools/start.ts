@@ -1,0 +1,140 @@
+// `npm start`: a development CSMS, a simulated charger running the real firmware core, and the
+// bench web page. `npm start -- --help` lists the options.
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { LogLevel } from "ports/log";
+import { startSimStack, type SimStack } from "./sim/stack.ts";
+import { StatusDisplay, type StatusSource } from "./sim/status-display.ts";
+
+const HELP = `npm start [-- options]
+
+Starts a development CSMS on 127.0.0.1, boots a simulated charger (the real firmware core on the
+simulated board) that connects to it, and serves the bench web page. Ctrl-C stops everything.
+
+  --csms URL          connect to an external CSMS instead (ws(s)://host:port/path/{deviceId});
+                      no development CSMS is started then
+  --device-id ID      charge point identity (default SIM-0001; a fleet adds -0001, -0002, ...)
+  --password PW       Basic-auth password of the charger (the dev CSMS then requires it)
+  --connectors N      connectors per charger, 1 to 4 (default 1)
+  --config FILE       JSON object of settings, written into the simulated NVS like provisioning
+                      does (they win over the options above), e.g. {"csmsUrl": "...", "freeCharging": true}
+  --state-dir DIR     simulated flash and NVS (state survives a restart); default: a temporary
+                      directory removed at exit
+  --bench-port PORT   port of the bench page and API (default 8080; 0 picks a free port)
+  --csms-port PORT    port of the development CSMS (default 0: a free port)
+  --chargers N        run N chargers in this process (a load generator for CSMS developers)
+  --log-level LEVEL   debug, info, warn or error (default info; warn for a fleet)
+  --help              this text
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`npm start: ${message}\n(see npm start -- --help)\n`);
+  process.exit(2);
+}
+
+function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        csms: { type: "string" },
+        "device-id": { type: "string" },
+        password: { type: "string" },
+        connectors: { type: "string" },
+        config: { type: "string" },
+        "state-dir": { type: "string" },
+        "bench-port": { type: "string" },
+        "csms-port": { type: "string" },
+        chargers: { type: "string" },
+        "log-level": { type: "string" },
+        help: { type: "boolean" },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  const v = parsed.values;
+  if (v.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if (v.csms !== undefined && !/^wss?:\/\/[^/\s]+\/\S*$/.test(v.csms)) fail("--csms must be a ws:// or wss:// URL with a path");
+  const chargers = intOption(v.chargers, "chargers", 1, 5000) ?? 1;
+  const levels: LogLevel[] = ["debug", "info", "warn", "error"];
+  const logLevel = (v["log-level"] ?? (chargers > 1 ? "warn" : "info")) as LogLevel;
+  if (!levels.includes(logLevel)) fail("--log-level must be debug, info, warn or error");
+  let config: Record<string, unknown> | undefined;
+  if (v.config !== undefined) {
+    try {
+      config = JSON.parse(readFileSync(v.config, "utf8")) as Record<string, unknown>;
+    } catch (error) {
+      fail(`--config ${v.config}: ${(error as Error).message}`);
+    }
+  }
+
+  const sources: StatusSource[] = [];
+  const display = new StatusDisplay(sources);
+  let stack: SimStack;
+  try {
+    stack = await startSimStack({
+      csmsUrl: v.csms,
+      deviceId: v["device-id"],
+      password: v.password,
+      connectors: intOption(v.connectors, "connectors", 1, 4),
+      config,
+      stateDir: v["state-dir"],
+      benchPort: intOption(v["bench-port"], "bench-port", 0, 65535) ?? 8080,
+      chargers,
+      devCsms: { port: intOption(v["csms-port"], "csms-port", 0, 65535) ?? 0, heartbeatIntervalS: 60 },
+      log: (identity) => display.logSink(chargers > 1 ? `[${identity}] ` : "", logLevel),
+      logLevel,
+    });
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  sources.push(...stack.chargers);
+  process.stdout.write(
+    [
+      stack.csms ? `Development CSMS: ${stack.csms.url}` : `CSMS: ${stack.csmsUrlTemplate}`,
+      `Chargers: ${stack.chargers.length} (${stack.chargers[0].identity}${stack.chargers.length > 1 ? " ..." : ""}), state in ${stack.stateDir}`,
+      `Bench page: ${stack.bench?.url ?? "none"}`,
+      "Ctrl-C stops.",
+      "",
+    ].join("\n"),
+  );
+  display.start();
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      process.stderr.write("forced exit\n");
+      process.exit(1);
+    }
+    stopping = true;
+    display.stop();
+    process.stdout.write(`\n${signal}: stopping...\n`);
+    stack
+      .close()
+      .then(() => {
+        process.stdout.write("stopped\n");
+        process.exit(0);
+      })
+      .catch((error: Error) => {
+        process.stderr.write(`stop failed: ${error.message}\n`);
+        process.exit(1);
+      });
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+void main();
