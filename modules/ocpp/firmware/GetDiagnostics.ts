@@ -1,0 +1,13 @@
+/** GetDiagnostics.req → fileName (omitted when there is nothing to send), then the upload [SPEC 5.9]. */
+import type { HandlerContext } from "ocpp/rpc/engine";
+import type { GetDiagnosticsConf, GetDiagnosticsReq } from "ocpp/generated/ocpp16";
+import type { DiagnosticsService } from "./diagnostics-service";
+
+export function createGetDiagnosticsHandler(service: DiagnosticsService) {
+  return (request: GetDiagnosticsReq, call: HandlerContext): GetDiagnosticsConf => {
+    const prepared = service.prepare(request);
+    if (prepared === undefined) return {};
+    call.afterReply(prepared.startUpload);
+    return { fileName: prepared.fileName };
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Builds Firmware Management for a ChargePoint: the two services, the
+ * SupportedFileTransferProtocols key, the actions, the frame log as a
+ * diagnostics source, and the report of an update that spanned a reboot
+ * once BootNotification is Accepted.
+ */
+import type { Timers } from "ports/timers";
+import type { KeyValueStore } from "ports/kv";
+import type { HttpClient } from "ports/http";
+import type { FirmwareSlot } from "ports/firmware-update";
+import type { ChargePoint } from "ocpp/charge-point";
+import type { ChargePointConnector } from "ocpp/charge-point-hw";
+import { FIRMWARE_KEYS } from "./config-keys";
+import { DiagnosticsService, textSource, type DiagnosticsSource } from "./diagnostics-service";
+import { FirmwareService } from "./firmware-service";
+import { registerFirmwareActions } from "./register";
+
+export interface FirmwareManagementOptions {
+  chargePoint: Pick<ChargePoint, "engine" | "registration" | "config" | "time" | "transactions" | "log">;
+  connectors: readonly ChargePointConnector[];
+  timers: Timers;
+  kv: KeyValueStore;
+  http: HttpClient;
+  slot: FirmwareSlot;
+  /** Restarts into the new image (the board: a hard reboot). */
+  reboot: () => void;
+  firmwareVersion?: string;
+  deviceName: string;
+  /** The OCPP frame log (`OcppFrameLog.exportText`). */
+  frameLogText?: () => string;
+  extraSources?: DiagnosticsSource[];
+  caCertificates?: string[];
+  defaultRetries?: number;
+  defaultRetryIntervalS?: number;
+}
+
+export interface FirmwareManagement {
+  firmware: FirmwareService;
+  diagnostics: DiagnosticsService;
+}
+
+export function attachFirmwareManagement(options: FirmwareManagementOptions): FirmwareManagement {
+  const cp = options.chargePoint;
+  for (const key of FIRMWARE_KEYS) cp.config.declare(key);
+  const endedListeners: Array<() => void> = [];
+  cp.transactions.onTransactionEnded(() => {
+    for (const listener of endedListeners) listener();
+  });
+  const firmware = new FirmwareService({
+    engine: cp.engine,
+    timers: options.timers,
+    clock: cp.time.clock,
+    kv: options.kv,
+    http: options.http,
+    slot: options.slot,
+    log: cp.log.child("fw"),
+    firmwareVersion: options.firmwareVersion,
+    caCertificates: options.caCertificates,
+    defaultRetries: options.defaultRetries,
+    defaultRetryIntervalS: options.defaultRetryIntervalS,
+    host: {
+      transactionsRunning: () => options.connectors.some((c) => cp.transactions.hasTransaction(c.id)),
+      onTransactionEnded: (listener) => endedListeners.push(listener),
+      reboot: options.reboot,
+    },
+  });
+  const diagnostics = new DiagnosticsService({
+    engine: cp.engine,
+    timers: options.timers,
+    clock: cp.time.clock,
+    http: options.http,
+    log: cp.log.child("diag"),
+    deviceName: options.deviceName,
+    caCertificates: options.caCertificates,
+    defaultRetries: options.defaultRetries,
+    defaultRetryIntervalS: options.defaultRetryIntervalS,
+  });
+  if (options.frameLogText) diagnostics.addSource(textSource("OCPP frames", options.frameLogText));
+  for (const source of options.extraSources ?? []) diagnostics.addSource(source);
+  registerFirmwareActions(cp.engine, firmware, diagnostics);
+  cp.registration.onAccepted(() => firmware.bootAccepted());
+  return { firmware, diagnostics };
+}

@@ -1,0 +1,304 @@
+/**
+ * UpdateFirmware [SPEC 5.19, reference §4.11]: wait for retrieveDate, then
+ * Downloading → Downloaded (or DownloadFailed after `retries` retries
+ * `retryInterval` s apart) → wait until no transaction runs → Installing →
+ * image verified and set to boot → reboot → after the next BootNotification
+ * Accepted: Installed. A failed verification gives InstallationFailed.
+ *
+ * Kept in the key-value store (NVS: key <= 15 chars, integers only) so a
+ * reboot does not lose the outcome:
+ * - `stage`: 1 = an update was planned or downloading (a reboot lost it:
+ *   DownloadFailed is reported after the boot); 2 = the new image was set to
+ *   boot (Installed is reported after the boot);
+ * - `oldVer`: a 32-bit hash of the version that installed the image; when
+ *   the same version boots again the new image did not take (InstallationFailed).
+ */
+import type { Clock } from "ports/clock";
+import type { Timers, TimerHandle } from "ports/timers";
+import type { KeyValueStore } from "ports/kv";
+import type { Logger } from "ports/log";
+import type { HttpClient } from "ports/http";
+import type { FirmwareSlot } from "ports/firmware-update";
+import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";
+import type { FirmwareStatusNotificationReq } from "ocpp/generated/ocpp16";
+
+export type FirmwareStatus = FirmwareStatusNotificationReq["status"];
+
+/** What the service needs from the rest of the charger. */
+export interface FirmwareHost {
+  /** True while any transaction runs (installing waits for none). */
+  transactionsRunning(): boolean;
+  /** Called whenever a transaction ended. */
+  onTransactionEnded(listener: () => void): void;
+  /** Restarts the charger into the new image. */
+  reboot(): void;
+}
+
+export interface FirmwareServiceOptions {
+  engine: Pick<OcppEngine, "call">;
+  timers: Timers;
+  clock: Pick<Clock, "utcMs">;
+  kv: KeyValueStore;
+  http: HttpClient;
+  slot: FirmwareSlot;
+  log: Logger;
+  host: FirmwareHost;
+  /** The running firmware's version (to tell after a reboot whether the new image runs). */
+  firmwareVersion?: string;
+  /** Retries when UpdateFirmware gives none (default 2). */
+  defaultRetries?: number;
+  /** Seconds between attempts when UpdateFirmware gives none (default 60). */
+  defaultRetryIntervalS?: number;
+  caCertificates?: string[];
+}
+
+export interface UpdateRequest {
+  location: string;
+  retrieveDate: string;
+  retries?: number;
+  retryInterval?: number;
+}
+
+export const FIRMWARE_KV_NAMESPACE = "fwupdate";
+const KEY_STAGE = "stage";
+const KEY_OLD_VERSION = "oldVer";
+const STAGE_PLANNED = 1;
+const STAGE_SET_TO_BOOT = 2;
+/** Long waits are re-checked at least this often (the wall clock may be set meanwhile). */
+const MAX_WAIT_MS = 60 * 60 * 1000;
+/** Most retries honoured, whatever the CSMS asks. */
+const MAX_RETRIES = 10;
+
+type Phase = "idle" | "scheduled" | "downloading" | "waitingForTransactions" | "installing";
+
+/** FNV-1a of a string as a signed 32-bit integer (fits NVS). */
+export function versionHash(version: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < version.length; i++) {
+    hash ^= version.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
+
+export class FirmwareService {
+  readonly #o: FirmwareServiceOptions;
+  #phase: Phase = "idle";
+  /** Last status reported in this boot (for TriggerMessage). */
+  #status: FirmwareStatus = "Idle";
+  #timer: TimerHandle | undefined;
+  #request: UpdateRequest | undefined;
+  #attemptsLeft = 0;
+  #bootReported = false;
+
+  constructor(options: FirmwareServiceOptions) {
+    this.#o = options;
+    options.host.onTransactionEnded(() => {
+      if (this.#phase === "waitingForTransactions" && !options.host.transactionsRunning()) this.#install();
+    });
+  }
+
+  /** Where the update is: "idle" when none. */
+  get phase(): Phase {
+    return this.#phase;
+  }
+
+  /** The status a triggered FirmwareStatusNotification carries: Idle unless busy [SPEC 4.5]. */
+  triggeredStatus(): FirmwareStatus {
+    switch (this.#phase) {
+      case "downloading":
+        return "Downloading";
+      case "waitingForTransactions":
+        return "Downloaded";
+      case "installing":
+        return "Installing";
+      default:
+        return "Idle";
+    }
+  }
+
+  /** Sends FirmwareStatusNotification with the triggered status now. */
+  sendTriggeredStatus(): void {
+    this.#notify(this.triggeredStatus(), { beforeAccepted: true });
+  }
+
+  /**
+   * UpdateFirmware.req: plans the download (replacing a planned one). While a
+   * download or install runs the new request is ignored (logged): one image at a time.
+   */
+  update(request: UpdateRequest): void {
+    if (this.#phase !== "idle" && this.#phase !== "scheduled") {
+      this.#o.log.warn(`UpdateFirmware ignored: an update is ${this.#phase}`);
+      return;
+    }
+    this.#clearTimer();
+    const retries = request.retries === undefined ? this.#o.defaultRetries ?? 2 : Math.max(0, Math.min(MAX_RETRIES, request.retries));
+    this.#request = request;
+    this.#attemptsLeft = 1 + retries;
+    this.#phase = "scheduled";
+    this.#setStage(STAGE_PLANNED);
+    this.#o.log.info(`firmware update from ${request.location} at ${request.retrieveDate}, ${retries} retries`);
+    this.#waitForRetrieveDate();
+  }
+
+  /**
+   * BootNotification was Accepted: reports the outcome of an update that
+   * spanned a reboot (once per boot).
+   */
+  bootAccepted(): void {
+    if (this.#bootReported) return;
+    this.#bootReported = true;
+    const stage = this.#o.kv.get(FIRMWARE_KV_NAMESPACE, KEY_STAGE);
+    if (stage === STAGE_SET_TO_BOOT) {
+      const old = this.#o.kv.get(FIRMWARE_KV_NAMESPACE, KEY_OLD_VERSION);
+      const sameVersion = typeof old === "number" && this.#o.firmwareVersion !== undefined && versionHash(this.#o.firmwareVersion) === old;
+      this.#clearStage();
+      // Ahead of queued ordinary calls (the statuses of the boot): the outcome follows the boot [reference §4.11].
+      this.#notify(sameVersion ? "InstallationFailed" : "Installed", { priority: true });
+    } else if (stage === STAGE_PLANNED && this.#phase === "idle") {
+      // Rebooted before the image was downloaded and set: that update is lost.
+      this.#clearStage();
+      this.#notify("DownloadFailed", { priority: true });
+    }
+  }
+
+  #waitForRetrieveDate(): void {
+    const request = this.#request;
+    if (request === undefined) return;
+    const due = Date.parse(request.retrieveDate);
+    const waitMs = Number.isFinite(due) ? due - this.#o.clock.utcMs() : 0;
+    if (waitMs <= 0) {
+      this.#timer = this.#o.timers.once(() => {
+        this.#timer = undefined;
+        this.#startDownload();
+      }, 0);
+      return;
+    }
+    this.#timer = this.#o.timers.once(() => {
+      this.#timer = undefined;
+      this.#waitForRetrieveDate();
+    }, Math.min(waitMs, MAX_WAIT_MS));
+  }
+
+  #startDownload(): void {
+    this.#phase = "downloading";
+    this.#notify("Downloading");
+    this.#attempt();
+  }
+
+  #attempt(): void {
+    const request = this.#request;
+    if (request === undefined) return;
+    this.#attemptsLeft--;
+    const slot = this.#o.slot;
+    slot.abort();
+    let begun = false;
+    const sink = {
+      start: (status: number, contentLength: number | undefined): void => {
+        if (status < 200 || status > 299) return;
+        slot.begin(contentLength);
+        begun = true;
+      },
+      chunk: (bytes: Uint8Array): void => slot.write(bytes),
+    };
+    this.#o.http.get(request.location, sink, { caCertificates: this.#o.caCertificates }).then(
+      (result) => {
+        if (result.status < 200 || result.status > 299 || !begun) this.#attemptFailed(`HTTP status ${result.status}`);
+        else this.#downloaded(result.bytes);
+      },
+      (error: Error) => this.#attemptFailed(error.message),
+    );
+  }
+
+  #attemptFailed(reason: string): void {
+    this.#o.slot.abort();
+    const request = this.#request;
+    this.#o.log.warn(`firmware download failed: ${reason}; ${this.#attemptsLeft} attempts left`);
+    if (this.#attemptsLeft <= 0 || request === undefined) {
+      this.#finished("DownloadFailed");
+      return;
+    }
+    const intervalS = request.retryInterval ?? this.#o.defaultRetryIntervalS ?? 60;
+    this.#timer = this.#o.timers.once(() => {
+      this.#timer = undefined;
+      this.#attempt();
+    }, Math.max(0, intervalS) * 1000);
+  }
+
+  #downloaded(bytes: number): void {
+    this.#o.log.info(`firmware downloaded, ${bytes} bytes`);
+    this.#phase = "waitingForTransactions";
+    this.#notify("Downloaded");
+    // Installing waits for running transactions to end [reference §4.11].
+    if (!this.#o.host.transactionsRunning()) this.#install();
+    else this.#o.log.info("firmware install waits for running transactions to end");
+  }
+
+  #install(): void {
+    this.#phase = "installing";
+    const installing = this.#notify("Installing");
+    try {
+      this.#o.slot.finish();
+    } catch (error) {
+      this.#o.log.error(`firmware install failed: ${(error as Error).message}`);
+      this.#finished("InstallationFailed");
+      return;
+    }
+    this.#setStage(STAGE_SET_TO_BOOT);
+    if (this.#o.firmwareVersion !== undefined) this.#kvSet(KEY_OLD_VERSION, versionHash(this.#o.firmwareVersion));
+    // Reboot once Installing went out (or failed to): the CSMS sees the sequence in order.
+    installing.then(() => this.#o.host.reboot());
+  }
+
+  #finished(status: FirmwareStatus): void {
+    this.#phase = "idle";
+    this.#request = undefined;
+    this.#clearStage();
+    this.#notify(status);
+  }
+
+  #notify(status: FirmwareStatus, options: CallOptions = {}): Promise<void> {
+    this.#status = status;
+    const request: FirmwareStatusNotificationReq = { status };
+    return this.#o.engine.call("FirmwareStatusNotification", request, options).then(
+      () => undefined,
+      (error: Error) => this.#o.log.warn(`FirmwareStatusNotification ${status} failed: ${error.message}`),
+    );
+  }
+
+  /** Last status sent in this boot. */
+  get lastStatus(): FirmwareStatus {
+    return this.#status;
+  }
+
+  /** Cancels a waiting step (shutdown); the persisted stage stays. */
+  stop(): void {
+    this.#clearTimer();
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) this.#o.timers.clear(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #setStage(stage: number): void {
+    this.#kvSet(KEY_STAGE, stage);
+  }
+
+  #clearStage(): void {
+    try {
+      this.#o.kv.delete(FIRMWARE_KV_NAMESPACE, KEY_STAGE);
+      this.#o.kv.delete(FIRMWARE_KV_NAMESPACE, KEY_OLD_VERSION);
+    } catch (error) {
+      this.#o.log.warn(`firmware state not cleared: ${(error as Error).message}`);
+    }
+  }
+
+  #kvSet(key: string, value: number): void {
+    try {
+      this.#o.kv.set(FIRMWARE_KV_NAMESPACE, key, value);
+    } catch (error) {
+      this.#o.log.warn(`firmware state not saved: ${(error as Error).message}`);
+    }
+  }
+}

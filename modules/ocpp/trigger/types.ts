@@ -1,0 +1,24 @@
+/**
+ * What TriggerMessage needs from the rest of the charge point: a way to send
+ * each triggerable message now, with current data [SPEC 5.17]. The adapter
+ * over the ChargePoint services is ./charge-point-targets; tests may fake it.
+ */
+export type TriggerableMessage =
+  | "BootNotification" | "DiagnosticsStatusNotification" | "FirmwareStatusNotification"
+  | "Heartbeat" | "MeterValues" | "StatusNotification";
+
+export interface TriggerTargets {
+  /** Connectors 1..count. */
+  readonly connectorCount: number;
+  /** False when a BootNotification must not be triggered now (already Accepted, ERR 3.35/3.40). */
+  canSendBootNotification(): boolean;
+  sendBootNotification(): void;
+  sendHeartbeat(): void;
+  /** StatusNotification of one connector (0 = the charge point). */
+  sendStatusNotification(connectorId: number): void;
+  /** MeterValues with context Trigger of one connector (1..count); false when it has no meter to read. */
+  sendMeterValues(connectorId: number): boolean;
+  /** Absent when Firmware Management is not built in (answered NotImplemented). */
+  sendDiagnosticsStatus?(): void;
+  sendFirmwareStatus?(): void;
+}
