@@ -37,6 +37,8 @@ export class FakeHardware {
   readonly serialRx: number[] = [];
   readonly serialTx: number[][] = [];
   serialOptions: SerialPortOptions | null = null;
+  /** Called with each serial write (a simulated device answers into serialRx). */
+  onSerialWrite: (bytes: Uint8Array) => void = () => undefined;
   /** SPI: transfers with the CS levels seen at transfer time; the answer function fills the buffer. */
   readonly spiLog: { bytes: number[]; cs: Map<number, number> }[] = [];
   spiAnswer: (buffer: Uint8Array) => void = () => undefined;
@@ -131,7 +133,9 @@ export class FakeHardware {
         return n;
       }
       write(value: ArrayBufferView): void {
-        hw.serialTx.push(Array.from(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)));
+        const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+        hw.serialTx.push(Array.from(bytes));
+        hw.onSerialWrite(bytes);
       }
       close(): void {
         hw.closed.push(-1);
