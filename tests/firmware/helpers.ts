@@ -1,0 +1,91 @@
+/**
+ * The whole firmware on the host: a platform of common pieces (virtual time,
+ * memory NVS, SimFlash partitions) with the real `ws` client, and a
+ * simulated board. Virtual time moves in small steps while the socket
+ * traffic to the 127.0.0.1 CSMS flows between them.
+ */
+import type { KeyValueStore } from "ports/kv";
+import type { LogLevel, LogSink } from "ports/log";
+import type { Platform } from "ports/platform";
+import { MemoryKeyValueStore } from "platform/common/memory-kv";
+import { OffsetClock } from "platform/common/offset-clock";
+import { SimFlash } from "platform/common/sim-flash";
+import { TimersLoopDriver, VirtualTime } from "platform/common/virtual-timers";
+import { WsWebSocketFactory } from "platform/host/websocket-ws";
+import { createSimulatedBoard } from "hal/sim/charger";
+import { bootFirmware, type RunningFirmware } from "firmware/boot";
+
+export class LineLog implements LogSink {
+  readonly lines: string[] = [];
+  write(level: LogLevel, tag: string, message: string): void {
+    if (this.lines.length < 5000) this.lines.push(`${level} [${tag}] ${message}`);
+  }
+}
+
+/** Flash and NVS that survive a power cut (a new boot reuses them). */
+export interface Storage {
+  flash: Map<string, SimFlash>;
+  kv: KeyValueStore;
+}
+
+export function newStorage(): Storage {
+  const flash = new Map<string, SimFlash>();
+  for (const name of ["journal", "ocpplog", "authlist"]) flash.set(name, new SimFlash(4096, 16));
+  return { flash, kv: new MemoryKeyValueStore() };
+}
+
+export function hostPlatform(storage: Storage, time: VirtualTime, log: LogSink): Platform {
+  const clock = new OffsetClock(() => time.nowMs(), 0, false);
+  return {
+    clock,
+    timers: time,
+    loopDriver: new TimersLoopDriver(time, () => time.nowMs()),
+    kv: storage.kv,
+    openFlash: (name) => {
+      const flash = storage.flash.get(name);
+      if (!flash) throw new Error(`no flash partition ${name}`);
+      return flash;
+    },
+    websocket: new WsWebSocketFactory(),
+    log,
+  };
+}
+
+export type SimBoard = ReturnType<typeof createSimulatedBoard>;
+
+export interface Bench {
+  time: VirtualTime;
+  log: LineLog;
+  firmware: RunningFirmware;
+  reboots: boolean[];
+}
+
+export function boot(storage: Storage, sim: SimBoard, defaults: Record<string, unknown>, startMs = 0): Bench {
+  const time = new VirtualTime(startMs);
+  const log = new LineLog();
+  const reboots: boolean[] = [];
+  const firmware = bootFirmware({
+    platform: hostPlatform(storage, time, log),
+    board: sim.board,
+    defaults,
+    onReboot: (hard) => reboots.push(hard),
+    logLevel: "info",
+  });
+  return { time, log, firmware, reboots };
+}
+
+/**
+ * Advances virtual time in `stepMs` steps, letting socket traffic through
+ * between steps, until `predicate` holds; at most `maxVirtualMs` of virtual
+ * time and a bounded number of steps.
+ */
+export async function runUntil(bench: Bench, what: string, predicate: () => boolean, maxVirtualMs = 30_000, stepMs = 20): Promise<void> {
+  const steps = Math.ceil(maxVirtualMs / stepMs);
+  for (let i = 0; i <= steps; i++) {
+    if (predicate()) return;
+    bench.time.advance(stepMs);
+    await new Promise((resolve) => setImmediate(resolve));
+    if (i % 10 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error(`not reached within ${maxVirtualMs} ms of virtual time: ${what}\n${bench.log.lines.slice(-15).join("\n")}`);
+}
