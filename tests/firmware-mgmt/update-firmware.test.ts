@@ -1,0 +1,195 @@
+/**
+ * UpdateFirmware (OCTT TC_044_x, reference §4.11) against a strict ocpp-rpc
+ * CSMS and a local HTTP server on 127.0.0.1, with a simulated firmware slot.
+ * A reboot is a new TestCharger on the same key-value store.
+ */
+import { strict as assert } from "node:assert";
+import { MemoryKeyValueStore } from "platform/common/memory-kv";
+import { FIRMWARE_KV_NAMESPACE } from "ocpp/firmware/firmware-service";
+import { TestCsms, sleep, waitFor } from "../ocpp/harness.ts";
+import { FileServer, firmwareImage } from "./file-server.ts";
+import { managedCharger, statusesOf, type ManagedCharger } from "./setup.ts";
+
+describe("Firmware Management: UpdateFirmware", function () {
+  let csms: TestCsms;
+  let files: FileServer;
+  const started: ManagedCharger[] = [];
+
+  beforeEach(async function () {
+    csms = new TestCsms();
+    await csms.listen();
+    files = new FileServer();
+    await files.listen();
+  });
+  afterEach(async function () {
+    for (const m of started.splice(0)) {
+      m.fm.firmware.stop();
+      m.fm.diagnostics.stop();
+      m.charger.stop();
+    }
+    await csms.close();
+    await files.close();
+  });
+
+  async function charger(options: Parameters<typeof managedCharger>[1] = {}): Promise<ManagedCharger> {
+    const m = await managedCharger(csms, options);
+    started.push(m);
+    return m;
+  }
+
+  const firmwareStatuses = (): string[] => statusesOf(csms, "FirmwareStatusNotification");
+  const past = (): string => new Date(Date.now() - 1000).toISOString();
+
+  it("TC_044_1 download and install: waits for retrieveDate, Downloading, Downloaded, Installing, reboot, BootNotification, Installed, Available", async function () {
+    const image = firmwareImage(50_000);
+    files.files.set("/fw-0.2.0.bin", image);
+    const kv = new MemoryKeyValueStore();
+    const first = await charger({ kv, firmwareVersion: "0.1.0" });
+    const retrieveAt = first.charger.platform.clock.utcMs() + 60_000;
+    const conf = await csms.call("UpdateFirmware", { location: files.url("/fw-0.2.0.bin"), retrieveDate: new Date(retrieveAt).toISOString() });
+    assert.deepEqual(conf, {});
+    first.charger.advance(59_000);
+    await sleep(30);
+    assert.equal(files.count("GET"), 0, "no download before retrieveDate");
+    assert.deepEqual(firmwareStatuses(), []);
+    first.charger.advance(1_000);
+    await waitFor("reboot", () => first.reboots === 1);
+    assert.deepEqual(firmwareStatuses(), ["Downloading", "Downloaded", "Installing"]);
+    assert.deepEqual(first.slot.pendingImage, image, "the whole image was written and set to boot");
+    assert.equal(kv.get(FIRMWARE_KV_NAMESPACE, "stage"), 2);
+    for (const key of kv.keys(FIRMWARE_KV_NAMESPACE)) assert.ok(key.length <= 15);
+
+    // Reboot into the new image: same NVS, new version.
+    first.charger.stop();
+    const bootsBefore = csms.calls("BootNotification").length;
+    const statusBefore = csms.calls("StatusNotification").length;
+    await charger({ kv, firmwareVersion: "0.2.0" });
+    await waitFor("Installed", () => firmwareStatuses().length === 4);
+    assert.deepEqual(firmwareStatuses(), ["Downloading", "Downloaded", "Installing", "Installed"]);
+    assert.equal(csms.calls("BootNotification").length, bootsBefore + 1);
+    const actions = csms.actions();
+    assert.ok(actions.lastIndexOf("BootNotification") < actions.lastIndexOf("FirmwareStatusNotification"), "Installed after the new boot");
+    const after = csms.calls("StatusNotification").slice(statusBefore);
+    assert.ok(after.some((c) => c.params.connectorId === 1 && c.params.status === "Available"));
+    assert.equal(kv.get(FIRMWARE_KV_NAMESPACE, "stage"), undefined, "nothing pending any more");
+  });
+
+  it("TC_044_2 download failed with retries 0: one attempt (404), Downloading, DownloadFailed, no install", async function () {
+    const m = await charger();
+    assert.deepEqual(await csms.call("UpdateFirmware", { location: files.url("/missing.bin"), retrieveDate: past(), retries: 0 }), {});
+    m.charger.advance(0);
+    await waitFor("DownloadFailed", () => firmwareStatuses().includes("DownloadFailed"));
+    m.charger.advance(600_000);
+    await sleep(30);
+    assert.deepEqual(firmwareStatuses(), ["Downloading", "DownloadFailed"]);
+    assert.equal(files.count("GET", "/missing.bin"), 1);
+    assert.equal(m.reboots, 0);
+    assert.equal(m.slot.pendingImage, undefined);
+    assert.equal(m.charger.kv.get(FIRMWARE_KV_NAMESPACE, "stage"), undefined);
+  });
+
+  it("404 download with retries 2 every 30 s: three attempts spaced by retryInterval, then DownloadFailed", async function () {
+    const m = await charger();
+    await csms.call("UpdateFirmware", { location: files.url("/missing.bin"), retrieveDate: past(), retries: 2, retryInterval: 30 });
+    m.charger.advance(0);
+    await waitFor("first attempt", () => files.count("GET") === 1);
+    await sleep(30);
+    m.charger.advance(29_000);
+    await sleep(30);
+    assert.equal(files.count("GET"), 1, "no retry before retryInterval");
+    m.charger.advance(1_000);
+    await waitFor("second attempt", () => files.count("GET") === 2);
+    await sleep(30);
+    m.charger.advance(30_000);
+    await waitFor("DownloadFailed", () => firmwareStatuses().includes("DownloadFailed"));
+    assert.equal(files.count("GET"), 3);
+    assert.deepEqual(firmwareStatuses(), ["Downloading", "DownloadFailed"]);
+  });
+
+  it("a dropped connection then a good retry: Downloaded and installed", async function () {
+    const image = firmwareImage(20_000);
+    files.files.set("/fw.bin", image);
+    files.dropGetAfterBytes = 5_000;
+    const m = await charger();
+    await csms.call("UpdateFirmware", { location: files.url("/fw.bin"), retrieveDate: past(), retries: 1, retryInterval: 5 });
+    m.charger.advance(0);
+    await waitFor("first attempt failed", () => files.count("GET") === 1 && m.slot.aborts >= 1);
+    files.dropGetAfterBytes = undefined;
+    await sleep(20);
+    m.charger.advance(5_000);
+    await waitFor("reboot", () => m.reboots === 1);
+    assert.deepEqual(firmwareStatuses(), ["Downloading", "Downloaded", "Installing"]);
+    assert.deepEqual(m.slot.pendingImage, image);
+  });
+
+  it("a slot write failure at byte N ends in DownloadFailed (retries 0)", async function () {
+    files.files.set("/fw.bin", firmwareImage(30_000));
+    const m = await charger();
+    m.slot.failWriteAtByte = 10_000;
+    await csms.call("UpdateFirmware", { location: files.url("/fw.bin"), retrieveDate: past(), retries: 0 });
+    m.charger.advance(0);
+    await waitFor("DownloadFailed", () => firmwareStatuses().includes("DownloadFailed"));
+    assert.deepEqual(firmwareStatuses(), ["Downloading", "DownloadFailed"]);
+    assert.equal(m.slot.pendingImage, undefined);
+    assert.equal(m.slot.open, false);
+  });
+
+  it("TC_044_3 installation failed: Downloading, Downloaded, Installing, InstallationFailed, no reboot, connector still Available", async function () {
+    files.files.set("/fw.bin", firmwareImage(10_000));
+    const m = await charger();
+    m.slot.failFinish = true;
+    await csms.call("UpdateFirmware", { location: files.url("/fw.bin"), retrieveDate: past() });
+    m.charger.advance(0);
+    await waitFor("InstallationFailed", () => firmwareStatuses().includes("InstallationFailed"));
+    assert.deepEqual(firmwareStatuses(), ["Downloading", "Downloaded", "Installing", "InstallationFailed"]);
+    assert.equal(m.reboots, 0);
+    assert.equal(m.charger.cp.status.current(1), "Available");
+    assert.equal(m.charger.kv.get(FIRMWARE_KV_NAMESPACE, "stage"), undefined);
+  });
+
+  it("the old image boots again after the install (rollback): InstallationFailed after the boot", async function () {
+    files.files.set("/fw.bin", firmwareImage(10_000));
+    const kv = new MemoryKeyValueStore();
+    const first = await charger({ kv, firmwareVersion: "0.1.0" });
+    await csms.call("UpdateFirmware", { location: files.url("/fw.bin"), retrieveDate: past() });
+    first.charger.advance(0);
+    await waitFor("reboot", () => first.reboots === 1);
+    first.charger.stop();
+    await charger({ kv, firmwareVersion: "0.1.0" });
+    await waitFor("outcome", () => firmwareStatuses().length === 4);
+    assert.equal(firmwareStatuses()[3], "InstallationFailed");
+  });
+
+  it("a reboot before the image was set to boot: DownloadFailed after the boot", async function () {
+    const kv = new MemoryKeyValueStore();
+    const first = await charger({ kv });
+    await csms.call("UpdateFirmware", { location: files.url("/fw.bin"), retrieveDate: new Date(Date.now() + 3_600_000).toISOString() });
+    await sleep(20);
+    assert.equal(kv.get(FIRMWARE_KV_NAMESPACE, "stage"), 1);
+    first.charger.stop();
+    await charger({ kv });
+    await waitFor("DownloadFailed", () => firmwareStatuses().length === 1);
+    assert.deepEqual(firmwareStatuses(), ["DownloadFailed"]);
+    assert.equal(kv.get(FIRMWARE_KV_NAMESPACE, "stage"), undefined);
+  });
+
+  it("installing waits until the running transaction ended", async function () {
+    files.files.set("/fw.bin", firmwareImage(10_000));
+    const m = await charger();
+    m.charger.connector.plug();
+    assert.deepEqual(await csms.call("RemoteStartTransaction", { idTag: "REMOTE1", connectorId: 1 }), { status: "Accepted" });
+    await csms.waitForCall("StartTransaction");
+    await waitFor("transactionId known", () => m.charger.cp.transactions.transactionOn(1)?.transactionId === 100);
+    await csms.call("UpdateFirmware", { location: files.url("/fw.bin"), retrieveDate: past() });
+    m.charger.advance(0);
+    await waitFor("Downloaded", () => firmwareStatuses().includes("Downloaded"));
+    m.charger.advance(60_000);
+    await sleep(30);
+    assert.deepEqual(firmwareStatuses(), ["Downloading", "Downloaded"], "no install during the transaction");
+    assert.equal(m.fm.firmware.triggeredStatus(), "Downloaded");
+    await csms.call("RemoteStopTransaction", { transactionId: 100 });
+    await csms.waitForCall("StopTransaction");
+    await waitFor("reboot", () => m.reboots === 1);
+    assert.deepEqual(firmwareStatuses(), ["Downloading", "Downloaded", "Installing"]);
+  });
+});
