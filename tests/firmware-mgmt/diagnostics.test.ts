@@ -1,0 +1,139 @@
+/**
+ * GetDiagnostics (OCTT TC_045_x, reference §2.3/§4.11) against a strict
+ * ocpp-rpc CSMS and a local HTTP server accepting or refusing the PUT.
+ */
+import { strict as assert } from "node:assert";
+import { filterLinesByTime } from "ocpp/firmware/diagnostics-service";
+import { TestCsms, sleep, waitFor } from "../ocpp/harness.ts";
+import { FileServer } from "./file-server.ts";
+import { managedCharger, statusesOf, type ManagedCharger } from "./setup.ts";
+
+const FRAMES = [
+  "2030-01-01T10:00:00Z out BootNotification [2,\"1\",\"BootNotification\",{}]",
+  "2030-01-01T11:00:00Z in Reset [2,\"2\",\"Reset\",{\"type\":\"Soft\"}]",
+  "2030-01-01T12:00:00Z out StatusNotification [2,\"3\",\"StatusNotification\",{}]",
+];
+
+describe("Firmware Management: GetDiagnostics", function () {
+  let csms: TestCsms;
+  let files: FileServer;
+  const started: ManagedCharger[] = [];
+
+  beforeEach(async function () {
+    csms = new TestCsms();
+    await csms.listen();
+    files = new FileServer();
+    await files.listen();
+  });
+  afterEach(async function () {
+    for (const m of started.splice(0)) {
+      m.fm.firmware.stop();
+      m.fm.diagnostics.stop();
+      m.charger.stop();
+    }
+    await csms.close();
+    await files.close();
+  });
+
+  async function charger(frameLines: string[] = FRAMES.slice()): Promise<ManagedCharger> {
+    const m = await managedCharger(csms, { frameLines });
+    started.push(m);
+    return m;
+  }
+  const diagStatuses = (): string[] => statusesOf(csms, "DiagnosticsStatusNotification");
+
+  it("TC_045_1 GetDiagnostics: fileName answered, Uploading, PUT of the frame log into the location directory, Uploaded", async function () {
+    await charger();
+    const conf = await csms.call("GetDiagnostics", { location: files.url("/upload/") });
+    assert.equal(typeof conf.fileName, "string");
+    assert.ok(conf.fileName.length > 0 && conf.fileName.length <= 255);
+    await waitFor("Uploaded", () => diagStatuses().includes("Uploaded"));
+    assert.deepEqual(diagStatuses(), ["Uploading", "Uploaded"]);
+    const body = files.uploads.get(`/upload/${conf.fileName}`);
+    assert.ok(body, "uploaded under the answered file name");
+    const text = body.toString("utf8");
+    for (const line of FRAMES) assert.ok(text.includes(line), line);
+  });
+
+  it("TC_045_2 upload refused (403) with retries 0: Uploading, UploadFailed after one attempt", async function () {
+    files.putStatus = 403;
+    const m = await charger();
+    const conf = await csms.call("GetDiagnostics", { location: files.url("/upload"), retries: 0 });
+    assert.ok(conf.fileName);
+    await waitFor("UploadFailed", () => diagStatuses().includes("UploadFailed"));
+    m.charger.advance(600_000);
+    await sleep(30);
+    assert.deepEqual(diagStatuses(), ["Uploading", "UploadFailed"]);
+    assert.equal(files.count("PUT"), 1);
+    assert.equal(files.uploads.size, 0);
+  });
+
+  it("refused upload retried after retryInterval, then accepted: one Uploading, Uploaded", async function () {
+    files.putStatus = 500;
+    const m = await charger();
+    const conf = await csms.call("GetDiagnostics", { location: files.url("/upload"), retries: 2, retryInterval: 20 });
+    await waitFor("first attempt", () => files.count("PUT") === 1);
+    await sleep(30);
+    m.charger.advance(19_000);
+    await sleep(30);
+    assert.equal(files.count("PUT"), 1, "no retry before retryInterval");
+    files.putStatus = 201;
+    m.charger.advance(1_000);
+    await waitFor("Uploaded", () => diagStatuses().includes("Uploaded"));
+    assert.deepEqual(diagStatuses(), ["Uploading", "Uploaded"]);
+    assert.ok(files.uploads.has(`/upload/${conf.fileName}`));
+  });
+
+  it("startTime/stopTime keep only the lines in between", async function () {
+    await charger();
+    const conf = await csms.call("GetDiagnostics", {
+      location: files.url("/d/"),
+      startTime: "2030-01-01T10:30:00Z",
+      stopTime: "2030-01-01T11:30:00Z",
+    });
+    await waitFor("Uploaded", () => diagStatuses().includes("Uploaded"));
+    const text = files.uploads.get(`/d/${conf.fileName}`)!.toString("utf8");
+    assert.ok(text.includes(FRAMES[1]));
+    assert.ok(!text.includes(FRAMES[0]));
+    assert.ok(!text.includes(FRAMES[2]));
+  });
+
+  it("nothing to send: no fileName, no upload, no notification", async function () {
+    await charger([]);
+    const conf = await csms.call("GetDiagnostics", { location: files.url("/d/") });
+    assert.deepEqual(conf, {});
+    await sleep(30);
+    assert.equal(files.count("PUT"), 0);
+    assert.deepEqual(diagStatuses(), []);
+  });
+
+  it("ftp:// location (no FTP client yet): Uploading, UploadFailed", async function () {
+    await charger();
+    const conf = await csms.call("GetDiagnostics", { location: "ftp://user:pass@127.0.0.1:2121/diag/", retries: 0 });
+    assert.ok(conf.fileName);
+    await waitFor("UploadFailed", () => diagStatuses().includes("UploadFailed"));
+    assert.deepEqual(diagStatuses(), ["Uploading", "UploadFailed"]);
+  });
+
+  it("an unreachable server (connection refused) ends in UploadFailed", async function () {
+    const port = files.port;
+    await files.close();
+    files = new FileServer();
+    await files.listen();
+    await charger();
+    await csms.call("GetDiagnostics", { location: `http://127.0.0.1:${port}/d/`, retries: 0 });
+    await waitFor("UploadFailed", () => diagStatuses().includes("UploadFailed"));
+  });
+
+  it("SupportedFileTransferProtocols is read-only HTTP,HTTPS", async function () {
+    await charger();
+    const conf = await csms.call("GetConfiguration", { key: ["SupportedFileTransferProtocols"] });
+    assert.deepEqual(conf.configurationKey, [{ key: "SupportedFileTransferProtocols", readonly: true, value: "HTTP,HTTPS" }]);
+  });
+
+  it("filterLinesByTime keeps unsynced (?) and untimed lines", function () {
+    const text = "2030-01-01T00:00:00Z a\n1970-01-01T00:00:05Z? b\nno time c\n";
+    assert.equal(filterLinesByTime(text, Date.parse("2031-01-01T00:00:00Z"), undefined), "1970-01-01T00:00:05Z? b\nno time c\n");
+    assert.equal(filterLinesByTime(text, undefined, undefined), text);
+  });
+});
