@@ -211,7 +211,11 @@ export function provisionSetting(kv: KeyValueStore, name: keyof ChargerSettings,
   if (coerced === undefined) return `settings.${name}: ${describe(value)} is not a ${def.kind}`;
   const problem = def.check ? (def.check as (v: string | boolean | number) => string | undefined)(coerced) : undefined;
   if (problem !== undefined) return `settings.${name}: ${describe(value)} ${problem}`;
-  kv.set(SETTINGS_NAMESPACE, def.nvsKey, coerced);
+  try {
+    kv.set(SETTINGS_NAMESPACE, def.nvsKey, coerced);
+  } catch (error) {
+    return `settings.${name}: NVS refused ${describe(value)} (${(error as Error).message})`;
+  }
   return undefined;
 }
 

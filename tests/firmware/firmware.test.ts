@@ -5,6 +5,7 @@
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { TestCsms } from "../ocpp/harness.ts";
+import { provisionSetting } from "firmware/settings";
 import { boot, newStorage, runUntil, type Bench } from "./helpers.ts";
 
 function energyOf(call: { params: Record<string, unknown> }): number[] {
@@ -140,7 +141,9 @@ describe("firmware: the whole charger on the host", function () {
 
   it("a bad setting is reported and its default used; provisioning in NVS wins over build defaults", async () => {
     const storage = newStorage();
-    storage.kv.set("settings", "deviceId", "NVS-42");
+    assert.equal(provisionSetting(storage.kv, "deviceId", "NVS-42"), undefined);
+    assert.match(String(provisionSetting(storage.kv, "csmsUrl", "http://x/y")), /^settings\.csmsUrl: .*ws:\/\//);
+    assert.equal(storage.kv.get("settings", "csmsUrl"), undefined);
     storage.kv.set("settings", "wsPingS", -5);
     const bench = start(storage, createSimulatedBoard({ connectors: 1 }), { circuitLimitA: "lots", freeCharging: true, freeChargingIdTag: "FREE1" });
     const fw = bench.firmware;
