@@ -1,0 +1,55 @@
+/**
+ * Board firmware slot over Moddable's `ota` module (ESP32 OTA partitions):
+ * begin opens the next update partition, finish verifies the image and sets
+ * it as the boot partition (esp_ota_end + esp_ota_set_boot_partition).
+ */
+import OTA from "ota";
+import { FirmwareUpdateError, type FirmwareSlot } from "ports/firmware-update";
+
+export class OtaFirmwareSlot implements FirmwareSlot {
+  #ota: OTA | undefined;
+
+  begin(expectedSize?: number): void {
+    if (this.#ota !== undefined) throw new FirmwareUpdateError("busy", "an update is already open");
+    try {
+      // The SDK opens the partition for sequential writes whatever the size; keep it for future SDKs.
+      this.#ota = new OTA(expectedSize === undefined ? {} : { byteLength: expectedSize });
+    } catch (error) {
+      throw new FirmwareUpdateError("begin", String((error as Error).message ?? error));
+    }
+  }
+
+  write(chunk: Uint8Array): void {
+    const ota = this.#ota;
+    if (ota === undefined) throw new FirmwareUpdateError("state", "write before begin");
+    try {
+      ota.write(chunk);
+    } catch (error) {
+      this.abort();
+      throw new FirmwareUpdateError("write", String((error as Error).message ?? error));
+    }
+  }
+
+  finish(): void {
+    const ota = this.#ota;
+    if (ota === undefined) throw new FirmwareUpdateError("state", "finish before begin");
+    this.#ota = undefined;
+    try {
+      ota.complete();
+    } catch (error) {
+      const message = String((error as Error).message ?? error);
+      throw new FirmwareUpdateError(message.indexOf("boot") >= 0 ? "activate" : "verify", message);
+    }
+  }
+
+  abort(): void {
+    const ota = this.#ota;
+    this.#ota = undefined;
+    if (ota === undefined) return;
+    try {
+      ota.cancel();
+    } catch {
+      // Already ended by the failure that brought us here.
+    }
+  }
+}
