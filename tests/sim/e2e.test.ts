@@ -44,6 +44,8 @@ describe("simulator end to end (dev CSMS + firmware + bench API)", function () {
     assert.equal(tx.idTag, "DEV-ACCEPTED");
     assert.equal(tx.stop!.reason, "Local");
     assert.ok(tx.stop!.meterStopWh > tx.meterStartWh + 5, `meterStop ${tx.stop!.meterStopWh} after meterStart ${tx.meterStartWh}`);
+    // The EV sees the PWM stop and opens S2 (without that the charger opens after its 6 s grace).
+    await post(url, "/ev", { connector: 1, state: "B" });
     const after = await waitUntil("relay open, no transaction", async () => {
       const c = (await getState(url)).connectors[0];
       return !c.relayClosed && c.transactionId === null ? c : undefined;
