@@ -76,6 +76,10 @@ export class ConnectionService {
   reconnect(): void {
     this.#failures = 0;
     this.#drop("reconnect requested", 1000);
+    if (this.#stopped) return;
+    if (this.#retryTimer !== undefined) this.#timers.clear(this.#retryTimer);
+    this.#retryTimer = undefined;
+    this.#connect();
   }
 
   /** WebSocketPingInterval changed: applies at once. */
