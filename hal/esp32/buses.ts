@@ -53,7 +53,7 @@ export class Esp32SerialBus implements SerialBus {
     if (space <= 0) return 0;
     if (this.#pendingStart === this.#pendingEnd) {
       const count = this.#serial.read(this.#scratch);
-      if (count === undefined || count <= 0) return 0;
+      if (typeof count !== "number" || count <= 0) return 0;
       this.#pendingStart = 0;
       this.#pendingEnd = count;
     }

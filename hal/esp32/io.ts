@@ -6,8 +6,8 @@
  *
  * Each shape is the intersection of what the SDK's typings declare and what
  * the esp32 implementations in `$(MODDABLE)/modules/io` do, so the real
- * classes are assignable to them. `close` is optional on PWM, SPI and I2C
- * because the SDK 8.2.3 typings omit it there (the implementations have it).
+ * classes are assignable to them. `close` is optional on PWM, analog, SPI and
+ * I2C because the SDK 8.2.3 typings omit it there (the implementations have it).
  */
 
 /** `embedded:io/digital` instance. */
@@ -57,7 +57,7 @@ export interface PwmClass {
 export interface AnalogPort {
   read(): number;
   readonly resolution: number;
-  close(): void;
+  close?(): void;
 }
 
 export interface AnalogPortOptions {
@@ -71,9 +71,13 @@ export interface AnalogClass {
 
 /** `embedded:io/serial` instance in format "buffer". */
 export interface SerialPort {
-  /** Fills `buffer` with up to its length of pending bytes; undefined when none (esp32). */
-  read(buffer: ArrayBufferView): number | undefined;
-  write(value: ArrayBufferView): void;
+  /**
+   * Fills `buffer` with up to its length of pending bytes and returns the
+   * count; undefined when none (esp32). The ArrayBuffer in the result type is
+   * only there because the SDK's overloads (`read()`) are matched first.
+   */
+  read(buffer: Uint8Array): number | ArrayBuffer | undefined;
+  write(value: Uint8Array): void;
   close(): void;
 }
 
@@ -93,7 +97,7 @@ export interface SerialClass {
 /** `embedded:io/spi` instance. */
 export interface SpiPort {
   /** Full duplex in place. */
-  transfer(buffer: ArrayBufferView): void;
+  transfer(buffer: Uint8Array): void;
   /** Waits for queued transfers; `deselect` releases the controller (and its own select line). */
   flush(deselect?: boolean): void;
   close?(): void;
@@ -114,8 +118,8 @@ export interface SpiClass {
 
 /** `embedded:io/i2c` instance at one address. */
 export interface I2cPort {
-  read(buffer: ArrayBufferView, stop?: boolean): number;
-  write(buffer: ArrayBufferView, stop?: boolean): void;
+  read(buffer: Uint8Array, stop?: boolean): number;
+  write(buffer: Uint8Array, stop?: boolean): void;
   close?(): void;
 }
 

@@ -166,7 +166,7 @@ export class Esp32ControlPilot implements ControlPilot {
     this.#writeDuty(100);
     if (this.#enable) this.#enable.close();
     if (this.#sync) this.#sync.close();
-    this.#adc.close();
+    if (this.#adc.close) this.#adc.close();
     if (this.#pwm.close) this.#pwm.close();
   }
 
