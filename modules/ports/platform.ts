@@ -3,7 +3,9 @@
  * Built by `platform/host`, `platform/moddable` or `platform/xsnap`.
  */
 import type { Clock } from "ports/clock";
+import type { FirmwareSlot } from "ports/firmware-update";
 import type { FlashPartition } from "ports/flash";
+import type { HttpClient } from "ports/http";
 import type { KeyValueStore } from "ports/kv";
 import type { LogSink } from "ports/log";
 import type { LoopDriver, Timers } from "ports/timers";
@@ -18,4 +20,8 @@ export interface Platform {
   openFlash(partition: string): FlashPartition;
   readonly websocket: WebSocketFactory;
   readonly log: LogSink;
+  /** HTTP(S) client for firmware downloads and diagnostics uploads; absent: no Firmware Management. */
+  readonly http?: HttpClient;
+  /** The inactive firmware image slot (OTA); absent: no Firmware Management. */
+  readonly firmwareSlot?: FirmwareSlot;
 }

@@ -10,10 +10,15 @@ import type { Platform } from "ports/platform";
 import { TimersLoopDriver } from "platform/common/virtual-timers";
 import { createHostClock } from "platform/host/clock";
 import { FileFlash } from "platform/host/flash-file";
+import { FileFirmwareSlot } from "platform/host/firmware-slot-file";
+import { NodeHttpClient } from "platform/host/http-node";
 import { FileKeyValueStore } from "platform/host/kv-file";
 import { ConsoleLogSink } from "platform/host/log-console";
 import { HostTimers } from "platform/host/timers";
 import { WsWebSocketFactory } from "platform/host/websocket-ws";
+
+/** File in the state directory that receives a verified firmware image ("boots next"). */
+export const HOST_FIRMWARE_IMAGE = "firmware-next.bin";
 
 /** Flash partition sizes of the default board layout (sector size, sector count). */
 export const HOST_PARTITIONS: Readonly<Record<string, { sectorSize: number; sectors: number }>> = {
@@ -31,6 +36,8 @@ export interface HostPlatformOptions {
 
 export interface HostPlatform extends Platform {
   readonly timers: HostTimers;
+  readonly http: NodeHttpClient;
+  readonly firmwareSlot: FileFirmwareSlot;
   /** Stops all timers and closes files: the clean end of a simulated board. */
   shutdown(): void;
 }
@@ -57,6 +64,8 @@ export function createHostPlatform(options: HostPlatformOptions): HostPlatform {
     },
     websocket: new WsWebSocketFactory(),
     log: options.log ?? new ConsoleLogSink(),
+    http: new NodeHttpClient(),
+    firmwareSlot: new FileFirmwareSlot(join(options.stateDir, HOST_FIRMWARE_IMAGE)),
     shutdown(): void {
       timers.clearAll();
       for (const flash of flashes.values()) flash.close();

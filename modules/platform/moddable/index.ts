@@ -8,6 +8,8 @@ import type { FlashPartition } from "ports/flash";
 import type { Platform } from "ports/platform";
 import { TimersLoopDriver } from "platform/common/virtual-timers";
 import { createModdableClock } from "platform/moddable/clock";
+import { OtaFirmwareSlot } from "platform/moddable/firmware-ota";
+import { Ecma419HttpClient } from "platform/moddable/http-419";
 import { ModdableFlash } from "platform/moddable/flash";
 import { PreferenceKeyValueStore } from "platform/moddable/kv-preference";
 import { TraceLogSink } from "platform/moddable/log-trace";
@@ -24,6 +26,7 @@ export function createModdablePlatform(): Platform {
   const clock = createModdableClock();
   const timers = new ModdableTimers();
   const flashes = new Map<string, FlashPartition>();
+  const dnsServers = dnsServersFromConfig();
   return {
     clock,
     timers,
@@ -37,7 +40,9 @@ export function createModdablePlatform(): Platform {
       }
       return flash;
     },
-    websocket: new Ecma419WebSocketFactory(dnsServersFromConfig()),
+    websocket: new Ecma419WebSocketFactory(dnsServers),
     log: new TraceLogSink(),
+    http: new Ecma419HttpClient(dnsServers),
+    firmwareSlot: new OtaFirmwareSlot(),
   };
 }
