@@ -3,7 +3,8 @@
  * Core services to the platform and the connectors. Other profiles plug in
  * through `engine.registerAction`, `engine.call`, `config.declare` and the
  * hooks (`auth.localList`, `auth.cache`, `sessions.reservations`,
- * `remoteStartProfile`, `dataTransfer`).
+ * `remoteStartProfile`, `dataTransfer`, `registration.onAccepted` with
+ * `first` for a report that must precede the boot's StatusNotifications).
  */
 import type { Platform } from "ports/platform";
 import { Logger, type LogLevel } from "ports/log";

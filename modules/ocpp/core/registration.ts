@@ -56,9 +56,22 @@ export class RegistrationService {
     return this.#status;
   }
 
-  /** Runs each time BootNotification gets Accepted. */
-  onAccepted(listener: () => void): void {
-    this.#acceptedListeners.push(listener);
+  /**
+   * Runs each time BootNotification gets Accepted. `first` puts the listener
+   * ahead of those registered so far (a profile whose report must precede the
+   * boot's StatusNotifications, e.g. FirmwareStatusNotification Installed).
+   */
+  onAccepted(listener: () => void, options?: { first?: boolean }): void {
+    if (options?.first) this.#acceptedListeners.unshift(listener);
+    else this.#acceptedListeners.push(listener);
+  }
+
+  /**
+   * Sends BootNotification now (TriggerMessage) through this service, so its
+   * answer is handled like any other; ignored while one is in flight or offline.
+   */
+  bootNow(): void {
+    this.#sendBoot();
   }
 
   /** The connection opened: BootNotification unless already Accepted in this boot [J 5.4]. */

@@ -24,6 +24,8 @@ interface ConnectorReport {
   changedAtUtc?: number;
 }
 
+const TRIGGERED = { beforeAccepted: true } as const;
+
 export class StatusService {
   readonly #engine: OcppEngine;
   readonly #timers: Timers;
@@ -82,9 +84,20 @@ export class StatusService {
     this.#send(connectorId);
   }
 
-  #send(connectorId: number): void {
+  /**
+   * Sends a StatusNotification of `connectorId` (0 = the charge point) with
+   * its current status, error code and info now (TriggerMessage [SPEC 5.17]),
+   * also before BootNotification was Accepted. False: no such connector or offline.
+   */
+  send(connectorId: number): boolean {
+    if (!this.#reports[connectorId] || !this.#engine.online) return false;
+    this.#send(connectorId, true);
+    return true;
+  }
+
+  #send(connectorId: number, triggered = false): void {
     const report = this.#reports[connectorId];
-    if (!this.#engine.accepted || !this.#engine.online) return; // sent on (re)connect
+    if (!triggered && (!this.#engine.accepted || !this.#engine.online)) return; // sent on (re)connect
     const request: StatusNotificationReq = { connectorId, errorCode: report.errorCode, status: report.status };
     if (report.info !== undefined) request.info = report.info.slice(0, 50);
     const stamp = report.changedAtUtc ?? (this.#time.clock.isSynced() ? this.#time.clock.utcMs() : undefined);
@@ -92,7 +105,7 @@ export class StatusService {
     if (iso !== undefined) request.timestamp = iso;
     report.sentStatus = report.status;
     report.sentErrorCode = report.errorCode;
-    this.#engine.call("StatusNotification", request).catch((error: Error) => {
+    this.#engine.call("StatusNotification", request, triggered ? TRIGGERED : undefined).catch((error: Error) => {
       this.#log.warn(`StatusNotification ${connectorId} failed: ${error.message}`);
       report.sentStatus = undefined; // resend on reconnect
     });

@@ -78,6 +78,7 @@ export function attachFirmwareManagement(options: FirmwareManagementOptions): Fi
   if (options.frameLogText) diagnostics.addSource(textSource("OCPP frames", options.frameLogText));
   for (const source of options.extraSources ?? []) diagnostics.addSource(source);
   registerFirmwareActions(cp.engine, firmware, diagnostics);
-  cp.registration.onAccepted(() => firmware.bootAccepted());
+  // Before the Core listener's StatusNotifications: Installed follows the boot [reference §4.11].
+  cp.registration.onAccepted(() => firmware.bootAccepted(), { first: true });
   return { firmware, diagnostics };
 }

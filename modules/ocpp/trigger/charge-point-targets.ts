@@ -2,17 +2,15 @@
  * TriggerTargets over the ChargePoint's services: what each triggered
  * message carries now (no history) [reference §4.12].
  *
- * Limits of the services as they are: StatusService has no public "send
- * this connector now", so the StatusNotification is built here from its
- * current status and the connector's error code; RegistrationService has no
- * public "send BootNotification now", so a triggered boot (only before
- * Accepted) goes straight through the engine unless `bootNow` is given.
+ * StatusNotification goes through StatusService.send (current status, error
+ * code and info). A triggered boot (only before Accepted) goes through
+ * `bootNow` (RegistrationService.bootNow, so the answer is handled) when
+ * given, else straight through the engine.
  */
-import type { BootNotificationReq, MeterValuesReq, StatusNotificationReq } from "ocpp/generated/ocpp16";
+import type { BootNotificationReq, MeterValuesReq } from "ocpp/generated/ocpp16";
 import type { ChargePoint } from "ocpp/charge-point";
 import { newMeterSample, type ChargePointConnector } from "ocpp/charge-point-hw";
 import { buildMeterValue } from "ocpp/core/metering";
-import { isoOf } from "ocpp/core/timestamps";
 import type { TriggerTargets } from "./types";
 
 export interface ChargePointTargetsOptions {
@@ -33,7 +31,6 @@ export function chargePointTriggerTargets(options: ChargePointTargetsOptions): T
   const cp = options.chargePoint;
   const sample = newMeterSample();
   const warn = (what: string) => (error: Error): void => cp.log.warn(`triggered ${what} failed: ${error.message}`);
-  const nowIso = (): string | undefined => (cp.time.clock.isSynced() ? isoOf(cp.time.clock.utcMs()) : undefined);
   const targets: TriggerTargets = {
     connectorCount: options.connectors.length,
     canSendBootNotification: () => cp.registration.status !== "Accepted",
@@ -48,15 +45,7 @@ export function chargePointTriggerTargets(options: ChargePointTargetsOptions): T
       }, warn("Heartbeat"));
     },
     sendStatusNotification: (connectorId) => {
-      const connector = connectorId > 0 ? options.connectors[connectorId - 1] : undefined;
-      const request: StatusNotificationReq = {
-        connectorId,
-        status: cp.status.current(connectorId),
-        errorCode: connector ? connector.errorCode() : "NoError",
-      };
-      const at = nowIso();
-      if (at !== undefined) request.timestamp = at;
-      cp.engine.call("StatusNotification", request, TRIGGERED).catch(warn("StatusNotification"));
+      if (!cp.status.send(connectorId)) cp.log.warn(`triggered StatusNotification ${connectorId} not sent (offline)`);
     },
     sendMeterValues: (connectorId) => {
       const connector = options.connectors[connectorId - 1];
