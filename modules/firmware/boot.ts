@@ -5,8 +5,9 @@
  * Order: settings (NVS over build defaults) → flash partitions (journal,
  * OCPP frame log, Local List) → control loop over the board → OCPP charge
  * point with the feature profiles (Smart Charging, Local Auth List +
- * cache, Reservation) and their configuration keys → loop started on the
- * platform's LoopDriver → connection.
+ * cache, Reservation, Remote Trigger, and Firmware Management when the
+ * platform has an HTTP client and a firmware slot) and their configuration
+ * keys → loop started on the platform's LoopDriver → connection.
  */
 import { Logger, type LogLevel } from "ports/log";
 import type { Platform } from "ports/platform";
@@ -40,6 +41,11 @@ import { smartChargingKeys } from "ocpp/smartcharging/config-keys";
 import { registerSmartChargingActions } from "ocpp/smartcharging/register";
 import { acceptRemoteStartChargingProfile } from "ocpp/smartcharging/remote-start-profile";
 import type { ChargingProfile } from "ocpp/smartcharging/types";
+import { attachFirmwareManagement } from "ocpp/firmware/charge-point-wiring";
+import type { FirmwareService } from "ocpp/firmware/firmware-service";
+import type { DiagnosticsService } from "ocpp/firmware/diagnostics-service";
+import { registerTriggerActions } from "ocpp/trigger/register";
+import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
 import { CHARGE_POINT_MODEL, CHARGE_POINT_VENDOR, FIRMWARE_VERSION } from "firmware/version";
 import { connectionSettingsOf, loadSettings, SETTINGS_NAMESPACE, type ChargerSettings } from "firmware/settings";
 import { LoopHardware } from "firmware/hardware-adapter";
@@ -54,6 +60,12 @@ export interface FirmwareOptions {
   onReboot?: (hard: boolean) => void;
   /** Overrides the `logLevel` setting. */
   logLevel?: LogLevel;
+  /**
+   * Version of the running image (default FIRMWARE_VERSION): a simulator
+   * booting an installed image gives its version, so UpdateFirmware can tell
+   * Installed from InstallationFailed after the reboot.
+   */
+  firmwareVersion?: string;
 }
 
 export interface RunningFirmware {
@@ -66,13 +78,17 @@ export interface RunningFirmware {
   readonly smartCharging: SmartChargingService;
   readonly localAuth: LocalAuthService;
   readonly reservations: ReservationService;
+  /** Firmware Management (UpdateFirmware), when the platform has `http` and `firmwareSlot`. */
+  readonly firmware?: FirmwareService;
+  /** Firmware Management (GetDiagnostics), when the platform has `http` and `firmwareSlot`. */
+  readonly diagnostics?: DiagnosticsService;
   /** An RFID card at the reader: starts or stops a transaction. */
   presentCard(idTag: string, connectorId?: number): void;
   /** Stops every timer, the loop and the connection (power cut, Ctrl-C). */
   stop(): void;
 }
 
-const SUPPORTED_PROFILES = ["Core", "SmartCharging", "LocalAuthListManagement", "Reservation"];
+const SUPPORTED_PROFILES = ["Core", "SmartCharging", "LocalAuthListManagement", "Reservation", "RemoteTrigger"];
 /** Longest wait between two smart-charging evaluations (the wall clock may be set meanwhile). */
 const SMART_RECHECK_MAX_MS = 60_000;
 
@@ -132,12 +148,15 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     openFlash: (name) => base.openFlash(name),
     websocket: base.websocket,
     log: base.log,
+    http: base.http,
+    firmwareSlot: base.firmwareSlot,
   };
+  const firmwareVersion = options.firmwareVersion ?? FIRMWARE_VERSION;
   const loaded = loadSettings(platform.kv, options.defaults);
   const settings = loaded.settings;
   const logLevel = options.logLevel ?? settings.logLevel;
   const log = new Logger(platform.log, "boot", logLevel);
-  log.info(`${CHARGE_POINT_VENDOR} ${CHARGE_POINT_MODEL} firmware ${FIRMWARE_VERSION}, device ${settings.deviceId}`);
+  log.info(`${CHARGE_POINT_VENDOR} ${CHARGE_POINT_MODEL} firmware ${firmwareVersion}, device ${settings.deviceId}`);
   for (const error of loaded.errors) log.warn(error);
   if (settings.connectors !== options.board.connectors.length && loaded.sources.connectors !== "built-in") {
     log.warn(`settings.connectors is ${settings.connectors} but the board has ${options.board.connectors.length}; using the board`);
@@ -168,18 +187,22 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
   const listStore = new LocalListStore(platform.openFlash("authlist"));
   const cache = new AuthorizationCache(platform.kv, { nowUtcMs: () => platform.clock.utcMs() });
   let listEnabled = (): boolean => true;
+  const http = platform.http;
+  const firmwareSlot = platform.firmwareSlot;
+  const supportedProfiles = http && firmwareSlot ? [...SUPPORTED_PROFILES, "FirmwareManagement"] : SUPPORTED_PROFILES;
+  const bootRequest = {
+    chargePointVendor: CHARGE_POINT_VENDOR,
+    chargePointModel: CHARGE_POINT_MODEL,
+    chargePointSerialNumber: settings.deviceId,
+    firmwareVersion,
+  };
   const chargePoint = new ChargePoint({
     platform,
     hardware,
     journal,
     settings: connectionSettingsOf(settings),
-    boot: {
-      chargePointVendor: CHARGE_POINT_VENDOR,
-      chargePointModel: CHARGE_POINT_MODEL,
-      chargePointSerialNumber: settings.deviceId,
-      firmwareVersion: FIRMWARE_VERSION,
-    },
-    supportedProfiles: SUPPORTED_PROFILES,
+    boot: bootRequest,
+    supportedProfiles,
     frameLog,
     localList: { lookup: (idTag) => (listEnabled() ? listStore.lookup(idTag) : undefined) },
     cache: {
@@ -300,6 +323,34 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     smartCharging.onTransactionEnded(connectorId);
   });
 
+  // Firmware Management (when the platform can download and store an image) and Remote Trigger.
+  const management =
+    http && firmwareSlot
+      ? attachFirmwareManagement({
+          chargePoint,
+          connectors: hardware.connectors,
+          timers,
+          kv: platform.kv,
+          http,
+          slot: firmwareSlot,
+          reboot: () => reboot(true),
+          firmwareVersion,
+          deviceName: settings.deviceId,
+          frameLogText: () => frameLog.exportText(),
+        })
+      : undefined;
+  registerTriggerActions(
+    engine,
+    chargePointTriggerTargets({
+      chargePoint,
+      connectors: hardware.connectors,
+      boot: bootRequest,
+      bootNow: () => chargePoint.registration.bootNow(),
+      firmware: management?.firmware,
+      diagnostics: management?.diagnostics,
+    }),
+  );
+
   // Run.
   loop.start(platform.loopDriver);
   chargePoint.start();
@@ -344,6 +395,8 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     smartCharging,
     localAuth,
     reservations,
+    firmware: management?.firmware,
+    diagnostics: management?.diagnostics,
     presentCard(idTag: string, connectorId?: number): void {
       if (stopped) return;
       const id = connectorId ?? chooseConnector(idTag);
