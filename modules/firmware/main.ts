@@ -1,12 +1,13 @@
 /**
- * Board entry (the manifest's `main`): builds the Moddable platform and
- * boots the firmware with the settings provisioned into NVS, falling back
- * to the manifest's `config` defaults.
+ * Board entry (the manifest's `main`): builds the Moddable platform and the
+ * target's board (`firmware/target`: the ESP32 board description on esp32,
+ * the simulated board on lin) and boots the firmware with the settings
+ * provisioned into NVS over the manifest's `config` defaults.
  */
 import config from "mc/config";
 import { createModdablePlatform } from "platform/moddable/index";
 import { bootFirmware } from "firmware/boot";
-import { createBoardFromConfig } from "firmware/board-config";
+import { createTargetBoard } from "firmware/target";
 
 const platform = createModdablePlatform();
-bootFirmware({ platform, board: createBoardFromConfig(config), defaults: config });
+bootFirmware({ platform, board: createTargetBoard(config, platform.kv), defaults: config });

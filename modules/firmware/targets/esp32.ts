@@ -1,0 +1,21 @@
+/**
+ * The board of an ESP32 build: the description named by the build config's
+ * `board` ("dev-1" by default, "duo-2"), driven through the real ECMA-419
+ * IO classes. See docs/boards.md.
+ */
+import type { Board } from "connector/board";
+import type { KeyValueStore } from "ports/kv";
+import { createEsp32Board } from "hal/esp32/board";
+import { DEV_1_BOARD } from "hal/esp32/boards/dev-1";
+import { DUO_2_BOARD } from "hal/esp32/boards/duo-2";
+import type { Esp32BoardDescription } from "hal/esp32/boards/types";
+import { ESP32_IO } from "hal/esp32/io-moddable";
+
+const BOARDS: Readonly<Record<string, Esp32BoardDescription>> = { "dev-1": DEV_1_BOARD, "duo-2": DUO_2_BOARD };
+
+export function createTargetBoard(config: Readonly<Record<string, unknown>>, kv: KeyValueStore): Board {
+  const name = typeof config.board === "string" ? config.board : "dev-1";
+  const description = BOARDS[name];
+  if (!description) throw new Error(`unknown board "${name}" in the build config (known: ${Object.keys(BOARDS).join(", ")})`);
+  return createEsp32Board(description, ESP32_IO, { kv }).board;
+}
