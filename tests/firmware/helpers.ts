@@ -60,16 +60,23 @@ export interface Bench {
   reboots: boolean[];
 }
 
-export function boot(storage: Storage, sim: SimBoard, defaults: Record<string, unknown>, startMs = 0): Bench {
+/** Extra platform services (http, firmwareSlot) and the version of the image that boots. */
+export interface BootExtras {
+  platform?: Pick<Platform, "http" | "firmwareSlot">;
+  firmwareVersion?: string;
+}
+
+export function boot(storage: Storage, sim: SimBoard, defaults: Record<string, unknown>, startMs = 0, extras: BootExtras = {}): Bench {
   const time = new VirtualTime(startMs);
   const log = new LineLog();
   const reboots: boolean[] = [];
   const firmware = bootFirmware({
-    platform: hostPlatform(storage, time, log),
+    platform: { ...hostPlatform(storage, time, log), ...extras.platform },
     board: sim.board,
     defaults,
     onReboot: (hard) => reboots.push(hard),
     logLevel: "info",
+    firmwareVersion: extras.firmwareVersion,
   });
   return { time, log, firmware, reboots };
 }
