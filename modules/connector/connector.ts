@@ -25,6 +25,12 @@
  * Weld: the contactor driver reports "welded" when power remains after an
  * open; it is permanent until `clearFaults()`. A failed close latches until
  * unplug or `clearFaults()`. A missing diode latches until unplug.
+ *
+ * Lock: commanded while a permitted session is plugged in (and while
+ * closed); the status stays Preparing until the feedback confirms it
+ * ("locked" event), and the contactor never closes before. A lock that
+ * does not lock in its rated time (half-inserted plug) latches Fault.Lock
+ * (Faulted, ConnectorLockFailure) until unplug and emits "lockFailed".
  */
 import type { ConnectorHal } from "hal/board";
 import { createContactorSample, type ContactorSample } from "hal/contactor";
@@ -116,6 +122,8 @@ export class Connector {
   private demandCapA = Infinity;
   private underDrawSinceMs = -1;
   private lockWanted = false;
+  private lockReported = false;
+  private lockFailReported = false;
 
   constructor(id: number, hal: ConnectorHal, hardwareMaxA: number, timing: LoopTiming, onEvent: ConnectorEventHandler) {
     this.id = id;
@@ -165,6 +173,7 @@ export class Connector {
       this.hal.rcd.reset(nowMs);
     }
     this.latched = 0;
+    this.lockFailReported = false;
     this.rcdRetries = 0;
     this.hal.contactor.clearError();
   }
@@ -235,7 +244,20 @@ export class Connector {
     // E and out-of-range readings: open now, report once it persists.
     if (this.stable === "E" || this.stable === "invalid" || this.stable === "F") transient |= Fault.Pilot;
     if (pilot.error !== "none" || this.rcdSample.error !== "none") transient |= Fault.Hardware;
-    if (hal.lock && this.lockSample.error !== "none") transient |= Fault.Lock;
+    if (hal.lock) {
+      const lockSample = this.lockSample;
+      // A failed lock (half-inserted plug, jam) latches until unplug: no power on this plug-in (OCTT TC_024).
+      if (lockSample.error === "lock-failed") {
+        this.latched |= Fault.Lock;
+        if (!this.lockFailReported) {
+          this.lockFailReported = true;
+          this.emit("lockFailed");
+        }
+      } else if (lockSample.error !== "none") transient |= Fault.Lock;
+      const lockedNow = lockSample.locked && lockSample.commandedLocked;
+      if (lockedNow && !this.lockReported) this.emit("locked");
+      this.lockReported = lockedNow;
+    }
     this.transient = transient;
 
     // Diode: latched until unplug (only judged while PWM runs and the EV is plugged).
@@ -395,7 +417,8 @@ export class Connector {
     this.unlockRequested = false;
     this.snap.selfTested = false;
     this.selfTestRunning = false;
-    this.latched &= ~(Fault.Diode | Fault.ContactorFailedToClose);
+    this.latched &= ~(Fault.Diode | Fault.ContactorFailedToClose | Fault.Lock);
+    this.lockFailReported = false;
     // A new session gets a new retry budget; a latched RCD fault is retried after the delay.
     this.rcdRetries = 0;
     if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0 && this.rcdRetryAtMs < nowMs + this.timing.rcdRetryDelayMs) {
@@ -430,6 +453,7 @@ export class Connector {
     else if (!snap.plugged) status = this.permitted ? "Preparing" : this.reserved ? "Reserved" : "Available";
     else if (this.finishing || this.unlockRequested) status = "Finishing";
     else if (!this.permitted) status = "Preparing";
+    else if (this.lockWanted && !this.lockSample.locked) status = "Preparing"; // waiting for the lock feedback
     else if (!this.pwmOn) status = "SuspendedEVSE";
     else if (isReadyState(this.stable)) status = "Charging";
     else status = "SuspendedEV";

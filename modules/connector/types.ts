@@ -51,6 +51,8 @@ export type ConnectorEvent =
   | "faulted" // a fault became active (see snapshot.faults)
   | "faultCleared" // every fault is gone
   | "limitChanged" // offered current changed
+  | "locked" // the connector lock confirmed locked (feedback followed the command)
+  | "lockFailed" // the lock did not lock within its rated time (half-inserted plug, jam; OCTT TC_024)
   | "statusChanged"; // snapshot.status or snapshot.errorCode changed
 
 /** Callback of the loop; runs inside the tick: do not block, do not throw. */
@@ -72,7 +74,7 @@ export const Fault = {
   Pilot: 32,
   /** Meter offline (reported, does not stop charging). */
   Meter: 64,
-  /** Connector lock did not follow (active while seen). */
+  /** Connector lock did not follow: a failed lock latches until unplug, a failed unlock is active while seen. */
   Lock: 128,
   /** Hardware error of a HAL part (pilot ADC, RCD module). */
   Hardware: 256,

@@ -1,0 +1,65 @@
+/**
+ * The connector lock in the control loop: Preparing until the feedback
+ * confirms the lock, "locked" before the contactor closes, and a lock that
+ * fails (half-inserted plug, OCTT TC_024) latches Faulted +
+ * ConnectorLockFailure until unplug, with one "lockFailed" event.
+ */
+import { strict as assert } from "node:assert";
+import { Fault } from "connector/types";
+import { makeRig } from "./helpers.ts";
+
+describe("connector lock", function () {
+  it("reports locked before the contactor closes and stays Preparing until then", function () {
+    const rig = makeRig({ withLock: true });
+    const c = rig.loop.connector(1);
+    const sim = rig.sims[0];
+    sim.ev.plug();
+    sim.ev.ready = true;
+    rig.run(100);
+    c.setPermission(true);
+    rig.run(20);
+    assert.equal(c.snapshot.status, "Preparing", "lock commanded, feedback not yet there");
+    assert.equal(c.snapshot.relayClosed, false);
+    assert.ok(rig.runUntil(() => c.snapshot.relayClosed, 3000) >= 0);
+    const locked = rig.events.indexOf("1:locked");
+    const closed = rig.events.indexOf("1:relayClosed");
+    assert.ok(locked >= 0, "locked event");
+    assert.ok(locked < closed, "locked before relayClosed");
+    assert.equal(rig.events.includes("1:lockFailed"), false);
+    assert.equal(c.snapshot.status, "Charging");
+  });
+
+  it("latches ConnectorLockFailure when the lock fails, never closes, clears on unplug", function () {
+    const rig = makeRig({ withLock: true });
+    const c = rig.loop.connector(1);
+    const sim = rig.sims[0];
+    sim.faults.lockJammed = true;
+    sim.ev.plug();
+    sim.ev.ready = true;
+    rig.run(100);
+    c.setPermission(true);
+    assert.ok(rig.runUntil(() => c.snapshot.status === "Faulted", 3000) >= 0, "Faulted");
+    assert.equal(c.snapshot.errorCode, "ConnectorLockFailure");
+    assert.ok((c.snapshot.faults & Fault.Lock) !== 0);
+    assert.equal(rig.events.filter((e) => e === "1:lockFailed").length, 1);
+    // The OCPP side withdraws permission (no transaction): the lock is released but the fault stays.
+    c.setPermission(false);
+    rig.run(2000);
+    assert.equal(c.snapshot.status, "Faulted");
+    assert.equal(c.snapshot.errorCode, "ConnectorLockFailure");
+    assert.equal(rig.events.includes("1:relayClosed"), false, "never closed");
+    assert.equal(rig.events.includes("1:locked"), false);
+    assert.equal(rig.events.filter((e) => e === "1:lockFailed").length, 1, "reported once");
+    sim.ev.unplug();
+    sim.faults.lockJammed = false;
+    rig.run(200);
+    assert.equal(c.snapshot.status, "Available");
+    assert.equal(c.snapshot.errorCode, "NoError");
+    // A proper plug-in afterwards locks and charges.
+    sim.ev.plug();
+    sim.ev.ready = true;
+    c.setPermission(true);
+    assert.ok(rig.runUntil(() => c.snapshot.relayClosed, 3000) >= 0);
+    assert.ok(rig.events.includes("1:locked"));
+  });
+});
