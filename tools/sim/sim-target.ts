@@ -1,6 +1,8 @@
 // The simulated charger: the real firmware core (bootFirmware) on the host platform with the
 // simulated board of hal/sim, exposed as a BenchTarget so the bench page, the bench API, the
 // scenario runner and the tests drive it exactly like a hardware-in-the-loop rig drives a board.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { bootFirmware, type RunningFirmware } from "firmware/boot";
 import { FIRMWARE_VERSION } from "firmware/version";
@@ -9,7 +11,8 @@ import type { FlashPartition } from "ports/flash";
 import type { LogLevel, LogSink } from "ports/log";
 import type { Platform } from "ports/platform";
 import { SimFlash } from "platform/common/sim-flash";
-import { createHostPlatform, HOST_PARTITIONS, type HostPlatform } from "platform/host/index";
+import { createHostPlatform, HOST_FIRMWARE_IMAGE, HOST_PARTITIONS, type HostPlatform } from "platform/host/index";
+import { crc32 } from "util/crc32";
 import { ConsoleLogSink } from "platform/host/log-console";
 import { WsWebSocketFactory } from "platform/host/websocket-ws";
 import { createSimulatedBoard } from "hal/sim/charger";
@@ -120,6 +123,8 @@ export class SimulatedCharger implements BenchTarget {
   readonly #lastOcpp: { status: string; transactionId: number | null }[] = [];
   #firmware: RunningFirmware | undefined;
   #platform: HostPlatform | undefined;
+  /** Version of the image the board runs: FIRMWARE_VERSION until an UpdateFirmware installed one. */
+  #version = FIRMWARE_VERSION;
   #openedFlash: SimFlash[] = [];
   #pollTimer: NodeJS.Timeout | undefined;
   #lastStateJson = "";
@@ -192,7 +197,7 @@ export class SimulatedCharger implements BenchTarget {
       });
     }
     return {
-      firmwareVersion: FIRMWARE_VERSION,
+      firmwareVersion: this.#version,
       connection: !firmware ? "offline" : firmware.chargePoint.connection.open ? "online" : this.link.up ? "connecting" : "offline",
       power: firmware ? "on" : "off",
       network: this.link.up ? "up" : "down",
@@ -309,7 +314,10 @@ export class SimulatedCharger implements BenchTarget {
       openFlash,
       websocket: this.link,
       log: host.log,
+      http: host.http,
+      firmwareSlot: host.firmwareSlot,
     };
+    this.#version = this.#installedVersion();
     this.#platform = host;
     this.#openedFlash = opened;
     this.boots++;
@@ -320,12 +328,24 @@ export class SimulatedCharger implements BenchTarget {
         defaults: this.#options.defaults,
         onReboot: (hard) => this.#reboot(hard),
         logLevel: this.#options.logLevel,
+        firmwareVersion: this.#version,
       });
     } catch (error) {
       host.shutdown();
       this.#platform = undefined;
       throw error;
     }
+  }
+
+  /**
+   * The simulated board boots the image UpdateFirmware left in the state dir's slot file (the
+   * same code, under a version of its own so the update ends Installed), else the built one.
+   */
+  #installedVersion(): string {
+    const path = join(this.#options.stateDir, HOST_FIRMWARE_IMAGE);
+    if (!existsSync(path)) return FIRMWARE_VERSION;
+    const image = new Uint8Array(readFileSync(path));
+    return `${FIRMWARE_VERSION}+img.${(crc32(image) >>> 0).toString(16).padStart(8, "0")}`;
   }
 
   /** Reset.req or a firmware update: the board restarts (RAM lost, flash intact). */
