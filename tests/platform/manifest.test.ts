@@ -21,6 +21,7 @@ const PLATFORM_VARIANTS: Readonly<Record<string, Partial<Record<"esp32" | "lin",
   "modules/platform/moddable/flash.ts": { esp32: "platform/moddable/flash" },
   "modules/platform/moddable/flash-ram.ts": { lin: "platform/moddable/flash" },
   "modules/platform/moddable/firmware-ota.ts": { esp32: "platform/moddable/firmware-ota" },
+  "modules/platform/moddable/firmware-ota-lin.ts": { lin: "platform/moddable/firmware-ota" },
   "modules/firmware/targets/esp32.ts": { esp32: "firmware/target" },
   "modules/firmware/targets/sim.ts": { lin: "firmware/target" },
 };

@@ -94,7 +94,9 @@ export class Ecma419HttpClient implements HttpClient {
             let room = count;
             while (room > 0 && sent < body.length) {
               const size = Math.min(room, body.length - sent);
-              room = this.write(body.subarray(sent, sent + size));
+              // The SDK's typings say write() returns nothing; its implementation returns the room left.
+              const left: unknown = this.write(body.subarray(sent, sent + size));
+              room = typeof left === "number" ? left : room - size;
               sent += size;
             }
           },
