@@ -74,9 +74,13 @@ export class LocalAuthService {
     return this.#list ? this.#list.maxEntries : 0;
   }
 
-  /** GetLocalListVersion: -1 without Local List support, 0 for an empty list [SPEC 5.10, TC_042]. */
+  /**
+   * GetLocalListVersion: -1 without Local List support or while
+   * LocalAuthListEnabled is false (SendLocalList is NotSupported then too),
+   * 0 for an empty list [SPEC 5.10, TC_042_1, TC_042_2].
+   */
   getLocalListVersion(): number {
-    if (!this.#list) return -1;
+    if (!this.#list || !this.#settings.localAuthListEnabled()) return -1;
     return this.#list.count === 0 ? 0 : this.#list.version;
   }
 
