@@ -47,6 +47,8 @@ export interface ConnectorEvents {
   onEvSuspended?(connectorId: number, suspended: boolean): void;
   /** A connector-lock failure while starting (OCTT TC_024). */
   onLockFailure?(connectorId: number): void;
+  /** The connector lock confirmed locked (only from connectors with `hasLock`). */
+  onLocked?(connectorId: number): void;
 }
 
 export interface ChargePointConnector {
@@ -61,6 +63,11 @@ export interface ChargePointConnector {
   offeredA(): number;
   /** Fixed cable (no lock to unlock). */
   readonly fixedCable: boolean;
+  /**
+   * A lock with feedback: StartTransaction waits for `onLocked` after the
+   * permission is given, and `onLockFailure` abandons the start (TC_024).
+   */
+  readonly hasLock?: boolean;
   /** Allow (true) or withhold (false) energy: a user is authorized / a transaction runs. */
   setPermission(allowed: boolean): void;
   /** Operative (true) or Inoperative (false) per ChangeAvailability. */

@@ -168,6 +168,8 @@ export class ChargePoint {
       onPlugged: (id) => this.sessions.plugged(id),
       onUnplugged: (id) => this.sessions.unplugged(id),
       onStatusChanged: (id, status, errorCode, info) => this.status.update(id, status, errorCode, info),
+      onLocked: (id) => this.sessions.locked(id),
+      onLockFailure: (id) => this.sessions.lockFailed(id),
     });
   }
 

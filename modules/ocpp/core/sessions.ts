@@ -39,6 +39,8 @@ export class SessionService {
   readonly #availability: AvailabilityService;
   readonly #tx: TransactionService;
   readonly #pending = new Map<number, PendingStart>();
+  /** Authorized and plugged, waiting for the connector lock to confirm before StartTransaction. */
+  readonly #awaitingLock = new Map<number, { idTag: string; parentIdTag?: string; reservationId?: number }>();
   reservations: ReservationGate | undefined;
 
   constructor(options: {
@@ -68,13 +70,36 @@ export class SessionService {
     if (!this.#availability.operative(0) || !this.#availability.operative(connectorId)) return false;
     const status = connector.status();
     if (status === "Faulted" || status === "Unavailable") return false;
-    if (this.#tx.hasTransaction(connectorId) || this.#pending.has(connectorId)) return false;
+    if (this.#tx.hasTransaction(connectorId) || this.#pending.has(connectorId) || this.#awaitingLock.has(connectorId)) return false;
     if (!this.#engine.accepted && !this.#config.bool("PreBootTransactions")) return false;
     return true;
   }
 
   hasPending(connectorId: number): boolean {
-    return this.#pending.has(connectorId);
+    return this.#pending.has(connectorId) || this.#awaitingLock.has(connectorId);
+  }
+
+  /** The connector lock confirmed: the awaited start goes ahead. */
+  locked(connectorId: number): void {
+    const waiting = this.#awaitingLock.get(connectorId);
+    if (!waiting) return;
+    this.#awaitingLock.delete(connectorId);
+    this.#begin(connectorId, waiting.idTag, waiting.parentIdTag, waiting.reservationId);
+  }
+
+  /**
+   * The lock failed (half-inserted plug): no transaction, permission
+   * withdrawn; the connector reports Faulted + ConnectorLockFailure (OCTT TC_024).
+   */
+  lockFailed(connectorId: number): void {
+    const waiting = this.#awaitingLock.get(connectorId);
+    if (waiting) {
+      this.#awaitingLock.delete(connectorId);
+      this.#connectors[connectorId - 1].setPermission(false);
+      this.#log.warn(`connector ${connectorId}: lock failed, start of ${waiting.idTag} abandoned`);
+      return;
+    }
+    this.#cancelPending(connectorId);
   }
 
   /** An id tag was presented (RFID) on a connector. Resolves true when it started or stopped something. */
@@ -88,6 +113,12 @@ export class SessionService {
         return this.#tx.stop(connectorId, "Local", idTag);
       }
       return false;
+    }
+    const waiting = this.#awaitingLock.get(connectorId);
+    if (waiting && waiting.idTag.toLowerCase() === idTag.toLowerCase()) {
+      this.#awaitingLock.delete(connectorId); // same tag again before the lock confirmed: abandon
+      this.#connectors[connectorId - 1].setPermission(false);
+      return true;
     }
     const pending = this.#pending.get(connectorId);
     if (pending && pending.idTag.toLowerCase() === idTag.toLowerCase()) {
@@ -148,6 +179,7 @@ export class SessionService {
 
   /** The EV side was unplugged. */
   unplugged(connectorId: number): void {
+    if (this.#awaitingLock.delete(connectorId)) this.#connectors[connectorId - 1].setPermission(false);
     if (this.#tx.hasTransaction(connectorId) && this.#config.bool("StopTransactionOnEVSideDisconnect")) {
       this.#tx.stop(connectorId, "EVDisconnected");
     }
@@ -177,6 +209,21 @@ export class SessionService {
   }
 
   #startNow(connectorId: number, idTag: string, parentIdTag: string | undefined, reservationId: number | undefined): boolean {
+    const connector = this.#connectors[connectorId - 1];
+    if (connector.hasLock === true) {
+      // All preconditions include the lock [reference 4.4 step 3]: StartTransaction after "locked".
+      if (this.#tx.hasTransaction(connectorId) || !this.#tx.hasRoomForTransaction()) return this.#begin(connectorId, idTag, parentIdTag, reservationId);
+      const waiting: { idTag: string; parentIdTag?: string; reservationId?: number } = { idTag };
+      if (parentIdTag !== undefined) waiting.parentIdTag = parentIdTag;
+      if (reservationId !== undefined) waiting.reservationId = reservationId;
+      this.#awaitingLock.set(connectorId, waiting);
+      connector.setPermission(true);
+      return true;
+    }
+    return this.#begin(connectorId, idTag, parentIdTag, reservationId);
+  }
+
+  #begin(connectorId: number, idTag: string, parentIdTag: string | undefined, reservationId: number | undefined): boolean {
     const started = this.#tx.start(connectorId, idTag, parentIdTag, reservationId);
     if (started && reservationId !== undefined) this.reservations?.consumed?.(connectorId, reservationId);
     if (!started) this.#connectors[connectorId - 1].setPermission(false);
