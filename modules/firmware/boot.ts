@@ -257,7 +257,7 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     timers,
     connectors: { connectorCount: () => hardware.connectors.length, state: connectorState },
     sink: { setReserved: (connectorId, reserved) => hardware.connectors[connectorId - 1].setReserved(reserved) },
-    reserveConnectorZeroSupported: config.bool("ReserveConnectorZeroSupported"),
+    reserveConnectorZeroSupported: () => config.bool("ReserveConnectorZeroSupported"),
   });
   chargePoint.sessions.reservations = {
     check: (connectorId, idTag, parentIdTag) => {
