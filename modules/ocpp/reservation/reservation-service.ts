@@ -59,8 +59,11 @@ export interface ReservationServiceOptions {
   timers: Timers;
   connectors: ConnectorStates;
   sink: ReservedStatusSink;
-  /** ReserveConnectorZeroSupported; default false. */
-  reserveConnectorZeroSupported?: boolean;
+  /**
+   * ReserveConnectorZeroSupported; default false. A function is read at each
+   * ReserveNow, so the service follows the configuration key it reports.
+   */
+  reserveConnectorZeroSupported?: boolean | (() => boolean);
   /** NVS namespace; default "reservation". */
   namespace?: string;
 }
@@ -70,7 +73,7 @@ const MAX_TIMER_MS = 60_000;
 const KV_KEY = "list";
 
 export class ReservationService {
-  readonly reserveConnectorZeroSupported: boolean;
+  readonly #zeroSupported: () => boolean;
   #kv: KeyValueStore;
   #clock: Clock;
   #timers: Timers;
@@ -88,9 +91,15 @@ export class ReservationService {
     this.#connectors = options.connectors;
     this.#sink = options.sink;
     this.#namespace = options.namespace ?? "reservation";
-    this.reserveConnectorZeroSupported = options.reserveConnectorZeroSupported ?? false;
+    const zero = options.reserveConnectorZeroSupported ?? false;
+    this.#zeroSupported = typeof zero === "function" ? zero : () => zero;
     this.#load();
     this.refresh();
+  }
+
+  /** ReserveConnectorZeroSupported as the service applies it now. */
+  get reserveConnectorZeroSupported(): boolean {
+    return this.#zeroSupported();
   }
 
   /** The reservations in force (copies). */
@@ -142,10 +151,12 @@ export class ReservationService {
     }
     const anyConnector = this.#reservations.find((r) => r.connectorId === 0 && this.#matches(r, idTag, parentIdTag));
     if (anyConnector) return { allowed: true, reservationId: anyConnector.reservationId };
-    // A connector held back for connector-0 reservations refuses other ids.
-    if (this.#reservedFlags[connectorId]) {
-      const holder = this.#reservations.find((r) => r.connectorId === 0);
-      return { allowed: false, reservationId: holder?.reservationId };
+    // A connector held back for connector-0 reservations refuses other ids: also
+    // once an EV is plugged in there (Preparing is not Available), as long as the
+    // other free connectors could not keep one for each connector-0 reservation (TC_049).
+    const holder = this.#reservations.find((r) => r.connectorId === 0);
+    if (holder && (this.#reservedFlags[connectorId] || this.#freeConnectors(this.#reservations, connectorId) < this.#zeroCount())) {
+      return { allowed: false, reservationId: holder.reservationId };
     }
     return { allowed: true };
   }
@@ -220,12 +231,18 @@ export class ReservationService {
     return "Occupied";
   }
 
-  /** Connectors that are Available and not reserved for a specific reservation. */
-  #freeConnectors(reservations: Reservation[]): number {
+  #zeroCount(): number {
+    let zero = 0;
+    for (const r of this.#reservations) if (r.connectorId === 0) zero++;
+    return zero;
+  }
+
+  /** Connectors that are Available and not reserved for a specific reservation (other than `except`). */
+  #freeConnectors(reservations: Reservation[], except = 0): number {
     let free = 0;
     const count = this.#connectors.connectorCount();
     for (let c = 1; c <= count; c++) {
-      if (this.#connectors.state(c) === "Available" && !reservations.some((r) => r.connectorId === c)) free++;
+      if (c !== except && this.#connectors.state(c) === "Available" && !reservations.some((r) => r.connectorId === c)) free++;
     }
     return free;
   }
