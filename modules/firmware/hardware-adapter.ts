@@ -27,6 +27,8 @@ export type PermissionListener = (connectorId: number, permitted: boolean) => vo
 class LoopConnector implements ChargePointConnector {
   readonly id: number;
   readonly fixedCable: boolean;
+  /** A board lock with feedback: the charge point waits for "locked" before StartTransaction. */
+  readonly hasLock: boolean;
   #connector: Connector | undefined;
   readonly #owner: LoopHardware;
 
@@ -34,6 +36,7 @@ class LoopConnector implements ChargePointConnector {
     this.#owner = owner;
     this.id = id;
     this.fixedCable = fixedCable;
+    this.hasLock = !fixedCable;
   }
 
   attach(connector: Connector): void {
@@ -154,6 +157,12 @@ export class LoopHardware implements ChargePointHardware {
           if (this.#statusListener) this.#statusListener(connectorId);
           break;
         }
+        case "locked":
+          if (events.onLocked) events.onLocked(connectorId);
+          break;
+        case "lockFailed":
+          if (events.onLockFailure) events.onLockFailure(connectorId);
+          break;
         case "suspendedEV":
           if (events.onEvSuspended) events.onEvSuspended(connectorId, true);
           break;

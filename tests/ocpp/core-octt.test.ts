@@ -213,6 +213,36 @@ describe("OCTT Core cases", function () {
     assert.equal(csms.calls("StartTransaction").length, 0);
   });
 
+  it("TC_024 half-inserted plug: lock fails → Faulted + ConnectorLockFailure, no transaction", async function () {
+    charger = await bootedCharger(csms);
+    const connector = charger.connector;
+    connector.hasLock = true;
+    connector.plug();
+    await waitFor("Preparing", () => statuses(1).includes("Preparing"));
+    assert.equal(await charger.cp.sessions.presentIdTag(1, "TAG1"), true);
+    assert.equal(connector.permission, true, "lock commanded through the permission");
+    assert.equal(charger.cp.transactions.hasTransaction(1), false, "no transaction before the lock confirms");
+    connector.lockResult(false);
+    await waitFor("Faulted", () => statuses(1).includes("Faulted"));
+    const faulted = csms.calls("StatusNotification").find((c) => c.params.status === "Faulted");
+    assert.equal(faulted?.params.errorCode, "ConnectorLockFailure");
+    assert.equal(connector.permission, false, "permission withdrawn");
+    assert.equal(charger.cp.transactions.hasTransaction(1), false);
+    assert.equal(charger.journal.size, 0, "no StartTransaction queued");
+    assert.deepEqual(await csms.call("RemoteStartTransaction", { idTag: "X", connectorId: 1 }), { status: "Rejected" }, "faulted");
+    connector.unplug();
+    await waitFor("Available", () => statuses(1).slice(-1)[0] === "Available");
+    assert.equal(csms.calls("StartTransaction").length, 0);
+    // Plugged in properly: the lock confirms and the transaction starts.
+    connector.plug();
+    assert.equal(await charger.cp.sessions.presentIdTag(1, "TAG1"), true);
+    assert.equal(charger.cp.transactions.hasTransaction(1), false);
+    connector.lockResult(true);
+    const start = await csms.waitForCall("StartTransaction");
+    assert.equal(start.params.idTag, "TAG1");
+    assert.equal(charger.cp.transactions.hasTransaction(1), true);
+  });
+
   it("TC_026 / TC_027 / TC_028 RemoteStart busy or connector 0 Rejected; RemoteStop unknown id Rejected", async function () {
     charger = await bootedCharger(csms);
     charger.connector.plug();

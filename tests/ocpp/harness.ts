@@ -127,6 +127,9 @@ export class TestCsms {
 export class FakeConnector implements ChargePointConnector {
   readonly id: number;
   fixedCable = false;
+  /** A lock with feedback: the test reports it with `lockResult`. */
+  hasLock = false;
+  lockFault = false;
   isPlugged = false;
   permission = false;
   available = true;
@@ -150,7 +153,7 @@ export class FakeConnector implements ChargePointConnector {
     return this.isPlugged;
   }
   status(): OcppConnectorStatus {
-    if (this.faulted) return "Faulted";
+    if (this.faulted || this.lockFault) return "Faulted";
     if (!this.available && !this.permission) return "Unavailable";
     if (this.isPlugged && this.permission) return "Charging";
     if (this.permission) return "Preparing";
@@ -159,6 +162,7 @@ export class FakeConnector implements ChargePointConnector {
     return "Available";
   }
   errorCode(): OcppErrorCode {
+    if (this.lockFault) return "ConnectorLockFailure";
     return this.faulted ? "OtherError" : "NoError";
   }
   readMeter(into: ConnectorMeterSample): ConnectorMeterSample {
@@ -199,8 +203,19 @@ export class FakeConnector implements ChargePointConnector {
   }
   unplug(): void {
     this.isPlugged = false;
+    this.lockFault = false;
     this.events?.onUnplugged(this.id);
     this.#report();
+  }
+  /** The lock's feedback after a permission (like the control loop: a failure latches until unplug). */
+  lockResult(ok: boolean): void {
+    if (ok) {
+      this.events?.onLocked?.(this.id);
+      return;
+    }
+    this.lockFault = true;
+    this.#report();
+    this.events?.onLockFailure?.(this.id);
   }
   setFault(faulted: boolean): void {
     this.faulted = faulted;
