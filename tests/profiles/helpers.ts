@@ -139,13 +139,11 @@ export class ProfileHarness {
     await runUntil(rig.bench, "plugged", () => rig.fw.loop.connector(connectorId).snapshot.plugged);
   }
 
-  /** A card at the reader of a connector; waits until every message it causes has been answered. */
+  /** A card at the reader of a connector; gives it 2 s of virtual time. */
   async card(rig: Rig, idTag: string, connectorId = 1): Promise<void> {
-    const before = this.csms.received.length;
     rig.fw.presentCard(idTag, connectorId);
     // Let the card's Authorize (if any) and its consequences through.
     await advance(rig, 2_000);
-    assert.ok(this.csms.received.length >= before);
   }
 
   /** Waits for the StartTransaction of a session and charging at the EV. */
