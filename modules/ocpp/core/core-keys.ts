@@ -38,6 +38,7 @@ export function coreKeys(numberOfConnectors: number, supportedProfiles: readonly
     { name: "HeartbeatInterval", nvsKey: "HeartbeatIntvl", type: "integer", access: "RW", default: 86400, min: 0, unit: "s", description: "idle time before a Heartbeat" },
     { name: "LocalAuthorizeOffline", nvsKey: "LocalAuthOff", type: "boolean", access: "RW", default: true, description: "offline: start for ids valid in list or cache" },
     { name: "LocalPreAuthorize", nvsKey: "LocalPreAuth", type: "boolean", access: "RW", default: false, description: "online: start for locally valid ids without waiting for Authorize.conf" },
+    { name: "MaxEnergyOnInvalidId", nvsKey: "MaxEnergyInvId", type: "integer", access: "RW", default: 0, min: 0, max: 1000000, unit: "Wh", description: "energy still offered after StartTransaction.conf invalidated the id (StopTransactionOnInvalidId false); 0 = suspend at once" },
     measurandList("MeterValuesAlignedData", "MvAlignedData", "Energy.Active.Import.Register", "measurands of clock-aligned MeterValues"),
     { name: "MeterValuesAlignedDataMaxLength", nvsKey: "MvAlignedMax", type: "integer", access: "R", default: MEASURAND_LIST_MAX, volatile: true },
     measurandList("MeterValuesSampledData", "MvSampledData", "Energy.Active.Import.Register", "measurands of sampled MeterValues"),
@@ -62,6 +63,8 @@ export function coreKeys(numberOfConnectors: number, supportedProfiles: readonly
     // Security white paper: write-only password, hex-decoded unless UseAuthorizationKeyWithoutDecoding.
     { name: "AuthorizationKey", nvsKey: "AuthKey", type: "string", access: "W", default: "", maxLength: 40, description: "Basic-auth password (write-only, never reported or logged)" },
     // Vendor keys.
+    // Zaptec-style key [reference 5]: our boards cannot lock a cable permanently, so read-only false.
+    { name: "LockCablePermanently", nvsKey: "LockCablePerm", type: "boolean", access: "R", default: false, vendor: true, volatile: true, description: "lock the cable after insertion like a fixed cable (not supported by this board: always false)" },
     { name: "FreeCharging", nvsKey: "FreeCharging", type: "boolean", access: "RW", default: false, vendor: true, description: "charge without authorization, with FreeChargingIdTag" },
     { name: "FreeChargingIdTag", nvsKey: "FreeChargingTag", type: "string", access: "RW", default: "FreeCharging", maxLength: 20, vendor: true, validate: (v) => typeof v === "string" && v.length > 0, description: "idTag of StartTransaction when FreeCharging is on" },
     { name: "UseAuthorizationKeyWithoutDecoding", nvsKey: "AuthKeyRaw", type: "boolean", access: "RW", default: false, vendor: true, description: "use AuthorizationKey as the password as-is instead of hex-decoding it" },

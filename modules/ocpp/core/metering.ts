@@ -2,7 +2,8 @@
  * Builds MeterValue entries from a connector's meter sample for a list of
  * measurands [SPEC 3.16, 4.9 of our reference]: one sampledValue per
  * measurand (per phase for Voltage and Current.Import unless a phase is
- * named), with context, unit and phase.
+ * named), with context, unit, phase and location (Outlet for a connector,
+ * Inlet for connector 0 = the charger's supply).
  */
 import type { ConnectorMeterSample } from "ocpp/charge-point-hw";
 
@@ -14,7 +15,7 @@ export interface SampledValue {
   measurand?: string;
   phase?: "L1" | "L2" | "L3" | "L1-N" | "L2-N" | "L3-N";
   unit?: "Wh" | "W" | "A" | "V";
-  location?: "Outlet";
+  location?: "Outlet" | "Inlet";
 }
 
 export interface MeterValue {
@@ -36,6 +37,7 @@ export function appendSampledValues(
   sample: ConnectorMeterSample,
   offeredA: number,
   context: ReadingContext,
+  location: "Outlet" | "Inlet" = "Outlet",
 ): void {
   for (let i = 0; i < measurands.length; i++) {
     const item = measurands[i];
@@ -44,30 +46,30 @@ export function appendSampledValues(
     const measurand = phaseIndex >= 0 ? item.slice(0, dot) : item;
     switch (measurand) {
       case "Energy.Active.Import.Register":
-        into.push({ value: String(Math.round(sample.energyImportWh)), context, measurand, unit: "Wh", location: "Outlet" });
+        into.push({ value: String(Math.round(sample.energyImportWh)), context, measurand, unit: "Wh", location });
         break;
       case "Power.Active.Import":
-        into.push({ value: fixed1(sample.powerW), context, measurand, unit: "W", location: "Outlet" });
+        into.push({ value: fixed1(sample.powerW), context, measurand, unit: "W", location });
         break;
       case "Power.Offered":
-        into.push({ value: fixed1(offeredA * 230 * 3), context, measurand, unit: "W", location: "Outlet" });
+        into.push({ value: fixed1(offeredA * 230 * 3), context, measurand, unit: "W", location });
         break;
       case "Current.Offered":
-        into.push({ value: fixed1(offeredA), context, measurand, unit: "A", location: "Outlet" });
+        into.push({ value: fixed1(offeredA), context, measurand, unit: "A", location });
         break;
       case "Frequency":
-        into.push({ value: fixed1(sample.frequencyHz), context, measurand, location: "Outlet" });
+        into.push({ value: fixed1(sample.frequencyHz), context, measurand, location });
         break;
       case "Current.Import":
         for (let p = 0; p < 3; p++) {
           if (phaseIndex >= 0 && p !== phaseIndex) continue;
-          into.push({ value: fixed1(sample.currentA[p]), context, measurand, phase: PHASES[p], unit: "A", location: "Outlet" });
+          into.push({ value: fixed1(sample.currentA[p]), context, measurand, phase: PHASES[p], unit: "A", location });
         }
         break;
       case "Voltage":
         for (let p = 0; p < 3; p++) {
           if (phaseIndex >= 0 && p !== phaseIndex) continue;
-          into.push({ value: fixed1(sample.voltageV[p]), context, measurand, phase: PHASES_N[p], unit: "V", location: "Outlet" });
+          into.push({ value: fixed1(sample.voltageV[p]), context, measurand, phase: PHASES_N[p], unit: "V", location });
         }
         break;
     }

@@ -58,7 +58,13 @@ interface RunningState {
   tx: ActiveTransaction;
   stopData: StoredMeterValue[];
   sampleTimer?: TimerHandle;
+  /** Id invalidated, StopTransactionOnInvalidId false: energy is withheld at this register value. */
+  invalidLimitWh?: number;
+  invalidTimer?: TimerHandle;
 }
+
+/** How often the register is checked against MaxEnergyOnInvalidId. */
+export const INVALID_ID_ENERGY_CHECK_MS = 1000;
 
 const NS = "ocpptx";
 export const STOP_RECORD_RESERVE_BYTES = 3200;
@@ -77,6 +83,8 @@ export class TransactionService {
   readonly #auth: AuthorizationService;
   readonly #running = new Map<number, RunningState>(); // by connector id
   readonly #sample: ConnectorMeterSample = newMeterSample();
+  /** Connector 0 (main meter) = the sum of the connectors' meters on this board. */
+  readonly #mainSample: ConnectorMeterSample = newMeterSample();
   #idMap: Record<string, number>;
   #ackSeq: number;
   #nextLocal: number;
@@ -204,6 +212,7 @@ export class TransactionService {
     if (!state) return false;
     const connector = this.#connectors[connectorId - 1];
     if (state.sampleTimer !== undefined) this.#timers.clear(state.sampleTimer);
+    if (state.invalidTimer !== undefined) this.#timers.clear(state.invalidTimer);
     connector.setPermission(false);
     connector.readMeter(this.#sample);
     this.#addStopData(state, "Transaction.End", this.#config.list("StopTxnSampledData"));
@@ -261,15 +270,67 @@ export class TransactionService {
     this.#alignedTimer = this.#timers.once(() => {
       this.#alignedTimer = undefined;
       const at: EventTime = { u: next };
+      const measurands = this.#config.list("MeterValuesAlignedData");
       for (const state of this.#running.values()) {
         const connector = this.#connectors[state.tx.connectorId - 1];
         connector.readMeter(this.#sample);
         if (!this.#sample.ok) continue;
         this.#addStopData(state, "Sample.Clock", this.#config.list("StopTxnAlignedData"), at);
-        this.#pushMeterValue(state, "Sample.Clock", this.#config.list("MeterValuesAlignedData"), at);
+        this.#pushMeterValue(state, "Sample.Clock", measurands, at);
       }
+      this.#alignedOutsideTransactions(measurands, at);
       this.armAligned();
     }, next - now);
+  }
+
+  /**
+   * Reference 4.9: aligned data is sent for every connector: idle ones
+   * without transactionId, and connector 0 = the main meter (the sum of the
+   * connectors on this board, location Inlet). Not transaction messages:
+   * sent when online, not journaled.
+   */
+  #alignedOutsideTransactions(measurands: string[], at: EventTime): void {
+    if (measurands.length === 0 || !this.#engine.online || !this.#engine.accepted) return;
+    const main = this.#mainSample;
+    main.energyImportWh = 0;
+    main.powerW = 0;
+    main.frequencyHz = 0;
+    main.ok = true;
+    let offeredA = 0;
+    for (let p = 0; p < 3; p++) {
+      main.currentA[p] = 0;
+      main.voltageV[p] = 0;
+    }
+    const timestamp = this.#time.iso(at);
+    for (const connector of this.#connectors) {
+      connector.readMeter(this.#sample);
+      if (!this.#sample.ok) {
+        main.ok = false;
+        continue;
+      }
+      main.energyImportWh += this.#sample.energyImportWh;
+      main.powerW += this.#sample.powerW;
+      offeredA += connector.offeredA();
+      for (let p = 0; p < 3; p++) {
+        main.currentA[p] += this.#sample.currentA[p];
+        if (main.voltageV[p] === 0) main.voltageV[p] = this.#sample.voltageV[p];
+      }
+      if (main.frequencyHz === 0) main.frequencyHz = this.#sample.frequencyHz;
+      if (this.#running.has(connector.id)) continue;
+      const sv: SampledValue[] = [];
+      appendSampledValues(sv, measurands, this.#sample, connector.offeredA(), "Sample.Clock");
+      this.#sendUnqueued(connector.id, timestamp, sv);
+    }
+    if (!main.ok) return; // a sum with a missing meter would be wrong
+    const sv: SampledValue[] = [];
+    appendSampledValues(sv, measurands, main, offeredA, "Sample.Clock", "Inlet");
+    this.#sendUnqueued(0, timestamp, sv);
+  }
+
+  #sendUnqueued(connectorId: number, timestamp: string, sampledValue: SampledValue[]): void {
+    this.#engine.call("MeterValues", { connectorId, meterValue: [{ timestamp, sampledValue }] }).catch((error: Error) => {
+      this.#log.warn(`aligned MeterValues of connector ${connectorId} not delivered: ${error.message}`);
+    });
   }
 
   #pushMeterValue(state: RunningState, context: ReadingContext, measurands: string[], at: EventTime): void {
@@ -435,8 +496,32 @@ export class TransactionService {
   #invalidAtStart(local: number): void {
     for (const [connectorId, state] of this.#running) {
       if (state.tx.local !== local) continue;
-      if (this.#config.bool("StopTransactionOnInvalidId")) this.stop(connectorId, "DeAuthorized");
-      else this.#connectors[connectorId - 1].setPermission(false); // SuspendedEVSE
+      if (this.#config.bool("StopTransactionOnInvalidId")) {
+        this.stop(connectorId, "DeAuthorized");
+        continue;
+      }
+      const connector = this.#connectors[connectorId - 1];
+      const allowanceWh = this.#config.int("MaxEnergyOnInvalidId");
+      connector.readMeter(this.#sample);
+      if (allowanceWh <= 0 || !this.#sample.ok) {
+        connector.setPermission(false); // SuspendedEVSE at once
+        continue;
+      }
+      // Keep offering energy until MaxEnergyOnInvalidId more Wh were delivered, then SuspendedEVSE.
+      state.invalidLimitWh = this.#sample.energyImportWh + allowanceWh;
+      state.invalidTimer = this.#timers.every(() => this.#checkInvalidAllowance(state), INVALID_ID_ENERGY_CHECK_MS);
     }
+  }
+
+  #checkInvalidAllowance(state: RunningState): void {
+    const limit = state.invalidLimitWh;
+    if (limit === undefined || this.#running.get(state.tx.connectorId) !== state) return;
+    const connector = this.#connectors[state.tx.connectorId - 1];
+    connector.readMeter(this.#sample);
+    if (this.#sample.ok && this.#sample.energyImportWh < limit) return;
+    if (state.invalidTimer !== undefined) this.#timers.clear(state.invalidTimer);
+    state.invalidTimer = undefined;
+    this.#log.info(`connector ${state.tx.connectorId}: MaxEnergyOnInvalidId reached, energy withheld`);
+    connector.setPermission(false);
   }
 }
