@@ -23,6 +23,7 @@ import { AvailabilityService } from "./core/availability";
 import { TransactionService } from "./core/transactions";
 import { SessionService } from "./core/sessions";
 import { TimeKeeper } from "./core/timestamps";
+import { rebootWithRetries } from "./core/reset";
 import { registerCoreActions } from "./actions/core";
 import type { CoreContext, DataTransferHandler } from "./actions/context";
 
@@ -200,7 +201,17 @@ export class ChargePoint {
     this.transactions.stopAll(hard ? "HardReset" : "SoftReset");
     const timers = this.#options.platform.timers;
     let steps = 0;
-    const reboot = (): void => this.#options.hardware.reboot(hard);
+    const reboot = (): void =>
+      rebootWithRetries({
+        reboot: () => this.#options.hardware.reboot(hard),
+        timers,
+        log: this.log,
+        retries: () => this.config.int("ResetRetries"),
+        onFailed: () => {
+          this.#resetting = false;
+          this.status.update(0, this.availability.operative(0) ? "Available" : "Unavailable", "ResetFailure");
+        },
+      });
     if (hard) {
       timers.once(reboot, 0);
       return;
