@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import { TestCsms, FakeHardware, bootedCharger, waitFor, type TestCharger } from "./harness.ts";
 import { INVALID_ID_ENERGY_CHECK_MS } from "ocpp/core/transactions";
+import { RESET_RETRY_DELAY_MS } from "ocpp/core/reset";
 
 interface Mv {
   connectorId: number;
@@ -13,7 +14,7 @@ interface Mv {
   meterValue: Array<{ timestamp: string; sampledValue: Array<{ value: string; context?: string; measurand?: string; location?: string }> }>;
 }
 
-describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, LockCablePermanently", function () {
+describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, LockCablePermanently, ResetRetries", function () {
   let csms: TestCsms;
   let charger: TestCharger | undefined;
 
@@ -105,5 +106,40 @@ describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, Lo
     const conf = await csms.call("GetConfiguration", { key: ["LockCablePermanently"] });
     assert.deepEqual(conf.configurationKey, [{ key: "LockCablePermanently", readonly: true, value: "false" }]);
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "LockCablePermanently", value: "true" }), { status: "Rejected" });
+  });
+
+  it("retries a failing reset ResetRetries times, then reports ResetFailure on connector 0", async function () {
+    charger = await bootedCharger(csms, { config: { ResetRetries: "2" } });
+    const hardware = charger.hardware;
+    let attempts = 0;
+    hardware.reboot = (): void => {
+      attempts++;
+      throw new Error("reboot refused");
+    };
+    assert.deepEqual(await csms.call("Reset", { type: "Hard" }), { status: "Accepted" });
+    charger.advance(0);
+    assert.equal(attempts, 1);
+    charger.advance(RESET_RETRY_DELAY_MS);
+    assert.equal(attempts, 2);
+    charger.advance(RESET_RETRY_DELAY_MS);
+    assert.equal(attempts, 3, "1 + ResetRetries");
+    charger.advance(10 * RESET_RETRY_DELAY_MS);
+    assert.equal(attempts, 3, "no more attempts");
+    await waitFor("ResetFailure", () => csms.calls("StatusNotification").some((c) => c.params.errorCode === "ResetFailure"));
+    const failure = csms.calls("StatusNotification").find((c) => c.params.errorCode === "ResetFailure")!;
+    assert.equal(failure.params.connectorId, 0);
+    // A reset that fails once then works: rebooted on the retry, no ResetFailure.
+    const before = csms.calls("StatusNotification").length;
+    let tries = 0;
+    hardware.reboot = (hard: boolean): void => {
+      if (++tries === 1) throw new Error("busy");
+      hardware.reboots.push(hard);
+    };
+    assert.deepEqual(await csms.call("Reset", { type: "Soft" }), { status: "Accepted" });
+    charger.advance(0);
+    charger.advance(RESET_RETRY_DELAY_MS);
+    assert.equal(tries, 2);
+    assert.deepEqual(hardware.reboots, [false]);
+    assert.equal(csms.calls("StatusNotification").slice(before).some((c) => c.params.errorCode === "ResetFailure"), false);
   });
 });
