@@ -8,6 +8,7 @@ import type { FlashPartition } from "ports/flash";
 import type { HttpClient } from "ports/http";
 import type { KeyValueStore } from "ports/kv";
 import type { LogSink } from "ports/log";
+import type { TcpClient } from "ports/tcp";
 import type { LoopDriver, Timers } from "ports/timers";
 import type { WebSocketFactory } from "ports/websocket";
 
@@ -24,4 +25,6 @@ export interface Platform {
   readonly http?: HttpClient;
   /** The inactive firmware image slot (OTA); absent: no Firmware Management. */
   readonly firmwareSlot?: FirmwareSlot;
+  /** Plain TCP client (FTP transfers for Firmware Management); absent: HTTP(S) only. */
+  readonly tcp?: TcpClient;
 }
