@@ -26,6 +26,12 @@ export interface ConnectionSettings {
   installationInitialPassword: string;
   /** PEM CA certificates (from flash) trusted for wss://. */
   caCertificates: string[];
+  /**
+   * The SecurityProfile key [SEC A05] when the Security white paper is built
+   * in: from 2 on a ws:// URL is taken over TLS (wss://, same host and port);
+   * 3 sends no Basic credentials (TC_086). Undefined: the URL decides.
+   */
+  securityProfile?: number;
 }
 
 export interface ResolvedConnection {
@@ -103,7 +109,9 @@ export function identityOfUrl(url: string): string {
  * @param rawKey UseAuthorizationKeyWithoutDecoding
  */
 export function resolveConnection(settings: ConnectionSettings, authorizationKey: string, rawKey: boolean): ResolvedConnection {
-  const url = endpointUrl(settings);
+  const profile = settings.securityProfile ?? 0;
+  const endpoint = endpointUrl(settings);
+  const url = profile >= 2 && endpoint.startsWith("ws://") ? `wss://${endpoint.slice(5)}` : endpoint;
   const identity = identityOfUrl(url);
   const secure = url.startsWith("wss://");
   const headers: Record<string, string> = {};
@@ -112,7 +120,7 @@ export function resolveConnection(settings: ConnectionSettings, authorizationKey
     password = rawKey ? encodeUtf8(authorizationKey) : decodeHex(authorizationKey);
   } else if (settings.chargerPassword !== "") password = encodeUtf8(settings.chargerPassword);
   else if (settings.installationInitialPassword !== "") password = encodeUtf8(settings.installationInitialPassword);
-  if (password) {
+  if (password && profile !== 3) {
     const user = encodeUtf8(`${settings.legacyIdentity ? settings.deviceId : identity}:`);
     const credentials = new Uint8Array(user.length + password.length);
     credentials.set(user, 0);
