@@ -1,0 +1,18 @@
+/**
+ * DeleteCertificate.req [SEC M04]: Accepted when removed, NotFound when no
+ * installed certificate has this hash data, Failed when it is the last
+ * CentralSystemRootCertificate while the connection runs over TLS (the root
+ * in use for the current connection must stay).
+ */
+import type { DeleteCertificateConf, DeleteCertificateReq } from "ocpp/generated/ocpp16";
+import type { CertificateStore } from "./certificate-store";
+
+export function createDeleteCertificateHandler(store: CertificateStore, tlsInUse: () => boolean) {
+  return (request: DeleteCertificateReq): DeleteCertificateConf => {
+    const hash = request.certificateHashData;
+    const type = store.typeOf(hash);
+    if (type === undefined) return { status: "NotFound" };
+    if (type === "CentralSystemRootCertificate" && tlsInUse() && store.list(type).length === 1) return { status: "Failed" };
+    return { status: store.delete(hash) ? "Accepted" : "Failed" };
+  };
+}

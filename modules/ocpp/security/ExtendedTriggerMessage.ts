@@ -1,0 +1,37 @@
+/**
+ * ExtendedTriggerMessage [SEC §5, reference §2.8]: TriggerMessage's rules
+ * and targets (the TriggerMessage handler answers the messages both know),
+ * plus LogStatusNotification (the GetLog upload's state, Idle when none)
+ * and SignChargePointCertificate, answered NotImplemented: this build has no
+ * key pair or CSR generation (it needs mbedTLS on the board).
+ */
+import type { HandlerContext } from "ocpp/rpc/engine";
+import type { ExtendedTriggerMessageConf, ExtendedTriggerMessageReq } from "ocpp/generated/ocpp16";
+import { createTriggerMessageHandler } from "ocpp/trigger/TriggerMessage";
+import type { TriggerTargets } from "ocpp/trigger/types";
+
+export interface ExtendedTriggerTargets {
+  trigger: TriggerTargets;
+  /** LogStatusNotification now; absent when GetLog is not built in. */
+  sendLogStatus?(): void;
+}
+
+export function createExtendedTriggerMessageHandler(targets: ExtendedTriggerTargets) {
+  const trigger = createTriggerMessageHandler(targets.trigger);
+  return (request: ExtendedTriggerMessageReq, call: HandlerContext): ExtendedTriggerMessageConf => {
+    const connectorId = request.connectorId;
+    switch (request.requestedMessage) {
+      case "LogStatusNotification": {
+        const send = targets.sendLogStatus;
+        if (send === undefined) return { status: "NotImplemented" };
+        if (connectorId !== undefined && connectorId > targets.trigger.connectorCount) return { status: "Rejected" };
+        call.afterReply(() => send.call(targets));
+        return { status: "Accepted" };
+      }
+      case "SignChargePointCertificate":
+        return { status: "NotImplemented" };
+      default:
+        return trigger({ requestedMessage: request.requestedMessage, connectorId }, call);
+    }
+  };
+}

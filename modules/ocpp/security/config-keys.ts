@@ -1,0 +1,44 @@
+/** Configuration keys of the Security white paper [SEC §7, reference §3.6]. */
+import type { ConfigKeyDefinition } from "ocpp/core/configuration";
+
+/** Most root certificates kept: each is one NVS blob of at most 4000 bytes. */
+export const CERTIFICATE_STORE_MAX = 4;
+
+export interface SecurityProfileRule {
+  /** False refuses the value (lower or equal to the current profile, or its prerequisites missing) [SEC A05]. */
+  allows(profile: number): boolean;
+}
+
+export function securityKeys(rule: SecurityProfileRule): ConfigKeyDefinition[] {
+  return [
+    {
+      name: "SecurityProfile",
+      nvsKey: "SecProfile",
+      type: "integer",
+      access: "RW",
+      default: 0,
+      min: 0,
+      max: 3,
+      validate: (value) => rule.allows(Number(value)),
+      description: "security profile in use (0 none, 1 Basic over ws://, 2 Basic over wss://); only raised; a ws:// URL is taken as wss:// from 2 on",
+    },
+    {
+      name: "CertificateStoreMaxLength",
+      nvsKey: "CertStoreMax",
+      type: "integer",
+      access: "R",
+      default: CERTIFICATE_STORE_MAX,
+      volatile: true,
+      description: "most root certificates installed (CentralSystemRoot and ManufacturerRoot together)",
+    },
+    {
+      name: "AdditionalRootCertificateCheck",
+      nvsKey: "AddRootCertChk",
+      type: "boolean",
+      access: "R",
+      default: false,
+      volatile: true,
+      description: "false: this build cannot check that a new CentralSystemRootCertificate is signed by the old one (no signature verifier)",
+    },
+  ];
+}

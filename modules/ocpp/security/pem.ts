@@ -1,0 +1,38 @@
+/**
+ * PEM (RFC 7468) ↔ DER for certificates: the OCPP messages carry PEM text,
+ * the store keeps DER (half the size in NVS) and hands PEM to the TLS stack.
+ */
+import { decodeBase64 } from "util/base64";
+import { base64 } from "ocpp/core/connection-settings";
+
+const BLOCK = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----/g;
+
+/**
+ * The DER bytes of every CERTIFICATE block of `pem`, in order; undefined
+ * when there is none, a block is not valid base64, or non-white text stands
+ * outside the blocks.
+ */
+export function pemToDer(pem: string): Uint8Array[] | undefined {
+  const blocks: Uint8Array[] = [];
+  let rest = "";
+  let last = 0;
+  BLOCK.lastIndex = 0;
+  for (let match = BLOCK.exec(pem); match !== null; match = BLOCK.exec(pem)) {
+    rest += pem.slice(last, match.index);
+    last = match.index + match[0].length;
+    const der = decodeBase64(match[1]);
+    if (der === undefined || der.length === 0) return undefined;
+    blocks.push(der);
+  }
+  rest += pem.slice(last);
+  if (blocks.length === 0 || rest.trim() !== "") return undefined;
+  return blocks;
+}
+
+/** One certificate as PEM with 64-character lines. */
+export function derToPem(der: Uint8Array): string {
+  const text = base64(der);
+  let out = "-----BEGIN CERTIFICATE-----\n";
+  for (let i = 0; i < text.length; i += 64) out += text.slice(i, i + 64) + "\n";
+  return out + "-----END CERTIFICATE-----\n";
+}

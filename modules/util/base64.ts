@@ -1,0 +1,36 @@
+/**
+ * Base64 decoding (RFC 4648, standard alphabet) for PEM bodies; white space
+ * is skipped, anything else outside the alphabet or a bad length is an error.
+ * (Encoding lives in ocpp/core/connection-settings for the Basic-auth header.)
+ */
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Bytes of a base64 text, or undefined when it is not valid base64. */
+export function decodeBase64(text: string): Uint8Array | undefined {
+  const clean = text.replace(/[\s]+/g, "");
+  if (clean.length % 4 !== 0) return undefined;
+  let padding = 0;
+  if (clean.endsWith("==")) padding = 2;
+  else if (clean.endsWith("=")) padding = 1;
+  const out = new Uint8Array((clean.length / 4) * 3 - padding);
+  let o = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    let group = 0;
+    for (let j = 0; j < 4; j++) {
+      const ch = clean.charAt(i + j);
+      let v: number;
+      if (ch === "=") {
+        if (i + 4 !== clean.length || j < 4 - padding) return undefined;
+        v = 0;
+      } else {
+        v = ALPHABET.indexOf(ch);
+        if (v < 0) return undefined;
+      }
+      group = (group << 6) | v;
+    }
+    if (o < out.length) out[o++] = (group >>> 16) & 0xff;
+    if (o < out.length) out[o++] = (group >>> 8) & 0xff;
+    if (o < out.length) out[o++] = group & 0xff;
+  }
+  return out;
+}
