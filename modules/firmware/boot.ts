@@ -46,6 +46,8 @@ import type { FirmwareService } from "ocpp/firmware/firmware-service";
 import type { DiagnosticsService } from "ocpp/firmware/diagnostics-service";
 import { registerTriggerActions } from "ocpp/trigger/register";
 import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
+import { attachSecurity, type Security } from "ocpp/security/charge-point-wiring";
+import type { FlashPartition } from "ports/flash";
 import { CHARGE_POINT_MODEL, CHARGE_POINT_VENDOR, FIRMWARE_VERSION } from "firmware/version";
 import { connectionSettingsOf, loadSettings, SETTINGS_NAMESPACE, type ChargerSettings } from "firmware/settings";
 import { LoopHardware } from "firmware/hardware-adapter";
@@ -82,6 +84,8 @@ export interface RunningFirmware {
   readonly firmware?: FirmwareService;
   /** Firmware Management (GetDiagnostics), when the platform has `http` and `firmwareSlot`. */
   readonly diagnostics?: DiagnosticsService;
+  /** Security white paper: events and log, root certificates, SecurityProfile, GetLog. */
+  readonly security: Security;
   /** An RFID card at the reader: starts or stops a transaction. */
   presentCard(idTag: string, connectorId?: number): void;
   /** Stops every timer, the loop and the connection (power cut, Ctrl-C). */
@@ -177,7 +181,13 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
   const board = options.board;
   const tickMs = loaded.sources.loopPeriodMs !== "built-in" ? settings.loopPeriodMs : board.timing?.tickMs ?? settings.loopPeriodMs;
   const loopBoard: Board = { ...board, timing: { ...board.timing, tickMs } };
-  const reboot = options.onReboot ?? ((hard: boolean): void => log.warn(`reboot (${hard ? "hard" : "soft"}) requested; no reboot handler`));
+  const rebootNow = options.onReboot ?? ((hard: boolean): void => log.warn(`reboot (${hard ? "hard" : "soft"}) requested; no reboot handler`));
+  let security: Security | undefined;
+  // ResetOrReboot goes to the security log first; it is sent after the next boot [SEC A04].
+  const reboot = (hard: boolean): void => {
+    security?.events.record("ResetOrReboot", hard ? "hard reset" : "soft reset");
+    rebootNow(hard);
+  };
   const hardware = new LoopHardware(loopBoard, reboot);
   const loop = new ControlLoop(loopBoard, hardware.handleEvent);
   hardware.attach(loop);
@@ -196,11 +206,12 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     chargePointSerialNumber: settings.deviceId,
     firmwareVersion,
   };
+  const connection = connectionSettingsOf(settings);
   const chargePoint = new ChargePoint({
     platform,
     hardware,
     journal,
-    settings: connectionSettingsOf(settings),
+    settings: connection,
     boot: bootRequest,
     supportedProfiles,
     frameLog,
@@ -339,17 +350,36 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
           frameLogText: () => frameLog.exportText(),
         })
       : undefined;
-  registerTriggerActions(
-    engine,
-    chargePointTriggerTargets({
-      chargePoint,
-      connectors: hardware.connectors,
-      boot: bootRequest,
-      bootNow: () => chargePoint.registration.bootNow(),
-      firmware: management?.firmware,
-      diagnostics: management?.diagnostics,
-    }),
-  );
+  const triggerTargets = chargePointTriggerTargets({
+    chargePoint,
+    connectors: hardware.connectors,
+    boot: bootRequest,
+    bootNow: () => chargePoint.registration.bootNow(),
+    firmware: management?.firmware,
+    diagnostics: management?.diagnostics,
+  });
+  registerTriggerActions(engine, triggerTargets);
+
+  // Security white paper; the security log has its own partition ("seclog"), RAM when the board has none.
+  let seclog: FlashPartition | undefined;
+  try {
+    seclog = platform.openFlash("seclog");
+  } catch (error) {
+    log.warn(`no seclog partition: ${(error as Error).message}`);
+  }
+  const running = attachSecurity({
+    chargePoint,
+    connectionSettings: connection,
+    kv: platform.kv,
+    timers,
+    logFlash: seclog,
+    http,
+    deviceName: settings.deviceId,
+    firmwareVersion,
+    triggerTargets,
+    frameLogText: () => frameLog.exportText(),
+  });
+  security = running;
 
   // Run.
   loop.start(platform.loopDriver);
@@ -397,6 +427,7 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     reservations,
     firmware: management?.firmware,
     diagnostics: management?.diagnostics,
+    security: running,
     presentCard(idTag: string, connectorId?: number): void {
       if (stopped) return;
       const id = connectorId ?? chooseConnector(idTag);
@@ -411,6 +442,7 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
       smartReady = false;
       loop.stop();
       chargePoint.stop();
+      running.stop();
       timers.stopAll();
     },
   };
