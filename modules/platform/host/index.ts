@@ -25,6 +25,7 @@ export const HOST_PARTITIONS: Readonly<Record<string, { sectorSize: number; sect
   journal: { sectorSize: 4096, sectors: 16 },
   ocpplog: { sectorSize: 4096, sectors: 16 },
   authlist: { sectorSize: 4096, sectors: 16 },
+  seclog: { sectorSize: 4096, sectors: 4 },
 };
 
 export interface HostPlatformOptions {
