@@ -1,17 +1,17 @@
 import { strict as assert } from "node:assert";
-import { formatDateTime, parseDateTimeMs } from "ocpp/localauth/dates";
+import { formatIsoUtc, parseIsoUtcMsLenient } from "util/iso8601";
 import { makeRig, NOW_MS } from "./helpers.ts";
 
 describe("localauth dates and expiry-aware eviction", function () {
   it("parses OCPP date-times with fractions and offsets, and refuses malformed ones", function () {
-    assert.equal(parseDateTimeMs("2025-01-15T12:00:00Z"), NOW_MS);
-    assert.equal(parseDateTimeMs("2025-01-15T13:30:00.250+01:30"), NOW_MS + 250);
-    assert.equal(parseDateTimeMs("2025-01-15T07:00:00-0500"), NOW_MS);
-    assert.equal(parseDateTimeMs("2024-02-29T00:00:00"), Date.UTC(2024, 1, 29));
+    assert.equal(parseIsoUtcMsLenient("2025-01-15T12:00:00Z"), NOW_MS);
+    assert.equal(parseIsoUtcMsLenient("2025-01-15T13:30:00.250+01:30"), NOW_MS + 250);
+    assert.equal(parseIsoUtcMsLenient("2025-01-15T07:00:00-0500"), NOW_MS);
+    assert.equal(parseIsoUtcMsLenient("2024-02-29T00:00:00"), Date.UTC(2024, 1, 29));
     for (const bad of ["", "2025-01-15", "2025-13-01T00:00:00Z", "2025-01-15T12:00:00Q", "2025-01-15T12:00:00."]) {
-      assert.ok(Number.isNaN(parseDateTimeMs(bad)), bad);
+      assert.ok(Number.isNaN(parseIsoUtcMsLenient(bad)), bad);
     }
-    assert.equal(formatDateTime(NOW_MS), "2025-01-15T12:00:00Z");
+    assert.equal(formatIsoUtc(NOW_MS), "2025-01-15T12:00:00Z");
   });
 
   it("evicts an expired Accepted entry before an older valid one", function () {

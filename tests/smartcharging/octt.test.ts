@@ -8,7 +8,7 @@ import { createClearChargingProfileHandler } from "ocpp/smartcharging/ClearCharg
 import { createGetCompositeScheduleHandler } from "ocpp/smartcharging/GetCompositeSchedule";
 import { createSetChargingProfileHandler } from "ocpp/smartcharging/SetChargingProfile";
 import { acceptRemoteStartChargingProfile } from "ocpp/smartcharging/remote-start-profile";
-import { parseIsoUtcMs } from "ocpp/smartcharging/iso8601";
+import { parseIsoUtcMs } from "util/iso8601";
 import type { SmartChargingService } from "ocpp/smartcharging/service";
 import { FakeTransactions, T0, makeService, periods, profile, runTc066 } from "./scenarios.ts";
 

@@ -5,7 +5,7 @@
  * the XS bundle can include it.
  */
 import type { KeyValueStore } from "ports/kv";
-import { formatIsoUtc } from "ocpp/smartcharging/iso8601";
+import { formatIsoUtc } from "util/iso8601";
 import { SmartChargingService, type ActiveTransaction, type SmartChargingOptions, type TransactionLookup } from "ocpp/smartcharging/service";
 import type { ChargingProfile, ChargingSchedulePeriod } from "ocpp/smartcharging/types";
 

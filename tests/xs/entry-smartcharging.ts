@@ -4,7 +4,7 @@
  * bridged key-value store and read back by a second service ("reboot").
  */
 import { createXsnapPlatform } from "platform/xsnap/index";
-import { parseIsoUtcMs, formatIsoUtc } from "ocpp/smartcharging/iso8601";
+import { parseIsoUtcMs, formatIsoUtc } from "util/iso8601";
 import { FakeTransactions, makeService, runTc066 } from "../smartcharging/scenarios";
 
 const platform = createXsnapPlatform();

@@ -10,6 +10,7 @@ import type { OcppEngine } from "ocpp/rpc/engine";
 import type { AuthorizeConf } from "ocpp/generated/ocpp16";
 import type { ConfigurationRegistry } from "./configuration";
 import type { TimeKeeper } from "./timestamps";
+import { parseIsoUtcMsLenient } from "util/iso8601";
 
 export type AuthorizationStatus = "Accepted" | "Blocked" | "Expired" | "Invalid" | "ConcurrentTx";
 
@@ -59,7 +60,7 @@ export class AuthorizationService {
   #valid(info: IdTagInfo | undefined): boolean {
     if (!info || (info.status !== "Accepted" && info.status !== "ConcurrentTx")) return false;
     if (info.expiryDate !== undefined && this.#time.clock.isSynced()) {
-      const expiry = Date.parse(info.expiryDate);
+      const expiry = parseIsoUtcMsLenient(info.expiryDate);
       if (Number.isFinite(expiry) && expiry < this.#time.clock.utcMs()) return false;
     }
     return true;

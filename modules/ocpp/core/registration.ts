@@ -12,6 +12,7 @@ import type { OcppEngine } from "ocpp/rpc/engine";
 import type { BootNotificationConf, BootNotificationReq, HeartbeatConf } from "ocpp/generated/ocpp16";
 import type { ConfigurationRegistry } from "./configuration";
 import type { TimeKeeper } from "./timestamps";
+import { parseIsoUtcMsLenient } from "util/iso8601";
 
 export type RegistrationStatus = "Unknown" | "Pending" | "Rejected" | "Accepted";
 
@@ -137,7 +138,7 @@ export class RegistrationService {
   }
 
   #syncClock(currentTime: string): void {
-    const utc = Date.parse(currentTime);
+    const utc = parseIsoUtcMsLenient(currentTime);
     if (Number.isFinite(utc)) this.#time.clock.setUtc(utc, "ocpp");
   }
 

@@ -6,6 +6,7 @@
  * a real time is sent as 1970-01-01T00:00:00Z: visibly not a real time.
  */
 import type { Clock } from "ports/clock";
+import { formatIsoUtc } from "util/iso8601";
 
 /** `u`: UTC ms; or `m` monotonic ms + `b` boot number. */
 export interface EventTime {
@@ -51,6 +52,5 @@ export class TimeKeeper {
 
 /** ISO 8601 UTC with a Z, whole seconds dropped of insignificant milliseconds. */
 export function isoOf(utcMs: number): string {
-  const text = new Date(Math.round(utcMs)).toISOString();
-  return text.endsWith(".000Z") ? text.slice(0, -5) + "Z" : text;
+  return formatIsoUtc(Math.round(utcMs));
 }

@@ -10,7 +10,7 @@
  * not on every lookup, to spare NVS writes.
  */
 import type { KeyValueStore } from "ports/kv";
-import { parseDateTimeMs } from "./dates";
+import { parseIsoUtcMsLenient } from "util/iso8601";
 import { decodeRecordInfo, decodeRecordKey, encodeRecord, recordPlausible, recordSize, RECORD_MAX_BYTES } from "./list-record";
 import { foldIdTag, type IdTagInfo } from "./types";
 
@@ -135,7 +135,7 @@ export class AuthorizationCache {
 
   #expiredAt(entry: CacheEntry, nowSeconds: number): boolean {
     if (nowSeconds < 0 || entry.info.expiryDate === undefined) return false;
-    const expiresMs = parseDateTimeMs(entry.info.expiryDate);
+    const expiresMs = parseIsoUtcMsLenient(entry.info.expiryDate);
     return Number.isFinite(expiresMs) && expiresMs <= nowSeconds * 1000;
   }
 

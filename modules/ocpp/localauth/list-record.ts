@@ -7,7 +7,7 @@
  * flags: bits 0..2 status code (types.STATUS_CODES), bit 3 HAS_EXPIRY.
  */
 import { decodeUtf8, encodeUtf8Into } from "util/utf8";
-import { formatDateTime, parseDateTimeMs } from "./dates";
+import { formatIsoUtc, parseIsoUtcMsLenient } from "util/iso8601";
 import { ID_TAG_MAX_BYTES, statusCode, statusFromCode, type IdTagInfo } from "./types";
 
 export const RECORD_MAX_BYTES = 1 + ID_TAG_MAX_BYTES + 1 + 4 + 1 + ID_TAG_MAX_BYTES;
@@ -67,7 +67,7 @@ export function encodeRecord(idTag: string, info: IdTagInfo, into: Uint8Array): 
   let flags = statusCode(info.status) & STATUS_MASK;
   let expirySeconds = -1;
   if (info.expiryDate !== undefined) {
-    const ms = parseDateTimeMs(info.expiryDate);
+    const ms = parseIsoUtcMsLenient(info.expiryDate);
     if (!Number.isFinite(ms)) return "bad-expiry";
     expirySeconds = Math.min(MAX_SECONDS, Math.max(0, Math.floor(ms / 1000)));
     flags |= HAS_EXPIRY;
@@ -121,7 +121,7 @@ export function decodeRecordInfo(record: Uint8Array): IdTagInfo {
   const info: IdTagInfo = { status: statusFromCode(flags & STATUS_MASK) };
   let at = 2 + keyLength;
   if (flags & HAS_EXPIRY) {
-    info.expiryDate = formatDateTime(readU32(record, at) * 1000);
+    info.expiryDate = formatIsoUtc(readU32(record, at) * 1000);
     at += 4;
   }
   const parentLength = record[at];

@@ -8,7 +8,7 @@
 import type { Clock } from "ports/clock";
 import { AuthorizationCache } from "./auth-cache";
 import { LOCAL_AUTH_DEFAULTS, type LocalAuthSettings } from "./config-keys";
-import { parseDateTimeMs } from "./dates";
+import { parseIsoUtcMsLenient } from "util/iso8601";
 import type { LocalListStore } from "./local-list-store";
 import { sameIdTag, type IdTagInfo, type LocalListEntry } from "./types";
 
@@ -199,7 +199,7 @@ export class LocalAuthService {
 
   #lapsed(info: IdTagInfo): boolean {
     if (info.expiryDate === undefined) return false;
-    const expiresMs = parseDateTimeMs(info.expiryDate);
+    const expiresMs = parseIsoUtcMsLenient(info.expiryDate);
     return Number.isFinite(expiresMs) && expiresMs <= this.#clock.utcMs();
   }
 

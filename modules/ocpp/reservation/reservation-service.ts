@@ -9,7 +9,7 @@
 import type { Clock } from "ports/clock";
 import type { KeyValueStore } from "ports/kv";
 import type { TimerHandle, Timers } from "ports/timers";
-import { parseDateTimeMs } from "ocpp/localauth/dates";
+import { parseIsoUtcMsLenient } from "util/iso8601";
 import { sameIdTag } from "ocpp/localauth/types";
 
 /** What the reservation rules need to know of a connector (0 = the charge point as a whole). */
@@ -119,7 +119,7 @@ export class ReservationService {
     if (!Number.isInteger(connectorId) || connectorId < 0 || connectorId > count) return "Rejected";
     if (!Number.isInteger(request.reservationId) || typeof request.idTag !== "string" || request.idTag.length === 0) return "Rejected";
     if (connectorId === 0 && !this.reserveConnectorZeroSupported) return "Rejected";
-    const expiryUtcMs = parseDateTimeMs(request.expiryDate);
+    const expiryUtcMs = parseIsoUtcMsLenient(request.expiryDate);
     if (!Number.isFinite(expiryUtcMs) || expiryUtcMs <= this.#clock.utcMs()) return "Rejected";
     // A reservationId already held is replaced [SPEC 5.13].
     const others = this.#reservations.filter((r) => r.reservationId !== request.reservationId);

@@ -4,7 +4,7 @@
  * scheduleStart = X, no startSchedule inside. Unknown connector → Rejected.
  */
 import type { Clock } from "ports/clock";
-import { formatIsoUtc } from "./iso8601";
+import { formatIsoUtc } from "util/iso8601";
 import type { SmartChargingService } from "./service";
 import type { GetCompositeScheduleRequest, GetCompositeScheduleResponse } from "./types";
 

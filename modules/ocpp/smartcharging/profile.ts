@@ -12,7 +12,7 @@
  * - a period lasts until the next one starts; the last one until `duration`
  *   (forever without one); outside validFrom..validTo the profile is off.
  */
-import { parseIsoUtcMs } from "./iso8601";
+import { parseIsoUtcMs } from "util/iso8601";
 import type { ChargingProfile, ChargingProfileKind, ChargingProfilePurpose, ChargingRateUnit } from "./types";
 
 const DAY_MS = 86400000;

@@ -12,6 +12,7 @@ import type { ChargePoint } from "ocpp/charge-point";
 import { newMeterSample, type ChargePointConnector } from "ocpp/charge-point-hw";
 import { buildMeterValue } from "ocpp/core/metering";
 import type { TriggerTargets } from "./types";
+import { parseIsoUtcMsLenient } from "util/iso8601";
 
 export interface ChargePointTargetsOptions {
   chargePoint: Pick<ChargePoint, "engine" | "registration" | "status" | "config" | "time" | "transactions" | "log">;
@@ -40,7 +41,7 @@ export function chargePointTriggerTargets(options: ChargePointTargetsOptions): T
     },
     sendHeartbeat: () => {
       cp.engine.call<{ currentTime: string }>("Heartbeat", {}, TRIGGERED).then((conf) => {
-        const utc = Date.parse(conf.currentTime);
+        const utc = parseIsoUtcMsLenient(conf.currentTime);
         if (Number.isFinite(utc)) cp.time.clock.setUtc(utc, "ocpp");
       }, warn("Heartbeat"));
     },
