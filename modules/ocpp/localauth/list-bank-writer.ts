@@ -8,7 +8,7 @@
  * in charge.
  */
 import type { FlashPartition } from "ports/flash";
-import { CRC32_START, crc32Update } from "./checksum";
+import { crc32 } from "util/crc32";
 import { writeU32 } from "./list-record";
 
 export const BANK_HEADER_BYTES = 32;
@@ -28,8 +28,8 @@ export class ListBankWriter {
   #recordFlushAt: number;
   #recordAt: number;
   #written = 0;
-  #crcIndex = CRC32_START;
-  #crcRecords = CRC32_START;
+  #crcIndex = 0;
+  #crcRecords = 0;
 
   /** Prepares a bank for `count` records; erases its first sector at once. */
   constructor(flash: FlashPartition, bankStart: number, bankSize: number, count: number) {
@@ -67,7 +67,7 @@ export class ListBankWriter {
     return true;
   }
 
-  /** Flushes both streams; returns where the data ends and the two CRCs (not finished). */
+  /** Flushes both streams; returns where the data ends and the two CRC-32s. */
   finish(): { dataEnd: number; crcIndex: number; crcRecords: number } {
     this.#flushIndex();
     this.#flushRecords();
@@ -76,7 +76,7 @@ export class ListBankWriter {
 
   #flushIndex(): void {
     if (this.#indexLength === 0) return;
-    this.#crcIndex = crc32Update(this.#crcIndex, this.#indexBuffer, 0, this.#indexLength);
+    this.#crcIndex = crc32(this.#indexBuffer, 0, this.#indexLength, this.#crcIndex);
     this.#program(this.#indexFlushAt, this.#indexBuffer, this.#indexLength);
     this.#indexFlushAt += this.#indexLength;
     this.#indexLength = 0;
@@ -84,7 +84,7 @@ export class ListBankWriter {
 
   #flushRecords(): void {
     if (this.#recordLength === 0) return;
-    this.#crcRecords = crc32Update(this.#crcRecords, this.#recordBuffer, 0, this.#recordLength);
+    this.#crcRecords = crc32(this.#recordBuffer, 0, this.#recordLength, this.#crcRecords);
     this.#program(this.#recordFlushAt, this.#recordBuffer, this.#recordLength);
     this.#recordFlushAt += this.#recordLength;
     this.#recordLength = 0;

@@ -14,7 +14,7 @@
  * flash into fixed scratch buffers: memory does not depend on the list size.
  */
 import type { FlashPartition } from "ports/flash";
-import { CRC32_START, crc32, crc32Finish, crc32Update } from "./checksum";
+import { crc32 } from "util/crc32";
 import { BANK_HEADER_BYTES, ListBankWriter } from "./list-bank-writer";
 import {
   compareKeys,
@@ -223,8 +223,8 @@ export class LocalListStore {
     writeU32(header, 8, version >>> 0);
     writeU32(header, 12, writer.count);
     writeU32(header, 16, dataEnd);
-    writeU32(header, 20, crc32Finish(crcIndex));
-    writeU32(header, 24, crc32Finish(crcRecords));
+    writeU32(header, 20, crcIndex);
+    writeU32(header, 24, crcRecords);
     writeU32(header, 28, crc32(header, 0, 28));
     this.#flash.write(bank * this.bankSize, header);
     const previous = this.#active;
@@ -288,14 +288,14 @@ export class LocalListStore {
   }
 
   #crcOf(start: number, end: number): number {
-    let crc = CRC32_START;
+    let crc = 0;
     for (let at = start; at < end; ) {
       const length = Math.min(this.#chunk.length, end - at);
       const view = length === this.#chunk.length ? this.#chunk : this.#chunk.subarray(0, length);
       this.#flash.read(at, view);
-      crc = crc32Update(crc, view);
+      crc = crc32(view, 0, length, crc);
       at += length;
     }
-    return crc32Finish(crc);
+    return crc;
   }
 }
