@@ -108,8 +108,12 @@ export class SecurityEventService {
     this.#requeueUndelivered();
   }
 
-  /** Logs the event and sends it. techInfo must not carry secrets (A01.FR.12). */
-  record(type: SecurityEventType, techInfo?: string): void {
+  /**
+   * Logs the event and sends it. techInfo must not carry secrets (A01.FR.12).
+   * `nextBoot`: only logged now and sent after the next boot (ResetOrReboot
+   * right before a restart: a frame on a socket about to die would be lost).
+   */
+  record(type: SecurityEventType, techInfo?: string, nextBoot = false): void {
     const time = this.#o.time.now();
     const synced = time.u !== undefined;
     const iso = new Date(this.#o.time.clock.utcMs()).toISOString();
@@ -121,7 +125,7 @@ export class SecurityEventService {
       this.#o.log.error(`security log append failed: ${(error as Error).message}`);
     }
     this.#o.log.info(`security event ${type}${info === undefined ? "" : ": " + info}`);
-    this.#queue({ seq, type, time, iso, techInfo: info });
+    if (!nextBoot) this.#queue({ seq, type, time, iso, techInfo: info });
   }
 
   /** The security log as text lines, oldest first (for GetLog). */
