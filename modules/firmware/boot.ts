@@ -44,6 +44,9 @@ import type { ChargingProfile } from "ocpp/smartcharging/types";
 import { attachFirmwareManagement } from "ocpp/firmware/charge-point-wiring";
 import type { FirmwareService } from "ocpp/firmware/firmware-service";
 import type { DiagnosticsService } from "ocpp/firmware/diagnostics-service";
+import { FtpClient } from "ocpp/firmware/ftp-client";
+import { FtpAndHttpClient } from "ocpp/firmware/ftp-transfer";
+import { PROTOCOLS_WITH_FTP } from "ocpp/firmware/config-keys";
 import { registerTriggerActions } from "ocpp/trigger/register";
 import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
 import { attachSecurity, type Security } from "ocpp/security/charge-point-wiring";
@@ -154,6 +157,7 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     log: base.log,
     http: base.http,
     firmwareSlot: base.firmwareSlot,
+    tcp: base.tcp,
   };
   const firmwareVersion = options.firmwareVersion ?? FIRMWARE_VERSION;
   const loaded = loadSettings(platform.kv, options.defaults);
@@ -183,9 +187,9 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
   const loopBoard: Board = { ...board, timing: { ...board.timing, tickMs } };
   const rebootNow = options.onReboot ?? ((hard: boolean): void => log.warn(`reboot (${hard ? "hard" : "soft"}) requested; no reboot handler`));
   let security: Security | undefined;
-  // ResetOrReboot goes to the security log first; it is sent after the next boot [SEC A04].
+  // ResetOrReboot goes to the security log only; the next boot sends it [SEC A04].
   const reboot = (hard: boolean): void => {
-    security?.events.record("ResetOrReboot", hard ? "hard reset" : "soft reset");
+    security?.events.record("ResetOrReboot", hard ? "hard reset" : "soft reset", true);
     rebootNow(hard);
   };
   const hardware = new LoopHardware(loopBoard, reboot);
@@ -342,7 +346,8 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
           connectors: hardware.connectors,
           timers,
           kv: platform.kv,
-          http,
+          // ftp:// locations too when the platform has TCP.
+          http: platform.tcp ? new FtpAndHttpClient(http, new FtpClient({ tcp: platform.tcp, timers })) : http,
           slot: firmwareSlot,
           reboot: () => reboot(true),
           firmwareVersion,
@@ -350,6 +355,7 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
           frameLogText: () => frameLog.exportText(),
         })
       : undefined;
+  if (management && platform.tcp) chargePoint.config.setLocal("SupportedFileTransferProtocols", PROTOCOLS_WITH_FTP);
   const triggerTargets = chargePointTriggerTargets({
     chargePoint,
     connectors: hardware.connectors,
