@@ -1,7 +1,10 @@
 /** Configuration key of the Firmware Management profile (reference §3.5, errata 3.88). */
 import type { ConfigKeyDefinition } from "ocpp/core/configuration";
 
-/** HTTP and HTTPS only: there is no FTP client yet (ftp:// diagnostics end in UploadFailed). */
+/** The value of SupportedFileTransferProtocols when the platform has TCP (the boot sets it). */
+export const PROTOCOLS_WITH_FTP = "HTTP,HTTPS,FTP";
+
+/** HTTP and HTTPS by default; FTP is added when the FTP client is wired in (no FTPS). */
 export const FIRMWARE_KEYS: readonly ConfigKeyDefinition[] = [
   {
     name: "SupportedFileTransferProtocols",
