@@ -6,12 +6,13 @@
  * DiagnosticsStatusNotification: Uploading → Uploaded | UploadFailed; Idle
  * only in answer to a TriggerMessage when nothing is uploading.
  *
- * FTP/FTPS locations are not served yet (no FTP client): they end in
- * UploadFailed, and SupportedFileTransferProtocols lists HTTP and HTTPS only.
+ * ftp:// locations go to the same client: the boot wraps it with the FTP
+ * client (ocpp/firmware/ftp-transfer) when the platform has TCP; without it
+ * they fail as a bad URL. A bad URL is not retried. FTPS is not served.
  */
 import type { Timers, TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
-import type { HttpClient } from "ports/http";
+import { HttpError, type HttpClient } from "ports/http";
 import type { OcppEngine } from "ocpp/rpc/engine";
 import type { DiagnosticsStatusNotificationReq } from "ocpp/generated/ocpp16";
 import { encodeUtf8 } from "util/utf8";
@@ -151,7 +152,7 @@ export class DiagnosticsService {
 
   #attempt(url: string, body: Uint8Array, attemptsLeft: number, intervalS: number): void {
     const scheme = url.slice(0, url.indexOf(":")).toLowerCase();
-    if (scheme !== "http" && scheme !== "https") {
+    if (scheme !== "http" && scheme !== "https" && scheme !== "ftp") {
       this.#done(false, `${scheme} uploads are not supported`);
       return;
     }
@@ -160,7 +161,11 @@ export class DiagnosticsService {
         if (result.status >= 200 && result.status <= 299) this.#done(true, `${result.bytes} bytes`);
         else this.#retry(url, body, attemptsLeft - 1, intervalS, `HTTP status ${result.status}`);
       },
-      (error: Error) => this.#retry(url, body, attemptsLeft - 1, intervalS, error.message),
+      (error: Error) => {
+        // A URL the client cannot use does not get better with retries.
+        if (error instanceof HttpError && error.code === "bad-url") this.#done(false, error.message);
+        else this.#retry(url, body, attemptsLeft - 1, intervalS, error.message);
+      },
     );
   }
 
