@@ -14,6 +14,7 @@ import { FileFirmwareSlot } from "platform/host/firmware-slot-file";
 import { NodeHttpClient } from "platform/host/http-node";
 import { FileKeyValueStore } from "platform/host/kv-file";
 import { ConsoleLogSink } from "platform/host/log-console";
+import { NodeTcpClient } from "platform/host/tcp-node";
 import { HostTimers } from "platform/host/timers";
 import { WsWebSocketFactory } from "platform/host/websocket-ws";
 
@@ -39,6 +40,7 @@ export interface HostPlatform extends Platform {
   readonly timers: HostTimers;
   readonly http: NodeHttpClient;
   readonly firmwareSlot: FileFirmwareSlot;
+  readonly tcp: NodeTcpClient;
   /** Stops all timers and closes files: the clean end of a simulated board. */
   shutdown(): void;
 }
@@ -67,6 +69,7 @@ export function createHostPlatform(options: HostPlatformOptions): HostPlatform {
     log: options.log ?? new ConsoleLogSink(),
     http: new NodeHttpClient(),
     firmwareSlot: new FileFirmwareSlot(join(options.stateDir, HOST_FIRMWARE_IMAGE)),
+    tcp: new NodeTcpClient(),
     shutdown(): void {
       timers.clearAll();
       for (const flash of flashes.values()) flash.close();

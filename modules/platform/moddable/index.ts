@@ -13,6 +13,7 @@ import { Ecma419HttpClient } from "platform/moddable/http-419";
 import { ModdableFlash } from "platform/moddable/flash";
 import { PreferenceKeyValueStore } from "platform/moddable/kv-preference";
 import { TraceLogSink } from "platform/moddable/log-trace";
+import { Ecma419TcpClient } from "platform/moddable/tcp-419";
 import { ModdableTimers } from "platform/moddable/timers";
 import { Ecma419WebSocketFactory } from "platform/moddable/websocket-419";
 
@@ -44,5 +45,6 @@ export function createModdablePlatform(): Platform {
     log: new TraceLogSink(),
     http: new Ecma419HttpClient(dnsServers),
     firmwareSlot: new OtaFirmwareSlot(),
+    tcp: new Ecma419TcpClient(dnsServers),
   };
 }
