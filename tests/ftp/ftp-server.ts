@@ -21,6 +21,8 @@ export class TestFtpServer {
   multiLineGreeting = false;
   /** Drop the data connection of this many following transfers. */
   dropTransfers = 0;
+  /** Control connections that ended (the client closed or went away). */
+  sessionsEnded = 0;
   port = 0;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
@@ -59,6 +61,7 @@ export class TestFtpServer {
 
   #session(control: Socket): void {
     this.#track(control);
+    control.on("close", () => this.sessionsEnded++);
     const reply = (text: string): void => {
       if (!control.destroyed) control.write(`${text}\r\n`);
     };
