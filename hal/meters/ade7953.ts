@@ -10,9 +10,8 @@
  * returns the energy since the previous one.
  */
 import type { I2cBus, SpiBus } from "hal/bus";
-import type { KeyValueStore } from "ports/kv";
-import type { EnergyMeter, MeterErrorHandler, MeterSample } from "hal/meter";
-import { ReadingState, describeError } from "./reading-state";
+import type { EnergyMeter, MeterSample } from "hal/meter";
+import { ReadingState, describeError, type PolledMeterOptions } from "./reading-state";
 
 export const ADE7953_REGISTERS = Object.freeze({
   LCYCMODE: 0x004,
@@ -61,21 +60,13 @@ export interface Ade7953Calibration {
   energyLsbPerWh?: number;
 }
 
-export interface Ade7953Options extends Ade7953Calibration {
+export interface Ade7953Options extends Ade7953Calibration, PolledMeterOptions {
   /** The chip on SPI (mode 3) … */
   spi?: SpiBus;
   /** … or on I2C at address 0x38. */
   i2c?: I2cBus;
   /** Which current channel feeds the charger; default "A". */
   channel?: "A" | "B";
-  kv: KeyValueStore;
-  key?: string;
-  intervalMs?: number;
-  retries?: number;
-  offlineRetryMs?: number;
-  persistEveryWh?: number;
-  persistEveryMs?: number;
-  onError?: MeterErrorHandler;
 }
 
 const R = ADE7953_REGISTERS;

@@ -8,9 +8,8 @@
  * 0.1 pulse = 1/32 Wh.
  */
 import type { SpiBus } from "hal/bus";
-import type { KeyValueStore } from "ports/kv";
-import type { EnergyMeter, MeterErrorHandler, MeterSample } from "hal/meter";
-import { ReadingState, describeError } from "./reading-state";
+import type { EnergyMeter, MeterSample } from "hal/meter";
+import { ReadingState, describeError, type PolledMeterOptions } from "./reading-state";
 
 export const ATM90E32_REGISTERS = Object.freeze({
   METER_EN: 0x00,
@@ -49,7 +48,7 @@ export const ATM90E32_VALUES = Object.freeze({
   WH_PER_ENERGY_LSB: 1 / 32,
 });
 
-export interface Atm90e32Options {
+export interface Atm90e32Options extends PolledMeterOptions {
   /** The chip on SPI mode 3 (≤ 200 kHz). */
   spi: SpiBus;
   /** 1 for a single-phase charger on phase A, 3 for three phases. */
@@ -60,14 +59,6 @@ export interface Atm90e32Options {
   /** Calibration gains per phase A..C; defaults suit CircuitSetup-style boards. */
   voltageGain?: readonly number[];
   currentGain?: readonly number[];
-  kv: KeyValueStore;
-  key?: string;
-  intervalMs?: number;
-  retries?: number;
-  offlineRetryMs?: number;
-  persistEveryWh?: number;
-  persistEveryMs?: number;
-  onError?: MeterErrorHandler;
 }
 
 const R = ATM90E32_REGISTERS;

@@ -18,6 +18,16 @@ export interface ReadingStateOptions {
   onError?: MeterErrorHandler;
 }
 
+/** What a polled chip driver (ADE7953, ATM90E32) takes besides its bus and calibration. */
+export interface PolledMeterOptions extends Omit<ReadingStateOptions, "key"> {
+  /** NVS key prefix; default the chip's name. */
+  key?: string;
+  /** Time between reads; default 1000 ms. */
+  intervalMs?: number;
+  /** Time between reads while offline; default 5000 ms. */
+  offlineRetryMs?: number;
+}
+
 export class ReadingState {
   /** The sample a driver fills during a read. */
   readonly work: MeterSample = createMeterSample();
