@@ -31,6 +31,7 @@ export interface Storage {
 export function newStorage(): Storage {
   const flash = new Map<string, SimFlash>();
   for (const name of ["journal", "ocpplog", "authlist"]) flash.set(name, new SimFlash(4096, 16));
+  flash.set("seclog", new SimFlash(4096, 4));
   return { flash, kv: new MemoryKeyValueStore() };
 }
 

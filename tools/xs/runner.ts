@@ -38,7 +38,7 @@ export interface XsCallResult<T> {
 export interface XsMachineOptions {
   /** Entry module (path from the project root) that builds the platform and exposes functions. */
   entry: string;
-  /** Flash partitions by name; default: journal/ocpplog/authlist of 16 x 4 KiB. */
+  /** Flash partitions by name; default: the board's journal/ocpplog/authlist (16 x 4 KiB) and seclog (4 x 4 KiB). */
   flash?: Map<string, SimFlash>;
   kv?: KeyValueStore;
   /** Computron limit per command (xsnap aborts beyond it); default 1e9. */
@@ -63,6 +63,7 @@ function defaultFlash(): Map<string, SimFlash> {
     ["journal", new SimFlash(4096, 16)],
     ["ocpplog", new SimFlash(4096, 16)],
     ["authlist", new SimFlash(4096, 16)],
+    ["seclog", new SimFlash(4096, 4)],
   ]);
 }
 
