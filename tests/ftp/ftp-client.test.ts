@@ -162,6 +162,15 @@ describe("FTP client", function () {
     assert.equal(download.code, "network");
   });
 
+  it("a download shorter than the size in the 150 answer fails even when the server answers 226", async function () {
+    server.files.set("/g.bin", pattern(50_000));
+    server.dropTransfers = 1;
+    server.completeAfterDrop = true;
+    const error = await rejection(client.download(server.url("/g.bin"), collector()));
+    assert.equal(error.code, "network");
+    assert.match(error.message, /25000 of 50000 bytes/);
+  });
+
   it("missing file: RETR refused (550)", async function () {
     const error = await rejection(client.download(server.url("/nope.bin"), collector()));
     assert.equal(error.code, "refused");

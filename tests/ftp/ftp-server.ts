@@ -21,6 +21,8 @@ export class TestFtpServer {
   multiLineGreeting = false;
   /** Drop the data connection of this many following transfers. */
   dropTransfers = 0;
+  /** After a dropped RETR, still answer 226 (as if the cut went unnoticed). */
+  completeAfterDrop = false;
   /** Control connections that ended (the client closed or went away). */
   sessionsEnded = 0;
   port = 0;
@@ -209,6 +211,6 @@ export class TestFtpServer {
       if (drop) socket.write(Buffer.alloc(0), () => socket.destroy());
       else socket.end();
     });
-    reply(drop ? "426 Connection closed; transfer aborted" : "226 Transfer complete");
+    reply(drop && !this.completeAfterDrop ? "426 Connection closed; transfer aborted" : "226 Transfer complete");
   }
 }
