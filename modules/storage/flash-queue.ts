@@ -39,6 +39,7 @@ import {
   writeU32,
   MAX_FIELD_LENGTH,
 } from "./sector-format";
+import { nextEraseCount, nextInRing, oldestInRing, retireAndErase } from "./sector-ring";
 import { TextPacker } from "./text-packer";
 
 /** "FQJ1": sector magic of the queue journal. */
@@ -71,7 +72,6 @@ export interface QueuedRecord {
 }
 
 const MARKER_CLEARED = new Uint8Array([0]);
-const RETIRED = new Uint8Array(4);
 
 export class FlashQueue {
   readonly #flash: FlashPartition;
@@ -230,7 +230,7 @@ export class FlashQueue {
         }
         offset += alignedSize(RECORD_HEADER_BYTES + length);
       }
-      sector = this.#nextInRing(sector);
+      sector = nextInRing(this.#valid, this.#generation, sector);
       offset = SECTOR_HEADER_BYTES;
     }
   }
@@ -284,19 +284,9 @@ export class FlashQueue {
         }
         offset += alignedSize(RECORD_HEADER_BYTES + length);
       }
-      sector = this.#nextInRing(sector);
+      sector = nextInRing(this.#valid, this.#generation, sector);
       offset = SECTOR_HEADER_BYTES;
     }
-  }
-
-  /** The valid sector with the next higher generation, or -1. */
-  #nextInRing(sector: number): number {
-    const after = this.#generation[sector];
-    let best = -1;
-    for (let s = 0; s < this.#sectorCount; s++) {
-      if (this.#valid[s] && this.#generation[s] > after && (best < 0 || this.#generation[s] < this.#generation[best])) best = s;
-    }
-    return best;
   }
 
   #openNextSector(): void {
@@ -304,21 +294,13 @@ export class FlashQueue {
     if (this.#valid[next] && this.#waiting[next] > 0) {
       throw new QueueFullError(`flash queue full: ${this.#size} records waiting`);
     }
-    // Erases so far; unknown for a blank or torn sector: round-robin wear makes
-    // it one less than the sector before it in the ring (just erased).
-    let erases = this.#erases[next];
-    if (!this.#valid[next]) erases = this.#tail >= 0 && this.#valid[this.#tail] ? this.#erases[this.#tail] - 1 : 0;
-    erases = erases < 0 ? 1 : (erases + 1) % 0x100000000;
+    const erases = nextEraseCount(this.#valid, this.#erases, next, this.#tail);
     const generation = this.#maxGeneration + 1;
     this.#end[next] = this.#sectorSize;
     this.#waiting[next] = 0;
     this.#tail = next;
     this.#tailSealed = true; // until the header is written
-    // Retire before erasing: with its magic zeroed the sector stays free even if
-    // a torn erase leaves old records (and reset pop markers) behind in any order.
-    if (this.#valid[next]) this.#flash.write(next * this.#sectorSize + SectorField.magic, RETIRED);
-    this.#valid[next] = 0;
-    this.#flash.erase(next);
+    retireAndErase(this.#flash, this.#valid, next);
     // Not the scratch buffer: push has the packed record waiting there.
     const header = this.#sectorHeader;
     buildSectorHeader(header, QUEUE_MAGIC, generation, erases, this.#nextSeq, 0);
@@ -367,12 +349,6 @@ export class FlashQueue {
       }
     }
     this.#nextSeq = maxSeq + 1;
-    if (this.#size > 0) {
-      let oldest = -1;
-      for (let s = 0; s < this.#sectorCount; s++) {
-        if (this.#valid[s] && (oldest < 0 || this.#generation[s] < this.#generation[oldest])) oldest = s;
-      }
-      this.#findWaiting(oldest, SECTOR_HEADER_BYTES, -1);
-    }
+    if (this.#size > 0) this.#findWaiting(oldestInRing(this.#valid, this.#generation), SECTOR_HEADER_BYTES, -1);
   }
 }

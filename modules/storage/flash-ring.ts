@@ -30,12 +30,12 @@ import {
   writeU16,
   writeU32,
 } from "./sector-format";
+import { nextEraseCount, nextInRing, oldestInRing, retireAndErase } from "./sector-ring";
 import { TextPacker } from "./text-packer";
 
 /** "FLR1": sector magic of a log ring. */
 const RING_MAGIC = 0x31524c46;
 const TRUNCATED = " …[truncated]";
-const RETIRED = new Uint8Array(4);
 
 export interface FlashRingOptions {
   /** Compress entries with the OCPP-primed LZ codec (default true). */
@@ -123,7 +123,7 @@ export class FlashRing {
   forEach(visitor: (seq: number, entry: string) => void): void {
     if (!this.#image) this.#image = new Uint8Array(this.#sectorSize);
     const image = this.#image;
-    let sector = this.#oldest();
+    let sector = oldestInRing(this.#valid, this.#generation);
     while (sector >= 0) {
       const end = this.#end[sector];
       this.#flash.read(sector * this.#sectorSize, image.subarray(0, end));
@@ -134,7 +134,7 @@ export class FlashRing {
         visitor(seq, this.#packer.unpack(recordCodec(image, at), image, at + RECORD_HEADER_BYTES, at + RECORD_HEADER_BYTES + length));
         at += alignedSize(RECORD_HEADER_BYTES + length);
       }
-      sector = this.#nextInRing(sector);
+      sector = nextInRing(this.#valid, this.#generation, sector);
     }
   }
 
@@ -144,36 +144,13 @@ export class FlashRing {
     for (let s = 0; s < this.#sectorCount; s++) if (s !== this.#tail) this.#valid[s] = 0;
   }
 
-  #oldest(): number {
-    let oldest = -1;
-    for (let s = 0; s < this.#sectorCount; s++) {
-      if (this.#valid[s] && (oldest < 0 || this.#generation[s] < this.#generation[oldest])) oldest = s;
-    }
-    return oldest;
-  }
-
-  #nextInRing(sector: number): number {
-    const after = this.#generation[sector];
-    let best = -1;
-    for (let s = 0; s < this.#sectorCount; s++) {
-      if (this.#valid[s] && this.#generation[s] > after && (best < 0 || this.#generation[s] < this.#generation[best])) best = s;
-    }
-    return best;
-  }
-
   #openNextSector(floor: number): void {
     const next = this.#tail < 0 ? 0 : (this.#tail + 1) % this.#sectorCount;
-    let erases = this.#erases[next];
-    if (!this.#valid[next]) erases = this.#tail >= 0 && this.#valid[this.#tail] ? this.#erases[this.#tail] - 1 : 0;
-    erases = erases < 0 ? 1 : (erases + 1) % 0x100000000;
+    const erases = nextEraseCount(this.#valid, this.#erases, next, this.#tail);
     const generation = this.#maxGeneration + 1;
     this.#tail = next;
     this.#tailSealed = true;
-    // Retire before erasing: with its magic zeroed the sector stays free even if
-    // a torn erase leaves old records (and reset pop markers) behind in any order.
-    if (this.#valid[next]) this.#flash.write(next * this.#sectorSize + SectorField.magic, RETIRED);
-    this.#valid[next] = 0;
-    this.#flash.erase(next);
+    retireAndErase(this.#flash, this.#valid, next);
     buildSectorHeader(this.#sectorHeader, RING_MAGIC, generation, erases, this.#nextSeq, floor);
     this.#flash.write(next * this.#sectorSize, this.#sectorHeader);
     this.#valid[next] = 1;
