@@ -16,6 +16,7 @@ import { HttpError, type HttpClient } from "ports/http";
 import type { OcppEngine } from "ocpp/rpc/engine";
 import type { DiagnosticsStatusNotificationReq } from "ocpp/generated/ocpp16";
 import { encodeUtf8 } from "util/utf8";
+import { parseIsoUtcMsLenient } from "util/iso8601";
 
 export type DiagnosticsStatus = DiagnosticsStatusNotificationReq["status"];
 
@@ -61,7 +62,7 @@ export function filterLinesByTime(text: string, fromUtcMs: number | undefined, t
     const space = line.indexOf(" ");
     const stamp = space > 0 ? line.slice(0, space) : "";
     // A "?" after the time marks an unsynced clock: not a real time, keep the line.
-    const utc = stamp.endsWith("?") ? Number.NaN : Date.parse(stamp);
+    const utc = stamp.endsWith("?") ? Number.NaN : parseIsoUtcMsLenient(stamp);
     if (Number.isFinite(utc) && ((fromUtcMs !== undefined && utc < fromUtcMs) || (toUtcMs !== undefined && utc > toUtcMs))) continue;
     kept.push(line);
   }
@@ -82,6 +83,8 @@ export class DiagnosticsService {
   readonly #sources: DiagnosticsSource[] = [];
   #uploading = false;
   #timer: TimerHandle | undefined;
+  /** Bumped by stop(): a PUT still in flight then belongs to a canceled upload and its outcome is dropped (no retry). */
+  #run = 0;
 
   constructor(options: DiagnosticsServiceOptions) {
     this.#o = options;
@@ -91,8 +94,9 @@ export class DiagnosticsService {
     this.#sources.push(source);
   }
 
-  /** Cancels a waiting retry (shutdown). */
+  /** Cancels the upload: a waiting retry, an attempt in flight, or one not started yet (shutdown, GetLog cancel). */
   stop(): void {
+    this.#run++;
     if (this.#timer !== undefined) this.#o.timers.clear(this.#timer);
     this.#timer = undefined;
     this.#uploading = false;
@@ -121,8 +125,8 @@ export class DiagnosticsService {
       this.#o.log.warn("GetDiagnostics while an upload runs: no second file");
       return undefined;
     }
-    const from = request.startTime === undefined ? undefined : Date.parse(request.startTime);
-    const to = request.stopTime === undefined ? undefined : Date.parse(request.stopTime);
+    const from = request.startTime === undefined ? undefined : parseIsoUtcMsLenient(request.startTime);
+    const to = request.stopTime === undefined ? undefined : parseIsoUtcMsLenient(request.stopTime);
     const parts: string[] = [];
     for (let i = 0; i < this.#sources.length; i++) {
       const source = this.#sources[i];
@@ -141,9 +145,11 @@ export class DiagnosticsService {
     const intervalS = Math.max(0, request.retryInterval ?? this.#o.defaultRetryIntervalS ?? 60);
     this.#uploading = true;
     const url = request.location + (request.location.endsWith("/") ? "" : "/") + fileName;
+    const run = this.#run;
     return {
       fileName,
       startUpload: () => {
+        if (run !== this.#run) return; // stopped before it started
         this.#notify("Uploading");
         this.#attempt(url, body, 1 + retries, intervalS);
       },
@@ -156,12 +162,21 @@ export class DiagnosticsService {
       this.#done(false, `${scheme} uploads are not supported`);
       return;
     }
+    const run = this.#run;
     this.#o.http.put(url, body, { caCertificates: this.#o.caCertificates, headers: { "content-type": "text/plain; charset=utf-8" } }).then(
       (result) => {
+        if (run !== this.#run) {
+          this.#o.log.info(`canceled diagnostics upload answered HTTP ${result.status}: dropped`);
+          return;
+        }
         if (result.status >= 200 && result.status <= 299) this.#done(true, `${result.bytes} bytes`);
         else this.#retry(url, body, attemptsLeft - 1, intervalS, `HTTP status ${result.status}`);
       },
       (error: Error) => {
+        if (run !== this.#run) {
+          this.#o.log.info(`canceled diagnostics upload failed (${error.message}): dropped`);
+          return;
+        }
         // A URL the client cannot use does not get better with retries.
         if (error instanceof HttpError && error.code === "bad-url") this.#done(false, error.message);
         else this.#retry(url, body, attemptsLeft - 1, intervalS, error.message);

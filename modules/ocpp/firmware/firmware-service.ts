@@ -21,6 +21,7 @@ import type { HttpClient } from "ports/http";
 import type { FirmwareSlot } from "ports/firmware-update";
 import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";
 import type { FirmwareStatusNotificationReq } from "ocpp/generated/ocpp16";
+import { parseIsoUtcMsLenient } from "util/iso8601";
 
 export type FirmwareStatus = FirmwareStatusNotificationReq["status"];
 
@@ -165,7 +166,7 @@ export class FirmwareService {
   #waitForRetrieveDate(): void {
     const request = this.#request;
     if (request === undefined) return;
-    const due = Date.parse(request.retrieveDate);
+    const due = parseIsoUtcMsLenient(request.retrieveDate);
     const waitMs = Number.isFinite(due) ? due - this.#o.clock.utcMs() : 0;
     if (waitMs <= 0) {
       this.#timer = this.#o.timers.once(() => {

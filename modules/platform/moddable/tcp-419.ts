@@ -46,15 +46,16 @@ export class Ecma419TcpClient implements TcpClient {
       while (queue.length > 0 && room > 0) {
         const head = queue[0];
         const size = Math.min(room, head.length - queueOffset);
-        let left: number | undefined;
+        // Our declaration says write() returns the room left (the implementation does); the
+        // SDK's typings say void: accept both and count down when no number comes back.
+        let left: unknown;
         try {
           left = s.write(head.subarray(queueOffset, queueOffset + size));
         } catch (error) {
           finish(`${host}:${port}: write failed: ${(error as Error).message}`);
           return;
         }
-        if (left === undefined) return; // the socket broke: its onError follows
-        room = left;
+        room = typeof left === "number" ? left : room - size;
         queueOffset += size;
         pending -= size;
         if (queueOffset === head.length) {
@@ -83,8 +84,8 @@ export class Ecma419TcpClient implements TcpClient {
           },
           onReadable(count: number): void {
             if (ended) return;
-            const piece = this.read(count);
-            if (piece !== undefined) events.onData(new Uint8Array(piece));
+            const piece: unknown = this.read(count);
+            if (piece instanceof ArrayBuffer) events.onData(new Uint8Array(piece));
           },
           onError(): void {
             finish(connected ? undefined : `cannot connect to ${host}:${port}`);
@@ -100,12 +101,17 @@ export class Ecma419TcpClient implements TcpClient {
       resolver = dns;
       dns.resolve({
         host,
+        // The SDK's typings want these callbacks to return null.
         onResolved: (_name: string, address: string) => {
           dns.close();
           if (resolver === dns) resolver = undefined;
           open(address);
+          return null;
         },
-        onError: () => finish(`cannot resolve ${host}`),
+        onError: () => {
+          finish(`cannot resolve ${host}`);
+          return null;
+        },
       });
     } catch (error) {
       // Reported from a fresh turn would need a timer; the caller handles a synchronous onError too.
