@@ -16,7 +16,6 @@ import { HttpError, type HttpClient } from "ports/http";
 import type { OcppEngine } from "ocpp/rpc/engine";
 import type { DiagnosticsStatusNotificationReq } from "ocpp/generated/ocpp16";
 import { encodeUtf8 } from "util/utf8";
-import { parseIsoUtcMsLenient } from "util/iso8601";
 
 export type DiagnosticsStatus = DiagnosticsStatusNotificationReq["status"];
 
@@ -62,7 +61,7 @@ export function filterLinesByTime(text: string, fromUtcMs: number | undefined, t
     const space = line.indexOf(" ");
     const stamp = space > 0 ? line.slice(0, space) : "";
     // A "?" after the time marks an unsynced clock: not a real time, keep the line.
-    const utc = stamp.endsWith("?") ? Number.NaN : parseIsoUtcMsLenient(stamp);
+    const utc = stamp.endsWith("?") ? Number.NaN : Date.parse(stamp);
     if (Number.isFinite(utc) && ((fromUtcMs !== undefined && utc < fromUtcMs) || (toUtcMs !== undefined && utc > toUtcMs))) continue;
     kept.push(line);
   }
@@ -125,8 +124,8 @@ export class DiagnosticsService {
       this.#o.log.warn("GetDiagnostics while an upload runs: no second file");
       return undefined;
     }
-    const from = request.startTime === undefined ? undefined : parseIsoUtcMsLenient(request.startTime);
-    const to = request.stopTime === undefined ? undefined : parseIsoUtcMsLenient(request.stopTime);
+    const from = request.startTime === undefined ? undefined : Date.parse(request.startTime);
+    const to = request.stopTime === undefined ? undefined : Date.parse(request.stopTime);
     const parts: string[] = [];
     for (let i = 0; i < this.#sources.length; i++) {
       const source = this.#sources[i];
