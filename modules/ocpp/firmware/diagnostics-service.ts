@@ -16,6 +16,7 @@ import { HttpError, type HttpClient } from "ports/http";
 import type { OcppEngine } from "ocpp/rpc/engine";
 import type { DiagnosticsStatusNotificationReq } from "ocpp/generated/ocpp16";
 import { encodeUtf8 } from "util/utf8";
+import { parseIsoUtcMsLenient } from "util/iso8601";
 
 export type DiagnosticsStatus = DiagnosticsStatusNotificationReq["status"];
 
@@ -61,7 +62,7 @@ export function filterLinesByTime(text: string, fromUtcMs: number | undefined, t
     const space = line.indexOf(" ");
     const stamp = space > 0 ? line.slice(0, space) : "";
     // A "?" after the time marks an unsynced clock: not a real time, keep the line.
-    const utc = stamp.endsWith("?") ? Number.NaN : Date.parse(stamp);
+    const utc = stamp.endsWith("?") ? Number.NaN : parseIsoUtcMsLenient(stamp);
     if (Number.isFinite(utc) && ((fromUtcMs !== undefined && utc < fromUtcMs) || (toUtcMs !== undefined && utc > toUtcMs))) continue;
     kept.push(line);
   }
@@ -124,8 +125,8 @@ export class DiagnosticsService {
       this.#o.log.warn("GetDiagnostics while an upload runs: no second file");
       return undefined;
     }
-    const from = request.startTime === undefined ? undefined : Date.parse(request.startTime);
-    const to = request.stopTime === undefined ? undefined : Date.parse(request.stopTime);
+    const from = request.startTime === undefined ? undefined : parseIsoUtcMsLenient(request.startTime);
+    const to = request.stopTime === undefined ? undefined : parseIsoUtcMsLenient(request.stopTime);
     const parts: string[] = [];
     for (let i = 0; i < this.#sources.length; i++) {
       const source = this.#sources[i];
