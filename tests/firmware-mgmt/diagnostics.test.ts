@@ -3,8 +3,11 @@
  * ocpp-rpc CSMS and a local HTTP server accepting or refusing the PUT.
  */
 import { strict as assert } from "node:assert";
-import { filterLinesByTime } from "ocpp/firmware/diagnostics-service";
-import { TestCsms, sleep, waitFor } from "../ocpp/harness.ts";
+import { DiagnosticsService, filterLinesByTime } from "ocpp/firmware/diagnostics-service";
+import type { HttpClient, HttpResult } from "ports/http";
+import { Logger } from "ports/log";
+import { VirtualTime } from "platform/common/virtual-timers";
+import { MemoryLog, TestCsms, sleep, waitFor } from "../ocpp/harness.ts";
 import { FileServer } from "./file-server.ts";
 import { managedCharger, statusesOf, type ManagedCharger } from "./setup.ts";
 
@@ -135,5 +138,66 @@ describe("Firmware Management: GetDiagnostics", function () {
     const text = "2030-01-01T00:00:00Z a\n1970-01-01T00:00:05Z? b\nno time c\n";
     assert.equal(filterLinesByTime(text, Date.parse("2031-01-01T00:00:00Z"), undefined), "1970-01-01T00:00:05Z? b\nno time c\n");
     assert.equal(filterLinesByTime(text, undefined, undefined), text);
+  });
+
+  describe("stop() cancels the whole upload (GetLog AcceptedCanceled, shutdown)", function () {
+    /** A PUT answered only when the test says so: the attempt stays in flight across stop(). */
+    function rig(): { service: DiagnosticsService; time: VirtualTime; puts: Array<(status: number) => void>; sent: string[] } {
+      const time = new VirtualTime(0);
+      const puts: Array<(status: number) => void> = [];
+      const sent: string[] = [];
+      const http: HttpClient = {
+        get: () => Promise.reject(new Error("no GET here")),
+        put: (_url, body) => new Promise<HttpResult>((resolve) => puts.push((status) => resolve({ status, bytes: body.length }))),
+      };
+      const engine = {
+        call: <Conf>(_action: string, payload: unknown): Promise<Conf> => {
+          sent.push(String((payload as { status: string }).status));
+          return Promise.resolve({} as Conf);
+        },
+      };
+      const service = new DiagnosticsService({ engine, timers: time, clock: { utcMs: () => Date.UTC(2030, 0, 1) }, http, log: new Logger(new MemoryLog(), "diag"), deviceName: "CP001" });
+      service.addSource({ name: "frames", text: () => "a line\n" });
+      return { service, time, puts, sent };
+    }
+    const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+    it("an attempt in flight when stop() came: its failure schedules no retry and reports nothing", async function () {
+      const r = rig();
+      r.service.prepare({ location: "http://127.0.0.1:9/up/", retries: 3, retryInterval: 600 })!.startUpload();
+      assert.equal(r.puts.length, 1);
+      r.service.stop();
+      assert.equal(r.service.uploading, false);
+      r.puts[0](503);
+      await settle();
+      r.time.advance(3 * 600_000);
+      await settle();
+      assert.equal(r.puts.length, 1, "no retry of the canceled upload");
+      assert.deepEqual(r.sent, ["Uploading"]);
+    });
+
+    it("a canceled upload answered late does not report Uploaded; a new upload on the same service runs normally", async function () {
+      const r = rig();
+      r.service.prepare({ location: "http://127.0.0.1:9/up/", retries: 1, retryInterval: 10 })!.startUpload();
+      r.service.stop();
+      r.service.prepare({ location: "http://127.0.0.1:9/up/", retries: 0 })!.startUpload();
+      r.puts[0](200);
+      await settle();
+      assert.equal(r.service.uploading, true, "the late answer of the canceled attempt does not end the new upload");
+      r.puts[1](200);
+      await settle();
+      assert.deepEqual(r.sent, ["Uploading", "Uploading", "Uploaded"]);
+      assert.equal(r.service.uploading, false);
+    });
+
+    it("stopped between prepare and startUpload: nothing is sent", async function () {
+      const r = rig();
+      const prepared = r.service.prepare({ location: "http://127.0.0.1:9/up/" })!;
+      r.service.stop();
+      prepared.startUpload();
+      await settle();
+      assert.equal(r.puts.length, 0);
+      assert.deepEqual(r.sent, []);
+    });
   });
 });

@@ -26,7 +26,7 @@ export interface ManagedOptions {
   firmwareVersion?: string;
   frameLines?: string[];
   extraSources?: DiagnosticsSource[];
-  /** Wait for BootNotification Accepted and the boot statuses (default true). */
+  /** Wait for BootNotification Accepted and the statuses of this boot (default true). */
   waitBooted?: boolean;
 }
 
@@ -62,10 +62,12 @@ export async function managedCharger(csms: TestCsms, options: ManagedOptions = {
       diagnostics: result.fm.diagnostics,
     }),
   );
+  // Counted from here: a charger booted again on the same CSMS (a reboot) must send its own statuses.
+  const statusesBefore = csms.calls("StatusNotification").length;
   charger.start();
   if (options.waitBooted !== false) {
     const n = charger.hardware.connectors.length;
-    await waitFor("boot and statuses", () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= n + 1);
+    await waitFor("boot and statuses", () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= statusesBefore + n + 1);
   }
   return result;
 }

@@ -49,7 +49,8 @@ describe("Firmware Management: UpdateFirmware", function () {
     const conf = await csms.call("UpdateFirmware", { location: files.url("/fw-0.2.0.bin"), retrieveDate: new Date(retrieveAt).toISOString() });
     assert.deepEqual(conf, {});
     first.charger.advance(59_000);
-    await sleep(30);
+    // The charger's timers run inside advance(): a download due by now would already be Downloading with its GET sent.
+    assert.equal(first.fm.firmware.lastStatus, "Idle", "no download before retrieveDate");
     assert.equal(files.count("GET"), 0, "no download before retrieveDate");
     assert.deepEqual(firmwareStatuses(), []);
     first.charger.advance(1_000);
@@ -63,6 +64,7 @@ describe("Firmware Management: UpdateFirmware", function () {
     first.charger.stop();
     const bootsBefore = csms.calls("BootNotification").length;
     const statusBefore = csms.calls("StatusNotification").length;
+    // Returns once this boot is Accepted and its own statuses arrived (the CSMS also holds those of the first boot).
     await charger({ kv, firmwareVersion: "0.2.0" });
     await waitFor("Installed", () => firmwareStatuses().length === 4);
     assert.deepEqual(firmwareStatuses(), ["Downloading", "Downloaded", "Installing", "Installed"]);
