@@ -3,13 +3,20 @@
  * TextEncoder global, and the core must not depend on a platform for this.
  */
 
+/**
+ * `text.charCodeAt(i)` and `text.length` box the string on XS (about two heap
+ * slots of garbage each access); the unbound method called on the primitive does not.
+ */
+const charCodeAt = String.prototype.charCodeAt;
+
 /** Encodes `text` into `into` from `offset`; returns the bytes written, or -1 if it does not fit. */
 export function encodeUtf8Into(text: string, into: Uint8Array, offset = 0): number {
   let at = offset;
-  for (let i = 0; i < text.length; i++) {
-    let code = text.charCodeAt(i);
-    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
-      const low = text.charCodeAt(i + 1);
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    let code = charCodeAt.call(text, i);
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < length) {
+      const low = charCodeAt.call(text, i + 1);
       if (low >= 0xdc00 && low <= 0xdfff) {
         code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
         i++;
