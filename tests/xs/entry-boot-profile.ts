@@ -222,10 +222,15 @@ base.expose("plug", () => {
   return true;
 });
 
+base.expose("card", (idTag: unknown) => {
+  need(firmware, "boot").presentCard(String(idTag));
+  return true;
+});
+
 base.expose("state", () => {
   const fw = need(firmware, "boot");
   const snapshot = fw.loop.connector(1).snapshot;
-  return { status: snapshot.status, relayClosed: snapshot.relayClosed, energyWh: snapshot.energyWh, journal: fw.chargePoint.transactions.journalSize };
+  return { accepted: fw.chargePoint.engine.accepted, status: snapshot.status, relayClosed: snapshot.relayClosed, energyWh: snapshot.energyWh, journal: fw.chargePoint.transactions.journalSize };
 });
 
 base.expose("stop", () => {

@@ -4,14 +4,15 @@
  * slots, not garbage); module code and module-level constants are loaded
  * before the first figure (on the board they are preloaded into flash):
  * - firmware.bootSlots: retained by `bootFirmware` (1 connector, offline);
- * - firmware.bootPeakSlots: growth during `bootFirmware` before any gc;
+ * - firmware.bootAllocSlots: slots `bootFirmware` allocates (garbage included);
  * - firmware.slotsAfter60s: retained growth over 60 s offline after boot
  *   (reconnect timers, logs); firmware.chargingSlotsAfter60s: over 60 s of
- *   offline free charging (MeterValues into the journal);
+ *   charging online (a CSMS on 127.0.0.1: MeterValues through the journal);
  * - boot.<step>: retained slots of each component built as boot.ts does;
  *   bootAlloc.<step>: slots it allocated (garbage included: GC work on the board).
  */
 import { XsMachine } from "../xs/runner.ts";
+import { TestCsms } from "../../tests/ocpp/harness.ts";
 
 /** Nothing listens here: the connection fails and retries (offline). */
 const OFFLINE_URL = "ws://127.0.0.1:9/ocpp/{deviceId}";
@@ -50,46 +51,75 @@ async function profileSteps(): Promise<Record<string, number>> {
   }
 }
 
-async function profileBoot(freeCharging: boolean): Promise<Record<string, number>> {
+interface ProbeState {
+  accepted: boolean;
+  relayClosed: boolean;
+  journal: number;
+}
+
+/** Moves virtual time in 100 ms steps, letting bridged socket events in between, until `done`. */
+async function advanceUntil(machine: XsMachine, done: (state: ProbeState) => boolean, limitMs = 30_000): Promise<void> {
+  for (let t = 0; t < limitMs; t += 100) {
+    if (done((await machine.call<ProbeState>("state")).value)) return;
+    await machine.advance(100);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error("boot profile: the firmware never reached the expected state");
+}
+
+/** Boot offline (nothing listens): retained boot, then two idle minutes of reconnect attempts. */
+async function profileOffline(): Promise<Record<string, number>> {
   const machine = await XsMachine.start({ entry: "tests/xs/entry-boot-profile.ts" });
   try {
     const start = await retained(machine);
-    const booted = await machine.call("boot", OFFLINE_URL, freeCharging);
+    const booted = await machine.call("boot", OFFLINE_URL);
     const afterBoot = await retained(machine);
-    const prefix = freeCharging ? "firmware.charging" : "firmware.";
-    if (!freeCharging) {
-      // Let the first connection attempts and boot-time timers settle, then measure a minute.
-      await advance(machine, 60_000);
-      const settled = await retained(machine);
-      await advance(machine, 60_000);
-      const after60 = await retained(machine);
-      return {
-        "firmware.moduleSlots": start,
-        "firmware.bootSlots": afterBoot - start,
-        "firmware.bootPeakSlots": booted.meter.currentHeapCount - start,
-        "firmware.slotsFirst60s": settled - afterBoot,
-        "firmware.slotsAfter60s": after60 - settled,
-      };
-    }
-    await machine.call("plug");
+    // Let the first connection attempts and boot-time timers settle, then measure a minute.
     await advance(machine, 60_000);
     const settled = await retained(machine);
     await advance(machine, 60_000);
     const after60 = await retained(machine);
-    const state = (await machine.call<{ relayClosed: boolean; journal: number }>("state")).value;
     return {
-      [`${prefix}SlotsFirst60s`]: settled - afterBoot,
-      [`${prefix}SlotsAfter60s`]: after60 - settled,
-      [`${prefix}RelayClosed`]: state.relayClosed ? 1 : 0,
-      [`${prefix}Journal`]: state.journal,
+      "firmware.moduleSlots": start,
+      "firmware.bootSlots": afterBoot - start,
+      "firmware.bootAllocSlots": booted.meter.currentHeapCount - start,
+      "firmware.slotsFirst60s": settled - afterBoot,
+      "firmware.slotsAfter60s": after60 - settled,
     };
   } finally {
     await machine.close();
   }
 }
 
+/** Boot online (a CSMS on 127.0.0.1), a card session, then a charging minute (MeterValues, journal). */
+async function profileCharging(): Promise<Record<string, number>> {
+  const csms = new TestCsms();
+  await csms.listen();
+  const machine = await XsMachine.start({ entry: "tests/xs/entry-boot-profile.ts" });
+  try {
+    await machine.call("boot", csms.url);
+    await advanceUntil(machine, (s) => s.accepted);
+    await machine.call("plug");
+    await machine.call("card", "BENCH-CARD");
+    await advanceUntil(machine, (s) => s.relayClosed && s.journal === 0);
+    await advance(machine, 60_000);
+    const settled = await retained(machine);
+    await advance(machine, 60_000);
+    const after60 = await retained(machine);
+    const state = (await machine.call<ProbeState>("state")).value;
+    if (!state.relayClosed) throw new Error("boot profile: charging stopped");
+    return {
+      "firmware.chargingSlotsAfter60s": after60 - settled,
+      "firmware.chargingMeterValues": csms.calls("MeterValues").length,
+    };
+  } finally {
+    await machine.close();
+    await csms.close();
+  }
+}
+
 export async function benchBoot(): Promise<Record<string, number>> {
-  return { ...(await profileBoot(false)), ...(await profileBoot(true)), ...(await profileSteps()) };
+  return { ...(await profileOffline()), ...(await profileCharging()), ...(await profileSteps()) };
 }
 
 if (process.argv[1] && process.argv[1].endsWith("boot.ts")) {
