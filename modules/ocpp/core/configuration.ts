@@ -49,7 +49,8 @@ interface Entry {
   def: ConfigKeyDefinition;
   /** Value in effect now. */
   value: ConfigValue;
-  listeners: Array<(value: ConfigValue) => void>;
+  /** Created by the first `onChange` (most keys have none). */
+  listeners?: Array<(value: ConfigValue) => void>;
 }
 
 export interface ReportedKey {
@@ -68,9 +69,8 @@ export function formatConfigValue(value: ConfigValue): string {
 export class ConfigurationRegistry {
   readonly #kv: KeyValueStore;
   readonly #namespace: string;
-  readonly #entries = new Map<string, Entry>(); // by lower-case name
+  readonly #entries = new Map<string, Entry>(); // by lower-case name, in declaration order
   readonly #nvsKeys = new Set<string>();
-  readonly #order: Entry[] = [];
 
   constructor(kv: KeyValueStore, namespace = NAMESPACE) {
     this.#kv = kv;
@@ -92,9 +92,7 @@ export class ConfigurationRegistry {
         if (parsed !== undefined) value = parsed;
       }
     }
-    const entry: Entry = { def, value, listeners: [] };
-    this.#entries.set(lower, entry);
-    this.#order.push(entry);
+    this.#entries.set(lower, { def, value });
   }
 
   declareAll(defs: readonly ConfigKeyDefinition[]): void {
@@ -106,7 +104,9 @@ export class ConfigurationRegistry {
   }
 
   definitions(): ConfigKeyDefinition[] {
-    return this.#order.map((entry) => entry.def);
+    const definitions: ConfigKeyDefinition[] = [];
+    for (const entry of this.#entries.values()) definitions.push(entry.def);
+    return definitions;
   }
 
   get(name: string): ConfigValue {
@@ -134,7 +134,9 @@ export class ConfigurationRegistry {
 
   /** Calls `listener` with each new value in effect (not for reboot-required keys). */
   onChange(name: string, listener: (value: ConfigValue) => void): void {
-    this.#entry(name).listeners.push(listener);
+    const entry = this.#entry(name);
+    if (entry.listeners) entry.listeners.push(listener);
+    else entry.listeners = [listener];
   }
 
   /** ChangeConfiguration rules [SPEC 5.3, 3.7 of our reference]. */
@@ -170,7 +172,7 @@ export class ConfigurationRegistry {
     const unknownKey: string[] = [];
     const wanted = keys && keys.length > 0 ? keys : undefined;
     if (!wanted) {
-      for (const entry of this.#order) if (entry.def.access !== "W") configurationKey.push(this.#reported(entry));
+      for (const entry of this.#entries.values()) if (entry.def.access !== "W") configurationKey.push(this.#reported(entry));
     } else {
       for (const key of wanted) {
         const entry = this.#entries.get(key.toLowerCase());
@@ -204,7 +206,7 @@ export class ConfigurationRegistry {
     const changed = entry.value !== value;
     entry.value = value;
     if (!changed) return;
-    for (const listener of entry.listeners) listener(value);
+    if (entry.listeners) for (const listener of entry.listeners) listener(value);
   }
 
   /** Parses and validates a value's text; undefined when invalid. */

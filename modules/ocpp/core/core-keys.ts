@@ -25,15 +25,18 @@ function measurandList(name: string, nvsKey: string, dflt: string, description: 
   };
 }
 
-export function coreKeys(numberOfConnectors: number, supportedProfiles: readonly string[]): ConfigKeyDefinition[] {
-  return [
+/**
+ * The definitions as one module-level table (preloaded into flash on the board, not rebuilt per
+ * boot); the three whose default depends on the board or build are completed by `coreKeys`.
+ */
+const CORE_KEYS: readonly ConfigKeyDefinition[] = [
     { name: "AllowOfflineTxForUnknownId", nvsKey: "OfflineUnknown", type: "boolean", access: "RW", default: false, description: "start offline for ids unknown to list and cache" },
     { name: "AuthorizationCacheEnabled", nvsKey: "AuthCacheOn", type: "boolean", access: "RW", default: true, description: "authorization cache in use" },
     { name: "AuthorizeRemoteTxRequests", nvsKey: "AuthRemoteTx", type: "boolean", access: "RW", default: false, description: "authorize RemoteStartTransaction idTags like local ones" },
     { name: "ClockAlignedDataInterval", nvsKey: "AlignedIntvl", type: "integer", access: "RW", default: 0, min: 0, max: 86400, unit: "s", description: "clock-aligned meter interval from 00:00 UTC; 0 = off" },
     { name: "ConnectionTimeOut", nvsKey: "ConnTimeout", type: "integer", access: "RW", default: 60, min: 1, max: 3600, unit: "s", description: "Preparing time before an unfinished start is cancelled" },
     { name: "ConnectorPhaseRotation", nvsKey: "PhaseRotation", type: "string", access: "RW", default: "0.RST", validate: isPhaseRotationList, description: "phase rotation per connector" },
-    { name: "ConnectorPhaseRotationMaxLength", nvsKey: "PhaseRotMax", type: "integer", access: "R", default: numberOfConnectors + 1, volatile: true },
+    { name: "ConnectorPhaseRotationMaxLength", nvsKey: "PhaseRotMax", type: "integer", access: "R", default: 0, volatile: true },
     { name: "GetConfigurationMaxKeys", nvsKey: "GetCfgMaxKeys", type: "integer", access: "R", default: 64, volatile: true, description: "most keys in one GetConfiguration.req" },
     { name: "HeartbeatInterval", nvsKey: "HeartbeatIntvl", type: "integer", access: "RW", default: 86400, min: 0, unit: "s", description: "idle time before a Heartbeat" },
     { name: "LocalAuthorizeOffline", nvsKey: "LocalAuthOff", type: "boolean", access: "RW", default: true, description: "offline: start for ids valid in list or cache" },
@@ -45,7 +48,7 @@ export function coreKeys(numberOfConnectors: number, supportedProfiles: readonly
     { name: "MeterValuesSampledDataMaxLength", nvsKey: "MvSampledMax", type: "integer", access: "R", default: MEASURAND_LIST_MAX, volatile: true },
     { name: "MeterValueSampleInterval", nvsKey: "MvSampleIntvl", type: "integer", access: "RW", default: 60, min: 0, max: 86400, unit: "s", description: "sampled MeterValues period during a transaction; 0 = off" },
     { name: "MinimumStatusDuration", nvsKey: "MinStatusDur", type: "integer", access: "RW", default: 0, min: 0, max: 3600, unit: "s", description: "status must hold this long before it is reported" },
-    { name: "NumberOfConnectors", nvsKey: "NumConnectors", type: "integer", access: "R", default: numberOfConnectors, volatile: true },
+    { name: "NumberOfConnectors", nvsKey: "NumConnectors", type: "integer", access: "R", default: 0, volatile: true },
     { name: "ResetRetries", nvsKey: "ResetRetries", type: "integer", access: "RW", default: 2, min: 0, max: 10, description: "retries of a failed reset" },
     { name: "StopTransactionOnEVSideDisconnect", nvsKey: "StopOnEvDisc", type: "boolean", access: "RW", default: true, description: "stop the transaction when the cable is pulled at the EV" },
     { name: "StopTransactionOnInvalidId", nvsKey: "StopOnInvalid", type: "boolean", access: "RW", default: true, description: "stop when StartTransaction.conf is not Accepted" },
@@ -54,7 +57,7 @@ export function coreKeys(numberOfConnectors: number, supportedProfiles: readonly
     measurandList("StopTxnSampledData", "StopSampData", "", "sampled measurands in StopTransaction.transactionData"),
     { name: "StopTxnSampledDataMaxLength", nvsKey: "StopSampMax", type: "integer", access: "R", default: MEASURAND_LIST_MAX, volatile: true },
     { name: "StopTransactionMaxMeterValues", nvsKey: "StopMaxMv", type: "integer", access: "R", default: 24, volatile: true, description: "most MeterValue entries in transactionData (thinned above)" },
-    { name: "SupportedFeatureProfiles", nvsKey: "Profiles", type: "csl", access: "R", default: supportedProfiles.join(","), allowedItems: profiles, maxItems: profiles.length, volatile: true },
+    { name: "SupportedFeatureProfiles", nvsKey: "Profiles", type: "csl", access: "R", default: "Core", allowedItems: profiles, maxItems: profiles.length, volatile: true },
     { name: "TransactionMessageAttempts", nvsKey: "TxMsgAttempts", type: "integer", access: "RW", default: 3, min: 1, max: 100, description: "delivery attempts of a transaction message the CSMS failed to process" },
     { name: "TransactionMessageRetryInterval", nvsKey: "TxMsgRetryIntv", type: "integer", access: "RW", default: 60, min: 0, max: 86400, unit: "s", description: "base wait before re-sending, times attempts made" },
     { name: "UnlockConnectorOnEVSideDisconnect", nvsKey: "UnlockOnEvDisc", type: "boolean", access: "RW", default: true, description: "unlock the CP-side lock when the EV side is unplugged" },
@@ -69,5 +72,18 @@ export function coreKeys(numberOfConnectors: number, supportedProfiles: readonly
     { name: "FreeChargingIdTag", nvsKey: "FreeChargingTag", type: "string", access: "RW", default: "FreeCharging", maxLength: 20, vendor: true, validate: (v) => typeof v === "string" && v.length > 0, description: "idTag of StartTransaction when FreeCharging is on" },
     { name: "UseAuthorizationKeyWithoutDecoding", nvsKey: "AuthKeyRaw", type: "boolean", access: "RW", default: false, vendor: true, description: "use AuthorizationKey as the password as-is instead of hex-decoding it" },
     { name: "PreBootTransactions", nvsKey: "PreBootTx", type: "boolean", access: "RW", default: false, vendor: true, description: "allow transactions before BootNotification was accepted in this boot" },
-  ];
+];
+for (const definition of CORE_KEYS) Object.freeze(definition);
+Object.freeze(CORE_KEYS);
+
+/** The Core keys in declaration order, with the board's connector count and the build's profiles. */
+export function coreKeys(numberOfConnectors: number, supportedProfiles: readonly string[]): ConfigKeyDefinition[] {
+  const keys: ConfigKeyDefinition[] = [];
+  for (const definition of CORE_KEYS) {
+    if (definition.name === "ConnectorPhaseRotationMaxLength") keys.push({ ...definition, default: numberOfConnectors + 1 });
+    else if (definition.name === "NumberOfConnectors") keys.push({ ...definition, default: numberOfConnectors });
+    else if (definition.name === "SupportedFeatureProfiles") keys.push({ ...definition, default: supportedProfiles.join(",") });
+    else keys.push(definition);
+  }
+  return keys;
 }
