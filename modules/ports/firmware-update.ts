@@ -9,10 +9,10 @@
 export type FirmwareUpdateErrorCode = "busy" | "begin" | "write" | "verify" | "activate" | "state";
 
 export class FirmwareUpdateError extends Error {
+  override name = "FirmwareUpdateError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   readonly code: FirmwareUpdateErrorCode;
   constructor(code: FirmwareUpdateErrorCode, message: string) {
     super(message);
-    this.name = "FirmwareUpdateError";
     this.code = code;
   }
 }

@@ -23,9 +23,9 @@ export interface FlashPartition {
 
 /** Thrown by a flash implementation for out-of-bounds access. */
 export class FlashRangeError extends Error {
+  override name = "FlashRangeError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   constructor(message: string) {
     super(message);
-    this.name = "FlashRangeError";
   }
 }
 

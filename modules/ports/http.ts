@@ -33,10 +33,10 @@ export interface HttpResult {
 export type HttpErrorCode = "bad-url" | "network" | "aborted";
 
 export class HttpError extends Error {
+  override name = "HttpError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   readonly code: HttpErrorCode;
   constructor(code: HttpErrorCode, message: string) {
     super(message);
-    this.name = "HttpError";
     this.code = code;
   }
 }

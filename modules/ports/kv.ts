@@ -30,10 +30,10 @@ const INT32_MAX = 2147483647;
 export type KvErrorCode = "bad-name" | "not-integer" | "out-of-range" | "too-large" | "bad-type";
 
 export class KvError extends Error {
+  override name = "KvError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   readonly code: KvErrorCode;
   constructor(code: KvErrorCode, message: string) {
     super(message);
-    this.name = "KvError";
     this.code = code;
   }
 }

@@ -47,17 +47,17 @@ const QUEUE_MAGIC = 0x314a5146;
 
 /** Thrown by push when the journal has no room: undelivered records are never overwritten. */
 export class QueueFullError extends Error {
+  override name = "QueueFullError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   constructor(message = "flash queue full") {
     super(message);
-    this.name = "QueueFullError";
   }
 }
 
 /** Thrown by push for a record that cannot fit in one sector even compressed. */
 export class RecordTooLargeError extends RangeError {
+  override name = "RecordTooLargeError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   constructor(message: string) {
     super(message);
-    this.name = "RecordTooLargeError";
   }
 }
 

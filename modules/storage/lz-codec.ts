@@ -27,9 +27,9 @@ const MAX_CHAIN = 48;
 const MAX_PLAIN = 0xffff - 4096;
 
 export class LzCodecError extends Error {
+  override name = "LzCodecError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   constructor(message: string) {
     super(message);
-    this.name = "LzCodecError";
   }
 }
 

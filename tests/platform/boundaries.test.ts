@@ -70,3 +70,16 @@ describe("firmware boundaries", function () {
     assert.deepEqual(offenders, []);
   });
 });
+
+describe("firmware that survives XS preload", function () {
+  it("names errors with a class field, never by assigning this.name (frozen Error.prototype on the board)", function () {
+    const offenders: string[] = [];
+    const files = [...sourceFiles(join(PROJECT_ROOT, "modules")), ...sourceFiles(join(PROJECT_ROOT, "hal"))];
+    for (const path of files) {
+      const file = relative(PROJECT_ROOT, path);
+      if (file.startsWith("modules/platform/host/")) continue;
+      if (/\bthis\.name\s*=/.test(readFileSync(path, "utf8"))) offenders.push(file);
+    }
+    assert.deepEqual(offenders, []);
+  });
+});

@@ -44,9 +44,9 @@ export interface ResolvedConnection {
 }
 
 export class ConnectionSettingsError extends Error {
+  override name = "ConnectionSettingsError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   constructor(message: string) {
     super(message);
-    this.name = "ConnectionSettingsError";
   }
 }
 

@@ -20,12 +20,12 @@ import { encodeUtf8 } from "util/utf8";
 export type FtpErrorCode = "bad-url" | "network" | "login" | "refused" | "timeout" | "protocol" | "aborted";
 
 export class FtpError extends Error {
+  override name = "FtpError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   readonly code: FtpErrorCode;
   /** The server's reply code that caused it (0: none). */
   readonly reply: number;
   constructor(code: FtpErrorCode, message: string, reply = 0) {
     super(message);
-    this.name = "FtpError";
     this.code = code;
     this.reply = reply;
   }

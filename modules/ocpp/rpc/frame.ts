@@ -97,11 +97,11 @@ export function errorFrame(id: string, code: CallErrorCode, description: string,
 
 /** Thrown by an action handler to answer with a CALLERROR. */
 export class OcppCallError extends Error {
+  override name = "OcppCallError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   readonly code: CallErrorCode;
   readonly details: Payload;
   constructor(code: CallErrorCode, message: string, details: Payload = {}) {
     super(message);
-    this.name = "OcppCallError";
     this.code = code;
     this.details = details;
   }
@@ -109,11 +109,11 @@ export class OcppCallError extends Error {
 
 /** A CALL we sent was answered with a CALLERROR. */
 export class CallErrorResponse extends Error {
+  override name = "CallErrorResponse"; // a field: XS preload freezes Error.prototype, so assigning name throws
   readonly code: string;
   readonly details: unknown;
   constructor(action: string, code: string, description: string, details: unknown) {
     super(`${action}: ${code} ${description}`);
-    this.name = "CallErrorResponse";
     this.code = code;
     this.details = details;
   }
@@ -121,24 +121,24 @@ export class CallErrorResponse extends Error {
 
 /** A CALL we sent got no answer in time. */
 export class CallTimeoutError extends Error {
+  override name = "CallTimeoutError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   constructor(action: string) {
     super(`${action}: no response in time`);
-    this.name = "CallTimeoutError";
   }
 }
 
 /** The connection closed before a CALL could be sent or answered. */
 export class ConnectionLostError extends Error {
+  override name = "ConnectionLostError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   constructor(action: string) {
     super(`${action}: connection lost`);
-    this.name = "ConnectionLostError";
   }
 }
 
 /** The CSMS answered with a payload its schema refuses. */
 export class InvalidResponseError extends Error {
+  override name = "InvalidResponseError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   constructor(action: string, message: string) {
     super(`${action}: invalid response: ${message}`);
-    this.name = "InvalidResponseError";
   }
 }

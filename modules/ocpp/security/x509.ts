@@ -26,9 +26,9 @@ export interface Certificate {
 }
 
 export class CertificateError extends Error {
+  override name = "CertificateError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   constructor(message: string) {
     super(message);
-    this.name = "CertificateError";
   }
 }
 

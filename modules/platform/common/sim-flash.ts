@@ -9,9 +9,9 @@ import { checkFlashRange, type FlashPartition } from "ports/flash";
 export type PowerCutMode = "torn" | "lost";
 
 export class PowerCutError extends Error {
+  override name = "PowerCutError"; // a field: XS preload freezes Error.prototype, so assigning name throws
   constructor() {
     super("power cut: flash is unpowered");
-    this.name = "PowerCutError";
   }
 }
 

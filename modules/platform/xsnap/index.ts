@@ -26,7 +26,7 @@ const xsnapGlobals = globalThis as unknown as XsnapGlobals;
 export class BridgeError extends Error {
   constructor(name: string, message: string) {
     super(message);
-    this.name = name;
+    Object.defineProperty(this, "name", { value: name, writable: true, configurable: true });
   }
 }
 
