@@ -78,6 +78,7 @@ export class ChargePoint {
       messageTimeoutS: () => this.config.int("MessageTimeout"),
       frameLog: options.frameLog,
       maxFrameBytes: options.maxFrameBytes,
+      bootNumber,
     });
     this.connection = new ConnectionService({
       factory: platform.websocket,

@@ -58,6 +58,8 @@ export interface EngineOptions {
   frameLog?: FrameRecorder;
   /** Random source for the boot nonce of message ids. */
   random?: () => number;
+  /** Boot counter mixed into call ids: a PRNG with a fixed seed (the lin simulator) must not repeat ids across reboots. */
+  bootNumber?: number;
   /** Most calls waiting while offline; the oldest is failed beyond it. */
   maxQueuedCalls?: number;
 }
@@ -100,7 +102,8 @@ export class OcppEngine {
     this.#timers = options.timers;
     this.#log = options.log;
     const random = options.random ?? Math.random;
-    this.#nonce = Math.floor(random() * 0x7fffffff).toString(36);
+    const boot = options.bootNumber === undefined ? "" : `${options.bootNumber.toString(36)}-`;
+    this.#nonce = boot + Math.floor(random() * 0x7fffffff).toString(36);
   }
 
   /** Registers the handler of a CS-initiated action. Replaces an earlier one. */
