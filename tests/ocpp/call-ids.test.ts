@@ -7,17 +7,19 @@ import { OcppEngine } from "ocpp/rpc/engine";
 /** The id of the first CALL an engine sends. */
 function firstCallId(bootNumber: number | undefined): string {
   const sent: string[] = [];
+  const time = new VirtualTime();
   const engine = new OcppEngine({
-    timers: new VirtualTime(),
+    timers: time,
     log: new Logger(new MemoryLogSink(), "rpc"),
     messageTimeoutS: () => 30,
     random: () => 0.5, // a PRNG that starts the same at every boot, like the lin simulator's
     bootNumber,
   });
   engine.connected((text) => sent.push(text) > 0);
-  engine.call("Heartbeat", {}).catch(() => undefined);
+  engine.call("BootNotification", { chargePointVendor: "V", chargePointModel: "M" }, { beforeAccepted: true }).catch(() => undefined);
+  time.advance(1);
   const frame = JSON.parse(sent[0]) as [number, string, string, unknown];
-  assert.equal(frame[2], "Heartbeat");
+  assert.equal(frame[2], "BootNotification");
   return frame[1];
 }
 
