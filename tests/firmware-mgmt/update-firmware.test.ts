@@ -5,8 +5,12 @@
  */
 import { strict as assert } from "node:assert";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
-import { FIRMWARE_KV_NAMESPACE } from "ocpp/firmware/firmware-service";
-import { TestCsms, sleep, waitFor } from "../ocpp/harness.ts";
+import { FIRMWARE_KV_NAMESPACE, FirmwareService } from "ocpp/firmware/firmware-service";
+import type { HttpBodySink, HttpClient, HttpResult } from "ports/http";
+import type { FirmwareSlot } from "ports/firmware-update";
+import { Logger } from "ports/log";
+import { VirtualTime } from "platform/common/virtual-timers";
+import { MemoryLog, TestCsms, sleep, waitFor } from "../ocpp/harness.ts";
 import { FileServer, firmwareImage } from "./file-server.ts";
 import { managedCharger, statusesOf, type ManagedCharger } from "./setup.ts";
 
@@ -193,5 +197,109 @@ describe("Firmware Management: UpdateFirmware", function () {
     await csms.waitForCall("StopTransaction");
     await waitFor("reboot", () => m.reboots === 1);
     assert.deepEqual(firmwareStatuses(), ["Downloading", "Downloaded", "Installing"]);
+  });
+
+  describe("stop() cancels the update (shutdown)", function () {
+    /** A GET answered only when the test says so: the download stays in flight across stop(). */
+    interface HeldGet {
+      sink: HttpBodySink;
+      answer(status: number, body?: Uint8Array): void;
+      fail(message: string): void;
+    }
+    function rig(): { service: FirmwareService; time: VirtualTime; gets: HeldGet[]; sent: string[]; slot: string[]; kv: MemoryKeyValueStore } {
+      const time = new VirtualTime(0);
+      const gets: HeldGet[] = [];
+      const sent: string[] = [];
+      const slot: string[] = [];
+      const kv = new MemoryKeyValueStore();
+      const http: HttpClient = {
+        get: (_url, sink) =>
+          new Promise<HttpResult>((resolve, reject) =>
+            gets.push({
+              sink,
+              answer: (status, body) => {
+                sink.start(status, body?.length);
+                if (body) sink.chunk(body);
+                resolve({ status, bytes: body?.length ?? 0 });
+              },
+              fail: (message) => reject(new Error(message)),
+            }),
+          ),
+        put: () => Promise.reject(new Error("no PUT here")),
+      };
+      const firmwareSlot: FirmwareSlot = {
+        begin: () => slot.push("begin"),
+        write: (bytes) => slot.push(`write ${bytes.length}`),
+        finish: () => slot.push("finish"),
+        abort: () => slot.push("abort"),
+      };
+      const engine = {
+        call: <Conf>(_action: string, payload: unknown): Promise<Conf> => {
+          sent.push(String((payload as { status: string }).status));
+          return Promise.resolve({} as Conf);
+        },
+      };
+      const service = new FirmwareService({
+        engine,
+        timers: time,
+        clock: { utcMs: () => Date.UTC(2030, 0, 1) },
+        kv,
+        http,
+        slot: firmwareSlot,
+        log: new Logger(new MemoryLog(), "fw"),
+        host: { transactionsRunning: () => false, onTransactionEnded: () => undefined, reboot: () => sent.push("reboot") },
+      });
+      return { service, time, gets, sent, slot, kv };
+    }
+    const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    const due = "2029-12-31T00:00:00Z";
+
+    it("a download in flight when stop() came: its failure schedules no retry and reports nothing", async function () {
+      const r = rig();
+      r.service.update({ location: "http://127.0.0.1:9/fw.bin", retrieveDate: due, retries: 3, retryInterval: 600 });
+      r.time.advance(0);
+      assert.equal(r.gets.length, 1);
+      r.service.stop();
+      r.gets[0].answer(503);
+      await settle();
+      r.time.advance(3 * 600_000);
+      await settle();
+      assert.equal(r.gets.length, 1, "no retry of the canceled download");
+      assert.deepEqual(r.sent, ["Downloading"]);
+      assert.equal(r.service.phase, "idle");
+      assert.equal(r.kv.get(FIRMWARE_KV_NAMESPACE, "stage"), 1, "the next boot reports DownloadFailed");
+    });
+
+    it("a network error of a canceled download schedules no retry either", async function () {
+      const r = rig();
+      r.service.update({ location: "http://127.0.0.1:9/fw.bin", retrieveDate: due, retries: 1, retryInterval: 10 });
+      r.time.advance(0);
+      r.service.stop();
+      r.gets[0].fail("connection reset");
+      await settle();
+      r.time.advance(60_000);
+      await settle();
+      assert.equal(r.gets.length, 1);
+      assert.deepEqual(r.sent, ["Downloading"]);
+    });
+
+    it("a canceled download answered late writes nothing into the slot and does not install; a new update runs normally", async function () {
+      const r = rig();
+      r.service.update({ location: "http://127.0.0.1:9/old.bin", retrieveDate: due, retries: 0 });
+      r.time.advance(0);
+      r.service.stop();
+      r.service.update({ location: "http://127.0.0.1:9/new.bin", retrieveDate: due, retries: 0 });
+      r.time.advance(0);
+      assert.equal(r.gets.length, 2);
+      r.slot.length = 0;
+      r.gets[0].answer(200, new Uint8Array(7));
+      await settle();
+      assert.deepEqual(r.slot, [], "the old image's bytes do not reach the slot");
+      assert.equal(r.service.phase, "downloading", "the late answer does not end the new download");
+      r.gets[1].answer(200, new Uint8Array(5));
+      await settle();
+      assert.deepEqual(r.slot, ["begin", "write 5", "finish"]);
+      assert.deepEqual(r.sent, ["Downloading", "Downloading", "Downloaded", "Installing", "reboot"]);
+    });
   });
 });

@@ -91,6 +91,8 @@ export class FirmwareService {
   #request: UpdateRequest | undefined;
   #attemptsLeft = 0;
   #bootReported = false;
+  /** Bumped by stop(): a download still in flight then belongs to a canceled update; its bytes and outcome are dropped (no retry). */
+  #run = 0;
 
   constructor(options: FirmwareServiceOptions) {
     this.#o = options;
@@ -194,20 +196,34 @@ export class FirmwareService {
     const slot = this.#o.slot;
     slot.abort();
     let begun = false;
+    const run = this.#run;
     const sink = {
       start: (status: number, contentLength: number | undefined): void => {
-        if (status < 200 || status > 299) return;
+        if (run !== this.#run || status < 200 || status > 299) return;
         slot.begin(contentLength);
         begun = true;
       },
-      chunk: (bytes: Uint8Array): void => slot.write(bytes),
+      // A canceled download writes nothing more: the slot may already hold the next update's image.
+      chunk: (bytes: Uint8Array): void => {
+        if (run === this.#run) slot.write(bytes);
+      },
     };
     this.#o.http.get(request.location, sink, { caCertificates: this.#o.caCertificates }).then(
       (result) => {
+        if (run !== this.#run) {
+          this.#o.log.info(`canceled firmware download answered HTTP ${result.status}: dropped`);
+          return;
+        }
         if (result.status < 200 || result.status > 299 || !begun) this.#attemptFailed(`HTTP status ${result.status}`);
         else this.#downloaded(result.bytes);
       },
-      (error: Error) => this.#attemptFailed(error.message),
+      (error: Error) => {
+        if (run !== this.#run) {
+          this.#o.log.info(`canceled firmware download failed (${error.message}): dropped`);
+          return;
+        }
+        this.#attemptFailed(error.message);
+      },
     );
   }
 
@@ -272,9 +288,20 @@ export class FirmwareService {
     return this.#status;
   }
 
-  /** Cancels a waiting step (shutdown); the persisted stage stays. */
+  /**
+   * Cancels the update up to its install (shutdown): a waiting retrieveDate or retry, a download
+   * in flight (its outcome is dropped, no retry follows) or a downloaded image waiting for the
+   * transactions to end. The persisted stage stays: the next boot reports DownloadFailed.
+   * An install already under way (image set to boot) is left to finish.
+   */
   stop(): void {
+    this.#run++;
     this.#clearTimer();
+    if (this.#phase === "scheduled" || this.#phase === "downloading" || this.#phase === "waitingForTransactions") {
+      this.#o.slot.abort();
+      this.#phase = "idle";
+      this.#request = undefined;
+    }
   }
 
   #clearTimer(): void {
