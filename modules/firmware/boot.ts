@@ -91,6 +91,13 @@ export interface RunningFirmware {
   readonly security: Security;
   /** An RFID card at the reader: starts or stops a transaction. */
   presentCard(idTag: string, connectorId?: number): void;
+  /**
+   * The board's power-fail input (supply gone, running on backup power):
+   * transactions stop with reason PowerLoss and are sent while the backup
+   * lasts (OCTT TC_032_1). Returns the count of transaction messages not yet
+   * answered by the CSMS (`chargePoint.transactions.journalSize` tracks it).
+   */
+  powerLost(): number;
   /** Stops every timer, the loop and the connection (power cut, Ctrl-C). */
   stop(): void;
 }
@@ -441,6 +448,10 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
         (done) => log.info(`card ${idTag} on connector ${id}: ${done ? "accepted" : "refused"}`),
         (error: unknown) => log.warn(`card ${idTag} on connector ${id} failed: ${String(error)}`),
       );
+    },
+    powerLost(): number {
+      if (!stopped) chargePoint.powerLost();
+      return chargePoint.transactions.journalSize;
     },
     stop(): void {
       if (stopped) return;

@@ -195,6 +195,19 @@ export class ChargePoint {
     this.connection.stop();
   }
 
+  /**
+   * The board signals imminent power loss while on backup power (OCTT
+   * TC_032_1): transactions stop with reason PowerLoss, journaled before
+   * this returns and sent at once when online; no new transaction starts.
+   * The caller may wait for `transactions.journalSize === 0` (delivered)
+   * before it lets the charger go down. Without backup power the journaled
+   * transaction is stopped with PowerLoss after the next boot (TC_032_2).
+   */
+  powerLost(): void {
+    this.log.warn("power loss signalled: stopping transactions");
+    this.transactions.powerLost();
+  }
+
   /** Reset [SPEC 5.14]: transactions stop with SoftReset/HardReset; soft waits for their delivery. */
   reset(hard: boolean): void {
     if (this.#resetting) return;

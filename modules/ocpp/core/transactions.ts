@@ -93,6 +93,8 @@ export class TransactionService {
   #retryTimer: TimerHandle | undefined;
   #alignedTimer: TimerHandle | undefined;
   #endedListeners: Array<(connectorId: number) => void> = [];
+  /** Set by `powerLost`: the charger is going down, no new transaction starts. */
+  #poweringDown = false;
 
   constructor(options: {
     engine: OcppEngine;
@@ -178,6 +180,10 @@ export class TransactionService {
   start(connectorId: number, idTag: string, parentIdTag?: string, reservationId?: number): boolean {
     const connector = this.#connectors[connectorId - 1];
     if (!connector || this.#running.has(connectorId)) return false;
+    if (this.#poweringDown) {
+      this.#log.warn("power lost: transaction refused");
+      return false;
+    }
     if (!this.hasRoomForTransaction()) {
       this.#log.warn("journal full: transaction refused");
       return false;
@@ -238,6 +244,16 @@ export class TransactionService {
   /** Makes every running transaction stop (Reset, shutdown). */
   stopAll(reason: StopReason): void {
     for (const connectorId of Array.from(this.#running.keys())) this.stop(connectorId, reason);
+  }
+
+  /**
+   * Imminent power loss on backup power (OCTT TC_032_1): every running
+   * transaction stops with reason PowerLoss (journaled, then sent while the
+   * backup lasts) and no new one starts until the next boot.
+   */
+  powerLost(): void {
+    this.#poweringDown = true;
+    this.stopAll("PowerLoss");
   }
 
   // ---- metering ----
