@@ -1,7 +1,7 @@
 /**
- * Base64 decoding (RFC 4648, standard alphabet) for PEM bodies; white space
- * is skipped, anything else outside the alphabet or a bad length is an error.
- * (Encoding lives in ocpp/core/connection-settings for the Basic-auth header.)
+ * Base64 (RFC 4648, standard alphabet): encoding for the Basic-auth header
+ * and PEM, decoding for PEM bodies (white space is skipped; anything else
+ * outside the alphabet or a bad length is an error).
  */
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -31,6 +31,20 @@ export function decodeBase64(text: string): Uint8Array | undefined {
     if (o < out.length) out[o++] = (group >>> 16) & 0xff;
     if (o < out.length) out[o++] = (group >>> 8) & 0xff;
     if (o < out.length) out[o++] = group & 0xff;
+  }
+  return out;
+}
+
+/** Base64 text of `bytes` (with padding). */
+export function encodeBase64(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i += 3) {
+    const a = bytes[i];
+    const b = i + 1 < bytes.length ? bytes[i + 1] : 0;
+    const c = i + 2 < bytes.length ? bytes[i + 2] : 0;
+    out += ALPHABET[a >> 2] + ALPHABET[((a & 3) << 4) | (b >> 4)];
+    out += i + 1 < bytes.length ? ALPHABET[((b & 15) << 2) | (c >> 6)] : "=";
+    out += i + 2 < bytes.length ? ALPHABET[c & 63] : "=";
   }
   return out;
 }

@@ -3,7 +3,8 @@ import { strict as assert } from "node:assert";
 import { WebSocketServer, type WebSocket as WsSocket } from "ws";
 import type { AddressInfo } from "node:net";
 import { TestCsms, TestCharger, bootedCharger, waitFor } from "./harness.ts";
-import { resolveConnection, base64, decodeHex } from "ocpp/core/connection-settings";
+import { resolveConnection, decodeHex } from "ocpp/core/connection-settings";
+import { encodeBase64 as base64 } from "util/base64";
 
 /** A raw ws CSMS to send malformed frames. */
 async function rawCsms(protocol: string | false = "ocpp1.6"): Promise<{ wss: WebSocketServer; url: string; sockets: WsSocket[]; frames: string[]; headers: Array<Record<string, unknown>> }> {

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { createHash, X509Certificate } from "node:crypto";
 import { sha256, toHex } from "util/sha256";
 import { decodeBase64 } from "util/base64";
-import { derToPem, pemToDer } from "ocpp/security/pem";
+import { derToPem, pemToDer } from "util/pem";
 import { parseCertificate, CertificateError } from "ocpp/security/x509";
 import { CertificateFactory } from "./helpers.ts";
 

@@ -7,6 +7,7 @@
  * CSMS set it, else the charger's own or the installation's initial one.
  */
 import { encodeUtf8 } from "util/utf8";
+import { encodeBase64 } from "util/base64";
 
 export type UrlPrecedence = "installation" | "charger";
 
@@ -65,20 +66,7 @@ export function isValidAuthorizationKey(text: string, raw: boolean): boolean {
   return bytes !== undefined && bytes.length >= 16 && bytes.length <= 20;
 }
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-export function base64(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i];
-    const b = i + 1 < bytes.length ? bytes[i + 1] : 0;
-    const c = i + 2 < bytes.length ? bytes[i + 2] : 0;
-    out += B64[a >> 2] + B64[((a & 3) << 4) | (b >> 4)];
-    out += i + 1 < bytes.length ? B64[((b & 15) << 2) | (c >> 6)] : "=";
-    out += i + 2 < bytes.length ? B64[c & 63] : "=";
-  }
-  return out;
-}
 
 /** The endpoint URL per the precedence rule, with {deviceId} substituted. */
 export function endpointUrl(settings: ConnectionSettings): string {
@@ -125,7 +113,7 @@ export function resolveConnection(settings: ConnectionSettings, authorizationKey
     const credentials = new Uint8Array(user.length + password.length);
     credentials.set(user, 0);
     credentials.set(password, user.length);
-    headers.Authorization = `Basic ${base64(credentials)}`;
+    headers.Authorization = `Basic ${encodeBase64(credentials)}`;
   }
   return {
     url,

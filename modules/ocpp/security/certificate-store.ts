@@ -12,7 +12,7 @@
 import type { KeyValueStore } from "ports/kv";
 import { sha256, toHex } from "util/sha256";
 import { parseCertificate, CertificateError, type Certificate } from "./x509";
-import { derToPem, pemToDer } from "./pem";
+import { derToPem, pemToDer } from "util/pem";
 
 export type RootCertificateType = "CentralSystemRootCertificate" | "ManufacturerRootCertificate";
 

@@ -10,6 +10,7 @@ import TLSSocket from "embedded:io/socket/tcp/tls";
 import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver/udp";
 import { HttpError, parseHttpUrl, type HttpBodySink, type HttpClient, type HttpRequestOptions, type HttpResult, type HttpUrl } from "ports/http";
+import { tlsSecureOptions } from "platform/common/tls-options";
 
 export class Ecma419HttpClient implements HttpClient {
   readonly #dnsServers: readonly string[];
@@ -54,7 +55,7 @@ export class Ecma419HttpClient implements HttpClient {
       for (const name of Object.keys(extra)) headers.set(name.toLowerCase(), extra[name]);
       if (body) headers.set("content-length", String(body.length));
       const socket = target.secure
-        ? { io: TLSSocket, TCP: { io: TCP }, secure: { serverName: target.host, certificate: options.caCertificates } }
+        ? { io: TLSSocket, TCP: { io: TCP }, secure: tlsSecureOptions(target.host, options.caCertificates) }
         : { io: TCP };
       const dns = { io: Resolver, servers: this.#dnsServers, socket: { io: UDP } };
       try {

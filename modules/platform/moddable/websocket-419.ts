@@ -16,6 +16,7 @@ import Resolver from "embedded:network/dns/resolver/udp";
 import type { WebSocketConnectOptions, WebSocketConnection, WebSocketEvents, WebSocketFactory } from "ports/websocket";
 import { parseWebSocketUrl } from "platform/common/url";
 import { decodeUtf8, encodeUtf8 } from "util/utf8";
+import { tlsSecureOptions } from "platform/common/tls-options";
 
 export class Ecma419WebSocketFactory implements WebSocketFactory {
   #dnsServers: readonly string[];
@@ -57,7 +58,7 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
     };
 
     const socket = target.secure
-      ? { io: TLSSocket, TCP: { io: TCP }, secure: { serverName: target.host, certificate: options.caCertificates } }
+      ? { io: TLSSocket, TCP: { io: TCP }, secure: tlsSecureOptions(target.host, options.caCertificates) }
       : { io: TCP };
     // A variable, not a literal: the SDK types `dns` as {io} only, the resolver also needs these.
     const dns = { io: Resolver, servers: this.#dnsServers, socket: { io: UDP } };

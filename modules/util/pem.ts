@@ -2,8 +2,7 @@
  * PEM (RFC 7468) ↔ DER for certificates: the OCPP messages carry PEM text,
  * the store keeps DER (half the size in NVS) and hands PEM to the TLS stack.
  */
-import { decodeBase64 } from "util/base64";
-import { base64 } from "ocpp/core/connection-settings";
+import { decodeBase64, encodeBase64 } from "util/base64";
 
 const BLOCK = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----/g;
 
@@ -31,7 +30,7 @@ export function pemToDer(pem: string): Uint8Array[] | undefined {
 
 /** One certificate as PEM with 64-character lines. */
 export function derToPem(der: Uint8Array): string {
-  const text = base64(der);
+  const text = encodeBase64(der);
   let out = "-----BEGIN CERTIFICATE-----\n";
   for (let i = 0; i < text.length; i += 64) out += text.slice(i, i + 64) + "\n";
   return out + "-----END CERTIFICATE-----\n";
