@@ -112,8 +112,17 @@ describe("simulator end to end (dev CSMS + firmware + bench API)", function () {
       const c = (await getState(url)).connectors[0];
       return c.ocppStatus === "Faulted" ? c : undefined;
     });
-    assert.equal(faulted.relayClosed, false);
+    // The loop commands the contactor open in the very tick it latches the trip (before the status
+    // changes); `relayClosed` is the contactor's feedback, which follows after its mechanical delay
+    // (contactorMoveMs) at the loop's next poll: it may still read closed right when Faulted shows.
+    assert.equal(stack.chargers[0].sims[0].commandedClosed, false, "contactor commanded open once Faulted is reported");
     assert.deepEqual(faulted.faults, ["rcd-dc"]);
+    const opened = await waitUntil("contactor feedback open", async () => {
+      const c = (await getState(url)).connectors[0];
+      return !c.relayClosed ? c : undefined;
+    });
+    assert.equal(opened.ocppStatus, "Faulted");
+    assert.equal(opened.drawnA, 0);
     await waitUntil("StatusNotification Faulted at the CSMS", () => stack.csms!.charger("SIM-0001")!.connectors.find((c) => c.connectorId === 1)?.status === "Faulted");
     await post(url, "/fault", { connector: 1, kind: "rcd-dc", active: false });
     const state = await getState(url);
