@@ -10,7 +10,7 @@ import type { HttpBodySink, HttpClient, HttpResult } from "ports/http";
 import type { FirmwareSlot } from "ports/firmware-update";
 import { Logger } from "ports/log";
 import { VirtualTime } from "platform/common/virtual-timers";
-import { MemoryLog, TestCsms, sleep, waitFor } from "../ocpp/harness.ts";
+import { MemoryLog, TestCsms, loggedCount, sleep, waitFor } from "../ocpp/harness.ts";
 import { FileServer, firmwareImage } from "./file-server.ts";
 import { managedCharger, statusesOf, type ManagedCharger } from "./setup.ts";
 
@@ -98,14 +98,16 @@ describe("Firmware Management: UpdateFirmware", function () {
     const m = await charger();
     await csms.call("UpdateFirmware", { location: files.url("/missing.bin"), retrieveDate: past(), retries: 2, retryInterval: 30 });
     m.charger.advance(0);
-    await waitFor("first attempt", () => files.count("GET") === 1);
-    await sleep(30);
+    // The retry timer is armed when the charger got the 404 (it logs the failure then), not when the server saw the GET.
+    await waitFor("first attempt failed", () => loggedCount(m.charger, "firmware download failed") === 1);
+    const aborts = m.slot.aborts;
     m.charger.advance(29_000);
-    await sleep(30);
+    // Timers run inside advance(): a retry would have started (its first step aborts the slot).
+    assert.equal(m.slot.aborts, aborts, "no retry before retryInterval");
     assert.equal(files.count("GET"), 1, "no retry before retryInterval");
     m.charger.advance(1_000);
-    await waitFor("second attempt", () => files.count("GET") === 2);
-    await sleep(30);
+    await waitFor("second attempt failed", () => loggedCount(m.charger, "firmware download failed") === 2);
+    assert.equal(files.count("GET"), 2);
     m.charger.advance(30_000);
     await waitFor("DownloadFailed", () => firmwareStatuses().includes("DownloadFailed"));
     assert.equal(files.count("GET"), 3);
@@ -119,9 +121,8 @@ describe("Firmware Management: UpdateFirmware", function () {
     const m = await charger();
     await csms.call("UpdateFirmware", { location: files.url("/fw.bin"), retrieveDate: past(), retries: 1, retryInterval: 5 });
     m.charger.advance(0);
-    await waitFor("first attempt failed", () => files.count("GET") === 1 && m.slot.aborts >= 1);
+    await waitFor("first attempt failed", () => loggedCount(m.charger, "firmware download failed") === 1);
     files.dropGetAfterBytes = undefined;
-    await sleep(20);
     m.charger.advance(5_000);
     await waitFor("reboot", () => m.reboots === 1);
     assert.deepEqual(firmwareStatuses(), ["Downloading", "Downloaded", "Installing"]);
@@ -170,7 +171,8 @@ describe("Firmware Management: UpdateFirmware", function () {
     const kv = new MemoryKeyValueStore();
     const first = await charger({ kv });
     await csms.call("UpdateFirmware", { location: files.url("/fw.bin"), retrieveDate: new Date(Date.now() + 3_600_000).toISOString() });
-    await sleep(20);
+    // The update is planned (and its stage stored) right after the answer went out.
+    await waitFor("update planned", () => first.fm.firmware.phase === "scheduled");
     assert.equal(kv.get(FIRMWARE_KV_NAMESPACE, "stage"), 1);
     first.charger.stop();
     await charger({ kv });

@@ -311,7 +311,8 @@ describe("OCTT Core cases", function () {
     const stop = await csms.waitForCall("StopTransaction");
     assert.equal(stop.params.reason, "SoftReset");
     assert.equal(stop.params.idTag, undefined);
-    await sleep(20);
+    // A soft reset waits for the StopTransaction to be confirmed (journal empty), checked every 500 ms of charger time.
+    await waitFor("StopTransaction confirmed", () => charger!.cp.transactions.journalSize === 0);
     charger.advance(1000);
     assert.deepEqual(charger.hardware.reboots, [false]);
   });

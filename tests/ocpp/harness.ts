@@ -36,6 +36,13 @@ export async function waitFor(what: string, predicate: () => boolean, maxMs = 30
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Lines of the charger's log that contain `text` (a service logs a failed attempt as it arms its retry timer). */
+export function loggedCount(charger: { log: MemoryLog }, text: string): number {
+  let n = 0;
+  for (const line of charger.log.lines) if (line.includes(text)) n++;
+  return n;
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -334,11 +341,14 @@ export class TestCharger {
   }
 }
 
-/** Starts a charger against the CSMS and waits until it is Accepted and reported its statuses. */
+/** Starts a charger against the CSMS and waits until it is Accepted and reported the statuses of this boot. */
 export async function bootedCharger(csms: TestCsms, options: Omit<TestChargerOptions, "csms"> = {}): Promise<TestCharger> {
   const charger = new TestCharger({ csms, ...options });
+  // Counted from here: a charger booted again on the same CSMS (a reboot) must send its own statuses,
+  // else this returns on BootNotification Accepted alone while they are still on the way.
+  const statusesBefore = csms.calls("StatusNotification").length;
   charger.start();
   const connectors = charger.hardware.connectors.length;
-  await waitFor("boot and statuses", () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= connectors + 1);
+  await waitFor("boot and statuses", () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= statusesBefore + connectors + 1);
   return charger;
 }

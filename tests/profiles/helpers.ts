@@ -77,6 +77,8 @@ export class ProfileHarness {
     const time = new VirtualTime(0);
     const log = new LineLog();
     const reboots: boolean[] = [];
+    // Counted from here: a reboot on the same CSMS must send the statuses of its own boot.
+    const statusesBefore = this.csms.calls("StatusNotification").length;
     const fw = bootFirmware({
       platform: hostPlatform(storage, time, log),
       board: sim.board,
@@ -89,7 +91,7 @@ export class ProfileHarness {
     this.#rigs.push(rig);
     this.#current = rig;
     const connectors = sim.sims.length;
-    await runUntil(bench, "accepted and boot statuses", () => fw.chargePoint.engine.accepted && this.csms.calls("StatusNotification").length >= connectors + 1);
+    await runUntil(bench, "accepted and boot statuses", () => fw.chargePoint.engine.accepted && this.csms.calls("StatusNotification").length >= statusesBefore + connectors + 1);
     return rig;
   }
 
