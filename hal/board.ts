@@ -7,6 +7,7 @@ import type { Contactor } from "hal/contactor";
 import type { ResidualCurrentMonitor } from "hal/rcd";
 import type { ConnectorLock } from "hal/lock";
 import type { EnergyMeter } from "hal/meter";
+import type { TemperatureSensor } from "hal/temperature";
 
 export interface ConnectorHal {
   /** Control pilot generator and measurement. */
@@ -19,4 +20,6 @@ export interface ConnectorHal {
   readonly lock: ConnectorLock | null;
   /** Energy meter of this connector. */
   readonly meter: EnergyMeter;
+  /** Temperature at the socket / contactor (e.g. an NTC); absent or null: no sensor, no derating. */
+  readonly temperature?: TemperatureSensor | null;
 }

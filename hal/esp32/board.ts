@@ -1,7 +1,7 @@
 /**
  * Builds the control loop's `Board` from a plain board description
  * (hal/esp32/boards/*) and the ECMA-419 IO classes: one pilot, contactor,
- * RCD, optional lock and meter per connector, buses opened once and shared
+ * RCD, optional lock, meter and optional NTC temperature sensor per connector, buses opened once and shared
  * where the hardware allows (SPI devices by chip select, I2C by address).
  * Throws a clear error for a pin used twice, a missing or wrong bus, or two
  * Modbus meters on one serial port (each ModbusMeter polls on its own).
@@ -22,6 +22,7 @@ import { Esp32I2cBus, Esp32SerialBus, Esp32SpiController } from "./buses";
 import { Esp32Contactor } from "./contactor";
 import type { DigitalClass, DigitalInputOptions, Esp32IoClasses } from "./io";
 import { Esp32Lock } from "./lock";
+import { Esp32NtcSensor } from "./ntc";
 import { Esp32ControlPilot } from "./pilot";
 import { Esp32Rcd } from "./rcd";
 
@@ -190,9 +191,26 @@ export function createEsp32Board(description: Esp32BoardDescription, io: Esp32Io
       closers.push(() => made.close());
       lock = made;
     }
+    let temperature: Esp32NtcSensor | null = null;
+    if (c.temperature !== undefined) {
+      const t = c.temperature;
+      pins.claim(t.adcPin, `connector ${id} temperature.adc`);
+      const made = new Esp32NtcSensor({
+        adc: { io: io.analog, pin: t.adcPin },
+        seriesOhm: t.seriesOhm,
+        nominalOhm: t.nominalOhm,
+        nominalC: t.nominalC,
+        beta: t.beta,
+        ntcToGround: t.ntcToGround,
+        rawAtSupply: t.rawAtSupply,
+        offsetC: t.offsetC,
+      });
+      closers.push(() => made.close());
+      temperature = made;
+    }
     const m = meter(c.meter, id, c.phases);
     closers.push(() => m.close());
-    return { pilot, contactor, rcd, lock, meter: m };
+    return { pilot, contactor, rcd, lock, meter: m, temperature };
   }
 
   if (description.connectors.length < 1) throw new Error(`board ${name}: no connectors`);

@@ -1,7 +1,8 @@
 /**
  * Simulated board: per connector a control pilot, a contactor with
- * feedback, an RCD module, an optional lock and an energy meter, all wired
- * to a simulated EV and a shared grid. Faults are injected through
+ * feedback, an RCD module, an optional lock, an energy meter and an
+ * optional temperature sensor (terminals heating with current², cooling
+ * toward ambient), all wired to a simulated EV and a shared grid. Faults are injected through
  * `SimConnector.faults`. Implements the HAL interfaces, runs on XS, and
  * allocates nothing after construction.
  */
@@ -19,6 +20,7 @@ import {
   type PilotSample,
 } from "hal/pilot";
 import type { RcdSample, RcdSelfTest, RcdTrip, ResidualCurrentMonitor } from "hal/rcd";
+import type { TemperatureSample, TemperatureSensor } from "hal/temperature";
 import { SimEv } from "hal/sim/ev";
 
 /** The supply shared by the board's connectors. */
@@ -46,6 +48,10 @@ export class SimFaults {
   meterOffline = false;
   /** The lock motor is jammed. */
   lockJammed = false;
+  /** A loose terminal: an extra heat source drives the temperature toward ambient + `overTempRiseK`. */
+  overTemperature = false;
+  /** The temperature sensor is disconnected: its readings are invalid ("open"). */
+  temperatureSensorOpen = false;
 }
 
 /** Timing of the simulated parts (ms). */
@@ -62,6 +68,12 @@ export interface SimPartTiming {
   lockMoveMs: number;
   /** Lock feedback timeout. */
   lockTimeoutMs: number;
+  /** Thermal time constant of the terminals: the temperature moves 63 % of the way to its target in this time (Infinity: it stays where a test sets it). */
+  thermalTauMs: number;
+  /** Steady-state rise over ambient at the connector's rated current (K); it scales with current². */
+  riseAtRatingK: number;
+  /** Extra steady-state rise of the injected over-temperature fault (K). */
+  overTempRiseK: number;
 }
 
 export const DEFAULT_SIM_PART_TIMING: SimPartTiming = {
@@ -71,6 +83,9 @@ export const DEFAULT_SIM_PART_TIMING: SimPartTiming = {
   rcdSelfTestTimeoutMs: 500,
   lockMoveMs: 100,
   lockTimeoutMs: 600,
+  thermalTauMs: 30_000,
+  riseAtRatingK: 30,
+  overTempRiseK: 80,
 };
 
 class SimPilot implements ControlPilot {
@@ -300,6 +315,25 @@ class SimMeter implements EnergyMeter {
   close(): void {}
 }
 
+class SimTemperature implements TemperatureSensor {
+  private readonly owner: SimConnector;
+  private atMs = 0;
+  constructor(owner: SimConnector) {
+    this.owner = owner;
+  }
+  poll(nowMs: number): void {
+    this.owner.update(nowMs);
+    this.atMs = nowMs;
+  }
+  read(into: TemperatureSample): void {
+    const open = this.owner.faults.temperatureSensorOpen;
+    into.celsius = open ? NaN : this.owner.temperatureC;
+    into.ok = !open;
+    into.error = open ? "open" : "none";
+    into.atMs = this.atMs;
+  }
+}
+
 /** One simulated connector: its HAL parts, its EV and its injectable faults. */
 export class SimConnector {
   readonly ev: SimEv;
@@ -312,10 +346,33 @@ export class SimConnector {
   private readonly contactor: SimContactor;
   private readonly meter: SimMeter;
   private lastMs = -1;
+  /** Temperature at the terminals (°C); a test may set it directly. */
+  temperatureC: number;
+  /** Ambient temperature the terminals cool toward (°C). */
+  ambientC = 25;
+  /** Current at which the terminals rise `riseAtRatingK` over ambient (A). */
+  readonly ratingA: number;
+  private readonly thermalTauMs: number;
+  private readonly riseAtRatingK: number;
+  private readonly overTempRiseK: number;
 
-  constructor(grid: SimGrid, phases: 1 | 3, phaseMap: readonly number[], withLock: boolean, timing: SimPartTiming, ev: SimEv) {
+  constructor(
+    grid: SimGrid,
+    phases: 1 | 3,
+    phaseMap: readonly number[],
+    withLock: boolean,
+    timing: SimPartTiming,
+    ev: SimEv,
+    ratingA = 32,
+    withTemperature = true,
+  ) {
     this.grid = grid;
     this.ev = ev;
+    this.ratingA = ratingA > 0 ? ratingA : 32;
+    this.temperatureC = this.ambientC;
+    this.thermalTauMs = timing.thermalTauMs > 0 ? timing.thermalTauMs : 1;
+    this.riseAtRatingK = timing.riseAtRatingK;
+    this.overTempRiseK = timing.overTempRiseK;
     this.phaseMap = new Uint8Array(3);
     this.phaseMap[0] = phaseMap[0];
     this.phaseMap[1] = phaseMap[1];
@@ -329,6 +386,7 @@ export class SimConnector {
       rcd: new SimRcd(this, timing),
       lock: withLock ? new SimLock(this, timing) : null,
       meter: this.meter,
+      temperature: withTemperature ? new SimTemperature(this) : null,
     };
   }
 
@@ -361,6 +419,13 @@ export class SimConnector {
     this.contactor.move(nowMs);
     const powered = this.contactor.feedbackClosed;
     this.ev.advance(nowMs, this.pilot.offeredA, powered);
-    this.meter.integrate(nowMs, dtMs, powered ? this.ev.drawA : 0, this.ev.phases);
+    const drawA = powered ? this.ev.drawA : 0;
+    this.meter.integrate(nowMs, dtMs, drawA, this.ev.phases);
+    // Terminals: I²R heating, first-order approach to the target with the thermal time constant.
+    const ratio = drawA / this.ratingA;
+    let target = this.ambientC + this.riseAtRatingK * ratio * ratio;
+    if (this.faults.overTemperature) target += this.overTempRiseK;
+    const k = dtMs / this.thermalTauMs;
+    this.temperatureC += (target - this.temperatureC) * (k > 1 ? 1 : k);
   }
 }

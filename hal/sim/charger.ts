@@ -22,6 +22,8 @@ export interface SimulatedChargerOptions {
   cableMaxA?: number;
   /** Fit a connector lock (default false). */
   withLock?: boolean;
+  /** Fit a temperature sensor per connector (default true). */
+  withTemperature?: boolean;
   /** Phase rotation per connector (default: RST, STR, TRS in turn). */
   rotations?: readonly PhaseRotation[];
   /** Loop timing overrides. */
@@ -59,7 +61,18 @@ export function createSimulatedBoard(options: SimulatedChargerOptions = {}): {
     const rotations = options.rotations ?? DEFAULT_ROTATIONS;
     const rotation = rotations[i % rotations.length];
     const ev = new SimEv(options.evMaxA ?? 32, options.evPhases ?? 3);
-    const sim = new SimConnector(grid, phases, PHASE_ROTATION_MAP[rotation], options.withLock ?? false, partTiming, ev);
+    // The terminals heat relative to what the connector is rated for (cable or contactor, the lower).
+    const ratingA = Math.min(options.ratingA ?? 32, options.cableMaxA ?? 32);
+    const sim = new SimConnector(
+      grid,
+      phases,
+      PHASE_ROTATION_MAP[rotation],
+      options.withLock ?? false,
+      partTiming,
+      ev,
+      ratingA,
+      options.withTemperature ?? true,
+    );
     sims.push(sim);
     connectors.push({
       hal: sim.hal,

@@ -49,6 +49,14 @@ export interface LoopTiming {
   readonly reclaimHoldMs: number;
   /** Headroom kept above what a partially drawing EV takes (A). */
   readonly reclaimMarginA: number;
+  /** Temperature (°C) above which the offered current is derated linearly (full current at this value). */
+  readonly tempDerateStartC: number;
+  /** Temperature (°C) at which the derating reaches 6 A (the lowest PWM offer); 6 A up to the trip. */
+  readonly tempDerateEndC: number;
+  /** Temperature (°C) at or above which the contactor opens and Faulted + HighTemperature latches. */
+  readonly tempTripC: number;
+  /** A temperature fault clears once a valid reading is below this (°C): the hysteresis of the trip. */
+  readonly tempResetC: number;
 }
 
 export const DEFAULT_LOOP_TIMING: LoopTiming = {
@@ -60,6 +68,10 @@ export const DEFAULT_LOOP_TIMING: LoopTiming = {
   rcdMaxRetries: 3,
   reclaimHoldMs: 10_000,
   reclaimMarginA: 2,
+  tempDerateStartC: 70,
+  tempDerateEndC: 80,
+  tempTripC: 85,
+  tempResetC: 60,
 };
 
 export interface Board {

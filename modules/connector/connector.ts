@@ -31,6 +31,13 @@
  * ("locked" event), and the contactor never closes before. A lock that
  * does not lock in its rated time (half-inserted plug) latches Fault.Lock
  * (Faulted, ConnectorLockFailure) until unplug and emits "lockFailed".
+ *
+ * Temperature (optional sensor): above `tempDerateStartC` the offer is
+ * capped linearly from the connector's maximum down to 6 A at
+ * `tempDerateEndC` (a decrease applies at once); at `tempTripC`, or when
+ * the sensor reads invalid values while charging (closed, or EV ready with
+ * PWM on), the contactor opens in that tick and Fault.Temperature latches
+ * (Faulted, HighTemperature) until a valid reading is below `tempResetC`.
  */
 import type { ConnectorHal } from "hal/board";
 import { createContactorSample, type ContactorSample } from "hal/contactor";
@@ -38,6 +45,7 @@ import { createLockSample, type LockSample } from "hal/lock";
 import { createMeterSample, type MeterSample } from "hal/meter";
 import { createPilotSample, PILOT_MIN_AMPERES, type PilotSample, type PilotState } from "hal/pilot";
 import { createRcdSample, type RcdSample } from "hal/rcd";
+import { createTemperatureSample, type TemperatureSample } from "hal/temperature";
 import type { LoopTiming } from "connector/board";
 import {
   BLOCKING_FAULTS,
@@ -64,6 +72,8 @@ class Snapshot implements ConnectorSnapshot {
   faults = 0;
   selfTested = false;
   limitA = 0;
+  temperatureC = NaN;
+  temperatureCapA = Infinity;
   constructor(connectorId: number) {
     this.connectorId = connectorId;
   }
@@ -92,6 +102,7 @@ export class Connector {
   private readonly contactorSample: ContactorSample = createContactorSample();
   private readonly rcdSample: RcdSample = createRcdSample();
   private readonly lockSample: LockSample = createLockSample();
+  private readonly temperatureSample: TemperatureSample = createTemperatureSample();
 
   // Inputs from the OCPP side.
   private permitted = false;
@@ -164,7 +175,10 @@ export class Connector {
     this.unlockRequested = true;
     return true;
   }
-  /** Maintenance: clears latched faults (weld, failed close, RCD, diode) and resets the RCD. */
+  /**
+   * Maintenance: clears latched faults (weld, failed close, RCD, diode) and resets the RCD.
+   * An over-temperature fault stays: it clears itself once the sensor reads below `tempResetC`.
+   */
   clearFaults(nowMs: number): void {
     if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0) {
       // The contactor is open while an RCD fault is latched: require a new self-test.
@@ -172,7 +186,7 @@ export class Connector {
       this.snap.selfTested = false;
       this.hal.rcd.reset(nowMs);
     }
-    this.latched = 0;
+    this.latched &= Fault.Temperature;
     this.lockFailReported = false;
     this.rcdRetries = 0;
     this.hal.contactor.clearError();
@@ -186,6 +200,7 @@ export class Connector {
     let cap = this.hardwareMaxA;
     if (this.ocppLimitA < cap) cap = this.ocppLimitA;
     if (this.demandCapA < cap) cap = this.demandCapA;
+    if (this.snap.temperatureCapA < cap) cap = this.snap.temperatureCapA;
     return cap;
   }
   /** Balancer priority: connectors with a closed contactor first, then by activation time. */
@@ -290,6 +305,14 @@ export class Connector {
         this.latched &= ~(Fault.RcdTrip | Fault.RcdSelfTest);
         hal.rcd.reset(nowMs);
       }
+    }
+
+    // Temperature: derate, trip and latch with hysteresis (before the safety check below).
+    const sensor = hal.temperature;
+    if (sensor) {
+      sensor.poll(nowMs);
+      sensor.read(this.temperatureSample);
+      this.judgeTemperature(raw);
     }
 
     // Plug / unplug (debounced; unplug also opens at once below through the raw state).
@@ -398,6 +421,36 @@ export class Connector {
     );
   }
 
+  /** Derating cap, trip and reset from the newest temperature reading; allocates nothing. */
+  private judgeTemperature(raw: PilotState): void {
+    const t = this.temperatureSample;
+    const timing = this.timing;
+    const snap = this.snap;
+    if (!t.ok) {
+      snap.temperatureC = NaN;
+      // Charging (or about to close) without a usable reading is not allowed: latch like a trip.
+      if (this.closed || (snap.plugged && this.permitted && this.pwmOn && isReadyState(raw))) {
+        this.latched |= Fault.Temperature;
+      }
+      return;
+    }
+    const celsius = t.celsius;
+    snap.temperatureC = celsius;
+    if (celsius >= timing.tempTripC) this.latched |= Fault.Temperature;
+    else if ((this.latched & Fault.Temperature) !== 0 && celsius < timing.tempResetC) this.latched &= ~Fault.Temperature;
+    // Linear derating, whole amperes rounded down (the PWM cannot express much finer anyway).
+    const start = timing.tempDerateStartC;
+    const end = timing.tempDerateEndC;
+    let cap = Infinity;
+    if (celsius >= end) cap = PILOT_MIN_AMPERES;
+    else if (celsius > start) {
+      const max = this.hardwareMaxA;
+      cap = Math.floor(max - ((max - PILOT_MIN_AMPERES) * (celsius - start)) / (end - start));
+      if (cap < PILOT_MIN_AMPERES) cap = PILOT_MIN_AMPERES;
+    }
+    snap.temperatureCapA = cap;
+  }
+
   private latchRcd(bit: number, nowMs: number): void {
     this.latched |= bit;
     this.rcdRetryAtMs = nowMs + this.timing.rcdRetryDelayMs;
@@ -461,6 +514,7 @@ export class Connector {
     let code: OcppErrorCode = "NoError";
     if ((faults & (Fault.Welded | Fault.ContactorFailedToClose)) !== 0) code = "PowerSwitchFailure";
     else if ((faults & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0) code = "GroundFailure";
+    else if ((faults & Fault.Temperature) !== 0) code = "HighTemperature";
     else if ((faults & (Fault.Diode | Fault.Pilot)) !== 0) code = "EVCommunicationError";
     else if ((faults & Fault.Lock) !== 0) code = "ConnectorLockFailure";
     else if ((faults & Fault.Hardware) !== 0) code = "InternalError";

@@ -28,6 +28,10 @@ function mergeTiming(overrides: Partial<LoopTiming> | undefined): LoopTiming {
     rcdMaxRetries: overrides.rcdMaxRetries ?? DEFAULT_LOOP_TIMING.rcdMaxRetries,
     reclaimHoldMs: overrides.reclaimHoldMs ?? DEFAULT_LOOP_TIMING.reclaimHoldMs,
     reclaimMarginA: overrides.reclaimMarginA ?? DEFAULT_LOOP_TIMING.reclaimMarginA,
+    tempDerateStartC: overrides.tempDerateStartC ?? DEFAULT_LOOP_TIMING.tempDerateStartC,
+    tempDerateEndC: overrides.tempDerateEndC ?? DEFAULT_LOOP_TIMING.tempDerateEndC,
+    tempTripC: overrides.tempTripC ?? DEFAULT_LOOP_TIMING.tempTripC,
+    tempResetC: overrides.tempResetC ?? DEFAULT_LOOP_TIMING.tempResetC,
   };
 }
 
@@ -51,6 +55,12 @@ export class ControlLoop {
     if (board.connectors.length < 1) throw new Error("a board needs at least one connector");
     this.board = board;
     this.timing = mergeTiming(board.timing);
+    const t = this.timing;
+    if (!(t.tempDerateStartC < t.tempDerateEndC && t.tempDerateEndC <= t.tempTripC && t.tempResetC < t.tempTripC)) {
+      throw new RangeError(
+        `temperature thresholds must satisfy derateStart < derateEnd <= trip and reset < trip (got ${t.tempDerateStartC}, ${t.tempDerateEndC}, ${t.tempTripC}, ${t.tempResetC})`,
+      );
+    }
     this.circuitLimitA = board.circuitLimitA;
     const list: Connector[] = [];
     this.balancer = new LoadBalancer(board.connectors.length);

@@ -78,6 +78,11 @@ export const Fault = {
   Lock: 128,
   /** Hardware error of a HAL part (pilot ADC, RCD module). */
   Hardware: 256,
+  /**
+   * Over-temperature at or above `tempTripC`, or the temperature sensor unreadable while charging:
+   * latched until a valid reading below `tempResetC` (hysteresis); `clearFaults()` does not clear it.
+   */
+  Temperature: 512,
 } as const;
 
 /** Faults that open the contactor and make the connector Faulted. */
@@ -89,7 +94,8 @@ export const BLOCKING_FAULTS =
   Fault.Diode |
   Fault.Pilot |
   Fault.Lock |
-  Fault.Hardware;
+  Fault.Hardware |
+  Fault.Temperature;
 
 /** Read-only view of one connector, updated in place every tick. */
 export interface ConnectorSnapshot {
@@ -117,6 +123,10 @@ export interface ConnectorSnapshot {
   readonly faults: number;
   /** The RCD self-test passed in this session (since plug-in). */
   readonly selfTested: boolean;
-  /** Limit the loop applies (A): min of OCPP, balancing, cable and board. */
+  /** Limit the loop applies (A): min of OCPP, balancing, cable, board and temperature derating. */
   readonly limitA: number;
+  /** Connector temperature (°C); NaN without a sensor or while the sensor reads invalid values. */
+  readonly temperatureC: number;
+  /** Cap from temperature derating (A); Infinity below `tempDerateStartC` or without a sensor. */
+  readonly temperatureCapA: number;
 }

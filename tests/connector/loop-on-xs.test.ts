@@ -10,6 +10,8 @@ interface Summary {
   faulted: number;
   unplugged: number;
   selfTestPassed: number;
+  deratedTicks: number;
+  highTemperatureTicks: number;
   energyWh: number[];
   hasGc: boolean;
 }
@@ -38,6 +40,10 @@ describe("control loop on the real XS engine", function () {
     assert.ok(value.unplugged >= 2);
     assert.ok(value.selfTestPassed >= 4);
     assert.ok(value.energyWh[0] > 0 && value.energyWh[1] > 0);
+    // Over-temperature phase: derated while charging, then latched Faulted + HighTemperature, then reset.
+    assert.ok(value.deratedTicks > 0, "charged derated by temperature");
+    assert.ok(value.highTemperatureTicks > 0, "tripped on over-temperature");
+    assert.ok(value.highTemperatureTicks < 1200, `and reset after cooling (${value.highTemperatureTicks} connector-ticks latched)`);
   });
 
   it("allocates no heap slot per tick over 10,000 ticks", async function () {

@@ -29,14 +29,17 @@ describe("control loop: seeded random walk of EV actions, faults, limits and per
         circuitLimitA: 32,
         withLock: seed % 2 === 0,
         timing: { rcdRetryDelayMs: 2000, limitIncreaseHoldMs: 1000, reclaimHoldMs: 3000 },
+        // Terminals heat and cool in seconds, so injected over-temperatures reach the trip within the walk.
+        partTiming: { thermalTauMs: 5000 },
       });
+      const tripC = rig.loop.timing.tempTripC;
       const n = rig.loop.connectors.length;
       const permitted = [false, false];
       const available = [true, true];
       const lastEntitledMs = [0, 0];
       const weldedSinceClear = [false, false];
       let circuit = 32;
-      const seen = { closed: 0, faultOpen: 0, welded: 0, rcd: 0, paused: 0 };
+      const seen = { closed: 0, faultOpen: 0, welded: 0, rcd: 0, paused: 0, overTemp: 0, derated: 0, hot: 0 };
 
       for (let step = 0; step < STEPS; step++) {
         // Random action (about one every 15 ticks).
@@ -73,7 +76,8 @@ describe("control loop: seeded random walk of EV actions, faults, limits and per
           else if (roll < 0.9) {
             c.clearFaults(rig.nowMs);
             weldedSinceClear[i] = false;
-          }
+          } else if (roll < 0.92) sim.faults.overTemperature = random() < 0.2;
+          else if (roll < 0.93) sim.faults.temperatureSensorOpen = random() < 0.2;
         }
 
         // Physical conditions before the tick: the loop must honour them in this very tick.
@@ -106,9 +110,15 @@ describe("control loop: seeded random walk of EV actions, faults, limits and per
             // Not entitled (permission, availability, limit < 6 A): only during the Table A.6 grace.
             assert.ok(now - lastEntitledMs[i] <= 6000 + 10, `${where}: closed ${now - lastEntitledMs[i]} ms unentitled`);
             if (!entitled) seen.paused++;
+            // Relay closed => temperature below the trip (the sensor read this tick's temperature) and a valid sensor.
+            assert.ok(sim.temperatureC < tripC, `${where}: closed at ${sim.temperatureC} °C`);
+            assert.ok(!sim.faults.temperatureSensorOpen, `${where}: closed with the temperature sensor open`);
+            if (s.temperatureCapA < Infinity) seen.derated++;
           } else if ((s.faults & BLOCKING_FAULTS) !== 0) seen.faultOpen++;
           if ((s.faults & Fault.Welded) !== 0) seen.welded++;
           if ((s.faults & Fault.RcdTrip) !== 0) seen.rcd++;
+          if ((s.faults & Fault.Temperature) !== 0) seen.overTemp++;
+          if (sim.temperatureC >= tripC) seen.hot++;
           // Load balancing: the PWM offers never exceed the circuit limit on any phase.
           for (let p = 0; p < 3; p++) if (rig.sims[i].phaseMap.includes(p)) usedA[p] += s.offeredA;
         }
@@ -119,6 +129,9 @@ describe("control loop: seeded random walk of EV actions, faults, limits and per
       assert.ok(seen.faultOpen > 100, `faulted for ${seen.faultOpen} ticks`);
       assert.ok(seen.rcd > 0, "an RCD trip happened");
       assert.ok(seen.paused > 0, "the PWM-off grace was used");
+      assert.ok(seen.overTemp > 0, "an over-temperature (or sensor failure) latched");
+      assert.ok(seen.derated > 0, "charged while derated");
+      assert.ok(seen.hot > 0, "a connector reached the trip temperature");
     });
   }
 });

@@ -3,6 +3,7 @@ import { ContactorSupervisor } from "hal/contactor";
 import { createMeterSample } from "hal/meter";
 import { amperesToDuty, classifyDiode, classifyPilotVoltage, createPilotSample, dutyToAmperes } from "hal/pilot";
 import { createRcdSample } from "hal/rcd";
+import { createTemperatureSample } from "hal/temperature";
 import { createSimulatedBoard } from "hal/sim/charger";
 
 describe("HAL shared functions", function () {
@@ -141,5 +142,44 @@ describe("simulated board", function () {
     rcd.poll(300 + rcd.selfTestTimeoutMs);
     rcd.read(s);
     assert.equal(s.selfTest, "failed");
+  });
+
+  it("heats the terminals with current², cools them toward ambient, and injects over-temperature and an open sensor", function () {
+    const { sims } = createSimulatedBoard({ partTiming: { thermalTauMs: 1000 } });
+    const sim = sims[0];
+    const { pilot, contactor } = sim.hal;
+    const sensor = sim.hal.temperature;
+    assert.ok(sensor, "fitted by default");
+    const s = createTemperatureSample();
+    const at = (ms: number): number => {
+      sensor.poll(ms);
+      sensor.read(s);
+      return s.celsius;
+    };
+    assert.equal(at(0), 25, "ambient at start");
+    sim.ev.plug();
+    sim.ev.ready = true;
+    pilot.setPwm(16);
+    contactor.setClosed(true, 0);
+    let t = 0;
+    for (; t < 20_000; t += 10) at(t);
+    // 16 A on a 32 A connector: a quarter of the 30 K rise at rating.
+    assert.ok(Math.abs(s.celsius - 32.5) < 0.2, `16 A settles at ${s.celsius} °C`);
+    pilot.setPwm(32);
+    for (const end = t + 20_000; t < end; t += 10) at(t);
+    assert.ok(Math.abs(s.celsius - 55) < 0.2, `32 A settles at ${s.celsius} °C (current²)`);
+    sim.faults.overTemperature = true;
+    for (const end = t + 20_000; t < end; t += 10) at(t);
+    assert.ok(Math.abs(s.celsius - 135) < 0.5, `loose terminal: ${s.celsius} °C`);
+    sim.faults.overTemperature = false;
+    contactor.setClosed(false, t);
+    for (const end = t + 20_000; t < end; t += 10) at(t);
+    assert.ok(Math.abs(s.celsius - 25) < 0.2, `cools to ambient: ${s.celsius} °C`);
+    assert.deepEqual([s.ok, s.error], [true, "none"]);
+    sim.faults.temperatureSensorOpen = true;
+    at((t += 10));
+    assert.deepEqual([s.ok, s.error], [false, "open"]);
+    assert.ok(Number.isNaN(s.celsius));
+    assert.equal(createSimulatedBoard({ withTemperature: false }).sims[0].hal.temperature, null);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * XS entry for the control loop: a 2-connector simulated board and a
  * scripted session per connector (plug, self-test, charge, limit changes,
- * pause, EV stop, RCD trip and retry, meter offline, pilot short, unplug)
+ * pause, over-temperature (derate, trip, cool, reset), EV stop, RCD trip
+ * and retry, meter offline, pilot short, unplug)
  * repeated every SCRIPT_TICKS, connector 2 shifted by half a cycle so the
  * load balancer shares the circuit. Everything is built here at boot; the
  * exposed `run` calls `gc()` and then ticks, so the heap slot count after
@@ -19,6 +20,9 @@ const TICK_MS = 10;
 
 let eventCount = 0;
 const eventCounts = new Uint32Array(4);
+// Ticks (per connector) seen derated by temperature while closed, and latched Faulted + HighTemperature.
+let deratedTicks = 0;
+let highTemperatureTicks = 0;
 function onEvent(_connectorId: number, event: ConnectorEvent): void {
   eventCount++;
   if (event === "relayClosed") eventCounts[0]++;
@@ -28,7 +32,13 @@ function onEvent(_connectorId: number, event: ConnectorEvent): void {
 }
 
 const charger = createSimulatedCharger(
-  { connectors: 2, circuitLimitA: 32, timing: { rcdRetryDelayMs: 1000, limitIncreaseHoldMs: 1000, reclaimHoldMs: 2000 } },
+  {
+    connectors: 2,
+    circuitLimitA: 32,
+    timing: { rcdRetryDelayMs: 1000, limitIncreaseHoldMs: 1000, reclaimHoldMs: 2000 },
+    // Terminals heat and cool within a second so the over-temperature phase fits the script.
+    partTiming: { thermalTauMs: 500 },
+  },
   onEvent,
 );
 const loop = charger.loop;
@@ -58,7 +68,11 @@ function script(c: Connector, sim: SimConnector, step: number): void {
     case 1500:
       c.setOcppLimitA(Infinity);
       break;
+    case 1600:
+      sim.faults.overTemperature = true; // loose terminal: derates past 70 °C, trips at 85 °C
+      break;
     case 1700:
+      sim.faults.overTemperature = false; // cools; the fault resets below 60 °C
       sim.ev.stopDrawing = true;
       break;
     case 1900:
@@ -118,6 +132,10 @@ function runTicks(count: number): void {
     tickIndex++;
     loop.tick(nowMs);
     statusBits |= STATUS_BIT[c1.snapshot.status] | STATUS_BIT[c2.snapshot.status];
+    if (c1.snapshot.relayClosed && c1.snapshot.temperatureCapA < Infinity) deratedTicks++;
+    if (c2.snapshot.relayClosed && c2.snapshot.temperatureCapA < Infinity) deratedTicks++;
+    if (c1.snapshot.errorCode === "HighTemperature") highTemperatureTicks++;
+    if (c2.snapshot.errorCode === "HighTemperature") highTemperatureTicks++;
     const closed = (c1.snapshot.relayClosed ? 1 : 0) + (c2.snapshot.relayClosed ? 1 : 0);
     if (closed > maxClosedTogether) maxClosedTogether = closed;
   }
@@ -141,6 +159,8 @@ platform.expose("summary", () => ({
   faulted: eventCounts[1],
   unplugged: eventCounts[2],
   selfTestPassed: eventCounts[3],
+  deratedTicks,
+  highTemperatureTicks,
   energyWh: [loop.connectors[0].snapshot.energyWh, loop.connectors[1].snapshot.energyWh],
   hasGc: typeof xsGlobals.gc === "function",
 }));

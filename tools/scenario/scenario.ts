@@ -2,7 +2,7 @@
 // Loading checks every step, so a typo fails before anything is driven.
 
 export const PILOT = ["A", "B", "C", "D", "E", "F"] as const;
-export const FAULTS = ["rcd-dc", "rcd-ac", "weld", "diode", "pilot-short", "meter-offline"] as const;
+export const FAULTS = ["rcd-dc", "rcd-ac", "weld", "diode", "pilot-short", "meter-offline", "over-temp"] as const;
 export const CSMS_ACTIONS = [
   "remoteStart",
   "remoteStop",

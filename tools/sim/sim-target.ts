@@ -78,6 +78,12 @@ function applyFault(sim: SimConnector, kind: FaultKind, active: boolean): void {
     case "meter-offline":
       faults.meterOffline = active;
       break;
+    case "over-temp":
+      // A loose terminal: it reads 95 °C at once (above the 85 °C trip) and keeps heating; cleared,
+      // the heat source goes and the terminals cool toward ambient (the fault resets below 60 °C).
+      faults.overTemperature = active;
+      if (active && sim.temperatureC < 95) sim.temperatureC = 95;
+      break;
   }
 }
 

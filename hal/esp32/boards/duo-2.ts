@@ -5,6 +5,9 @@
  * chip on one shared SPI bus (own chip select). Pilots sample in bulk
  * mode (no loop-back pins left). Installed with rotations RST and STR so
  * single-phase EVs land on different supply phases. Pins in docs/boards.md.
+ * No temperature sensor: every ADC1 input (GPIO 32..39) is taken by the
+ * pilots and inputs, and ADC2 does not work while Wi-Fi runs; a variant
+ * with an I/O expander would add `temperature` per connector (optional).
  */
 import type { Esp32BoardDescription } from "./types";
 

@@ -57,6 +57,26 @@ export interface LockDescription {
   readonly timeoutMs?: number;
 }
 
+/** NTC thermistor in a divider on an ADC1 pin (hal/esp32/ntc); calibrate `rawAtSupply` / `offsetC` per board. */
+export interface NtcDescription {
+  /** ADC1 input (GPIO 32..39). */
+  readonly adcPin: number;
+  /** Series resistor of the divider (Ω). */
+  readonly seriesOhm: number;
+  /** NTC resistance at `nominalC` (Ω). */
+  readonly nominalOhm: number;
+  /** Default 25 °C. */
+  readonly nominalC?: number;
+  /** Beta constant (K). */
+  readonly beta: number;
+  /** NTC between the pin and GND (default true). */
+  readonly ntcToGround?: boolean;
+  /** Raw value of the divider supply (default full scale). */
+  readonly rawAtSupply?: number;
+  /** Offset added after conversion (°C). */
+  readonly offsetC?: number;
+}
+
 export interface SerialBusDescription {
   readonly kind: "serial";
   readonly receive: number;
@@ -100,6 +120,8 @@ export interface Esp32ConnectorDescription {
   /** null: tethered cable, no lock. */
   readonly lock: LockDescription | null;
   readonly meter: MeterDescription;
+  /** Temperature sensor at the socket / contactor (optional: without it there is no derating). */
+  readonly temperature?: NtcDescription;
   readonly phases: 1 | 3;
   readonly rotation: PhaseRotation;
   /** Cable ampacity or socket rating (A). */
