@@ -105,7 +105,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       stack.csms ? `Development CSMS: ${stack.csms.url}` : `CSMS: ${stack.csmsUrlTemplate}`,
-      `Chargers: ${stack.chargers.length} (${stack.chargers[0].identity}${stack.chargers.length > 1 ? " ..." : ""}), state in ${stack.stateDir}`,
+      // The booted firmware's identity: settings provisioned into the state dir win over --device-id.
+      `Chargers: ${stack.chargers.length} (${stack.chargers[0].firmware?.settings.deviceId ?? stack.chargers[0].identity}${stack.chargers.length > 1 ? " ..." : ""}), state in ${stack.stateDir}`,
       `Bench page: ${stack.bench?.url ?? "none"}`,
       "Ctrl-C stops.",
       "",
