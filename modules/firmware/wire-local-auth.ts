@@ -1,0 +1,57 @@
+/**
+ * LocalAuthListManagement profile: its keys (LocalAuthListMaxLength = the
+ * store's real capacity), the list consulted only while LocalAuthListEnabled,
+ * the service over list, cache and the registry's authorization keys, and
+ * the SendLocalList, GetLocalListVersion and ClearCache actions.
+ */
+import type { Clock } from "ports/clock";
+import type { ChargePoint } from "ocpp/charge-point";
+import type { ConfigurationRegistry } from "ocpp/core/configuration";
+import { validateClearCacheReq, validateGetLocalListVersionReq, validateSendLocalListReq } from "ocpp/generated/ocpp16";
+import { LOCAL_AUTH_LIST_KEYS, type LocalAuthSettings } from "ocpp/localauth/config-keys";
+import { LocalAuthService } from "ocpp/localauth/local-auth-service";
+import { createSendLocalListHandler } from "ocpp/localauth/SendLocalList";
+import { createGetLocalListVersionHandler } from "ocpp/localauth/GetLocalListVersion";
+import { createClearCacheHandler } from "ocpp/localauth/ClearCache";
+import type { LocalAuthStores } from "firmware/local-auth-stores";
+import { declareProfileKeys } from "firmware/profile-keys";
+
+/** The authorization settings as the configuration registry holds them. */
+class RegistryLocalAuthSettings implements LocalAuthSettings {
+  readonly #config: ConfigurationRegistry;
+  constructor(config: ConfigurationRegistry) {
+    this.#config = config;
+  }
+  localAuthListEnabled(): boolean {
+    return this.#config.bool("LocalAuthListEnabled");
+  }
+  authorizationCacheEnabled(): boolean {
+    return this.#config.bool("AuthorizationCacheEnabled");
+  }
+  localPreAuthorize(): boolean {
+    return this.#config.bool("LocalPreAuthorize");
+  }
+  localAuthorizeOffline(): boolean {
+    return this.#config.bool("LocalAuthorizeOffline");
+  }
+  allowOfflineTxForUnknownId(): boolean {
+    return this.#config.bool("AllowOfflineTxForUnknownId");
+  }
+}
+
+export function wireLocalAuth(chargePoint: ChargePoint, stores: LocalAuthStores, clock: Clock): LocalAuthService {
+  const config = chargePoint.config;
+  declareProfileKeys(config, LOCAL_AUTH_LIST_KEYS, (key) => (key.key === "LocalAuthListMaxLength" ? stores.list.maxEntries : key.defaultValue));
+  stores.readEnabledFrom(config);
+  const localAuth = new LocalAuthService({
+    list: stores.list,
+    cache: stores.cache,
+    settings: new RegistryLocalAuthSettings(config),
+    clock,
+  });
+  const engine = chargePoint.engine;
+  engine.registerAction("SendLocalList", validateSendLocalListReq, createSendLocalListHandler(localAuth));
+  engine.registerAction("GetLocalListVersion", validateGetLocalListVersionReq, createGetLocalListVersionHandler(localAuth));
+  engine.registerAction("ClearCache", validateClearCacheReq, createClearCacheHandler(localAuth));
+  return localAuth;
+}

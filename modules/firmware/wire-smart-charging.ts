@@ -1,0 +1,106 @@
+/**
+ * Smart Charging profile: its keys, the service, its actions and
+ * RemoteStartTransaction's TxProfile; the composite limit of each connector
+ * goes to the loop, re-evaluated at the next change of any schedule (at
+ * most SMART_RECHECK_MAX_MS later) once `start()` ran; transaction start
+ * (permission given) and end told to the service.
+ */
+import type { Logger } from "ports/log";
+import type { Platform } from "ports/platform";
+import type { ControlLoop } from "connector/loop";
+import type { ChargePoint } from "ocpp/charge-point";
+import { SmartChargingService, type ActiveTransaction } from "ocpp/smartcharging/service";
+import { smartChargingKeys } from "ocpp/smartcharging/config-keys";
+import { registerSmartChargingActions } from "ocpp/smartcharging/register";
+import { acceptRemoteStartChargingProfile } from "ocpp/smartcharging/remote-start-profile";
+import type { ChargingProfile } from "ocpp/smartcharging/types";
+import type { LoopHardware } from "firmware/hardware-adapter";
+
+/** Longest wait between two smart-charging evaluations (the wall clock may be set meanwhile). */
+const SMART_RECHECK_MAX_MS = 60_000;
+
+export interface SmartChargingWiringOptions {
+  chargePoint: ChargePoint;
+  hardware: LoopHardware;
+  loop: ControlLoop;
+  /** Its timers are the firmware's tracked ones. */
+  platform: Platform;
+  log: Logger;
+}
+
+export interface WiredSmartCharging {
+  readonly service: SmartChargingService;
+  /** Prunes stale TxProfiles and applies the limits from now on (after the loop and charge point started). */
+  start(): void;
+  /** No more limits applied (the timers are stopped with the firmware's). */
+  stop(): void;
+}
+
+export function wireSmartCharging(options: SmartChargingWiringOptions): WiredSmartCharging {
+  const { chargePoint, hardware, loop, platform } = options;
+  const timers = platform.timers;
+  const config = chargePoint.config;
+  for (const key of smartChargingKeys()) if (!config.has(key.name)) config.declare(key);
+
+  const startedAt = new Map<number, number>();
+  let smartReady = false;
+  let smartTimer: number | undefined;
+  let maxConnectorA = 0;
+  for (const connector of loop.connectors) if (connector.hardwareMaxA > maxConnectorA) maxConnectorA = connector.hardwareMaxA;
+  const applyLimits = (): void => {
+    if (!smartReady) return;
+    if (smartTimer !== undefined) timers.clear(smartTimer);
+    smartTimer = undefined;
+    const now = platform.clock.utcMs();
+    let next = now + SMART_RECHECK_MAX_MS;
+    for (const connector of hardware.connectors) {
+      const limitA = smartCharging.currentLimitA(connector.id, now);
+      connector.setOcppLimitA(Number.isFinite(limitA) ? limitA : undefined);
+      const change = smartCharging.nextChangeUtcMs(connector.id, now);
+      if (change < next) next = change;
+    }
+    smartTimer = timers.once(() => {
+      smartTimer = undefined;
+      applyLimits();
+    }, Math.max(1, next - now));
+  };
+  const smartCharging = new SmartChargingService({
+    numberOfConnectors: hardware.connectors.length,
+    kv: platform.kv,
+    transactions: {
+      activeTransaction: (connectorId): ActiveTransaction | undefined => {
+        const tx = chargePoint.transactions.transactionOn(connectorId);
+        if (!tx) return undefined;
+        return { transactionId: tx.transactionId, startUtcMs: startedAt.get(connectorId) ?? platform.clock.utcMs() };
+      },
+    },
+    connectorMaxCurrentA: maxConnectorA,
+    onLimitChanged: () => applyLimits(),
+    log: options.log,
+  });
+  registerSmartChargingActions(chargePoint.engine, smartCharging, platform.clock);
+  chargePoint.remoteStartProfile = (connectorId, profile) =>
+    acceptRemoteStartChargingProfile(smartCharging, connectorId, profile as ChargingProfile, platform.clock.utcMs()) === "Accepted";
+  hardware.onPermission((connectorId, permitted) => {
+    if (!permitted || startedAt.has(connectorId) || !chargePoint.transactions.hasTransaction(connectorId)) return;
+    const now = platform.clock.utcMs();
+    startedAt.set(connectorId, now);
+    smartCharging.onTransactionStarted(connectorId, now);
+  });
+  chargePoint.transactions.onTransactionEnded((connectorId) => {
+    startedAt.delete(connectorId);
+    smartCharging.onTransactionEnded(connectorId);
+  });
+
+  return {
+    service: smartCharging,
+    start(): void {
+      smartCharging.pruneTxProfiles();
+      smartReady = true;
+      applyLimits();
+    },
+    stop(): void {
+      smartReady = false;
+    },
+  };
+}
