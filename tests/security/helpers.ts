@@ -124,6 +124,8 @@ export interface TestCertificate {
   issuerKeyHash: string;
   /** openssl prints the serial with an even digit count. */
   serialNumber: string;
+  /** The private key (PEM), for certificates made with leafOfLast. */
+  keyPem?: string;
 }
 
 /** Throwaway certificates in a temporary directory, removed by `dispose`. */
@@ -141,6 +143,11 @@ export class CertificateFactory {
     return this.#withHash(cert);
   }
 
+  /** The private key (PEM) of the root made last. */
+  lastRootKeyPem(): string {
+    return readFileSync(join(this.dir, `k${this.#count - 1}.pem`), "utf8");
+  }
+
   /** A certificate `name` signed by the root made just before (not self-issued). */
   leafOfLast(name: string, serial: number): TestCertificate {
     const n = this.#count - 1;
@@ -149,7 +156,7 @@ export class CertificateFactory {
     const cert = join(this.dir, `l${n}.pem`);
     execFileSync("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr, "-subj", `/O=OCPP Test/CN=${name}`], { stdio: "pipe" });
     execFileSync("openssl", ["x509", "-req", "-in", csr, "-CA", join(this.dir, `c${n}.pem`), "-CAkey", join(this.dir, `k${n}.pem`), "-out", cert, "-days", "3650", "-set_serial", String(serial)], { stdio: "pipe" });
-    return { pem: readFileSync(cert, "utf8"), issuerNameHash: "", issuerKeyHash: "", serialNumber: "" };
+    return { pem: readFileSync(cert, "utf8"), keyPem: readFileSync(key, "utf8"), issuerNameHash: "", issuerKeyHash: "", serialNumber: "" };
   }
 
   #withHash(cert: string): TestCertificate {

@@ -11,7 +11,15 @@
  *   DownloadFailed is reported after the boot); 2 = the new image was set to
  *   boot (Installed is reported after the boot);
  * - `oldVer`: a 32-bit hash of the version that installed the image; when
- *   the same version boots again the new image did not take (InstallationFailed).
+ *   the same version boots again the new image did not take (InstallationFailed);
+ * - `sigReq`: the requestId of a SignedUpdateFirmware [SEC L01] (absent for
+ *   a plain UpdateFirmware): its statuses go out as
+ *   SignedFirmwareStatusNotification with that requestId, Installed too.
+ *
+ * A signed update hashes the image chunk by chunk as it is written to the
+ * slot (never whole in RAM) and after the download checks the signature
+ * over the digest: SignatureVerified follows Downloaded, or InvalidSignature
+ * ends it (the slot is dropped).
  */
 import type { Clock } from "ports/clock";
 import type { Timers, TimerHandle } from "ports/timers";
@@ -20,10 +28,21 @@ import type { Logger } from "ports/log";
 import type { HttpClient } from "ports/http";
 import type { FirmwareSlot } from "ports/firmware-update";
 import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";
-import type { FirmwareStatusNotificationReq } from "ocpp/generated/ocpp16";
+import type { FirmwareStatusNotificationReq, SignedFirmwareStatusNotificationReq } from "ocpp/generated/ocpp16";
 import { parseIsoUtcMsLenient } from "util/iso8601";
+import { Sha256 } from "util/sha256";
 
 export type FirmwareStatus = FirmwareStatusNotificationReq["status"];
+export type SignedFirmwareStatus = SignedFirmwareStatusNotificationReq["status"];
+
+/** What makes an update a signed one (SignedUpdateFirmware) [SEC L01]. */
+export interface SignedUpdate {
+  requestId: number;
+  /** True when the signature is good for the SHA-256 `digest` of the whole image. */
+  verify(digest: Uint8Array): boolean;
+  /** The signature did not match (the security event goes out from here). */
+  onInvalidSignature(): void;
+}
 
 /** What the service needs from the rest of the charger. */
 export interface FirmwareHost {
@@ -63,6 +82,7 @@ export interface UpdateRequest {
 export const FIRMWARE_KV_NAMESPACE = "fwupdate";
 const KEY_STAGE = "stage";
 const KEY_OLD_VERSION = "oldVer";
+const KEY_SIGNED_REQUEST = "sigReq";
 const STAGE_PLANNED = 1;
 const STAGE_SET_TO_BOOT = 2;
 /** Long waits are re-checked at least this often (the wall clock may be set meanwhile). */
@@ -86,9 +106,12 @@ export class FirmwareService {
   readonly #o: FirmwareServiceOptions;
   #phase: Phase = "idle";
   /** Last status reported in this boot (for TriggerMessage). */
-  #status: FirmwareStatus = "Idle";
+  #status: FirmwareStatus | SignedFirmwareStatus = "Idle";
   #timer: TimerHandle | undefined;
   #request: UpdateRequest | undefined;
+  #signed: SignedUpdate | undefined;
+  /** Digest of the image being downloaded (signed updates only). */
+  #hash: Sha256 | undefined;
   #attemptsLeft = 0;
   #bootReported = false;
   /** Bumped by stop(): a download still in flight then belongs to a canceled update; its bytes and outcome are dropped (no retry). */
@@ -128,13 +151,17 @@ export class FirmwareService {
   /**
    * UpdateFirmware.req: plans the download (replacing a planned one). While a
    * download or install runs the new request is ignored (logged): one image at a time.
+   * `signed`: a SignedUpdateFirmware (signature checked, Signed… notifications).
    */
-  update(request: UpdateRequest): void {
+  update(request: UpdateRequest, signed?: SignedUpdate): void {
     if (this.#phase !== "idle" && this.#phase !== "scheduled") {
       this.#o.log.warn(`UpdateFirmware ignored: an update is ${this.#phase}`);
       return;
     }
     this.#clearTimer();
+    this.#signed = signed;
+    if (signed) this.#kvSet(KEY_SIGNED_REQUEST, signed.requestId | 0);
+    else this.#kvDelete(KEY_SIGNED_REQUEST);
     const retries = request.retries === undefined ? this.#o.defaultRetries ?? 2 : Math.max(0, Math.min(MAX_RETRIES, request.retries));
     this.#request = request;
     this.#attemptsLeft = 1 + retries;
@@ -152,16 +179,18 @@ export class FirmwareService {
     if (this.#bootReported) return;
     this.#bootReported = true;
     const stage = this.#o.kv.get(FIRMWARE_KV_NAMESPACE, KEY_STAGE);
+    const signed = this.#o.kv.get(FIRMWARE_KV_NAMESPACE, KEY_SIGNED_REQUEST);
+    const requestId = typeof signed === "number" ? signed : undefined;
     if (stage === STAGE_SET_TO_BOOT) {
       const old = this.#o.kv.get(FIRMWARE_KV_NAMESPACE, KEY_OLD_VERSION);
       const sameVersion = typeof old === "number" && this.#o.firmwareVersion !== undefined && versionHash(this.#o.firmwareVersion) === old;
       this.#clearStage();
       // Ahead of queued ordinary calls (the statuses of the boot): the outcome follows the boot [reference §4.11].
-      this.#notify(sameVersion ? "InstallationFailed" : "Installed", { priority: true });
+      this.#notify(sameVersion ? "InstallationFailed" : "Installed", { priority: true }, requestId);
     } else if (stage === STAGE_PLANNED && this.#phase === "idle") {
       // Rebooted before the image was downloaded and set: that update is lost.
       this.#clearStage();
-      this.#notify("DownloadFailed", { priority: true });
+      this.#notify("DownloadFailed", { priority: true }, requestId);
     }
   }
 
@@ -202,10 +231,13 @@ export class FirmwareService {
         if (run !== this.#run || status < 200 || status > 299) return;
         slot.begin(contentLength);
         begun = true;
+        this.#hash = this.#signed ? new Sha256() : undefined;
       },
       // A canceled download writes nothing more: the slot may already hold the next update's image.
       chunk: (bytes: Uint8Array): void => {
-        if (run === this.#run) slot.write(bytes);
+        if (run !== this.#run) return;
+        slot.write(bytes);
+        this.#hash?.update(bytes);
       },
     };
     this.#o.http.get(request.location, sink, { caCertificates: this.#o.caCertificates }).then(
@@ -246,6 +278,19 @@ export class FirmwareService {
     this.#o.log.info(`firmware downloaded, ${bytes} bytes`);
     this.#phase = "waitingForTransactions";
     this.#notify("Downloaded");
+    const signed = this.#signed;
+    const hash = this.#hash;
+    this.#hash = undefined;
+    if (signed) {
+      if (hash === undefined || !signed.verify(hash.digest())) {
+        this.#o.log.warn("firmware signature does not match the image: dropped");
+        this.#o.slot.abort();
+        signed.onInvalidSignature();
+        this.#finished("InvalidSignature");
+        return;
+      }
+      this.#notify("SignatureVerified");
+    }
     // Installing waits for running transactions to end [reference §4.11].
     if (!this.#o.host.transactionsRunning()) this.#install();
     else this.#o.log.info("firmware install waits for running transactions to end");
@@ -267,24 +312,56 @@ export class FirmwareService {
     installing.then(() => this.#o.host.reboot());
   }
 
-  #finished(status: FirmwareStatus): void {
+  #finished(status: FirmwareStatus | SignedFirmwareStatus): void {
+    const requestId = this.#signed?.requestId;
     this.#phase = "idle";
     this.#request = undefined;
+    this.#signed = undefined;
     this.#clearStage();
-    this.#notify(status);
+    this.#notify(status, {}, requestId);
   }
 
-  #notify(status: FirmwareStatus, options: CallOptions = {}): Promise<void> {
+  /**
+   * FirmwareStatusNotification, or SignedFirmwareStatusNotification with the
+   * requestId of a signed update (the current one, or `requestId` given).
+   */
+  #notify(status: FirmwareStatus | SignedFirmwareStatus, options: CallOptions = {}, requestId = this.#signed?.requestId): Promise<void> {
     this.#status = status;
-    const request: FirmwareStatusNotificationReq = { status };
-    return this.#o.engine.call("FirmwareStatusNotification", request, options).then(
+    const signed = requestId !== undefined;
+    const action = signed ? "SignedFirmwareStatusNotification" : "FirmwareStatusNotification";
+    const request: SignedFirmwareStatusNotificationReq = signed ? { status, requestId } : { status };
+    return this.#o.engine.call(action, request, options).then(
       () => undefined,
-      (error: Error) => this.#o.log.warn(`FirmwareStatusNotification ${status} failed: ${error.message}`),
+      (error: Error) => this.#o.log.warn(`${action} ${status} failed: ${error.message}`),
     );
   }
 
+  /** Sends SignedFirmwareStatusNotification with the triggered status (ExtendedTriggerMessage) [SEC L01]. */
+  sendTriggeredSignedStatus(): void {
+    const status = this.triggeredStatus();
+    const requestId = status === "Idle" ? undefined : this.#signed?.requestId;
+    const request: SignedFirmwareStatusNotificationReq = requestId === undefined ? { status } : { status, requestId };
+    this.#o.engine.call("SignedFirmwareStatusNotification", request, { beforeAccepted: true }).then(
+      () => undefined,
+      (error: Error) => this.#o.log.warn(`SignedFirmwareStatusNotification ${status} failed: ${error.message}`),
+    );
+  }
+
+  /**
+   * Cancels a planned or running update before its install, for a new
+   * SignedUpdateFirmware (AcceptedCanceled); false when there was none.
+   */
+  cancelForNewRequest(): boolean {
+    if (this.#phase !== "scheduled" && this.#phase !== "downloading" && this.#phase !== "waitingForTransactions") return false;
+    this.#o.log.info(`firmware update ${this.#phase} canceled by a new request`);
+    this.stop();
+    this.#signed = undefined;
+    this.#hash = undefined;
+    return true;
+  }
+
   /** Last status sent in this boot. */
-  get lastStatus(): FirmwareStatus {
+  get lastStatus(): FirmwareStatus | SignedFirmwareStatus {
     return this.#status;
   }
 
@@ -317,6 +394,15 @@ export class FirmwareService {
     try {
       this.#o.kv.delete(FIRMWARE_KV_NAMESPACE, KEY_STAGE);
       this.#o.kv.delete(FIRMWARE_KV_NAMESPACE, KEY_OLD_VERSION);
+      this.#o.kv.delete(FIRMWARE_KV_NAMESPACE, KEY_SIGNED_REQUEST);
+    } catch (error) {
+      this.#o.log.warn(`firmware state not cleared: ${(error as Error).message}`);
+    }
+  }
+
+  #kvDelete(key: string): void {
+    try {
+      this.#o.kv.delete(FIRMWARE_KV_NAMESPACE, key);
     } catch (error) {
       this.#o.log.warn(`firmware state not cleared: ${(error as Error).message}`);
     }

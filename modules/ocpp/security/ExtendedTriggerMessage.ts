@@ -14,6 +14,8 @@ export interface ExtendedTriggerTargets {
   trigger: TriggerTargets;
   /** LogStatusNotification now; absent when GetLog is not built in. */
   sendLogStatus?(): void;
+  /** SignedFirmwareStatusNotification now (FirmwareStatusNotification here means the signed one [SEC L01]). */
+  sendSignedFirmwareStatus?(): void;
 }
 
 export function createExtendedTriggerMessageHandler(targets: ExtendedTriggerTargets) {
@@ -25,6 +27,12 @@ export function createExtendedTriggerMessageHandler(targets: ExtendedTriggerTarg
         const send = targets.sendLogStatus;
         if (send === undefined) return { status: "NotImplemented" };
         if (connectorId !== undefined && connectorId > targets.trigger.connectorCount) return { status: "Rejected" };
+        call.afterReply(() => send.call(targets));
+        return { status: "Accepted" };
+      }
+      case "FirmwareStatusNotification": {
+        const send = targets.sendSignedFirmwareStatus;
+        if (send === undefined) return trigger({ requestedMessage: request.requestedMessage, connectorId }, call);
         call.afterReply(() => send.call(targets));
         return { status: "Accepted" };
       }

@@ -149,6 +149,13 @@ export class CertificateStore {
     return true;
   }
 
+  /** The parsed installed certificates of a type (chain checks). */
+  certificates(type: RootCertificateType): Certificate[] {
+    const out: Certificate[] = [];
+    for (let i = 0; i < this.#slots.length; i++) if (this.#slots[i].type === type) out.push(this.#slots[i].cert);
+    return out;
+  }
+
   /** PEM of the installed certificates of a type (the CA list of wss:// for CentralSystemRootCertificate). */
   pems(type: RootCertificateType): string[] {
     const out: string[] = [];

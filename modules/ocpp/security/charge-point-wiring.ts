@@ -13,6 +13,7 @@ import type { ChargePoint } from "ocpp/charge-point";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
 import { textSource, type DiagnosticsSource } from "ocpp/firmware/diagnostics-service";
 import type { TriggerTargets } from "ocpp/trigger/types";
+import type { FirmwareService } from "ocpp/firmware/firmware-service";
 import { FlashRing } from "storage/flash-ring";
 import { CertificateStore } from "./certificate-store";
 import { securityKeys } from "./config-keys";
@@ -34,6 +35,8 @@ export interface SecurityOptions {
   triggerTargets: TriggerTargets;
   /** The OCPP frame log, the DiagnosticsLog of GetLog. */
   frameLogText?: () => string;
+  /** Firmware Management's service: SignedUpdateFirmware runs through it when present. */
+  firmware?: FirmwareService;
 }
 
 export interface Security {
@@ -109,13 +112,19 @@ export function attachSecurity(options: SecurityOptions): Security {
     });
   }
   const logService = logs;
+  const firmware = options.firmware;
   registerSecurityActions(cp.engine, {
     certificates,
     events,
     log,
     logs,
     tlsInUse: () => settings.securityProfile !== undefined && settings.securityProfile >= 2,
-    trigger: { trigger: options.triggerTargets, sendLogStatus: logService ? () => logService.sendTriggeredStatus() : undefined },
+    trigger: {
+      trigger: options.triggerTargets,
+      sendLogStatus: logService ? () => logService.sendTriggeredStatus() : undefined,
+      sendSignedFirmwareStatus: firmware ? () => firmware.sendTriggeredSignedStatus() : undefined,
+    },
+    signedFirmware: firmware ? { certificates, firmware, events, log, nowUtcMs: () => (cp.time.clock.isSynced() ? cp.time.clock.utcMs() : undefined) } : undefined,
   });
 
   // Boot events: the start, and a firmware other than the last boot's.

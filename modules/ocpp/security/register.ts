@@ -10,6 +10,7 @@ import {
   validateGetInstalledCertificateIdsReq,
   validateGetLogReq,
   validateInstallCertificateReq,
+  validateSignedUpdateFirmwareReq,
 } from "ocpp/generated/ocpp16";
 import type { CertificateStore } from "./certificate-store";
 import type { LogService } from "./log-service";
@@ -19,6 +20,7 @@ import { createExtendedTriggerMessageHandler, type ExtendedTriggerTargets } from
 import { createGetInstalledCertificateIdsHandler } from "./GetInstalledCertificateIds";
 import { createGetLogHandler } from "./GetLog";
 import { createInstallCertificateHandler } from "./InstallCertificate";
+import { createSignedUpdateFirmwareHandler, type SignedUpdateFirmwareDeps } from "./SignedUpdateFirmware";
 
 export interface SecurityActions {
   certificates: CertificateStore;
@@ -29,6 +31,8 @@ export interface SecurityActions {
   /** The connection runs over TLS (the last CentralSystemRootCertificate cannot be deleted). */
   tlsInUse: () => boolean;
   trigger: ExtendedTriggerTargets;
+  /** SignedUpdateFirmware; absent without Firmware Management. */
+  signedFirmware?: SignedUpdateFirmwareDeps;
 }
 
 export function registerSecurityActions(engine: Pick<OcppEngine, "registerAction">, actions: SecurityActions): void {
@@ -36,5 +40,6 @@ export function registerSecurityActions(engine: Pick<OcppEngine, "registerAction
   engine.registerAction("GetInstalledCertificateIds", validateGetInstalledCertificateIdsReq, createGetInstalledCertificateIdsHandler(actions.certificates));
   engine.registerAction("DeleteCertificate", validateDeleteCertificateReq, createDeleteCertificateHandler(actions.certificates, actions.tlsInUse));
   engine.registerAction("ExtendedTriggerMessage", validateExtendedTriggerMessageReq, createExtendedTriggerMessageHandler(actions.trigger));
+  if (actions.signedFirmware) engine.registerAction("SignedUpdateFirmware", validateSignedUpdateFirmwareReq, createSignedUpdateFirmwareHandler(actions.signedFirmware));
   if (actions.logs) engine.registerAction("GetLog", validateGetLogReq, createGetLogHandler(actions.logs));
 }

@@ -5,9 +5,11 @@
  * RFC 6960: SHA-256 over the DER issuer Name and over the issuer's public
  * key BIT STRING value, serial number in hex without leading zeroes).
  *
- * Signatures are not checked here (no RSA/ECDSA in this code); the TLS
- * stack checks the chain it is given at connect time.
+ * Signatures are checked by ./chain (ECDSA P-256 only) from the parts kept
+ * here: the signed TBSCertificate bytes, the algorithm and the signature.
  */
+import { oidText } from "util/der";
+
 export interface Certificate {
   /** The whole DER certificate. */
   der: Uint8Array;
@@ -23,6 +25,14 @@ export interface Certificate {
   notAfterMs: number;
   /** Issuer Name equals subject Name. */
   selfIssued: boolean;
+  /** DER of the TBSCertificate (the signed bytes). */
+  tbsDer: Uint8Array;
+  /** Dotted OID of signatureAlgorithm (1.2.840.10045.4.3.2 = ecdsa-with-SHA256). */
+  signatureAlgorithm: string;
+  /** Value of signatureValue (without the unused-bits byte). */
+  signature: Uint8Array;
+  /** DER of the whole SubjectPublicKeyInfo. */
+  spkiDer: Uint8Array;
 }
 
 export class CertificateError extends Error {
@@ -107,6 +117,14 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+function oidOf(der: Uint8Array, tlv: Tlv): string {
+  try {
+    return oidText(der, tlv.start, tlv.end);
+  } catch (error) {
+    throw new CertificateError((error as Error).message);
+  }
+}
+
 function serialHexOf(der: Uint8Array, tlv: Tlv): string {
   if (tlv.end === tlv.start) throw new CertificateError("empty serial number");
   let hex = "";
@@ -123,6 +141,8 @@ export function parseCertificate(der: Uint8Array): Certificate {
   const sigAlg = expect(der, tbs.end, outer.end, 0x30, "signatureAlgorithm");
   const signature = expect(der, sigAlg.end, outer.end, 0x03, "signatureValue");
   if (signature.end !== outer.end) throw new CertificateError("extra fields in Certificate");
+  if (signature.end - signature.start < 2 || der[signature.start] !== 0) throw new CertificateError("bad signatureValue bit string");
+  const sigOid = expect(der, sigAlg.start, sigAlg.end, 0x06, "signatureAlgorithm.algorithm");
 
   let at = tbs.start;
   let field = readTlv(der, at, tbs.end);
@@ -161,6 +181,10 @@ export function parseCertificate(der: Uint8Array): Certificate {
     notBeforeMs,
     notAfterMs,
     selfIssued: sameBytes(issuerDer, subjectDer),
+    tbsDer: der.slice(tbs.at, tbs.end),
+    signatureAlgorithm: oidOf(der, sigOid),
+    signature: der.slice(signature.start + 1, signature.end),
+    spkiDer: der.slice(spki.at, spki.end),
   };
 }
 
