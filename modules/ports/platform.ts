@@ -27,4 +27,9 @@ export interface Platform {
   readonly firmwareSlot?: FirmwareSlot;
   /** Plain TCP client (FTP transfers for Firmware Management); absent: HTTP(S) only. */
   readonly tcp?: TcpClient;
+  /**
+   * `length` bytes from a cryptographically strong source (the charge point's
+   * key pair, SEC A02); absent: no key generation (SignChargePointCertificate NotImplemented).
+   */
+  randomBytes?(length: number): Uint8Array;
 }

@@ -13,6 +13,10 @@ export interface WebSocketConnectOptions {
   headers: Record<string, string>;
   /** PEM CA certificates trusted for wss:// (empty: the platform's defaults). */
   caCertificates?: string[];
+  /** TLS client certificate chain (PEM, leaf first) for security profile 3; with clientKey. */
+  clientCertificates?: string[];
+  /** The client certificate's private key (PEM, "EC PRIVATE KEY"). */
+  clientKey?: string;
 }
 
 export interface WebSocketEvents {

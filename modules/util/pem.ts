@@ -30,8 +30,13 @@ export function pemToDer(pem: string): Uint8Array[] | undefined {
 
 /** One certificate as PEM with 64-character lines. */
 export function derToPem(der: Uint8Array): string {
+  return pemBlock("CERTIFICATE", der);
+}
+
+/** A PEM block of any label ("CERTIFICATE REQUEST", "EC PRIVATE KEY") with 64-character lines (RFC 7468). */
+export function pemBlock(label: string, der: Uint8Array): string {
   const text = encodeBase64(der);
-  let out = "-----BEGIN CERTIFICATE-----\n";
+  let out = `-----BEGIN ${label}-----\n`;
   for (let i = 0; i < text.length; i += 64) out += text.slice(i, i + 64) + "\n";
-  return out + "-----END CERTIFICATE-----\n";
+  return out + `-----END ${label}-----\n`;
 }

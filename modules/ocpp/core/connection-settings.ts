@@ -33,15 +33,21 @@ export interface ConnectionSettings {
    * 3 sends no Basic credentials (TC_086). Undefined: the URL decides.
    */
   securityProfile?: number;
+  /** The charge point's certificate chain (PEM, leaf first) and key (PEM), sent as TLS client credentials in profile 3. */
+  clientCertificates?: string[];
+  clientKey?: string;
 }
 
 export interface ResolvedConnection {
   url: string;
   identity: string;
   /** 0 none, 1 Basic over ws://, 2 Basic over wss:// (server certificate checked). */
-  securityProfile: 0 | 1 | 2;
+  securityProfile: 0 | 1 | 2 | 3;
   headers: Record<string, string>;
   caCertificates: string[];
+  /** TLS client certificate chain and key (profile 3 only). */
+  clientCertificates?: string[];
+  clientKey?: string;
 }
 
 export class ConnectionSettingsError extends Error {
@@ -115,11 +121,17 @@ export function resolveConnection(settings: ConnectionSettings, authorizationKey
     credentials.set(password, user.length);
     headers.Authorization = `Basic ${encodeBase64(credentials)}`;
   }
-  return {
+  const resolved: ResolvedConnection = {
     url,
     identity,
     securityProfile: secure ? 2 : password ? 1 : 0,
     headers,
     caCertificates: secure ? settings.caCertificates : [],
   };
+  if (secure && profile === 3 && settings.clientCertificates && settings.clientKey) {
+    resolved.securityProfile = 3;
+    resolved.clientCertificates = settings.clientCertificates;
+    resolved.clientKey = settings.clientKey;
+  }
+  return resolved;
 }

@@ -109,7 +109,13 @@ export class ConnectionService {
     this.#log.info(`connecting to ${target.url} (security profile ${target.securityProfile})`);
     const current = (): boolean => generation === this.#generation;
     this.#socket = this.#factory.connect(
-      { url: target.url, protocols: [OCPP_SUBPROTOCOL], headers: target.headers, caCertificates: target.caCertificates },
+      {
+        url: target.url,
+        protocols: [OCPP_SUBPROTOCOL],
+        headers: target.headers,
+        caCertificates: target.caCertificates,
+        ...(target.clientCertificates ? { clientCertificates: target.clientCertificates, clientKey: target.clientKey } : {}),
+      },
       {
         onOpen: (protocol) => {
           if (!current()) return;

@@ -2,8 +2,8 @@
  * ExtendedTriggerMessage [SEC §5, reference §2.8]: TriggerMessage's rules
  * and targets (the TriggerMessage handler answers the messages both know),
  * plus LogStatusNotification (the GetLog upload's state, Idle when none)
- * and SignChargePointCertificate, answered NotImplemented: this build has no
- * key pair or CSR generation (it needs mbedTLS on the board).
+ * and SignChargePointCertificate (a new key pair and SignCertificate [SEC
+ * A02]; NotImplemented without a random source, Rejected without CpoName).
  */
 import type { HandlerContext } from "ocpp/rpc/engine";
 import type { ExtendedTriggerMessageConf, ExtendedTriggerMessageReq } from "ocpp/generated/ocpp16";
@@ -16,6 +16,10 @@ export interface ExtendedTriggerTargets {
   sendLogStatus?(): void;
   /** SignedFirmwareStatusNotification now (FirmwareStatusNotification here means the signed one [SEC L01]). */
   sendSignedFirmwareStatus?(): void;
+  /** Whether a CSR can be made now ("NotImplemented": no random source; "Rejected": CpoName not set). */
+  canSignCertificate?(): "Accepted" | "Rejected" | "NotImplemented";
+  /** Makes a key pair and CSR and sends SignCertificate. */
+  sendSignCertificate?(): void;
 }
 
 export function createExtendedTriggerMessageHandler(targets: ExtendedTriggerTargets) {
@@ -36,8 +40,13 @@ export function createExtendedTriggerMessageHandler(targets: ExtendedTriggerTarg
         call.afterReply(() => send.call(targets));
         return { status: "Accepted" };
       }
-      case "SignChargePointCertificate":
-        return { status: "NotImplemented" };
+      case "SignChargePointCertificate": {
+        const send = targets.sendSignCertificate;
+        const status = targets.canSignCertificate ? targets.canSignCertificate() : "NotImplemented";
+        if (send === undefined || status !== "Accepted") return { status: send === undefined ? "NotImplemented" : status };
+        call.afterReply(() => send.call(targets));
+        return { status: "Accepted" };
+      }
       default:
         return trigger({ requestedMessage: request.requestedMessage, connectorId }, call);
     }

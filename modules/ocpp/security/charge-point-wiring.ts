@@ -16,6 +16,7 @@ import type { TriggerTargets } from "ocpp/trigger/types";
 import type { FirmwareService } from "ocpp/firmware/firmware-service";
 import { FlashRing } from "storage/flash-ring";
 import { CertificateStore } from "./certificate-store";
+import { ChargePointIdentity } from "./charge-point-identity";
 import { securityKeys } from "./config-keys";
 import { LogService } from "./log-service";
 import { MemorySecurityLog, SecurityEventService, type SecurityLogStore } from "./security-events";
@@ -37,11 +38,14 @@ export interface SecurityOptions {
   frameLogText?: () => string;
   /** Firmware Management's service: SignedUpdateFirmware runs through it when present. */
   firmware?: FirmwareService;
+  /** The platform's strong random bytes (the charge point key pair); absent: no SignChargePointCertificate. */
+  randomBytes?: (length: number) => Uint8Array;
 }
 
 export interface Security {
   readonly events: SecurityEventService;
   readonly certificates: CertificateStore;
+  readonly identity: ChargePointIdentity;
   readonly logs?: LogService;
   stop(): void;
 }
@@ -74,6 +78,16 @@ export function attachSecurity(options: SecurityOptions): Security {
   updateCas();
   certificates.onChange(updateCas);
 
+  // The charge point certificate and key [SEC A02]: TLS client credentials of profile 3.
+  const identity = new ChargePointIdentity({ kv: options.kv, randomBytes: options.randomBytes });
+  const updateClient = (): void => {
+    const credentials = identity.credentials();
+    settings.clientCertificates = credentials?.certificates;
+    settings.clientKey = credentials?.keyPem;
+  };
+  updateClient();
+  identity.onChange(updateClient);
+
   // SecurityProfile [SEC A05, reference §4.14]: only raised, each step with what it needs.
   let declared = false;
   const hasPassword = (): boolean =>
@@ -83,7 +97,7 @@ export function attachSecurity(options: SecurityOptions): Security {
     if (profile <= config.int("SecurityProfile")) return false;
     if ((profile === 1 || profile === 2) && !hasPassword()) return false;
     if (profile >= 2 && settings.caCertificates.length === 0) return false;
-    return profile < 3; // 3 needs a charge point certificate and key: not in this build
+    return profile < 3 || identity.hasCertificate; // 3 needs a charge point certificate and key
   };
   for (const key of securityKeys({ allows })) if (!config.has(key.name)) config.declare(key);
   declared = true;
@@ -112,6 +126,21 @@ export function attachSecurity(options: SecurityOptions): Security {
     });
   }
   const logService = logs;
+  const nowUtcMs = (): number | undefined => (cp.time.clock.isSynced() ? cp.time.clock.utcMs() : undefined);
+  // SignCertificate [SEC A02.FR.02]: a fresh key pair, subject O = CpoName, CN = the charge point's serial (its identity).
+  const sendSignCertificate = (): void => {
+    let csr: string;
+    try {
+      csr = identity.createCsr(config.string("CpoName"), options.deviceName);
+    } catch (error) {
+      log.error(`no certificate request: ${(error as Error).message}`);
+      return;
+    }
+    cp.engine.call("SignCertificate", { csr }).then(
+      (conf) => log.info(`SignCertificate: ${String((conf as { status?: unknown }).status)}`),
+      (error: Error) => log.warn(`SignCertificate failed: ${error.message}`),
+    );
+  };
   const firmware = options.firmware;
   registerSecurityActions(cp.engine, {
     certificates,
@@ -123,8 +152,22 @@ export function attachSecurity(options: SecurityOptions): Security {
       trigger: options.triggerTargets,
       sendLogStatus: logService ? () => logService.sendTriggeredStatus() : undefined,
       sendSignedFirmwareStatus: firmware ? () => firmware.sendTriggeredSignedStatus() : undefined,
+      canSignCertificate: () => (options.randomBytes === undefined ? "NotImplemented" : config.string("CpoName") === "" ? "Rejected" : "Accepted"),
+      sendSignCertificate: () => sendSignCertificate(),
     },
-    signedFirmware: firmware ? { certificates, firmware, events, log, nowUtcMs: () => (cp.time.clock.isSynced() ? cp.time.clock.utcMs() : undefined) } : undefined,
+    certificateSigned: {
+      identity,
+      certificates,
+      events,
+      log,
+      maxChainSize: () => config.int("CertificateSignedMaxChainSize"),
+      nowUtcMs,
+      // TC_074: a connection in profile 3 is made again with the new certificate.
+      installed: () => {
+        if (settings.securityProfile === 3) options.timers.once(() => cp.connection.reconnect(), 1);
+      },
+    },
+    signedFirmware: firmware ? { certificates, firmware, events, log, nowUtcMs } : undefined,
   });
 
   // Boot events: the start, and a firmware other than the last boot's.
@@ -136,6 +179,7 @@ export function attachSecurity(options: SecurityOptions): Security {
   return {
     events,
     certificates,
+    identity,
     logs,
     stop: () => logService?.stop(),
   };

@@ -11,6 +11,7 @@ import {
   validateGetLogReq,
   validateInstallCertificateReq,
   validateSignedUpdateFirmwareReq,
+  validateCertificateSignedReq,
 } from "ocpp/generated/ocpp16";
 import type { CertificateStore } from "./certificate-store";
 import type { LogService } from "./log-service";
@@ -20,6 +21,7 @@ import { createExtendedTriggerMessageHandler, type ExtendedTriggerTargets } from
 import { createGetInstalledCertificateIdsHandler } from "./GetInstalledCertificateIds";
 import { createGetLogHandler } from "./GetLog";
 import { createInstallCertificateHandler } from "./InstallCertificate";
+import { createCertificateSignedHandler, type CertificateSignedDeps } from "./CertificateSigned";
 import { createSignedUpdateFirmwareHandler, type SignedUpdateFirmwareDeps } from "./SignedUpdateFirmware";
 
 export interface SecurityActions {
@@ -33,6 +35,7 @@ export interface SecurityActions {
   trigger: ExtendedTriggerTargets;
   /** SignedUpdateFirmware; absent without Firmware Management. */
   signedFirmware?: SignedUpdateFirmwareDeps;
+  certificateSigned: CertificateSignedDeps;
 }
 
 export function registerSecurityActions(engine: Pick<OcppEngine, "registerAction">, actions: SecurityActions): void {
@@ -40,6 +43,7 @@ export function registerSecurityActions(engine: Pick<OcppEngine, "registerAction
   engine.registerAction("GetInstalledCertificateIds", validateGetInstalledCertificateIdsReq, createGetInstalledCertificateIdsHandler(actions.certificates));
   engine.registerAction("DeleteCertificate", validateDeleteCertificateReq, createDeleteCertificateHandler(actions.certificates, actions.tlsInUse));
   engine.registerAction("ExtendedTriggerMessage", validateExtendedTriggerMessageReq, createExtendedTriggerMessageHandler(actions.trigger));
+  engine.registerAction("CertificateSigned", validateCertificateSignedReq, createCertificateSignedHandler(actions.certificateSigned));
   if (actions.signedFirmware) engine.registerAction("SignedUpdateFirmware", validateSignedUpdateFirmwareReq, createSignedUpdateFirmwareHandler(actions.signedFirmware));
   if (actions.logs) engine.registerAction("GetLog", validateGetLogReq, createGetLogHandler(actions.logs));
 }

@@ -2,6 +2,7 @@
  * The host (Node) platform: files under a state directory stand in for the
  * board's NVS and flash partitions, `ws` for the WebSocket client.
  */
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FlashPartition } from "ports/flash";
@@ -70,6 +71,7 @@ export function createHostPlatform(options: HostPlatformOptions): HostPlatform {
     http: new NodeHttpClient(),
     firmwareSlot: new FileFirmwareSlot(join(options.stateDir, HOST_FIRMWARE_IMAGE)),
     tcp: new NodeTcpClient(),
+    randomBytes: (length: number): Uint8Array => new Uint8Array(randomBytes(length)),
     shutdown(): void {
       timers.clearAll();
       for (const flash of flashes.values()) flash.close();

@@ -13,6 +13,8 @@ export class WsWebSocketFactory implements WebSocketFactory {
     const socket = new WebSocket(options.url, options.protocols, {
       headers: options.headers,
       ca: options.caCertificates && options.caCertificates.length > 0 ? options.caCertificates : undefined,
+      // Security profile 3: the charge point's certificate chain and key as TLS client credentials.
+      ...(options.clientCertificates && options.clientKey ? { cert: options.clientCertificates.join(""), key: options.clientKey } : {}),
       // TLS 1.2 or higher whatever the host's default (--tls-min-v1.0): reference 1.5, OCTT TC_086.
       minVersion: "TLSv1.2",
       handshakeTimeout: 10_000,

@@ -4,6 +4,7 @@
  * build-time settings come from the manifest's `config` (module mc/config).
  */
 import config from "mc/config";
+import RNG from "rng";
 import type { FlashPartition } from "ports/flash";
 import type { Platform } from "ports/platform";
 import { TimersLoopDriver } from "platform/common/virtual-timers";
@@ -46,5 +47,7 @@ export function createModdablePlatform(): Platform {
     http: new Ecma419HttpClient(dnsServers),
     firmwareSlot: new OtaFirmwareSlot(),
     tcp: new Ecma419TcpClient(dnsServers),
+    // The SDK's "rng" (modules/crypt/etc, part of its TLS manifest): an RC4 stream seeded from esp_random(), the ESP32 hardware RNG.
+    randomBytes: (length: number): Uint8Array => new Uint8Array(RNG.get(length)),
   };
 }
