@@ -1,7 +1,8 @@
 /**
  * The control loop's connectors as the OCPP charge point sees them
  * (`ChargePointHardware`): status, error code and meter copied from each
- * connector's in-place snapshot (no allocation per reading), the loop's
+ * connector's in-place snapshot, the connector temperature with the meter
+ * (no allocation per reading), the loop's
  * events mapped to `ConnectorEvents`, reboot delegated to the platform.
  *
  * The loop is built after this adapter (its event callback is `handleEvent`),
@@ -63,6 +64,7 @@ class LoopConnector implements ChargePointConnector {
     into.energyImportWh = meter.energyImportWh;
     into.powerW = meter.powerW;
     into.frequencyHz = meter.frequencyHz;
+    into.temperatureC = this.connector.snapshot.temperatureC;
     into.ok = meter.ok;
     for (let i = 0; i < 3; i++) {
       into.voltageV[i] = meter.voltageV[i];

@@ -25,12 +25,14 @@ export interface ConnectorMeterSample {
   voltageV: [number, number, number];
   currentA: [number, number, number];
   frequencyHz: number;
+  /** Connector temperature in °C (sent as measurand Temperature); NaN without a sensor. */
+  temperatureC: number;
   /** False when the meter could not be read. */
   ok: boolean;
 }
 
 export function newMeterSample(): ConnectorMeterSample {
-  return { energyImportWh: 0, powerW: 0, voltageV: [0, 0, 0], currentA: [0, 0, 0], frequencyHz: 0, ok: false };
+  return { energyImportWh: 0, powerW: 0, voltageV: [0, 0, 0], currentA: [0, 0, 0], frequencyHz: 0, temperatureC: NaN, ok: false };
 }
 
 export type UnlockResult = "Unlocked" | "UnlockFailed" | "NotSupported";

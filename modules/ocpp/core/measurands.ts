@@ -7,6 +7,7 @@ export const SUPPORTED_MEASURANDS = [
   "Current.Offered",
   "Voltage",
   "Frequency",
+  "Temperature",
 ] as const;
 
 export type SupportedMeasurand = (typeof SUPPORTED_MEASURANDS)[number];

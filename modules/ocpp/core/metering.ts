@@ -3,7 +3,8 @@
  * measurands [SPEC 3.16, 4.9 of our reference]: one sampledValue per
  * measurand (per phase for Voltage and Current.Import unless a phase is
  * named), with context, unit, phase and location (Outlet for a connector,
- * Inlet for connector 0 = the charger's supply).
+ * Inlet for connector 0 = the charger's supply; Body for Temperature, the
+ * connector's own sensor, left out while it has no reading).
  */
 import type { ConnectorMeterSample } from "ocpp/charge-point-hw";
 
@@ -14,8 +15,8 @@ export interface SampledValue {
   context?: ReadingContext;
   measurand?: string;
   phase?: "L1" | "L2" | "L3" | "L1-N" | "L2-N" | "L3-N";
-  unit?: "Wh" | "W" | "A" | "V";
-  location?: "Outlet" | "Inlet";
+  unit?: "Wh" | "W" | "A" | "V" | "Celsius";
+  location?: "Outlet" | "Inlet" | "Body";
 }
 
 export interface MeterValue {
@@ -59,6 +60,12 @@ export function appendSampledValues(
         break;
       case "Frequency":
         into.push({ value: fixed1(sample.frequencyHz), context, measurand, location });
+        break;
+      case "Temperature":
+        // NaN: no sensor, or its reading is invalid; nothing to report [SPEC 7.31].
+        if (Number.isFinite(sample.temperatureC)) {
+          into.push({ value: fixed1(sample.temperatureC), context, measurand, unit: "Celsius", location: "Body" });
+        }
         break;
       case "Current.Import":
         for (let p = 0; p < 3; p++) {
