@@ -6,7 +6,7 @@
  * CertID openssl computes for them as the independent hash oracle).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -149,13 +149,19 @@ export class CertificateFactory {
   }
 
   /** A certificate `name` signed by the root made just before (not self-issued). */
-  leafOfLast(name: string, serial: number): TestCertificate {
+  leafOfLast(name: string, serial: number, subjectAltName?: string): TestCertificate {
     const n = this.#count - 1;
     const key = join(this.dir, `lk${n}.pem`);
     const csr = join(this.dir, `l${n}.csr`);
     const cert = join(this.dir, `l${n}.pem`);
+    const san: string[] = [];
+    if (subjectAltName !== undefined) {
+      const ext = join(this.dir, `l${n}.ext`);
+      writeFileSync(ext, `subjectAltName=${subjectAltName}\n`);
+      san.push("-extfile", ext);
+    }
     execFileSync("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr, "-subj", `/O=OCPP Test/CN=${name}`], { stdio: "pipe" });
-    execFileSync("openssl", ["x509", "-req", "-in", csr, "-CA", join(this.dir, `c${n}.pem`), "-CAkey", join(this.dir, `k${n}.pem`), "-out", cert, "-days", "3650", "-set_serial", String(serial)], { stdio: "pipe" });
+    execFileSync("openssl", ["x509", "-req", "-in", csr, "-CA", join(this.dir, `c${n}.pem`), "-CAkey", join(this.dir, `k${n}.pem`), "-out", cert, "-days", "3650", "-set_serial", String(serial), ...san], { stdio: "pipe" });
     return { pem: readFileSync(cert, "utf8"), keyPem: readFileSync(key, "utf8"), issuerNameHash: "", issuerKeyHash: "", serialNumber: "" };
   }
 
