@@ -137,6 +137,7 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     triggerTargets,
     frameLogText,
     log,
+    firmware: management?.firmware,
   });
   rebootHook.logTo(security);
 

@@ -10,6 +10,7 @@ import type { ChargePoint } from "ocpp/charge-point";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
 import { attachSecurity, type Security } from "ocpp/security/charge-point-wiring";
 import type { TriggerTargets } from "ocpp/trigger/types";
+import type { FirmwareService } from "ocpp/firmware/firmware-service";
 
 export interface SecurityWiringOptions {
   chargePoint: ChargePoint;
@@ -22,6 +23,8 @@ export interface SecurityWiringOptions {
   triggerTargets: TriggerTargets;
   frameLogText: () => string;
   log: Logger;
+  /** Firmware Management's service: SignedUpdateFirmware runs through it. */
+  firmware?: FirmwareService;
 }
 
 export function wireSecurity(options: SecurityWiringOptions): Security {
@@ -43,5 +46,7 @@ export function wireSecurity(options: SecurityWiringOptions): Security {
     firmwareVersion: options.firmwareVersion,
     triggerTargets: options.triggerTargets,
     frameLogText: options.frameLogText,
+    firmware: options.firmware,
+    randomBytes: platform.randomBytes ? (length) => platform.randomBytes!(length) : undefined,
   });
 }
