@@ -128,6 +128,10 @@ describe("bench HTTP API", () => {
     ]) {
       assert.ok(html.includes(`data-testid="${id}"`), `page has data-testid ${id}`);
     }
+    // Per connector N the panel's fields get the test id connector-N-<field>.
+    for (const field of ["energy", "temperature", "status"]) {
+      assert.ok(html.includes(`data-field="${field}"`), `connector panels have connector-N-${field}`);
+    }
     assert.doesNotMatch(html, /<link\b|<script[^>]+src=|https?:\/\/(?!127)/, "no external assets");
     assert.match(html, /new EventSource\("\/events"\)/);
   });
@@ -149,6 +153,7 @@ describe("bench HTTP API", () => {
       "offeredA",
       "pilot",
       "relayClosed",
+      "temperatureC",
       "transactionId",
     ]);
   });

@@ -20,6 +20,8 @@ describe("simulator: over-temperature from the bench", function () {
   });
 
   it("POST /fault over-temp: Faulted with HighTemperature reaches the CSMS; the kind is listed while injected", async () => {
+    const before = (await getState(url)).connectors[0].temperatureC;
+    assert.ok(before !== null && before > 0 && before < 60, `connector temperature ${before} °C before the fault`);
     await post(url, "/fault", { connector: 1, kind: "over-temp", active: true });
     const state = await waitUntil("connector 1 Faulted", async () => {
       const s = await getState(url);
@@ -27,6 +29,8 @@ describe("simulator: over-temperature from the bench", function () {
     });
     assert.deepEqual(state.connectors[0].faults, ["over-temp"]);
     assert.equal(state.connectors[0].relayClosed, false);
+    const hot = state.connectors[0].temperatureC;
+    assert.ok(hot !== null && hot >= 85, `connector temperature ${hot} °C at the trip`);
     await waitUntil("StatusNotification Faulted / HighTemperature", () =>
       stack.csms!.frames("SIM-0001").some((f) => f.direction === "cp-to-csms" && f.text.includes('"StatusNotification"') && f.text.includes('"HighTemperature"')),
     );

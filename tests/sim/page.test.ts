@@ -74,6 +74,7 @@ describe("bench page in headless Chromium", function () {
     await waitText(page, "live-state", (t) => t === "live", "live");
     await waitText(page, "connection-state", (t) => t === "online", "online");
     assert.equal(await textOf(page, "connector-1-status"), "Available");
+    assert.match(await textOf(page, "connector-1-temperature"), /^-?\d+\.\d$/, "the connector temperature in °C, one decimal");
 
     await page.getByTestId("connector-1-plug").click();
     await waitText(page, "connector-1-status", (t) => t === "Preparing", "Preparing");

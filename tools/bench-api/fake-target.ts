@@ -45,6 +45,7 @@ export class FakeBenchTarget implements BenchTarget {
         offeredA: 0,
         drawnA: 0,
         energyWh: 0,
+        temperatureC: 25,
         ocppStatus: "Available",
         transactionId: null,
         faults: [],

@@ -31,6 +31,8 @@ export interface BenchConnectorState {
   drawnA: number;
   /** Meter energy register, Wh. */
   energyWh: number;
+  /** Connector temperature the charger measures, °C; null when it has no reading (no sensor, invalid reading, charger off). */
+  temperatureC: number | null;
   /** OCPP ChargePointStatus last reported, e.g. "Available", "Charging". */
   ocppStatus: string;
   transactionId: number | null;

@@ -183,9 +183,12 @@ export class SimulatedCharger implements BenchTarget {
       const id = i + 1;
       const last = this.#lastOcpp[i];
       let pilot: PilotState = "F";
+      let temperatureC: number | null = null;
       if (firmware) {
         const measured = firmware.loop.connectors[i].snapshot.pilotState;
         pilot = measured === "invalid" ? "F" : measured;
+        const celsius = firmware.loop.connectors[i].snapshot.temperatureC;
+        if (Number.isFinite(celsius)) temperatureC = Math.round(celsius * 10) / 10;
         last.status = firmware.chargePoint.status.current(id);
         last.transactionId = firmware.chargePoint.transactions.transactionOn(id)?.transactionId ?? null;
       } else sim.update(now); // nothing polls the parts while the board is off
@@ -197,6 +200,7 @@ export class SimulatedCharger implements BenchTarget {
         offeredA: firmware ? Math.round(sim.offeredA * 10) / 10 : 0,
         drawnA: sim.powered ? Math.round(sim.ev.drawA * 10) / 10 : 0,
         energyWh: Math.round(sim.energyWh),
+        temperatureC,
         ocppStatus: last.status,
         transactionId: last.transactionId,
         faults: this.#faults[i].slice(),
