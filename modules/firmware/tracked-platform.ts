@@ -1,6 +1,7 @@
 /**
  * The platform as the firmware uses it: the same ports, with timers that
  * remember what they scheduled so that `stop()` ends every one of them.
+ * Every member of `Platform` must be passed on here (a new port included).
  */
 import type { Platform } from "ports/platform";
 import { TrackedTimers } from "firmware/tracked-timers";
@@ -23,6 +24,7 @@ export function withTrackedTimers(base: Platform): TrackedPlatform {
     http: base.http,
     firmwareSlot: base.firmwareSlot,
     tcp: base.tcp,
+    randomBytes: base.randomBytes ? (length) => base.randomBytes!(length) : undefined,
   };
   return { platform, timers };
 }
