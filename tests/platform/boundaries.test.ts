@@ -8,7 +8,7 @@ import { join, relative } from "node:path";
 import { PROJECT_ROOT } from "../../tools/xs/bundle.ts";
 
 const FIRMWARE_NAMES = ["ports", "platform", "connector", "ocpp", "storage", "firmware", "util", "hal"];
-const MODDABLE_MODULES = /^(timer|time|preference|flash|ota|mc\/config|instrumentation|sntp|embedded:.*)$/;
+const MODDABLE_MODULES = /^(timer|time|preference|flash|ota|rng|mc\/config|instrumentation|sntp|embedded:.*)$/;
 
 function sourceFiles(dir: string): string[] {
   const files: string[] = [];

@@ -10,7 +10,8 @@ import { PROJECT_ROOT } from "../../tools/xs/bundle.ts";
 
 interface Manifest {
   modules: Record<string, string | string[]>;
-  platforms: Record<string, { modules?: Record<string, string> }>;
+  preload: string[];
+  platforms: Record<string, { modules?: Record<string, string>; preload?: string[] }>;
   creation: { main: string };
 }
 
@@ -92,6 +93,16 @@ describe("the Moddable manifest", function () {
   it("points every mapping at a file that exists", function () {
     for (const [name, path] of mappedFor("esp32")) assert.ok(existsSync(path), `${name} -> ${path}`);
   });
+
+  for (const platform of ["esp32", "lin"] as const) {
+    it(`preloads every firmware module but main for ${platform} (code and constants go to flash)`, function () {
+      const preload = [...manifest.preload, ...(manifest.platforms[platform]?.preload ?? [])];
+      const covered = (name: string): boolean =>
+        preload.some((entry) => (entry.endsWith("/*") ? name.startsWith(entry.slice(0, -1)) && !name.slice(entry.length - 1).includes("/") : entry === name));
+      const missing = [...mappedFor(platform).keys()].filter((name) => name !== "firmware/main" && !covered(name));
+      assert.deepEqual(missing, []);
+    });
+  }
 
   it("starts at the board entry", function () {
     assert.equal(manifest.creation.main, "firmware/main");
