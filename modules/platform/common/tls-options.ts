@@ -17,8 +17,11 @@ export interface TlsSecureOptions {
   clientKey?: ArrayBuffer;
 }
 
+/** A copy of the bytes in their own ArrayBuffer (what the SDK's TLS session expects). */
 function bufferOf(der: Uint8Array): ArrayBuffer {
-  return der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength) as ArrayBuffer;
+  const copy = new Uint8Array(der.length);
+  copy.set(der);
+  return copy.buffer;
 }
 
 /** The DER body of the first PEM block with `label`, or undefined. */
@@ -52,8 +55,7 @@ export function tlsSecureOptions(
   for (const pem of caCertificates ?? []) {
     const der = pemToDer(pem);
     if (der && der.length > 0) {
-      const first = der[0];
-      options.certificate = first.buffer.slice(first.byteOffset, first.byteOffset + first.byteLength) as ArrayBuffer;
+      options.certificate = bufferOf(der[0]);
       break;
     }
   }
