@@ -9,47 +9,11 @@
  * no charge-point certificate and key to present.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type ServerOptions } from "node:https";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import tls from "node:tls";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { TestCsms, TestCharger, waitFor } from "./harness.ts";
-
-interface Pki {
-  caPem: string;
-  keyPem: string;
-  certPem: string;
-}
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function makePki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), "ocpp-tls-octt-"));
-  try {
-    const run = (...args: string[]): void => {
-      execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
-    };
-    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    run("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/O=Test/CN=Throwaway TC_086 CA");
-    run("req", ...ec, "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/O=Test/CN=127.0.0.1");
-    writeFileSync(join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
-    run("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "4661", "-out", "srv.pem", "-days", "2", "-extfile", "ext.cnf");
-    const read = (name: string): string => readFileSync(join(dir, name), "utf8");
-    return { caPem: read("ca.pem"), keyPem: read("srv.key"), certPem: read("srv.pem") };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { hasOpenssl, makeServerPki, type ServerPki } from "../support/test-pki.ts";
 
 interface Negotiated {
   protocol: string | null;
@@ -57,7 +21,7 @@ interface Negotiated {
 }
 
 /** The strict ocpp-rpc CSMS behind an https server on 127.0.0.1 with the given TLS limits. */
-async function tlsCsms(pki: Pki, limits: Pick<ServerOptions, "minVersion" | "maxVersion" | "ciphers">) {
+async function tlsCsms(pki: ServerPki, limits: Pick<ServerOptions, "minVersion" | "maxVersion" | "ciphers">) {
   const csms = new TestCsms();
   const https: Server = createServer({ key: pki.keyPem, cert: pki.certPem, ...limits });
   https.on("upgrade", csms.server.handleUpgrade);
@@ -116,12 +80,12 @@ const PASSWORD = "0123456789abcdef";
 
 describe("OCTT TC_086 TLS server authentication (security profile 2)", function () {
   this.timeout(20_000);
-  let pki: Pki;
+  let pki: ServerPki;
   const closers: Array<() => Promise<void> | void> = [];
 
   before(function () {
     if (!hasOpenssl()) this.skip();
-    pki = makePki();
+    pki = makeServerPki("Throwaway TC_086 CA", 4661, "ocpp-tls-octt-");
   });
   afterEach(async function () {
     for (const close of closers.splice(0).reverse()) await close();

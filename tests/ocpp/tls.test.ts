@@ -7,52 +7,14 @@
  * back-off) a server its CAs do not vouch for.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { TestCsms, TestCharger, waitFor } from "./harness.ts";
 import { BACKOFF_BASE_MS } from "ocpp/core/connection";
-
-interface Pki {
-  caPem: string;
-  otherCaPem: string;
-  keyPem: string;
-  certPem: string;
-}
-
-function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function makePki(): Pki {
-  const dir = mkdtempSync(join(tmpdir(), "ocpp-tls-"));
-  try {
-    const run = (...args: string[]): void => {
-      execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
-    };
-    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    run("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/O=Test/CN=Throwaway Test CA");
-    run("req", "-x509", ...ec, "-keyout", "other.key", "-out", "other.pem", "-days", "2", "-subj", "/O=Test/CN=Other CA");
-    run("req", ...ec, "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/O=Test/CN=127.0.0.1");
-    writeFileSync(join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
-    run("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", "4660", "-out", "srv.pem", "-days", "2", "-extfile", "ext.cnf");
-    const read = (name: string): string => readFileSync(join(dir, name), "utf8");
-    return { caPem: read("ca.pem"), otherCaPem: read("other.pem"), keyPem: read("srv.key"), certPem: read("srv.pem") };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+import { hasOpenssl, makeServerPki, type ServerPki } from "../support/test-pki.ts";
 
 /** The strict ocpp-rpc CSMS behind an https server on 127.0.0.1. */
-async function tlsCsms(pki: Pki): Promise<{ csms: TestCsms; https: Server; tcpConnections: () => number; close: () => Promise<void> }> {
+async function tlsCsms(pki: ServerPki): Promise<{ csms: TestCsms; https: Server; tcpConnections: () => number; close: () => Promise<void> }> {
   const csms = new TestCsms();
   const https = createServer({ key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" });
   https.on("upgrade", csms.server.handleUpgrade);
@@ -79,14 +41,14 @@ async function tlsCsms(pki: Pki): Promise<{ csms: TestCsms; https: Server; tcpCo
 }
 
 describe("wss:// (security profile 2) against a TLS server on 127.0.0.1", function () {
-  let pki: Pki;
+  let pki: ServerPki;
   let server: Awaited<ReturnType<typeof tlsCsms>> | undefined;
   let charger: TestCharger | undefined;
 
   before(function () {
     if (!hasOpenssl()) this.skip();
     this.timeout(20_000);
-    pki = makePki();
+    pki = makeServerPki("Throwaway Test CA", 4660);
   });
   afterEach(async function () {
     charger?.stop();

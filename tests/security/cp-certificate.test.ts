@@ -8,7 +8,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -19,7 +19,7 @@ import { tlsSecureOptions } from "platform/common/tls-options";
 import { attachSecurity, type Security } from "ocpp/security/charge-point-wiring";
 import { ChargePointIdentity } from "ocpp/security/charge-point-identity";
 import { TestCharger, TestCsms, waitFor } from "../ocpp/harness.ts";
-import { CertificateFactory } from "./helpers.ts";
+import { CertificateFactory } from "../support/test-pki.ts";
 
 describe("charge point certificate: SignCertificate / CertificateSigned / profile 3", function () {
   this.timeout(30_000);
@@ -56,13 +56,9 @@ describe("charge point certificate: SignCertificate / CertificateSigned / profil
     return { c, security };
   }
 
-  /** Signs a CSR (PEM) with the root made last by `certs`; returns the certificate PEM. */
+  /** Signs a CSR (PEM) with root number `rootIndex` of `certs`; returns the certificate PEM. */
   function signCsr(csr: string, rootIndex: number, days = 30): string {
-    const csrPath = join(certs.dir, `cp${rootIndex}-${Date.now()}.csr`);
-    const out = `${csrPath}.pem`;
-    writeFileSync(csrPath, csr);
-    execFileSync("openssl", ["x509", "-req", "-in", csrPath, "-CA", join(certs.dir, `c${rootIndex}.pem`), "-CAkey", join(certs.dir, `k${rootIndex}.pem`), "-out", out, "-days", String(days), "-set_serial", "4660"], { stdio: "pipe" });
-    return readFileSync(out, "utf8");
+    return certs.signCsr(csr, rootIndex, days, 4660);
   }
 
   async function requestCsr(c: TestCharger): Promise<string> {

@@ -5,7 +5,7 @@ import { sha256, toHex } from "util/sha256";
 import { decodeBase64 } from "util/base64";
 import { derToPem, pemToDer } from "util/pem";
 import { parseCertificate, CertificateError } from "ocpp/security/x509";
-import { CertificateFactory } from "./helpers.ts";
+import { CertificateFactory } from "../support/test-pki.ts";
 
 const ascii = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, "latin1"));
 

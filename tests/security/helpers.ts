@@ -2,15 +2,11 @@
  * The booted firmware against a strict ocpp-rpc CSMS on 127.0.0.1 for the
  * Security white paper cases: storage with a "seclog" partition, the Node
  * HTTP client (GetLog uploads), a 127.0.0.1 HTTP server taking PUTs, and
- * throwaway certificates made by the openssl command line (with the OCSP
- * CertID openssl computes for them as the independent hash oracle).
+ * (from tests/support/test-pki.ts) throwaway certificates made by the
+ * openssl command line.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { SimFlash } from "platform/common/sim-flash";
 import { NodeHttpClient } from "platform/host/http-node";
 import { createSimulatedBoard } from "hal/sim/charger";
@@ -117,72 +113,5 @@ export class UploadServer {
   }
 }
 
-export interface TestCertificate {
-  pem: string;
-  /** Hash data as openssl's OCSP request computes it (SHA-256). */
-  issuerNameHash: string;
-  issuerKeyHash: string;
-  /** openssl prints the serial with an even digit count. */
-  serialNumber: string;
-  /** The private key (PEM), for certificates made with leafOfLast. */
-  keyPem?: string;
-}
-
-/** Throwaway certificates in a temporary directory, removed by `dispose`. */
-export class CertificateFactory {
-  readonly dir = mkdtempSync(join(tmpdir(), "ocpp-sec-"));
-  #count = 0;
-
-  /** A self-signed root (EC P-256) valid `days` days from now (the real clock), with `serial`. */
-  root(name: string, days: number, serial: number): TestCertificate {
-    const n = this.#count++;
-    const key = join(this.dir, `k${n}.pem`);
-    const cert = join(this.dir, `c${n}.pem`);
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
-      "-days", String(days), "-subj", `/O=OCPP Test/CN=${name}`, "-set_serial", String(serial)], { stdio: "pipe" });
-    return this.#withHash(cert);
-  }
-
-  /** The private key (PEM) of the root made last. */
-  lastRootKeyPem(): string {
-    return readFileSync(join(this.dir, `k${this.#count - 1}.pem`), "utf8");
-  }
-
-  /** A certificate `name` signed by the root made just before (not self-issued). */
-  leafOfLast(name: string, serial: number, subjectAltName?: string): TestCertificate {
-    const n = this.#count - 1;
-    const key = join(this.dir, `lk${n}.pem`);
-    const csr = join(this.dir, `l${n}.csr`);
-    const cert = join(this.dir, `l${n}.pem`);
-    const san: string[] = [];
-    if (subjectAltName !== undefined) {
-      const ext = join(this.dir, `l${n}.ext`);
-      writeFileSync(ext, `subjectAltName=${subjectAltName}\n`);
-      san.push("-extfile", ext);
-    }
-    execFileSync("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr, "-subj", `/O=OCPP Test/CN=${name}`], { stdio: "pipe" });
-    execFileSync("openssl", ["x509", "-req", "-in", csr, "-CA", join(this.dir, `c${n}.pem`), "-CAkey", join(this.dir, `k${n}.pem`), "-out", cert, "-days", "3650", "-set_serial", String(serial), ...san], { stdio: "pipe" });
-    return { pem: readFileSync(cert, "utf8"), keyPem: readFileSync(key, "utf8"), issuerNameHash: "", issuerKeyHash: "", serialNumber: "" };
-  }
-
-  #withHash(cert: string): TestCertificate {
-    const request = join(this.dir, `r${this.#count}.der`);
-    execFileSync("openssl", ["ocsp", "-sha256", "-issuer", cert, "-cert", cert, "-no_nonce", "-reqout", request], { stdio: "pipe" });
-    const text = execFileSync("openssl", ["ocsp", "-reqin", request, "-req_text"], { encoding: "utf8" });
-    const field = (label: string): string => {
-      const match = new RegExp(`${label}: ([0-9A-F]+)`).exec(text);
-      if (!match) throw new Error(`openssl printed no ${label}`);
-      return match[1];
-    };
-    return {
-      pem: readFileSync(cert, "utf8"),
-      issuerNameHash: field("Issuer Name Hash"),
-      issuerKeyHash: field("Issuer Key Hash"),
-      serialNumber: field("Serial Number"),
-    };
-  }
-
-  dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
+// The certificate factory moved to tests/support/test-pki.ts; still importable from here.
+export { CertificateFactory, type TestCertificate } from "../support/test-pki.ts";

@@ -7,7 +7,8 @@
 import { strict as assert } from "node:assert";
 import { runUntil } from "../firmware/helpers.ts";
 import { advance, T0_MS } from "../profiles/helpers.ts";
-import { CertificateFactory, SecurityHarness, securityStorage, UploadServer } from "./helpers.ts";
+import { SecurityHarness, securityStorage, UploadServer } from "./helpers.ts";
+import { CertificateFactory } from "../support/test-pki.ts";
 
 describe("OCPP 1.6 Security white paper on the booted firmware", function () {
   this.timeout(60_000);

@@ -12,7 +12,7 @@ import { attachSecurity } from "ocpp/security/charge-point-wiring";
 import { TestCsms, waitFor } from "../ocpp/harness.ts";
 import { FileServer, firmwareImage } from "../firmware-mgmt/file-server.ts";
 import { managedCharger, statusesOf, type ManagedCharger } from "../firmware-mgmt/setup.ts";
-import { CertificateFactory } from "./helpers.ts";
+import { CertificateFactory } from "../support/test-pki.ts";
 
 
 describe("SignedUpdateFirmware (TC_080, TC_081)", function () {
