@@ -31,6 +31,11 @@
  * ("locked" event), and the contactor never closes before. A lock that
  * does not lock in its rated time (half-inserted plug) latches Fault.Lock
  * (Faulted, ConnectorLockFailure) until unplug and emits "lockFailed".
+ * When the EV side disconnects with the lock engaged, the lock stays engaged
+ * (OCPP UnlockConnectorOnEVSideDisconnect false, or a transaction that goes
+ * on with StopTransactionOnEVSideDisconnect false [SPEC 4.10]) until
+ * UnlockConnector, the next plug-in (whose session rules then apply), or -
+ * with the key true - the end of the transaction.
  *
  * Temperature (optional sensor): above `tempDerateStartC` the offer is
  * capped linearly from the connector's maximum down to 6 A at
@@ -110,6 +115,8 @@ export class Connector {
   private reserved = false;
   private ocppLimitA = Infinity;
   private unlockRequested = false;
+  /** OCPP UnlockConnectorOnEVSideDisconnect (set when the key changes, never read from OCPP in the tick). */
+  private unlockOnEvDisconnect = true;
 
   // Pilot debounce.
   private rawState: PilotState = "A";
@@ -135,6 +142,8 @@ export class Connector {
   private lockWanted = false;
   private lockReported = false;
   private lockFailReported = false;
+  /** The lock stays engaged after the EV side disconnected (see the header). */
+  private lockHeld = false;
 
   constructor(id: number, hal: ConnectorHal, hardwareMaxA: number, timing: LoopTiming, onEvent: ConnectorEventHandler) {
     this.id = id;
@@ -151,6 +160,8 @@ export class Connector {
   /** An authorized transaction is active (or not): the EV may be charged. */
   setPermission(permitted: boolean): void {
     if (this.permitted && !permitted && this.snap.plugged) this.finishing = true;
+    // The transaction that kept the lock after the EV left has ended (e.g. the user presented the id).
+    if (this.permitted && !permitted && !this.snap.plugged && this.unlockOnEvDisconnect) this.lockHeld = false;
     if (permitted) {
       this.finishing = false;
       this.unlockRequested = false;
@@ -169,10 +180,21 @@ export class Connector {
   setOcppLimitA(limitA: number): void {
     this.ocppLimitA = limitA >= 0 ? limitA : 0;
   }
+  /** OCPP UnlockConnectorOnEVSideDisconnect: false keeps the lock engaged when the EV side unplugs. */
+  setUnlockOnEvSideDisconnect(unlock: boolean): void {
+    this.unlockOnEvDisconnect = unlock;
+    if (unlock && !this.permitted) this.lockHeld = false;
+  }
+  /** The lock is kept engaged after the EV side disconnected (UnlockConnectorOnEVSideDisconnect false). */
+  lockHeldAfterEvDisconnect(): boolean {
+    return this.lockHeld;
+  }
   /** UnlockConnector: PWM off and open at once, then release the lock. False when there is no lock. */
   unlock(): boolean {
     if (!this.hal.lock) return false;
-    this.unlockRequested = true;
+    this.lockHeld = false;
+    // Without an EV the release needs no session state (a lingering request would block the next plug-in).
+    if (this.snap.plugged) this.unlockRequested = true;
     return true;
   }
   /**
@@ -323,6 +345,8 @@ export class Connector {
       this.emit("plugged");
     } else if (!plugged && wasPlugged && this.stable === "A") {
       snap.plugged = false;
+      // EV side disconnect with the lock engaged: keep it per UnlockConnectorOnEVSideDisconnect [SPEC 4.10].
+      if (this.lockWanted && !this.unlockRequested && (!this.unlockOnEvDisconnect || this.permitted)) this.lockHeld = true;
       this.endSession(nowMs);
       this.emit("unplugged");
     }
@@ -386,7 +410,7 @@ export class Connector {
     const lock = hal.lock;
     let lockOk = true;
     if (lock) {
-      const wantLock = this.closed || (snap.plugged && this.permitted && !this.unlockRequested);
+      const wantLock = this.closed || (snap.plugged && this.permitted && !this.unlockRequested) || this.lockHeld;
       if (wantLock !== this.lockWanted) {
         this.lockWanted = wantLock;
         lock.setLocked(wantLock, nowMs);
@@ -460,6 +484,8 @@ export class Connector {
 
   private startSession(nowMs: number): void {
     this.activeSinceMs = nowMs;
+    // The next plug-in hands a held lock back to the session rules (locked while permitted).
+    this.lockHeld = false;
     this.snap.selfTested = false;
     this.demandCapA = Infinity;
     this.underDrawSinceMs = -1;

@@ -112,6 +112,7 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     logLevel,
   });
   seedOcppKeys(chargePoint.config, loaded, platform.kv, log);
+  hardware.followUnlockKey(chargePoint.config);
   const frameLogText = (): string => frameLog.exportText();
 
   // Feature profiles (their keys are declared in this order).

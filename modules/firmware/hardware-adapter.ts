@@ -5,6 +5,9 @@
  * (no allocation per reading), the loop's
  * events mapped to `ConnectorEvents`, reboot delegated to the platform.
  *
+ * The OCPP key UnlockConnectorOnEVSideDisconnect reaches every connector
+ * when it changes (`followUnlockKey`): the tick reads a plain boolean.
+ *
  * The loop is built after this adapter (its event callback is `handleEvent`),
  * so `attach(loop)` completes it before the charge point starts.
  */
@@ -12,6 +15,7 @@ import type { Board } from "connector/board";
 import type { Connector } from "connector/connector";
 import type { ControlLoop } from "connector/loop";
 import type { ConnectorEvent } from "connector/types";
+import type { ConfigurationRegistry } from "ocpp/core/configuration";
 import type {
   ChargePointConnector,
   ChargePointHardware,
@@ -88,6 +92,9 @@ class LoopConnector implements ChargePointConnector {
   setOcppLimitA(limitA: number | undefined): void {
     this.connector.setOcppLimitA(limitA === undefined ? Infinity : limitA);
   }
+  setUnlockOnEvSideDisconnect(unlock: boolean): void {
+    this.connector.setUnlockOnEvSideDisconnect(unlock);
+  }
   unlock(): UnlockResult {
     if (this.fixedCable) return "NotSupported";
     return this.connector.unlock() ? "Unlocked" : "UnlockFailed";
@@ -126,6 +133,18 @@ export class LoopHardware implements ChargePointHardware {
 
   reboot(hard: boolean): void {
     this.#reboot(hard);
+  }
+
+  /** UnlockConnectorOnEVSideDisconnect for every connector with a lock (false keeps the cable locked at unplug). */
+  setUnlockOnEvSideDisconnect(unlock: boolean): void {
+    for (let i = 0; i < this.#list.length; i++) this.#list[i].setUnlockOnEvSideDisconnect(unlock);
+  }
+
+  /** Applies the OCPP key now and on every change (ChangeConfiguration). */
+  followUnlockKey(config: ConfigurationRegistry): void {
+    const key = "UnlockConnectorOnEVSideDisconnect";
+    this.setUnlockOnEvSideDisconnect(config.bool(key));
+    config.onChange(key, (value) => this.setUnlockOnEvSideDisconnect(value === true));
   }
 
   onPermission(listener: PermissionListener): void {
