@@ -8,32 +8,16 @@ import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { SimFlash } from "platform/common/sim-flash";
 import { FlashQueue } from "storage/flash-queue";
 import { MemoryJournal } from "ocpp/journal";
-import { TestCsms, TestCharger, bootedCharger, waitFor, sleep } from "./harness.ts";
+import { TestCsms, TestCharger, waitFor, sleep, useCoreRig } from "./harness.ts";
 
 describe("OCTT Core cases (more)", function () {
+  const rig = useCoreRig();
+  const { boot, cut } = rig;
   let csms: TestCsms;
-  const chargers: TestCharger[] = [];
 
-  beforeEach(async function () {
-    csms = new TestCsms();
-    await csms.listen();
+  beforeEach(function () {
+    csms = rig.csms;
   });
-  afterEach(async function () {
-    for (const charger of chargers.splice(0)) charger.stop();
-    await csms.close();
-  });
-
-  async function boot(options: Parameters<typeof bootedCharger>[1] = {}): Promise<TestCharger> {
-    const charger = await bootedCharger(csms, options);
-    chargers.push(charger);
-    return charger;
-  }
-
-  /** Ends a charger without any goodbye (a power cut: its timers and socket simply stop). */
-  function cut(charger: TestCharger): void {
-    charger.stop();
-    chargers.splice(chargers.indexOf(charger), 1);
-  }
 
   function statuses(connectorId: number): string[] {
     return csms.calls("StatusNotification").filter((c) => c.params.connectorId === connectorId).map((c) => String(c.params.status));
@@ -132,7 +116,7 @@ describe("OCTT Core cases (more)", function () {
     const before = csms.received.length;
     const next = new TestCharger({ csms, kv, journal: new FlashQueue(flash) });
     next.connector.energyWh = 2500;
-    chargers.push(next);
+    rig.track(next);
     assert.equal(next.cp.transactions.journalSize, 0, "nothing journaled before start");
     next.start();
     assert.equal(next.cp.transactions.journalSize, 1, "StopTransaction journaled at boot");

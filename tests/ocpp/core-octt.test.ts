@@ -3,20 +3,16 @@
  * on 127.0.0.1. Each test is named after its TC number.
  */
 import { strict as assert } from "node:assert";
-import { TestCsms, bootedCharger, waitFor, sleep, type TestCharger } from "./harness.ts";
+import { TestCsms, waitFor, sleep, type TestCharger, useCoreRig } from "./harness.ts";
 
 describe("OCTT Core cases", function () {
+  const rig = useCoreRig();
   let csms: TestCsms;
   let charger: TestCharger | undefined;
 
-  beforeEach(async function () {
-    csms = new TestCsms();
-    await csms.listen();
-  });
-  afterEach(async function () {
-    charger?.stop();
+  beforeEach(function () {
+    csms = rig.csms;
     charger = undefined;
-    await csms.close();
   });
 
   function statuses(connectorId: number): string[] {
@@ -30,7 +26,7 @@ describe("OCTT Core cases", function () {
       return { status: boots === 1 ? "Rejected" : "Accepted", currentTime: "2030-01-01T00:00:00Z", interval: boots === 1 ? 20 : 60 };
     });
     const { TestCharger } = await import("./harness.ts");
-    charger = new TestCharger({ csms });
+    charger = rig.track(new TestCharger({ csms }));
     charger.start();
     await csms.waitForCall("BootNotification");
     await waitFor("Rejected", () => charger!.cp.registration.status === "Rejected");
@@ -55,7 +51,7 @@ describe("OCTT Core cases", function () {
       return { status: boots === 1 ? "Pending" : "Accepted", currentTime: new Date().toISOString(), interval: 10 };
     });
     const { TestCharger } = await import("./harness.ts");
-    charger = new TestCharger({ csms });
+    charger = rig.track(new TestCharger({ csms }));
     charger.start();
     await csms.waitForCall("BootNotification");
     await waitFor("boot answered", () => charger!.cp.registration.status === "Pending");
@@ -69,7 +65,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_019 retrieve configuration: full list without unknownKey, GetConfigurationMaxKeys honoured, AuthorizationKey hidden", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     const all = await csms.call("GetConfiguration", {});
     assert.equal(all.unknownKey, undefined);
     const byKey = new Map<string, { readonly: boolean; value?: string }>(all.configurationKey.map((k: { key: string; readonly: boolean; value?: string }) => [k.key, k]));
@@ -86,14 +82,14 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_021 change configuration: MeterValueSampleInterval Accepted and read back", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "MeterValueSampleInterval", value: "15" }), { status: "Accepted" });
     const conf = await csms.call("GetConfiguration", { key: ["metervaluesampleinterval"] });
     assert.equal(conf.configurationKey[0].value, "15");
   });
 
   it("TC_040_1 / TC_040_2 unknown key NotSupported, negative interval Rejected", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "Testing", value: "1" }), { status: "NotSupported" });
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "MeterValueSampleInterval", value: "-1" }), { status: "Rejected" });
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "NumberOfConnectors", value: "2" }), { status: "Rejected" });
@@ -102,7 +98,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_003 plug-in first: Preparing, Authorize, StartTransaction, Charging", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     charger.connector.plug();
     await waitFor("Preparing", () => statuses(1).includes("Preparing"));
     assert.equal(await charger.cp.sessions.presentIdTag(1, "TAG1"), true);
@@ -114,7 +110,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_004_1 / TC_004_2 identification first; no plug → Available after ConnectionTimeOut", async function () {
-    charger = await bootedCharger(csms, { config: { ConnectionTimeOut: "30" } });
+    charger = await rig.boot({ config: { ConnectionTimeOut: "30" } });
     assert.equal(await charger.cp.sessions.presentIdTag(1, "TAG1"), true);
     await waitFor("Preparing", () => statuses(1).includes("Preparing"));
     charger.advance(30_000);
@@ -128,7 +124,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_068 stop with the same idTag: another tag is ignored, same tag stops without Authorize", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -145,7 +141,7 @@ describe("OCTT Core cases", function () {
 
   it("TC_069 stop with the same parentIdTag", async function () {
     csms.handlers.set("Authorize", () => ({ idTagInfo: { status: "Accepted", parentIdTag: "PARENT" } }));
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -155,7 +151,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_005_1 EV side disconnect stops the transaction with EVDisconnected", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -165,7 +161,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_005_3 StopTransactionOnEVSideDisconnect false keeps the transaction; RemoteStop → Remote", async function () {
-    charger = await bootedCharger(csms, { config: { StopTransactionOnEVSideDisconnect: "false" } });
+    charger = await rig.boot({ config: { StopTransactionOnEVSideDisconnect: "false" } });
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -177,7 +173,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_010 / TC_012 remote start with cable plugged, remote stop with reason Remote", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     charger.connector.plug();
     assert.deepEqual(await csms.call("RemoteStartTransaction", { idTag: "REMOTE1", connectorId: 1 }), { status: "Accepted" });
     const start = await csms.waitForCall("StartTransaction");
@@ -191,7 +187,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_011_1 / TC_011_2 remote start first (authorized), plug later; without plug back to Available", async function () {
-    charger = await bootedCharger(csms, { config: { AuthorizeRemoteTxRequests: "true", ConnectionTimeOut: "20" } });
+    charger = await rig.boot({ config: { AuthorizeRemoteTxRequests: "true", ConnectionTimeOut: "20" } });
     assert.deepEqual(await csms.call("RemoteStartTransaction", { idTag: "REMOTE1" }), { status: "Accepted" });
     await csms.waitForCall("Authorize");
     await waitFor("Preparing", () => statuses(1).includes("Preparing"));
@@ -206,7 +202,7 @@ describe("OCTT Core cases", function () {
 
   it("TC_023 Authorize Invalid → no transaction", async function () {
     csms.handlers.set("Authorize", () => ({ idTagInfo: { status: "Invalid" } }));
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     charger.connector.plug();
     assert.equal(await charger.cp.sessions.presentIdTag(1, "BAD"), false);
     await sleep(20);
@@ -214,7 +210,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_024 half-inserted plug: lock fails → Faulted + ConnectorLockFailure, no transaction", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     const connector = charger.connector;
     connector.hasLock = true;
     connector.plug();
@@ -244,7 +240,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_026 / TC_027 / TC_028 RemoteStart busy or connector 0 Rejected; RemoteStop unknown id Rejected", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -254,7 +250,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_041 faulted connector refuses to start", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     charger.connector.setFault(true);
     await waitFor("Faulted", () => statuses(1).includes("Faulted"));
     assert.deepEqual(await csms.call("RemoteStartTransaction", { idTag: "X", connectorId: 1 }), { status: "Rejected" });
@@ -262,7 +258,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_017_1 / TC_017_2 / TC_030 / TC_031 UnlockConnector idle, fixed cable, failure, unknown connector", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     assert.deepEqual(await csms.call("UnlockConnector", { connectorId: 1 }), { status: "Unlocked" });
     charger.connector.unlockResult = "UnlockFailed";
     assert.deepEqual(await csms.call("UnlockConnector", { connectorId: 1 }), { status: "UnlockFailed" });
@@ -272,7 +268,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_018_1 unlock during a transaction: StopTransaction UnlockCommand, Unlocked", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -281,13 +277,13 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_013 / TC_034 Inoperative survives a reboot; ChangeAvailability Scheduled during a transaction", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     assert.deepEqual(await csms.call("ChangeAvailability", { connectorId: 0, type: "Inoperative" }), { status: "Accepted" });
     await waitFor("Unavailable", () => statuses(1).includes("Unavailable") && statuses(0).includes("Unavailable"));
     const kv = charger.kv;
     charger.stop();
     const before = csms.received.length;
-    charger = await bootedCharger(csms, { kv });
+    charger = await rig.boot({ kv });
     const after = csms.received.slice(before).filter((c) => c.action === "StatusNotification");
     assert.deepEqual(after.map((c) => [c.params.connectorId, c.params.status]), [[0, "Unavailable"], [1, "Unavailable"]]);
     assert.deepEqual(await csms.call("ChangeAvailability", { connectorId: 0, type: "Operative" }), { status: "Accepted" });
@@ -303,7 +299,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_015 / TC_016 reset with a transaction: StopTransaction HardReset / SoftReset, then reboot", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -318,26 +314,26 @@ describe("OCTT Core cases", function () {
   });
 
   it("TC_014 soft reset idle → Accepted and reboot; hard reset too", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     assert.deepEqual(await csms.call("Reset", { type: "Hard" }), { status: "Accepted" });
     charger.advance(10);
     assert.deepEqual(charger.hardware.reboots, [true]);
   });
 
   it("TC_061 ClearCache without a cache → Rejected", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     assert.deepEqual(await csms.call("ClearCache", {}), { status: "Rejected" });
   });
 
   it("TC_062 DataTransfer with an unknown vendorId → UnknownVendorId", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     assert.deepEqual(await csms.call("DataTransfer", { vendorId: "com.unknown" }), { status: "UnknownVendorId" });
     charger.cp.dataTransfer.set("org.openevse", (messageId) => ({ status: messageId === "ping" ? "Accepted" : "UnknownMessageId", data: "pong" }));
     assert.deepEqual(await csms.call("DataTransfer", { vendorId: "org.openevse", messageId: "ping" }), { status: "Accepted", data: "pong" });
   });
 
   it("TC_070 sampled MeterValues: every MeterValueSampleInterval, Sample.Periodic, configured measurands", async function () {
-    charger = await bootedCharger(csms, { config: { MeterValueSampleInterval: "10", MeterValuesSampledData: "Energy.Active.Import.Register,Current.Import,Voltage.L1" } });
+    charger = await rig.boot({ config: { MeterValueSampleInterval: "10", MeterValuesSampledData: "Energy.Active.Import.Register,Current.Import,Voltage.L1" } });
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -360,7 +356,7 @@ describe("OCTT Core cases", function () {
 
   it("TC_071 clock-aligned MeterValues at multiples of ClockAlignedDataInterval with Sample.Clock", async function () {
     csms.handlers.set("BootNotification", () => ({ status: "Accepted", currentTime: "2030-01-01T00:00:05Z", interval: 300 }));
-    charger = await bootedCharger(csms, { config: { ClockAlignedDataInterval: "20", MeterValueSampleInterval: "0" } });
+    charger = await rig.boot({ config: { ClockAlignedDataInterval: "20", MeterValueSampleInterval: "0" } });
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -374,7 +370,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("StopTxnSampledData puts Transaction.Begin, samples and Transaction.End in transactionData", async function () {
-    charger = await bootedCharger(csms, { config: { MeterValueSampleInterval: "5", StopTxnSampledData: "Energy.Active.Import.Register" } });
+    charger = await rig.boot({ config: { MeterValueSampleInterval: "5", StopTxnSampledData: "Energy.Active.Import.Register" } });
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -386,7 +382,7 @@ describe("OCTT Core cases", function () {
   });
 
   it("FreeCharging starts on plug with FreeChargingIdTag, without Authorize", async function () {
-    charger = await bootedCharger(csms, { config: { FreeCharging: "true", FreeChargingIdTag: "FREE" } });
+    charger = await rig.boot({ config: { FreeCharging: "true", FreeChargingIdTag: "FREE" } });
     charger.connector.plug();
     const start = await csms.waitForCall("StartTransaction");
     assert.equal(start.params.idTag, "FREE");

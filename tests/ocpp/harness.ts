@@ -352,3 +352,52 @@ export async function bootedCharger(csms: TestCsms, options: Omit<TestChargerOpt
   await waitFor("boot and statuses", () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= statusesBefore + connectors + 1);
   return charger;
 }
+
+/** A strict CSMS listening on 127.0.0.1 for each test, and the chargers the test started. */
+export interface CoreRig {
+  /** This test's CSMS (fresh and listening in every test). */
+  readonly csms: TestCsms;
+  /** Stops `charger` after the test, before the CSMS closes; returns it. */
+  track(charger: TestCharger): TestCharger;
+  /** `bootedCharger` on this test's CSMS, stopped after the test. */
+  boot(options?: Omit<TestChargerOptions, "csms">): Promise<TestCharger>;
+  /** Ends a charger without any goodbye (a power cut: its timers and socket simply stop). */
+  cut(charger: TestCharger): void;
+}
+
+/**
+ * Registers mocha hooks in the calling `describe`: before each test a new
+ * TestCsms listens; after it, every tracked charger stops and the CSMS closes.
+ */
+export function useCoreRig(): CoreRig {
+  let csms: TestCsms | undefined;
+  const chargers: TestCharger[] = [];
+  beforeEach(async function () {
+    csms = new TestCsms();
+    await csms.listen();
+  });
+  afterEach(async function () {
+    for (const charger of chargers.splice(0)) charger.stop();
+    await csms?.close();
+    csms = undefined;
+  });
+  const rig: CoreRig = {
+    get csms(): TestCsms {
+      if (!csms) throw new Error("the CSMS exists only while a test runs");
+      return csms;
+    },
+    track(charger) {
+      chargers.push(charger);
+      return charger;
+    },
+    async boot(options = {}) {
+      return rig.track(await bootedCharger(rig.csms, options));
+    },
+    cut(charger) {
+      charger.stop();
+      const index = chargers.indexOf(charger);
+      if (index >= 0) chargers.splice(index, 1);
+    },
+  };
+  return rig;
+}

@@ -4,7 +4,7 @@
  * (reference 5, read-only false on our boards) against the strict CSMS.
  */
 import { strict as assert } from "node:assert";
-import { TestCsms, FakeHardware, bootedCharger, waitFor, type TestCharger } from "./harness.ts";
+import { TestCsms, FakeHardware, waitFor, type TestCharger, useCoreRig } from "./harness.ts";
 import { INVALID_ID_ENERGY_CHECK_MS } from "ocpp/core/transactions";
 import { RESET_RETRY_DELAY_MS } from "ocpp/core/reset";
 
@@ -15,22 +15,18 @@ interface Mv {
 }
 
 describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, LockCablePermanently, ResetRetries", function () {
+  const rig = useCoreRig();
   let csms: TestCsms;
   let charger: TestCharger | undefined;
 
-  beforeEach(async function () {
-    csms = new TestCsms();
-    await csms.listen();
-  });
-  afterEach(async function () {
-    charger?.stop();
+  beforeEach(function () {
+    csms = rig.csms;
     charger = undefined;
-    await csms.close();
   });
 
   it("keeps offering energy after an Invalid StartTransaction.conf until MaxEnergyOnInvalidId Wh were delivered", async function () {
     csms.handlers.set("StartTransaction", () => ({ transactionId: 7, idTagInfo: { status: "Invalid" } }));
-    charger = await bootedCharger(csms, { config: { StopTransactionOnInvalidId: "false", MaxEnergyOnInvalidId: "500", MeterValueSampleInterval: "0" } });
+    charger = await rig.boot({ config: { StopTransactionOnInvalidId: "false", MaxEnergyOnInvalidId: "500", MeterValueSampleInterval: "0" } });
     const connector = charger.connector;
     connector.plug();
     assert.equal(await charger.cp.sessions.presentIdTag(1, "TAG1"), true);
@@ -51,7 +47,7 @@ describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, Lo
 
   it("suspends at once on an Invalid id when MaxEnergyOnInvalidId is 0, and declares the key RW", async function () {
     csms.handlers.set("StartTransaction", () => ({ transactionId: 8, idTagInfo: { status: "Invalid" } }));
-    charger = await bootedCharger(csms, { config: { StopTransactionOnInvalidId: "false" } });
+    charger = await rig.boot({ config: { StopTransactionOnInvalidId: "false" } });
     const conf = await csms.call("GetConfiguration", { key: ["MaxEnergyOnInvalidId"] });
     assert.deepEqual(conf.configurationKey, [{ key: "MaxEnergyOnInvalidId", readonly: false, value: "0" }]);
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "MaxEnergyOnInvalidId", value: "-5" }), { status: "Rejected" });
@@ -64,7 +60,7 @@ describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, Lo
 
   it("sends clock-aligned MeterValues for idle connectors and connector 0 (sum, Inlet), without transactionId", async function () {
     csms.handlers.set("BootNotification", () => ({ status: "Accepted", currentTime: "2030-01-01T00:00:05Z", interval: 300 }));
-    charger = await bootedCharger(csms, {
+    charger = await rig.boot({
       hardware: new FakeHardware(2),
       config: { ClockAlignedDataInterval: "20", MeterValueSampleInterval: "0", MeterValuesAlignedData: "Energy.Active.Import.Register,Power.Active.Import" },
     });
@@ -102,14 +98,14 @@ describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, Lo
   });
 
   it("declares LockCablePermanently read-only false (the board cannot lock permanently)", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     const conf = await csms.call("GetConfiguration", { key: ["LockCablePermanently"] });
     assert.deepEqual(conf.configurationKey, [{ key: "LockCablePermanently", readonly: true, value: "false" }]);
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "LockCablePermanently", value: "true" }), { status: "Rejected" });
   });
 
   it("retries a failing reset ResetRetries times, then reports ResetFailure on connector 0", async function () {
-    charger = await bootedCharger(csms, { config: { ResetRetries: "2" } });
+    charger = await rig.boot({ config: { ResetRetries: "2" } });
     const hardware = charger.hardware;
     let attempts = 0;
     hardware.reboot = (): void => {

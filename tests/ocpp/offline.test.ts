@@ -1,18 +1,15 @@
 /** OCTT offline cases: transaction messages queued while offline, delivered in order after reconnect. */
 import { strict as assert } from "node:assert";
-import { TestCsms, bootedCharger, waitFor, sleep, type TestCharger } from "./harness.ts";
+import { TestCsms, waitFor, sleep, type TestCharger, useCoreRig } from "./harness.ts";
 
 describe("OCTT offline cases", function () {
+  const rig = useCoreRig();
   let csms: TestCsms;
   let charger: TestCharger | undefined;
 
-  beforeEach(async function () {
-    csms = new TestCsms();
-    await csms.listen();
-  });
-  afterEach(async function () {
-    charger?.stop();
-    await csms.close();
+  beforeEach(function () {
+    csms = rig.csms;
+    charger = undefined;
   });
 
   async function goOffline(c: TestCharger): Promise<void> {
@@ -31,7 +28,7 @@ describe("OCTT offline cases", function () {
   }
 
   it("TC_039 / TC_037_1 / TC_036 offline start, samples and stop delivered after reconnect, oldest first, with the real transactionId", async function () {
-    charger = await bootedCharger(csms, { config: { AllowOfflineTxForUnknownId: "true", MeterValueSampleInterval: "10" } });
+    charger = await rig.boot({ config: { AllowOfflineTxForUnknownId: "true", MeterValueSampleInterval: "10" } });
     await goOffline(charger);
     charger.connector.plug();
     assert.equal(await charger.cp.sessions.presentIdTag(1, "OFF1"), true);
@@ -54,7 +51,7 @@ describe("OCTT offline cases", function () {
 
   it("TC_037_3 offline start, invalid id in StartTransaction.conf → StopTransaction DeAuthorized", async function () {
     csms.handlers.set("StartTransaction", () => ({ transactionId: 7, idTagInfo: { status: "Invalid" } }));
-    charger = await bootedCharger(csms, { config: { AllowOfflineTxForUnknownId: "true" } });
+    charger = await rig.boot({ config: { AllowOfflineTxForUnknownId: "true" } });
     await goOffline(charger);
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "UNKNOWN");
@@ -66,7 +63,7 @@ describe("OCTT offline cases", function () {
 
   it("TC_037_2 StopTransactionOnInvalidId false: conf Invalid suspends energy, transaction kept", async function () {
     csms.handlers.set("StartTransaction", () => ({ transactionId: 8, idTagInfo: { status: "Invalid" } }));
-    charger = await bootedCharger(csms, { config: { AllowOfflineTxForUnknownId: "true", StopTransactionOnInvalidId: "false" } });
+    charger = await rig.boot({ config: { AllowOfflineTxForUnknownId: "true", StopTransactionOnInvalidId: "false" } });
     await goOffline(charger);
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "UNKNOWN");
@@ -78,7 +75,7 @@ describe("OCTT offline cases", function () {
   });
 
   it("offline without LocalAuthorizeOffline match or AllowOfflineTxForUnknownId → refused", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     await goOffline(charger);
     charger.connector.plug();
     assert.equal(await charger.cp.sessions.presentIdTag(1, "NOBODY"), false);

@@ -8,7 +8,7 @@
  */
 import { strict as assert } from "node:assert";
 import type { ConnectorMeterSample } from "ocpp/charge-point-hw";
-import { TestCsms, TestCharger, bootedCharger } from "./harness.ts";
+import { TestCsms, TestCharger, useCoreRig } from "./harness.ts";
 
 type Sampled = Record<string, string>;
 
@@ -28,21 +28,17 @@ function withTemperature(charger: TestCharger, celsius: { value: number }): void
 }
 
 describe("measurand Temperature", function () {
+  const rig = useCoreRig();
   let csms: TestCsms;
   let charger: TestCharger | undefined;
 
-  beforeEach(async function () {
-    csms = new TestCsms();
-    await csms.listen();
-  });
-  afterEach(async function () {
-    charger?.stop();
+  beforeEach(function () {
+    csms = rig.csms;
     charger = undefined;
-    await csms.close();
   });
 
   it("MeterValuesSampledData and MeterValuesAlignedData accept Temperature (not with a phase)", async function () {
-    charger = await bootedCharger(csms);
+    charger = await rig.boot();
     for (const key of ["MeterValuesSampledData", "MeterValuesAlignedData", "StopTxnSampledData", "StopTxnAlignedData"]) {
       const value = "Energy.Active.Import.Register,Temperature";
       assert.deepEqual(await csms.call("ChangeConfiguration", { key, value }), { status: "Accepted" }, key);
@@ -54,7 +50,7 @@ describe("measurand Temperature", function () {
   });
 
   it("sampled MeterValues carry Temperature in Celsius at the Body while the sensor reads, and leave it out without a reading", async function () {
-    charger = await bootedCharger(csms, { config: { MeterValueSampleInterval: "10", MeterValuesSampledData: "Energy.Active.Import.Register,Temperature" } });
+    charger = await rig.boot({ config: { MeterValueSampleInterval: "10", MeterValuesSampledData: "Energy.Active.Import.Register,Temperature" } });
     const celsius = { value: 41.26 };
     withTemperature(charger, celsius);
     charger.connector.plug();
@@ -75,7 +71,7 @@ describe("measurand Temperature", function () {
 
   it("clock-aligned MeterValues carry the connector's Temperature; connector 0 (the supply) has none", async function () {
     csms.handlers.set("BootNotification", () => ({ status: "Accepted", currentTime: "2030-01-01T00:00:05Z", interval: 300 }));
-    charger = await bootedCharger(csms, { config: { ClockAlignedDataInterval: "20", MeterValueSampleInterval: "0", MeterValuesAlignedData: "Temperature,Frequency" } });
+    charger = await rig.boot({ config: { ClockAlignedDataInterval: "20", MeterValueSampleInterval: "0", MeterValuesAlignedData: "Temperature,Frequency" } });
     withTemperature(charger, { value: -5 });
     charger.advance(20_000);
     await csms.waitForCall("MeterValues", 2);
