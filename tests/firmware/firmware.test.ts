@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { TestCsms } from "../ocpp/harness.ts";
 import { provisionSetting } from "firmware/settings";
-import { boot, newStorage, runUntil, type Bench } from "./helpers.ts";
+import { useFirmwareRig, newStorage, runUntil, type Bench } from "./helpers.ts";
 
 function energyOf(call: { params: Record<string, unknown> }): number[] {
   const values: number[] = [];
@@ -20,23 +20,15 @@ function energyOf(call: { params: Record<string, unknown> }): number[] {
 
 describe("firmware: the whole charger on the host", function () {
   this.timeout(30_000);
+  const rig = useFirmwareRig();
   let csms: TestCsms;
-  const running: Bench[] = [];
 
   beforeEach(async () => {
-    csms = new TestCsms();
-    await csms.listen();
-  });
-
-  afterEach(async () => {
-    for (const bench of running.splice(0)) bench.firmware.stop();
-    await csms.close();
+    csms = rig.csms;
   });
 
   function start(storage = newStorage(), sim = createSimulatedBoard({ connectors: 1 }), extra: Record<string, unknown> = {}, startMs = 0): Bench {
-    const bench = boot(storage, sim, { deviceId: "OXS0001", csmsUrlTemplate: csms.url, ...extra }, startMs);
-    running.push(bench);
-    return bench;
+    return rig.boot(storage, sim, extra, startMs);
   }
 
   it("boots, reports Available and registers with the CSMS under its device id", async () => {
@@ -126,8 +118,7 @@ describe("firmware: the whole charger on the host", function () {
     assert.ok(journalBefore >= 1, "the held MeterValues is still in the journal");
 
     // Power cut: every timer and the socket stop; flash and NVS stay.
-    first.firmware.stop();
-    running.splice(running.indexOf(first), 1);
+    rig.cut(first);
     holdMeterValues = false;
     const second = start(storage, sim, {}, first.time.nowMs());
     await runUntil(second, "StopTransaction after reboot", () => csms.calls("StopTransaction").length >= 1 && second.firmware.chargePoint.transactions.journalSize === 0, 60_000);

@@ -14,6 +14,7 @@ import { TimersLoopDriver, VirtualTime } from "platform/common/virtual-timers";
 import { WsWebSocketFactory } from "platform/host/websocket-ws";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { bootFirmware, type RunningFirmware } from "firmware/boot";
+import { TestCsms } from "../ocpp/harness.ts";
 
 export class LineLog implements LogSink {
   readonly lines: string[] = [];
@@ -80,6 +81,55 @@ export function boot(storage: Storage, sim: SimBoard, defaults: Record<string, u
     firmwareVersion: extras.firmwareVersion,
   });
   return { time, log, firmware, reboots };
+}
+
+/** A strict CSMS on 127.0.0.1 for each test, and the firmware the test booted against it. */
+export interface FirmwareRig {
+  /** This test's CSMS (fresh and listening in every test). */
+  readonly csms: TestCsms;
+  /**
+   * `boot` against this test's CSMS (device OXS0001 unless `defaults` say
+   * otherwise); the firmware stops after the test, before the CSMS closes.
+   */
+  boot(storage?: Storage, sim?: SimBoard, defaults?: Record<string, unknown>, startMs?: number, extras?: BootExtras): Bench;
+  /** A power cut: every timer and the socket of `bench` stop now; flash and NVS stay. */
+  cut(bench: Bench): void;
+}
+
+/**
+ * Registers mocha hooks in the calling `describe`: before each test a new
+ * TestCsms listens; after it, every firmware booted through the rig stops
+ * and the CSMS closes. Hooks the suite adds after this call run after these.
+ */
+export function useFirmwareRig(): FirmwareRig {
+  let csms: TestCsms | undefined;
+  const running: Bench[] = [];
+  beforeEach(async () => {
+    csms = new TestCsms();
+    await csms.listen();
+  });
+  afterEach(async () => {
+    for (const bench of running.splice(0)) bench.firmware.stop();
+    await csms?.close();
+    csms = undefined;
+  });
+  const rig: FirmwareRig = {
+    get csms(): TestCsms {
+      if (!csms) throw new Error("the CSMS exists only while a test runs");
+      return csms;
+    },
+    boot(storage = newStorage(), sim = createSimulatedBoard({ connectors: 1 }), defaults = {}, startMs = 0, extras = {}) {
+      const bench = boot(storage, sim, { deviceId: "OXS0001", csmsUrlTemplate: rig.csms.url, ...defaults }, startMs, extras);
+      running.push(bench);
+      return bench;
+    },
+    cut(bench) {
+      bench.firmware.stop();
+      const index = running.indexOf(bench);
+      if (index >= 0) running.splice(index, 1);
+    },
+  };
+  return rig;
 }
 
 /**

@@ -7,27 +7,21 @@
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { TestCsms } from "../ocpp/harness.ts";
-import { boot, newStorage, runUntil, type Bench } from "./helpers.ts";
+import { useFirmwareRig, newStorage, runUntil } from "./helpers.ts";
 
 describe("firmware: power loss on backup power", function () {
   this.timeout(30_000);
+  const rig = useFirmwareRig();
   let csms: TestCsms;
-  const running: Bench[] = [];
 
   beforeEach(async () => {
-    csms = new TestCsms();
-    await csms.listen();
-  });
-  afterEach(async () => {
-    for (const bench of running.splice(0)) bench.firmware.stop();
-    await csms.close();
+    csms = rig.csms;
   });
 
   it("TC_032_1 powerLost(): relay opens, StopTransaction(PowerLoss) delivered before shutdown, not repeated after the boot", async () => {
     const storage = newStorage();
     const sim = createSimulatedBoard({ connectors: 1 });
-    const first = boot(storage, sim, { deviceId: "OXS0032", csmsUrlTemplate: csms.url });
-    running.push(first);
+    const first = rig.boot(storage, sim, { deviceId: "OXS0032" });
     const fw = first.firmware;
     await runUntil(first, "accepted", () => fw.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2);
     sim.sims[0].ev.plug();
@@ -49,10 +43,8 @@ describe("firmware: power loss on backup power", function () {
     assert.equal(csms.calls("StartTransaction").length, 1, "no new transaction while the power is going");
 
     // The backup runs out; the next boot on the same flash and NVS.
-    first.firmware.stop();
-    running.splice(running.indexOf(first), 1);
-    const second = boot(storage, sim, { deviceId: "OXS0032", csmsUrlTemplate: csms.url }, first.time.nowMs());
-    running.push(second);
+    rig.cut(first);
+    const second = rig.boot(storage, sim, { deviceId: "OXS0032" }, first.time.nowMs());
     await runUntil(second, "accepted again", () => second.firmware.chargePoint.engine.accepted && csms.calls("BootNotification").length === 2);
     await runUntil(second, "settled", () => second.firmware.chargePoint.transactions.journalSize === 0, 5_000);
     second.time.advance(1000);

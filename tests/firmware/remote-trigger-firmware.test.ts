@@ -13,35 +13,29 @@ import { NodeHttpClient } from "platform/host/http-node";
 import { FIRMWARE_VERSION } from "firmware/version";
 import { TestCsms } from "../ocpp/harness.ts";
 import { FileServer, firmwareImage } from "../firmware-mgmt/file-server.ts";
-import { boot, newStorage, runUntil, type Bench, type BootExtras, type Storage } from "./helpers.ts";
+import { useFirmwareRig, newStorage, runUntil, type Bench, type BootExtras, type Storage } from "./helpers.ts";
 
 describe("firmware: Remote Trigger and Firmware Management wired in", function () {
   this.timeout(30_000);
+  const rig = useFirmwareRig();
   let csms: TestCsms;
   let files: FileServer;
   let dir: string;
-  const running: Bench[] = [];
 
   beforeEach(async () => {
-    csms = new TestCsms();
-    await csms.listen();
+    csms = rig.csms;
     files = new FileServer();
     await files.listen();
     dir = mkdtempSync(join(tmpdir(), "oxs-fw-"));
   });
 
   afterEach(async () => {
-    for (const bench of running.splice(0)) bench.firmware.stop();
-    await csms.close();
     await files.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   function start(storage: Storage, extras: BootExtras = {}, startMs = 0): Bench {
-    const sim = createSimulatedBoard({ connectors: 1 });
-    const bench = boot(storage, sim, { deviceId: "OXS0001", csmsUrlTemplate: csms.url }, startMs, extras);
-    running.push(bench);
-    return bench;
+    return rig.boot(storage, createSimulatedBoard({ connectors: 1 }), {}, startMs, extras);
   }
 
   function managed(slotPath: string, firmwareVersion?: string): BootExtras {
@@ -132,8 +126,7 @@ describe("firmware: Remote Trigger and Firmware Management wired in", function (
     assert.deepEqual(new Uint8Array(readFileSync(slotPath)), image, "the file slot holds the served image");
 
     // The board restarts: RAM gone, NVS and flash kept; the new image reports its own version.
-    first.firmware.stop();
-    running.splice(running.indexOf(first), 1);
+    rig.cut(first);
     const receivedBefore = csms.received.length;
     const statusesBefore = csms.calls("StatusNotification").length;
     const second = start(storage, managed(slotPath, "0.2.0"), first.time.nowMs());

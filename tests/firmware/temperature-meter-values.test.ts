@@ -8,29 +8,22 @@
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { TestCsms } from "../ocpp/harness.ts";
-import { boot, newStorage, runUntil, type Bench } from "./helpers.ts";
+import { useFirmwareRig, newStorage, runUntil, type Bench } from "./helpers.ts";
 
 type Sampled = Record<string, string>;
 
 describe("firmware: measurand Temperature from the connector's sensor", function () {
   this.timeout(30_000);
+  const rig = useFirmwareRig();
   let csms: TestCsms;
-  const running: Bench[] = [];
 
   beforeEach(async () => {
-    csms = new TestCsms();
-    await csms.listen();
-  });
-
-  afterEach(async () => {
-    for (const bench of running.splice(0)) bench.firmware.stop();
-    await csms.close();
+    csms = rig.csms;
   });
 
   /** Boots the board, turns on clock-aligned Temperature and Frequency every 10 s; returns connector 1's first aligned reading. */
   async function alignedReadingOf(sim: ReturnType<typeof createSimulatedBoard>): Promise<{ bench: Bench; sampled: Sampled[] }> {
-    const bench = boot(newStorage(), sim, { deviceId: "OXS0001", csmsUrlTemplate: csms.url });
-    running.push(bench);
+    const bench = rig.boot(newStorage(), sim);
     const fw = bench.firmware;
     await runUntil(bench, "accepted", () => fw.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2);
     assert.equal(fw.chargePoint.config.change("MeterValuesAlignedData", "Temperature,Frequency"), "Accepted");

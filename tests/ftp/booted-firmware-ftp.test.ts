@@ -16,26 +16,24 @@ import { NodeHttpClient } from "platform/host/http-node";
 import { NodeTcpClient } from "platform/host/tcp-node";
 import { TestCsms } from "../ocpp/harness.ts";
 import { firmwareImage } from "../firmware-mgmt/file-server.ts";
-import { boot, newStorage, runUntil, type Bench, type Storage } from "../firmware/helpers.ts";
+import { useFirmwareRig, newStorage, runUntil, type Bench, type Storage } from "../firmware/helpers.ts";
 import { TestFtpServer } from "./ftp-server.ts";
 
 describe("firmware: FTP for GetDiagnostics and UpdateFirmware", function () {
   this.timeout(30_000);
+  const rig = useFirmwareRig();
   let csms: TestCsms;
   let ftp: TestFtpServer;
   let dir: string;
-  const running: Bench[] = [];
 
   beforeEach(async () => {
-    csms = new TestCsms();
-    await csms.listen();
+    csms = rig.csms;
     ftp = new TestFtpServer();
     await ftp.listen();
     dir = mkdtempSync(join(tmpdir(), "oxs-ftp-"));
   });
+
   afterEach(async () => {
-    for (const bench of running.splice(0)) bench.firmware.stop();
-    await csms.close();
     await ftp.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -46,10 +44,7 @@ describe("firmware: FTP for GetDiagnostics and UpdateFirmware", function () {
       firmwareSlot: new FileFirmwareSlot(slotPath),
       tcp: new NodeTcpClient(),
     };
-    const sim = createSimulatedBoard({ connectors: 1 });
-    const bench = boot(storage, sim, { deviceId: "OXS0001", csmsUrlTemplate: csms.url }, startMs, { platform: services, firmwareVersion });
-    running.push(bench);
-    return bench;
+    return rig.boot(storage, createSimulatedBoard({ connectors: 1 }), {}, startMs, { platform: services, firmwareVersion });
   }
 
   async function csmsCall(bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -106,8 +101,7 @@ describe("firmware: FTP for GetDiagnostics and UpdateFirmware", function () {
     assert.equal(ftp.count("RETR"), 1);
     assert.deepEqual(new Uint8Array(readFileSync(slotPath)), image, "the file slot holds the served image");
 
-    first.firmware.stop();
-    running.splice(running.indexOf(first), 1);
+    rig.cut(first);
     const second = start(storage, slotPath, "0.2.0", first.time.nowMs());
     await runUntil(second, "Installed", () => statuses("FirmwareStatusNotification").length === 4, 60_000);
     assert.deepEqual(statuses("FirmwareStatusNotification"), ["Downloading", "Downloaded", "Installing", "Installed"]);
