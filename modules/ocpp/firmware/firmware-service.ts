@@ -20,6 +20,13 @@
  * slot (never whole in RAM) and after the download checks the signature
  * over the digest: SignatureVerified follows Downloaded, or InvalidSignature
  * ends it (the slot is dropped).
+ *
+ * Scheduling of a signed update [SEC L01]: DownloadScheduled goes out when
+ * retrieveDateTime is still in the future (the download waits for it), and
+ * InstallScheduled after SignatureVerified when installDateTime is in the
+ * future (the install waits for it, then for the transactions to end). A
+ * reboot while an install is scheduled loses the update (DownloadFailed after
+ * the boot, like a reboot during the download).
  */
 import type { Clock } from "ports/clock";
 import type { Timers, TimerHandle } from "ports/timers";
@@ -75,6 +82,8 @@ export interface FirmwareServiceOptions {
 export interface UpdateRequest {
   location: string;
   retrieveDate: string;
+  /** SignedUpdateFirmware installDateTime: do not install before it. */
+  installDate?: string;
   retries?: number;
   retryInterval?: number;
 }
@@ -90,7 +99,7 @@ const MAX_WAIT_MS = 60 * 60 * 1000;
 /** Most retries honoured, whatever the CSMS asks. */
 const MAX_RETRIES = 10;
 
-type Phase = "idle" | "scheduled" | "downloading" | "waitingForTransactions" | "installing";
+type Phase = "idle" | "scheduled" | "downloading" | "installScheduled" | "waitingForTransactions" | "installing";
 
 /** FNV-1a of a string as a signed 32-bit integer (fits NVS). */
 export function versionHash(version: string): number {
@@ -134,6 +143,7 @@ export class FirmwareService {
     switch (this.#phase) {
       case "downloading":
         return "Downloading";
+      case "installScheduled":
       case "waitingForTransactions":
         return "Downloaded";
       case "installing":
@@ -168,6 +178,7 @@ export class FirmwareService {
     this.#phase = "scheduled";
     this.#setStage(STAGE_PLANNED);
     this.#o.log.info(`firmware update from ${request.location} at ${request.retrieveDate}, ${retries} retries`);
+    if (signed && this.#msUntil(request.retrieveDate) > 0) this.#notify("DownloadScheduled");
     this.#waitForRetrieveDate();
   }
 
@@ -197,8 +208,7 @@ export class FirmwareService {
   #waitForRetrieveDate(): void {
     const request = this.#request;
     if (request === undefined) return;
-    const due = parseIsoUtcMsLenient(request.retrieveDate);
-    const waitMs = Number.isFinite(due) ? due - this.#o.clock.utcMs() : 0;
+    const waitMs = this.#msUntil(request.retrieveDate);
     if (waitMs <= 0) {
       this.#timer = this.#o.timers.once(() => {
         this.#timer = undefined;
@@ -210,6 +220,33 @@ export class FirmwareService {
       this.#timer = undefined;
       this.#waitForRetrieveDate();
     }, Math.min(waitMs, MAX_WAIT_MS));
+  }
+
+  /** Milliseconds until an ISO date (0 or less: due; an unparsable date is due). */
+  #msUntil(date: string | undefined): number {
+    if (date === undefined) return 0;
+    const due = parseIsoUtcMsLenient(date);
+    return Number.isFinite(due) ? due - this.#o.clock.utcMs() : 0;
+  }
+
+  /** Waits for installDateTime (re-checked at least hourly: the wall clock may be set meanwhile). */
+  #waitForInstallDate(): void {
+    const waitMs = this.#msUntil(this.#request?.installDate);
+    if (waitMs <= 0) {
+      this.#phase = "waitingForTransactions";
+      this.#installWhenNoTransaction();
+      return;
+    }
+    this.#timer = this.#o.timers.once(() => {
+      this.#timer = undefined;
+      this.#waitForInstallDate();
+    }, Math.min(waitMs, MAX_WAIT_MS));
+  }
+
+  #installWhenNoTransaction(): void {
+    // Installing waits for running transactions to end [reference §4.11].
+    if (!this.#o.host.transactionsRunning()) this.#install();
+    else this.#o.log.info("firmware install waits for running transactions to end");
   }
 
   #startDownload(): void {
@@ -290,10 +327,16 @@ export class FirmwareService {
         return;
       }
       this.#notify("SignatureVerified");
+      // installDateTime in the future: InstallScheduled, then install at that time [SEC L01].
+      if (this.#msUntil(this.#request?.installDate) > 0) {
+        this.#phase = "installScheduled";
+        this.#o.log.info(`firmware install scheduled at ${this.#request?.installDate}`);
+        this.#notify("InstallScheduled");
+        this.#waitForInstallDate();
+        return;
+      }
     }
-    // Installing waits for running transactions to end [reference §4.11].
-    if (!this.#o.host.transactionsRunning()) this.#install();
-    else this.#o.log.info("firmware install waits for running transactions to end");
+    this.#installWhenNoTransaction();
   }
 
   #install(): void {
@@ -338,7 +381,7 @@ export class FirmwareService {
 
   /** Sends SignedFirmwareStatusNotification with the triggered status (ExtendedTriggerMessage) [SEC L01]. */
   sendTriggeredSignedStatus(): void {
-    const status = this.triggeredStatus();
+    const status = this.#triggeredSignedStatus();
     const requestId = status === "Idle" ? undefined : this.#signed?.requestId;
     const request: SignedFirmwareStatusNotificationReq = requestId === undefined ? { status } : { status, requestId };
     this.#o.engine.call("SignedFirmwareStatusNotification", request, { beforeAccepted: true }).then(
@@ -347,12 +390,18 @@ export class FirmwareService {
     );
   }
 
+  #triggeredSignedStatus(): SignedFirmwareStatus {
+    if (this.#signed !== undefined && this.#phase === "scheduled") return "DownloadScheduled";
+    if (this.#phase === "installScheduled") return "InstallScheduled";
+    return this.triggeredStatus();
+  }
+
   /**
    * Cancels a planned or running update before its install, for a new
    * SignedUpdateFirmware (AcceptedCanceled); false when there was none.
    */
   cancelForNewRequest(): boolean {
-    if (this.#phase !== "scheduled" && this.#phase !== "downloading" && this.#phase !== "waitingForTransactions") return false;
+    if (this.#phase !== "scheduled" && this.#phase !== "downloading" && this.#phase !== "installScheduled" && this.#phase !== "waitingForTransactions") return false;
     this.#o.log.info(`firmware update ${this.#phase} canceled by a new request`);
     this.stop();
     this.#signed = undefined;
@@ -374,7 +423,7 @@ export class FirmwareService {
   stop(): void {
     this.#run++;
     this.#clearTimer();
-    if (this.#phase === "scheduled" || this.#phase === "downloading" || this.#phase === "waitingForTransactions") {
+    if (this.#phase === "scheduled" || this.#phase === "downloading" || this.#phase === "installScheduled" || this.#phase === "waitingForTransactions") {
       this.#o.slot.abort();
       this.#phase = "idle";
       this.#request = undefined;

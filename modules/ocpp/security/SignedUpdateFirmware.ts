@@ -6,7 +6,9 @@
  * UpdateFirmware machinery (FirmwareService) with the image hashed as it is
  * written and the signature (base64 DER ECDSA P-256 over SHA-256 of the
  * file) checked after the download (InvalidSignature + event
- * InvalidFirmwareSignature on mismatch). A request while an update is
+ * InvalidFirmwareSignature on mismatch). DownloadScheduled and
+ * InstallScheduled report a retrieveDateTime / installDateTime still in
+ * the future (FirmwareService waits for both). A request while an update is
  * planned or downloading cancels it (AcceptedCanceled); during an install:
  * Rejected.
  */
@@ -62,7 +64,13 @@ export function createSignedUpdateFirmwareHandler(deps: SignedUpdateFirmwareDeps
     // Started after the answer so SignedFirmwareStatusNotification never overtakes it.
     call.afterReply(() =>
       deps.firmware.update(
-        { location: firmware.location, retrieveDate: firmware.retrieveDateTime, retries: request.retries, retryInterval: request.retryInterval },
+        {
+          location: firmware.location,
+          retrieveDate: firmware.retrieveDateTime,
+          installDate: firmware.installDateTime,
+          retries: request.retries,
+          retryInterval: request.retryInterval,
+        },
         {
           requestId,
           verify: (digest) => p256VerifyDer(key, digest, signature),
