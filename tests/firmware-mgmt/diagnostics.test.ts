@@ -9,7 +9,7 @@ import { Logger } from "ports/log";
 import { VirtualTime } from "platform/common/virtual-timers";
 import { MemoryLog, TestCsms, loggedCount, sleep, waitFor } from "../ocpp/harness.ts";
 import { FileServer } from "./file-server.ts";
-import { managedCharger, statusesOf, type ManagedCharger } from "./setup.ts";
+import { statusesOf, useManagedRig, type ManagedCharger } from "./setup.ts";
 
 const FRAMES = [
   "2030-01-01T10:00:00Z out BootNotification [2,\"1\",\"BootNotification\",{}]",
@@ -18,30 +18,22 @@ const FRAMES = [
 ];
 
 describe("Firmware Management: GetDiagnostics", function () {
+  const rig = useManagedRig();
   let csms: TestCsms;
   let files: FileServer;
-  const started: ManagedCharger[] = [];
 
+  // The file server is this suite's own (not the rig's): one test replaces it.
   beforeEach(async function () {
-    csms = new TestCsms();
-    await csms.listen();
+    csms = rig.csms;
     files = new FileServer();
     await files.listen();
   });
   afterEach(async function () {
-    for (const m of started.splice(0)) {
-      m.fm.firmware.stop();
-      m.fm.diagnostics.stop();
-      m.charger.stop();
-    }
-    await csms.close();
     await files.close();
   });
 
   async function charger(frameLines: string[] = FRAMES.slice()): Promise<ManagedCharger> {
-    const m = await managedCharger(csms, { frameLines });
-    started.push(m);
-    return m;
+    return rig.charger({ frameLines });
   }
   const diagStatuses = (): string[] => statusesOf(csms, "DiagnosticsStatusNotification");
 

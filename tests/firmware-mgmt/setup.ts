@@ -10,7 +10,8 @@ import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware
 import { registerTriggerActions } from "ocpp/trigger/register";
 import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
 import type { DiagnosticsSource } from "ocpp/firmware/diagnostics-service";
-import { TestCharger, waitFor, type FakeHardware, type TestCsms } from "../ocpp/harness.ts";
+import { TestCharger, TestCsms, waitFor, type FakeHardware } from "../ocpp/harness.ts";
+import { FileServer } from "./file-server.ts";
 
 export interface ManagedCharger {
   charger: TestCharger;
@@ -75,4 +76,61 @@ export async function managedCharger(csms: TestCsms, options: ManagedOptions = {
 /** Statuses of a notification action, in the order the CSMS got them. */
 export function statusesOf(csms: TestCsms, action: string): string[] {
   return csms.calls(action).map((c) => String(c.params.status));
+}
+
+/** A strict CSMS (and, when asked, a file server) on 127.0.0.1 for each test, and the managed chargers it started. */
+export interface ManagedRig {
+  /** This test's CSMS (fresh and listening in every test). */
+  readonly csms: TestCsms;
+  /** This test's HTTP file server (only with `useManagedRig({ files: true })`). */
+  readonly files: FileServer;
+  /** `managedCharger` on this test's CSMS; its services and charger stop after the test. */
+  charger(options?: ManagedOptions): Promise<ManagedCharger>;
+}
+
+/**
+ * Registers mocha hooks in the calling `describe`: before each test a new
+ * TestCsms (then the file server) listens; after it, every managed charger
+ * stops (firmware, diagnostics, charger) and the CSMS (then the file server)
+ * closes. Hooks the suite adds after this call run after these.
+ */
+export function useManagedRig(options: { files?: boolean } = {}): ManagedRig {
+  let csms: TestCsms | undefined;
+  let files: FileServer | undefined;
+  const started: ManagedCharger[] = [];
+  beforeEach(async function () {
+    csms = new TestCsms();
+    await csms.listen();
+    if (options.files) {
+      files = new FileServer();
+      await files.listen();
+    }
+  });
+  afterEach(async function () {
+    for (const m of started.splice(0)) {
+      m.fm.firmware.stop();
+      m.fm.diagnostics.stop();
+      m.charger.stop();
+    }
+    await csms?.close();
+    await files?.close();
+    csms = undefined;
+    files = undefined;
+  });
+  const rig: ManagedRig = {
+    get csms(): TestCsms {
+      if (!csms) throw new Error("the CSMS exists only while a test runs");
+      return csms;
+    },
+    get files(): FileServer {
+      if (!files) throw new Error(options.files ? "the file server exists only while a test runs" : "useManagedRig({ files: true }) for a file server");
+      return files;
+    },
+    async charger(chargerOptions = {}) {
+      const m = await managedCharger(rig.csms, chargerOptions);
+      started.push(m);
+      return m;
+    },
+  };
+  return rig;
 }

@@ -12,33 +12,19 @@ import { Logger } from "ports/log";
 import { VirtualTime } from "platform/common/virtual-timers";
 import { MemoryLog, TestCsms, loggedCount, sleep, waitFor } from "../ocpp/harness.ts";
 import { FileServer, firmwareImage } from "./file-server.ts";
-import { managedCharger, statusesOf, type ManagedCharger } from "./setup.ts";
+import { statusesOf, useManagedRig, type ManagedCharger, type ManagedOptions } from "./setup.ts";
 
 describe("Firmware Management: UpdateFirmware", function () {
+  const rig = useManagedRig({ files: true });
   let csms: TestCsms;
   let files: FileServer;
-  const started: ManagedCharger[] = [];
 
-  beforeEach(async function () {
-    csms = new TestCsms();
-    await csms.listen();
-    files = new FileServer();
-    await files.listen();
-  });
-  afterEach(async function () {
-    for (const m of started.splice(0)) {
-      m.fm.firmware.stop();
-      m.fm.diagnostics.stop();
-      m.charger.stop();
-    }
-    await csms.close();
-    await files.close();
+  beforeEach(function () {
+    ({ csms, files } = rig);
   });
 
-  async function charger(options: Parameters<typeof managedCharger>[1] = {}): Promise<ManagedCharger> {
-    const m = await managedCharger(csms, options);
-    started.push(m);
-    return m;
+  async function charger(options: ManagedOptions = {}): Promise<ManagedCharger> {
+    return rig.charger(options);
   }
 
   const firmwareStatuses = (): string[] => statusesOf(csms, "FirmwareStatusNotification");

@@ -11,39 +11,28 @@ import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { attachSecurity } from "ocpp/security/charge-point-wiring";
 import { TestCsms, waitFor } from "../ocpp/harness.ts";
 import { FileServer, firmwareImage } from "../firmware-mgmt/file-server.ts";
-import { managedCharger, statusesOf, type ManagedCharger } from "../firmware-mgmt/setup.ts";
+import { statusesOf, useManagedRig, type ManagedCharger } from "../firmware-mgmt/setup.ts";
 import { CertificateFactory } from "../support/test-pki.ts";
 
 
 describe("SignedUpdateFirmware (TC_080, TC_081)", function () {
   this.timeout(30_000);
+  const rig = useManagedRig({ files: true });
   let csms: TestCsms;
   let files: FileServer;
   let certs: CertificateFactory;
-  const started: ManagedCharger[] = [];
 
-  beforeEach(async function () {
-    csms = new TestCsms();
-    await csms.listen();
-    files = new FileServer();
-    await files.listen();
+  beforeEach(function () {
+    ({ csms, files } = rig);
     certs = new CertificateFactory();
   });
-  afterEach(async function () {
-    for (const m of started.splice(0)) {
-      m.fm.firmware.stop();
-      m.fm.diagnostics.stop();
-      m.charger.stop();
-    }
-    await csms.close();
-    await files.close();
+  afterEach(function () {
     certs.dispose();
   });
 
   /** A charger with Firmware Management and Security; the same kv for a "reboot". */
   async function charger(kv: MemoryKeyValueStore, firmwareVersion = "0.1.0"): Promise<ManagedCharger> {
-    const m = await managedCharger(csms, { kv, firmwareVersion });
-    started.push(m);
+    const m = await rig.charger({ kv, firmwareVersion });
     attachSecurity({
       chargePoint: m.charger.cp,
       connectionSettings: { deviceId: "CP001", installationUrlTemplate: csms.url, chargerUrl: "", precedence: "installation", legacyIdentity: false, chargerPassword: "", installationInitialPassword: "", caCertificates: [] },

@@ -10,29 +10,18 @@ import { VirtualTime } from "platform/common/virtual-timers";
 import { registerTriggerActions } from "ocpp/trigger/register";
 import type { TriggerTargets } from "ocpp/trigger/types";
 import { FakeHardware, MemoryLog, TestCsms, sleep, waitFor } from "../ocpp/harness.ts";
-import { managedCharger, statusesOf, type ManagedCharger } from "../firmware-mgmt/setup.ts";
+import { statusesOf, useManagedRig, type ManagedCharger } from "../firmware-mgmt/setup.ts";
 
 describe("Remote Trigger: TriggerMessage with a CSMS", function () {
+  const rig = useManagedRig();
   let csms: TestCsms;
-  const started: ManagedCharger[] = [];
 
-  beforeEach(async function () {
-    csms = new TestCsms();
-    await csms.listen();
-  });
-  afterEach(async function () {
-    for (const m of started.splice(0)) {
-      m.fm.firmware.stop();
-      m.fm.diagnostics.stop();
-      m.charger.stop();
-    }
-    await csms.close();
+  beforeEach(function () {
+    csms = rig.csms;
   });
 
   async function charger(connectors = 1): Promise<ManagedCharger> {
-    const m = await managedCharger(csms, { hardware: new FakeHardware(connectors) });
-    started.push(m);
-    return m;
+    return rig.charger({ hardware: new FakeHardware(connectors) });
   }
 
   /** Calls TriggerMessage and checks that the triggered message came after the answer. */
