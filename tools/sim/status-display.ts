@@ -5,13 +5,16 @@ import type { BenchConnectorState, BenchState } from "../bench-api/target.ts";
 
 const LEVEL_RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
+/** One connector's status line; its temperature (°C, one decimal) follows the energy when it has a reading. */
 export function connectorLine(identity: string, state: BenchState, c: BenchConnectorState): string {
   const kwh = (c.energyWh / 1000).toFixed(3);
   const tx = c.transactionId === null ? "-" : String(c.transactionId);
   const faults = c.faults.length ? ` faults ${c.faults.join(",")}` : "";
+  // Only with a reading (no sensor, an invalid reading or the charger off: nothing shown).
+  const temperature = c.temperatureC === null || !Number.isFinite(c.temperatureC) ? "" : ` ${c.temperatureC.toFixed(1)} °C`;
   return (
     `${identity}#${c.connectorId} pilot ${c.pilot} relay ${c.relayClosed ? "closed" : "open  "} ` +
-    `offered ${c.offeredA.toFixed(1).padStart(4)} A drawn ${c.drawnA.toFixed(1).padStart(4)} A ${kwh} kWh ` +
+    `offered ${c.offeredA.toFixed(1).padStart(4)} A drawn ${c.drawnA.toFixed(1).padStart(4)} A ${kwh} kWh${temperature} ` +
     `${c.ocppStatus.padEnd(13)} tx ${tx} | ${state.connection}${state.power === "off" ? " power off" : ""}${state.network === "down" ? " network down" : ""}${faults}`
   );
 }
