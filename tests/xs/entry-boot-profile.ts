@@ -1,53 +1,51 @@
 /**
- * XS entry for the boot memory profile (tools/bench/boot.ts): builds the
- * pieces of `bootFirmware` one exposed step at a time, the same way boot.ts
- * wires them, so the heap slot count after each step (read after `gc`)
- * shows what each component keeps. `boot` runs the real `bootFirmware`
- * instead (a fresh machine per mode); `plug`/`card` start a charge; time
- * moves with the runner's `advance`.
+ * XS entry for the boot memory profile (tools/bench/boot.ts): runs the steps
+ * of `bootFirmware` one exposed step at a time, calling the same step
+ * functions boot.ts calls (modules/firmware/*: loadBootSettings,
+ * openFlashLogs, wireControlLoop, createChargePoint, wire*), so the heap
+ * slot count after each step (read after `gc`) shows what each component
+ * keeps. `boot` runs the real `bootFirmware` instead (a fresh machine per
+ * mode); `plug`/`card` start a charge; time moves with the runner's `advance`.
  *
- * The step list mirrors boot.ts; when boot.ts gains a component, add a step.
+ * The step list follows boot.ts; when boot.ts gains a step, add it here.
  */
 import { createXsnapPlatform } from "platform/xsnap/index";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { bootFirmware, type RunningFirmware } from "firmware/boot";
-import { loadSettings, connectionSettingsOf, type ChargerSettings } from "firmware/settings";
-import { LoopHardware } from "firmware/hardware-adapter";
-import { TrackedTimers } from "firmware/tracked-timers";
-import { ControlLoop } from "connector/loop";
-import type { Board } from "connector/board";
-import { ChargePoint } from "ocpp/charge-point";
-import { OcppFrameLog } from "ocpp/framelog/frame-log";
-import { FlashQueue } from "storage/flash-queue";
-import { FlashRing } from "storage/flash-ring";
-import { LocalListStore } from "ocpp/localauth/local-list-store";
-import { AuthorizationCache } from "ocpp/localauth/auth-cache";
-import { LocalAuthService } from "ocpp/localauth/local-auth-service";
-import { ReservationService } from "ocpp/reservation/reservation-service";
-import { SmartChargingService } from "ocpp/smartcharging/service";
-import { registerSmartChargingActions } from "ocpp/smartcharging/register";
-import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware/charge-point-wiring";
-import { registerTriggerActions } from "ocpp/trigger/register";
-import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
+import { withTrackedTimers } from "firmware/tracked-platform";
+import { loadBootSettings, type BootSettings } from "firmware/boot-settings";
+import { openFlashLogs, type FlashLogs } from "firmware/flash-logs";
+import { securityLoggedReboot, type RebootHook } from "firmware/reboot-hook";
+import { wireControlLoop, type WiredLoop } from "firmware/wire-loop";
+import { openLocalAuthStores, type LocalAuthStores } from "firmware/local-auth-stores";
+import { createChargePoint, type WiredChargePoint } from "firmware/wire-charge-point";
+import { seedOcppKeys } from "firmware/seed-ocpp-keys";
+import { wireLocalAuth } from "firmware/wire-local-auth";
+import { wireReservation } from "firmware/wire-reservation";
+import { wireSmartCharging, type WiredSmartCharging } from "firmware/wire-smart-charging";
+import { wireFirmwareManagement } from "firmware/wire-firmware-management";
+import { wireTrigger } from "firmware/wire-trigger";
+import { wireSecurity } from "firmware/wire-security";
+import type { LocalAuthService } from "ocpp/localauth/local-auth-service";
+import type { ReservationService } from "ocpp/reservation/reservation-service";
+import type { FirmwareManagement } from "ocpp/firmware/charge-point-wiring";
 import type { TriggerTargets } from "ocpp/trigger/types";
-import { attachSecurity } from "ocpp/security/charge-point-wiring";
-import type { Platform } from "ports/platform";
+import type { Security } from "ocpp/security/charge-point-wiring";
 import type { HttpClient } from "ports/http";
 import type { FirmwareSlot } from "ports/firmware-update";
 
 const xsGlobals = globalThis as unknown as { gc?: () => void };
 const base = createXsnapPlatform();
 const sim = createSimulatedBoard({ connectors: 1 });
-const timers = new TrackedTimers(base.timers);
 /** Stand-ins so Firmware Management is built as on the board (nothing is downloaded). */
 const http: HttpClient = {
   get: () => Promise.resolve({ status: 404, bytes: 0 }),
   put: () => Promise.resolve({ status: 404, bytes: 0 }),
 };
 const slot: FirmwareSlot = { begin: () => undefined, write: () => undefined, finish: () => undefined, abort: () => undefined };
-const platform: Platform = {
+const { platform } = withTrackedTimers({
   clock: base.clock,
-  timers,
+  timers: base.timers,
   loopDriver: base.loopDriver,
   kv: base.kv,
   openFlash: (name) => base.openFlash(name),
@@ -55,22 +53,22 @@ const platform: Platform = {
   log: base.log,
   http,
   firmwareSlot: slot,
-};
-const boot = { chargePointVendor: "Probe", chargePointModel: "Probe", chargePointSerialNumber: "XSPROBE", firmwareVersion: "0" };
+});
+const firmwareVersion = "0";
 
 interface Parts {
-  settings?: ChargerSettings;
-  journal?: FlashQueue;
-  frameLog?: OcppFrameLog;
-  hardware?: LoopHardware;
-  loop?: ControlLoop;
-  chargePoint?: ChargePoint;
+  boot?: BootSettings;
+  flashLogs?: FlashLogs;
+  rebootHook?: RebootHook;
+  loop?: WiredLoop;
+  authStores?: LocalAuthStores;
+  chargePoint?: WiredChargePoint;
   localAuth?: LocalAuthService;
   reservations?: ReservationService;
-  smartCharging?: SmartChargingService;
+  smartCharging?: WiredSmartCharging;
   management?: FirmwareManagement;
   triggerTargets?: TriggerTargets;
-  security?: ReturnType<typeof attachSecurity>;
+  security?: Security;
 }
 const parts: Parts = {};
 let firmware: RunningFirmware | undefined;
@@ -80,116 +78,95 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
+const frameLogText = (): string => need(parts.flashLogs, "flashLogs").frameLog.exportText();
+
+/** The steps of bootFirmware, in its order, each calling the function boot.ts calls. */
 const steps: Record<string, (url: string) => void> = {
   settings(url) {
-    parts.settings = loadSettings(platform.kv, { deviceId: "XSPROBE", csmsUrlTemplate: url, loopPeriodMs: 10 }).settings;
+    parts.boot = loadBootSettings({
+      kv: platform.kv,
+      logSink: platform.log,
+      defaults: { deviceId: "XSPROBE", csmsUrlTemplate: url, loopPeriodMs: 10 },
+      boardConnectors: sim.board.connectors.length,
+      firmwareVersion,
+    });
   },
-  journal() {
-    parts.journal = new FlashQueue(platform.openFlash("journal"));
+  flashLogs() {
+    const { settings, log } = need(parts.boot, "settings");
+    parts.flashLogs = openFlashLogs(platform, settings, log);
   },
-  frameLog() {
-    parts.frameLog = new OcppFrameLog(new FlashRing(platform.openFlash("ocpplog")), platform.clock, platform.kv);
+  rebootHook() {
+    parts.rebootHook = securityLoggedReboot(undefined, need(parts.boot, "settings").log);
   },
   loop() {
-    const board: Board = { ...sim.board, timing: { ...sim.board.timing, tickMs: 10 } };
-    parts.hardware = new LoopHardware(board, () => undefined);
-    parts.loop = new ControlLoop(board, parts.hardware.handleEvent);
-    parts.hardware.attach(parts.loop);
+    parts.loop = wireControlLoop(sim.board, need(parts.boot, "settings").loaded, need(parts.rebootHook, "rebootHook").reboot);
+  },
+  authStores() {
+    parts.authStores = openLocalAuthStores(platform);
   },
   chargePoint() {
-    parts.chargePoint = new ChargePoint({
+    const { loaded, settings, logLevel, log } = need(parts.boot, "settings");
+    const { journal, frameLog } = need(parts.flashLogs, "flashLogs");
+    const { hardware } = need(parts.loop, "loop");
+    parts.chargePoint = createChargePoint({
       platform,
-      hardware: need(parts.hardware, "loop"),
-      journal: need(parts.journal, "journal"),
-      settings: connectionSettingsOf(need(parts.settings, "settings")),
-      boot,
-      supportedProfiles: ["Core", "SmartCharging", "LocalAuthListManagement", "Reservation", "RemoteTrigger", "FirmwareManagement"],
-      frameLog: parts.frameLog,
+      hardware,
+      journal,
+      settings,
+      firmwareVersion,
+      frameLog,
+      authStores: need(parts.authStores, "authStores"),
+      logLevel,
     });
+    seedOcppKeys(parts.chargePoint.chargePoint.config, loaded, platform.kv, log);
+    hardware.followUnlockKey(parts.chargePoint.chargePoint.config);
   },
   localAuth() {
-    const cp = need(parts.chargePoint, "chargePoint");
-    const list = new LocalListStore(platform.openFlash("authlist"));
-    const cache = new AuthorizationCache(platform.kv, { nowUtcMs: () => platform.clock.utcMs() });
-    parts.localAuth = new LocalAuthService({
-      list,
-      cache,
-      settings: {
-        localAuthListEnabled: () => cp.config.bool("LocalAuthListEnabled"),
-        authorizationCacheEnabled: () => cp.config.bool("AuthorizationCacheEnabled"),
-        localPreAuthorize: () => cp.config.bool("LocalPreAuthorize"),
-        localAuthorizeOffline: () => cp.config.bool("LocalAuthorizeOffline"),
-        allowOfflineTxForUnknownId: () => cp.config.bool("AllowOfflineTxForUnknownId"),
-      },
-      clock: platform.clock,
-    });
+    parts.localAuth = wireLocalAuth(need(parts.chargePoint, "chargePoint").chargePoint, need(parts.authStores, "authStores"), platform.clock);
   },
   reservations() {
-    const hardware = need(parts.hardware, "loop");
-    parts.reservations = new ReservationService({
-      kv: platform.kv,
-      clock: platform.clock,
-      timers,
-      connectors: { connectorCount: () => hardware.connectors.length, state: () => "Available" },
-      sink: { setReserved: (connectorId, reserved) => hardware.connectors[connectorId - 1].setReserved(reserved) },
-      reserveConnectorZeroSupported: () => false,
-    });
+    parts.reservations = wireReservation(need(parts.chargePoint, "chargePoint").chargePoint, need(parts.loop, "loop").hardware, platform);
   },
   smartCharging() {
-    const cp = need(parts.chargePoint, "chargePoint");
-    parts.smartCharging = new SmartChargingService({
-      numberOfConnectors: 1,
-      kv: platform.kv,
-      transactions: { activeTransaction: () => undefined },
-      connectorMaxCurrentA: 32,
-      onLimitChanged: () => undefined,
-      log: cp.log.child("smart"),
-    });
-    registerSmartChargingActions(cp.engine, parts.smartCharging, platform.clock);
+    const { loop, hardware } = need(parts.loop, "loop");
+    const log = need(parts.boot, "settings").log;
+    parts.smartCharging = wireSmartCharging({ chargePoint: need(parts.chargePoint, "chargePoint").chargePoint, hardware, loop, platform, log: log.child("smart") });
   },
   firmware() {
-    const cp = need(parts.chargePoint, "chargePoint");
-    parts.management = attachFirmwareManagement({
-      chargePoint: cp,
-      connectors: need(parts.hardware, "loop").connectors,
-      timers,
-      kv: platform.kv,
-      http,
-      slot,
-      reboot: () => undefined,
-      deviceName: "XSPROBE",
-      frameLogText: () => need(parts.frameLog, "frameLog").exportText(),
+    parts.management = wireFirmwareManagement({
+      chargePoint: need(parts.chargePoint, "chargePoint").chargePoint,
+      connectors: need(parts.loop, "loop").hardware.connectors,
+      platform,
+      reboot: need(parts.rebootHook, "rebootHook").reboot,
+      firmwareVersion,
+      deviceName: need(parts.boot, "settings").settings.deviceId,
+      frameLogText,
     });
   },
   trigger() {
-    const cp = need(parts.chargePoint, "chargePoint");
-    parts.triggerTargets = chargePointTriggerTargets({
-      chargePoint: cp,
-      connectors: need(parts.hardware, "loop").connectors,
-      boot,
-      bootNow: () => cp.registration.bootNow(),
-      firmware: parts.management?.firmware,
-      diagnostics: parts.management?.diagnostics,
-    });
-    registerTriggerActions(cp.engine, parts.triggerTargets);
+    const { chargePoint, bootRequest } = need(parts.chargePoint, "chargePoint");
+    parts.triggerTargets = wireTrigger(chargePoint, need(parts.loop, "loop").hardware.connectors, bootRequest, parts.management);
   },
   security() {
-    const cp = need(parts.chargePoint, "chargePoint");
-    parts.security = attachSecurity({
-      chargePoint: cp,
-      connectionSettings: connectionSettingsOf(need(parts.settings, "settings")),
-      kv: platform.kv,
-      timers,
-      logFlash: platform.openFlash("seclog"),
-      http,
-      deviceName: "XSPROBE",
-      firmwareVersion: "0",
+    const { chargePoint, connection } = need(parts.chargePoint, "chargePoint");
+    const { settings, log } = need(parts.boot, "settings");
+    parts.security = wireSecurity({
+      chargePoint,
+      connection,
+      platform,
+      deviceName: settings.deviceId,
+      firmwareVersion,
       triggerTargets: need(parts.triggerTargets, "trigger"),
+      frameLogText,
+      log,
+      firmware: parts.management?.firmware,
     });
+    need(parts.rebootHook, "rebootHook").logTo(parts.security);
   },
   start() {
-    need(parts.loop, "loop").start(platform.loopDriver);
-    need(parts.chargePoint, "chargePoint").start();
+    need(parts.loop, "loop").loop.start(platform.loopDriver);
+    need(parts.chargePoint, "chargePoint").chargePoint.start();
+    need(parts.smartCharging, "smartCharging").start();
   },
 };
 
