@@ -1,5 +1,7 @@
 // The bench HTTP server: the bench web page, its JSON API and a Server-Sent-Events stream,
 // all on 127.0.0.1 over node:http. Endpoints are documented in API.md.
+// A fleet: every endpoint takes an optional `charger` (identity; query for GET, body field for
+// POST) selecting its target, the first charger by default; `GET /chargers` lists them.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
@@ -7,8 +9,17 @@ import { BENCH_ROUTES, CSMS_ROUTES, type PostRoute } from "./routes.ts";
 import { BenchTargetError, type BenchEvent, type BenchFrame, type BenchTarget } from "./target.ts";
 import { BadRequest, checkBody } from "./validate.ts";
 
-export interface BenchApiOptions {
+/** One charger of a fleet the bench can follow. */
+export interface NamedBenchTarget {
+  identity: string;
   target: BenchTarget;
+}
+
+export interface BenchApiOptions {
+  /** A single charger (identity "charger" in `GET /chargers`), when `chargers` is not given. */
+  target?: BenchTarget;
+  /** The chargers of a fleet, the first one the default target. */
+  chargers?: readonly NamedBenchTarget[];
   /** TCP port on 127.0.0.1; 0 (default) picks a free port. */
   port?: number;
   /** Largest accepted request body, bytes (default 16 KiB). */
@@ -44,7 +55,22 @@ export function formatBenchFrames(frames: readonly BenchFrame[]): string {
 }
 
 export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi> {
-  const { target } = options;
+  const chargers: readonly NamedBenchTarget[] =
+    options.chargers && options.chargers.length > 0 ? options.chargers : options.target ? [{ identity: "charger", target: options.target }] : [];
+  if (chargers.length === 0) throw new Error("startBenchApi needs a target or at least one charger");
+  const byIdentity = new Map<string, BenchTarget>();
+  for (const c of chargers) {
+    if (byIdentity.has(c.identity)) throw new Error(`duplicate charger identity ${c.identity}`);
+    byIdentity.set(c.identity, c.target);
+  }
+  /** The charger an endpoint addresses: `charger` given, or the first. */
+  function select(identity: unknown): BenchTarget {
+    if (identity === undefined || identity === null || identity === "") return chargers[0].target;
+    if (typeof identity !== "string") throw new BadRequest("field 'charger' must be a string (a charger identity)");
+    const found = byIdentity.get(identity);
+    if (!found) throw new HttpError(404, `no charger '${identity}' (known: ${chargers.map((c) => c.identity).join(", ")})`);
+    return found;
+  }
   const maxBodyBytes = options.maxBodyBytes ?? 16 * 1024;
   const keepAliveMs = options.keepAliveMs ?? 15000;
   const streams = new Set<ServerResponse>();
@@ -59,31 +85,47 @@ export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi>
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const path = url.pathname;
     const method = req.method ?? "GET";
 
     const get = GET_ROUTES[path];
     if (get) {
       allow(method, "GET");
-      return get(res);
+      return get(res, select(url.searchParams.get("charger") ?? undefined));
     }
     const route = BENCH_ROUTES[path] ?? csmsRoute(path);
     if (!route) throw new HttpError(404, `no such endpoint: ${path}`);
     allow(method, "POST");
-    const body = checkBody(await readJson(req, maxBodyBytes), route.body, target.getState().connectors.length);
+    const raw = await readJson(req, maxBodyBytes);
+    // `charger` selects the target (body field, or the query); the rest is the endpoint's own body.
+    let identity: unknown = url.searchParams.get("charger") ?? undefined;
+    let fields = raw;
+    if (raw !== null && typeof raw === "object" && !Array.isArray(raw) && Object.hasOwn(raw, "charger")) {
+      const { charger, ...rest } = raw as Record<string, unknown>;
+      identity = charger;
+      fields = rest;
+    }
+    const target = select(identity);
+    const body = checkBody(fields, route.body, target.getState().connectors.length);
     const response = await route.run(target, body);
     sendJson(res, 200, response === undefined ? { ok: true } : { ok: true, response });
   }
 
-  const GET_ROUTES: Readonly<Record<string, (res: ServerResponse) => void>> = {
+  const GET_ROUTES: Readonly<Record<string, (res: ServerResponse, target: BenchTarget) => void>> = {
     "/": (res) => send(res, 200, "text/html; charset=utf-8", PAGE_HTML),
     "/index.html": (res) => send(res, 200, "text/html; charset=utf-8", PAGE_HTML),
-    "/state": (res) => sendJson(res, 200, target.getState()),
-    "/log": (res) => send(res, 200, "text/plain; charset=utf-8", formatBenchFrames(target.frames())),
-    "/events": (res) => openStream(res),
+    "/chargers": (res) =>
+      sendJson(res, 200, {
+        default: chargers[0].identity,
+        chargers: chargers.map((c) => ({ identity: c.identity, connection: c.target.getState().connection })),
+      }),
+    "/state": (res, target) => sendJson(res, 200, target.getState()),
+    "/log": (res, target) => send(res, 200, "text/plain; charset=utf-8", formatBenchFrames(target.frames())),
+    "/events": (res, target) => openStream(res, target),
   };
 
-  function openStream(res: ServerResponse): void {
+  function openStream(res: ServerResponse, target: BenchTarget): void {
     res.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",

@@ -127,7 +127,7 @@ export async function startSimStack(options: SimStackOptions = {}): Promise<SimS
       chargers.push(charger);
       charger.start();
     }
-    if (options.benchPort !== null) bench = await startBenchApi({ target: chargers[0], port: options.benchPort ?? 0 });
+    if (options.benchPort !== null) bench = await startBenchApi({ chargers: chargers.map((c) => ({ identity: c.identity, target: c })), port: options.benchPort ?? 0 });
   } catch (error) {
     await close();
     throw error;
