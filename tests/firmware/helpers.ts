@@ -147,3 +147,31 @@ export async function runUntil(bench: Bench, what: string, predicate: () => bool
   }
   throw new Error(`not reached within ${maxVirtualMs} ms of virtual time: ${what}\n${bench.log.lines.slice(-15).join("\n")}`);
 }
+
+/** The part of the test CSMS the helpers below use. */
+interface CallingCsms {
+  call(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  calls(action: string): unknown[];
+}
+
+/** Sends a CALL from the CSMS while virtual time moves on; resolves with the charger's answer. */
+export async function csmsCall(csms: CallingCsms, bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  let answer: Record<string, unknown> | undefined;
+  let failure: unknown;
+  csms.call(action, params).then(
+    (conf) => {
+      answer = conf;
+    },
+    (error: unknown) => {
+      failure = error;
+    },
+  );
+  await runUntil(bench, `answer to ${action}`, () => answer !== undefined || failure !== undefined);
+  if (failure !== undefined) throw failure;
+  return answer as Record<string, unknown>;
+}
+
+/** Runs until BootNotification was accepted and the first StatusNotifications arrived. */
+export async function untilBooted(csms: CallingCsms, bench: Bench): Promise<void> {
+  await runUntil(bench, "accepted and statuses", () => bench.firmware.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2);
+}

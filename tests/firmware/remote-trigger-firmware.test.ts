@@ -13,7 +13,7 @@ import { NodeHttpClient } from "platform/host/http-node";
 import { FIRMWARE_VERSION } from "firmware/version";
 import { TestCsms } from "../ocpp/harness.ts";
 import { FileServer, firmwareImage } from "../firmware-mgmt/file-server.ts";
-import { useFirmwareRig, newStorage, runUntil, type Bench, type BootExtras, type Storage } from "./helpers.ts";
+import { csmsCall, untilBooted, useFirmwareRig, newStorage, runUntil, type Bench, type BootExtras, type Storage } from "./helpers.ts";
 
 describe("firmware: Remote Trigger and Firmware Management wired in", function () {
   this.timeout(30_000);
@@ -42,29 +42,11 @@ describe("firmware: Remote Trigger and Firmware Management wired in", function (
     return { platform: { http: new NodeHttpClient(), firmwareSlot: new FileFirmwareSlot(slotPath) }, firmwareVersion };
   }
 
-  /** Sends a CALL from the CSMS while virtual time moves on. */
-  async function csmsCall(bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
-    let answer: Record<string, unknown> | undefined;
-    let failure: unknown;
-    csms.call(action, params).then(
-      (conf: Record<string, unknown>) => {
-        answer = conf;
-      },
-      (error: unknown) => {
-        failure = error;
-      },
-    );
-    await runUntil(bench, `answer to ${action}`, () => answer !== undefined || failure !== undefined);
-    if (failure !== undefined) throw failure;
-    return answer as Record<string, unknown>;
-  }
-
-  async function booted(bench: Bench): Promise<void> {
-    await runUntil(bench, "accepted and statuses", () => bench.firmware.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2);
-  }
+  const call = (bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> => csmsCall(csms, bench, action, params);
+  const booted = (bench: Bench): Promise<void> => untilBooted(csms, bench);
 
   async function profiles(bench: Bench): Promise<string[]> {
-    const conf = await csmsCall(bench, "GetConfiguration", { key: ["SupportedFeatureProfiles"] });
+    const conf = await call(bench, "GetConfiguration", { key: ["SupportedFeatureProfiles"] });
     const keys = conf.configurationKey as Array<{ key: string; value?: string }>;
     return String(keys[0].value).split(",");
   }
@@ -75,7 +57,7 @@ describe("firmware: Remote Trigger and Firmware Management wired in", function (
     assert.ok((await profiles(bench)).includes("RemoteTrigger"));
 
     const statusesBefore = csms.calls("StatusNotification").length;
-    const status = await csmsCall(bench, "TriggerMessage", { requestedMessage: "StatusNotification", connectorId: 1 });
+    const status = await call(bench, "TriggerMessage", { requestedMessage: "StatusNotification", connectorId: 1 });
     assert.equal(status.status, "Accepted");
     await runUntil(bench, "triggered StatusNotification", () => csms.calls("StatusNotification").length === statusesBefore + 1);
     const triggered = csms.calls("StatusNotification")[statusesBefore].params;
@@ -84,13 +66,13 @@ describe("firmware: Remote Trigger and Firmware Management wired in", function (
     assert.equal(triggered.errorCode, "NoError");
 
     const heartbeatsBefore = csms.calls("Heartbeat").length;
-    const heartbeat = await csmsCall(bench, "TriggerMessage", { requestedMessage: "Heartbeat" });
+    const heartbeat = await call(bench, "TriggerMessage", { requestedMessage: "Heartbeat" });
     assert.equal(heartbeat.status, "Accepted");
     await runUntil(bench, "triggered Heartbeat", () => csms.calls("Heartbeat").length === heartbeatsBefore + 1);
 
     // Accepted already: a triggered BootNotification is Rejected (ERR 3.35) and none is sent.
     const bootsBefore = csms.calls("BootNotification").length;
-    assert.equal((await csmsCall(bench, "TriggerMessage", { requestedMessage: "BootNotification" })).status, "Rejected");
+    assert.equal((await call(bench, "TriggerMessage", { requestedMessage: "BootNotification" })).status, "Rejected");
     assert.equal(csms.calls("BootNotification").length, bootsBefore);
   });
 
@@ -99,7 +81,7 @@ describe("firmware: Remote Trigger and Firmware Management wired in", function (
     await booted(bench);
     assert.equal(bench.firmware.firmware, undefined);
     assert.ok(!(await profiles(bench)).includes("FirmwareManagement"));
-    const answer = await csmsCall(bench, "TriggerMessage", { requestedMessage: "FirmwareStatusNotification" });
+    const answer = await call(bench, "TriggerMessage", { requestedMessage: "FirmwareStatusNotification" });
     assert.equal(answer.status, "NotImplemented");
   });
 
@@ -112,12 +94,12 @@ describe("firmware: Remote Trigger and Firmware Management wired in", function (
     await booted(first);
     assert.ok((await profiles(first)).includes("FirmwareManagement"));
     assert.ok(first.firmware.firmware !== undefined && first.firmware.diagnostics !== undefined);
-    assert.equal((await csmsCall(first, "TriggerMessage", { requestedMessage: "FirmwareStatusNotification" })).status, "Accepted");
+    assert.equal((await call(first, "TriggerMessage", { requestedMessage: "FirmwareStatusNotification" })).status, "Accepted");
     await runUntil(first, "triggered Idle", () => csms.calls("FirmwareStatusNotification").length === 1);
     assert.equal(csms.calls("FirmwareStatusNotification")[0].params.status, "Idle");
 
     const retrieveDate = new Date(Date.now() - 1000).toISOString();
-    await csmsCall(first, "UpdateFirmware", { location: files.url("/fw/oxs-0.2.0.bin"), retrieveDate, retries: 0 });
+    await call(first, "UpdateFirmware", { location: files.url("/fw/oxs-0.2.0.bin"), retrieveDate, retries: 0 });
     await runUntil(first, "reboot requested", () => first.reboots.length > 0, 60_000);
     assert.deepEqual(first.reboots, [true], "a hard reboot into the new image");
     const statuses = (): string[] => csms.calls("FirmwareStatusNotification").map((c) => String(c.params.status));

@@ -16,7 +16,7 @@ import { NodeHttpClient } from "platform/host/http-node";
 import { NodeTcpClient } from "platform/host/tcp-node";
 import { TestCsms } from "../ocpp/harness.ts";
 import { firmwareImage } from "../firmware-mgmt/file-server.ts";
-import { useFirmwareRig, newStorage, runUntil, type Bench, type Storage } from "../firmware/helpers.ts";
+import { csmsCall, untilBooted, useFirmwareRig, newStorage, runUntil, type Bench, type Storage } from "../firmware/helpers.ts";
 import { TestFtpServer } from "./ftp-server.ts";
 
 describe("firmware: FTP for GetDiagnostics and UpdateFirmware", function () {
@@ -47,25 +47,8 @@ describe("firmware: FTP for GetDiagnostics and UpdateFirmware", function () {
     return rig.boot(storage, createSimulatedBoard({ connectors: 1 }), {}, startMs, { platform: services, firmwareVersion });
   }
 
-  async function csmsCall(bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
-    let answer: Record<string, unknown> | undefined;
-    let failure: unknown;
-    csms.call(action, params).then(
-      (conf: Record<string, unknown>) => {
-        answer = conf;
-      },
-      (error: unknown) => {
-        failure = error;
-      },
-    );
-    await runUntil(bench, `answer to ${action}`, () => answer !== undefined || failure !== undefined);
-    if (failure !== undefined) throw failure;
-    return answer as Record<string, unknown>;
-  }
-
-  async function booted(bench: Bench): Promise<void> {
-    await runUntil(bench, "accepted and statuses", () => bench.firmware.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2);
-  }
+  const call = (bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> => csmsCall(csms, bench, action, params);
+  const booted = (bench: Bench): Promise<void> => untilBooted(csms, bench);
 
   const statuses = (action: string): string[] => csms.calls(action).map((c) => String(c.params.status));
 
@@ -74,9 +57,9 @@ describe("firmware: FTP for GetDiagnostics and UpdateFirmware", function () {
     ftp.password = "pw";
     const bench = start(newStorage(), join(dir, "slot.bin"));
     await booted(bench);
-    const config = await csmsCall(bench, "GetConfiguration", { key: ["SupportedFileTransferProtocols"] });
+    const config = await call(bench, "GetConfiguration", { key: ["SupportedFileTransferProtocols"] });
     assert.deepEqual(config.configurationKey, [{ key: "SupportedFileTransferProtocols", readonly: true, value: "HTTP,HTTPS,FTP" }]);
-    const conf = await csmsCall(bench, "GetDiagnostics", { location: ftp.url("/logs/", "diag:pw@") });
+    const conf = await call(bench, "GetDiagnostics", { location: ftp.url("/logs/", "diag:pw@") });
     assert.equal(typeof conf.fileName, "string");
     await runUntil(bench, "Uploaded", () => statuses("DiagnosticsStatusNotification").length === 2);
     assert.deepEqual(statuses("DiagnosticsStatusNotification"), ["Uploading", "Uploaded"]);
@@ -94,7 +77,7 @@ describe("firmware: FTP for GetDiagnostics and UpdateFirmware", function () {
     const first = start(storage, slotPath);
     await booted(first);
     const retrieveDate = new Date(Date.now() - 1000).toISOString();
-    await csmsCall(first, "UpdateFirmware", { location: ftp.url("/fw/oxs-0.2.0.bin"), retrieveDate, retries: 0 });
+    await call(first, "UpdateFirmware", { location: ftp.url("/fw/oxs-0.2.0.bin"), retrieveDate, retries: 0 });
     await runUntil(first, "reboot requested", () => first.reboots.length > 0, 60_000);
     assert.deepEqual(first.reboots, [true]);
     assert.deepEqual(statuses("FirmwareStatusNotification"), ["Downloading", "Downloaded", "Installing"]);
