@@ -10,6 +10,11 @@
  *
  * Fixed allocation: all objects are built by the constructor; `tick`
  * allocates nothing (proved on XS by tests/connector/loop-on-xs.test.ts).
+ *
+ * `onEvent` runs inside the tick; the firmware only records there and
+ * delivers to OCPP in the after-tick hook (`setAfterTick`), which the
+ * LoopDriver calls once the tick has returned. An exception thrown by the
+ * hook is counted here and never stops the loop.
  */
 import type { LoopDriver } from "ports/timers";
 import { DEFAULT_LOOP_TIMING, PHASE_ROTATION_MAP, type Board, type LoopTiming } from "connector/board";
@@ -50,6 +55,10 @@ export class ControlLoop {
   private circuitLimitA: number;
   private driver: LoopDriver | null = null;
   private readonly boundTick: (nowMs: number) => void;
+  private afterTick: (() => void) | null = null;
+  private readonly boundAfterTick: () => void;
+  /** Exceptions the after-tick hook threw (caught: they never reach the driver or the next tick). */
+  afterTickErrors = 0;
 
   constructor(board: Board, onEvent: ConnectorEventHandler) {
     if (board.connectors.length < 1) throw new Error("a board needs at least one connector");
@@ -77,6 +86,23 @@ export class ControlLoop {
     this.list = list;
     this.connectors = list;
     this.boundTick = (nowMs: number): void => this.tick(nowMs);
+    this.boundAfterTick = (): void => {
+      const after = this.afterTick;
+      if (!after) return;
+      try {
+        after();
+      } catch {
+        this.afterTickErrors++;
+      }
+    };
+  }
+
+  /**
+   * Runs `hook` after every tick the driver runs, outside the tick (e.g. delivering the tick's
+   * events to OCPP). Set before `start`; `tick` itself never calls it.
+   */
+  setAfterTick(hook: (() => void) | null): void {
+    this.afterTick = hook;
   }
 
   /** The connector with OCPP id `connectorId` (1-based). */
@@ -94,7 +120,7 @@ export class ControlLoop {
   /** Starts ticking at `timing.tickMs` on the driver. */
   start(driver: LoopDriver): void {
     this.driver = driver;
-    driver.start(this.boundTick, this.timing.tickMs);
+    driver.start(this.boundTick, this.timing.tickMs, this.boundAfterTick);
   }
 
   stop(): void {

@@ -55,6 +55,35 @@ export type ConnectorEvent =
   | "lockFailed" // the lock did not lock within its rated time (half-inserted plug, jam; OCTT TC_024)
   | "statusChanged"; // snapshot.status or snapshot.errorCode changed
 
+/** Every `ConnectorEvent`, indexed by a small integer code (the firmware's event ring stores the code). */
+export const CONNECTOR_EVENTS: readonly ConnectorEvent[] = [
+  "plugged",
+  "unplugged",
+  "evReady",
+  "evNotReady",
+  "relayClosed",
+  "relayOpened",
+  "selfTestPassed",
+  "charging",
+  "suspendedEV",
+  "suspendedEVSE",
+  "faulted",
+  "faultCleared",
+  "limitChanged",
+  "locked",
+  "lockFailed",
+  "statusChanged",
+];
+
+/**
+ * Most events one connector can emit in one tick. Counted from connector.ts:
+ * sense: evReady|evNotReady, lockFailed, locked, selfTestPassed, plugged|unplugged, relayOpened (6);
+ * actuate: limitChanged, relayOpened (X2->C1) or relayClosed then at most one more open (2),
+ * statusChanged + faulted|faultCleared + charging|suspendedEV|suspendedEVSE (3): 12 in all.
+ * Rounded up for headroom; a buffer of this many events per connector never overflows in one tick.
+ */
+export const MAX_EVENTS_PER_TICK = 16;
+
 /** Callback of the loop; runs inside the tick: do not block, do not throw. */
 export type ConnectorEventHandler = (connectorId: number, event: ConnectorEvent) => void;
 

@@ -29,6 +29,7 @@ import { loadBootSettings } from "firmware/boot-settings";
 import { openFlashLogs } from "firmware/flash-logs";
 import { securityLoggedReboot } from "firmware/reboot-hook";
 import { wireControlLoop } from "firmware/wire-loop";
+import type { LoopHardware } from "firmware/hardware-adapter";
 import { openLocalAuthStores } from "firmware/local-auth-stores";
 import { createChargePoint } from "firmware/wire-charge-point";
 import { seedOcppKeys } from "firmware/seed-ocpp-keys";
@@ -59,6 +60,8 @@ export interface FirmwareOptions {
 
 export interface RunningFirmware {
   readonly loop: ControlLoop;
+  /** The loop as the charge point sees it (its event ring: `eventsPending`, `eventOverflows`, `eventErrors`). */
+  readonly hardware: LoopHardware;
   readonly chargePoint: ChargePoint;
   readonly frameLog: OcppFrameLog;
   readonly settings: ChargerSettings;
@@ -113,6 +116,7 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
   });
   seedOcppKeys(chargePoint.config, loaded, platform.kv, log);
   hardware.followUnlockKey(chargePoint.config);
+  hardware.onEventOverflow((dropped) => log.warn(`control-loop event ring overflowed: ${dropped} events dropped in all`));
   const frameLogText = (): string => frameLog.exportText();
 
   // Feature profiles (their keys are declared in this order).
@@ -152,6 +156,7 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
   let stopped = false;
   return {
     loop,
+    hardware,
     chargePoint,
     frameLog,
     settings,

@@ -10,11 +10,21 @@
  *
  * The loop is built after this adapter (its event callback is `handleEvent`),
  * so `attach(loop)` completes it before the charge point starts.
+ *
+ * Events leave the safety tick through a preallocated ring: `handleEvent`
+ * (inside the tick) only stores small integers (connector id, event code,
+ * and for statusChanged the status and error code of that moment); the
+ * loop's after-tick hook (`drainEvents`, run by the LoopDriver once the tick
+ * has returned) delivers them in order to the OCPP side, whose work
+ * (StatusNotification, journal writes to flash, reservations) thus never
+ * runs in, delays or throws into the tick. The ring holds the worst case of
+ * one tick for every connector; if it were ever full, further events are
+ * dropped and counted (`eventOverflows`, reported to `onEventOverflow`).
  */
 import type { Board } from "connector/board";
 import type { Connector } from "connector/connector";
 import type { ControlLoop } from "connector/loop";
-import type { ConnectorEvent } from "connector/types";
+import { CONNECTOR_EVENTS, MAX_EVENTS_PER_TICK, type ConnectorEvent } from "connector/types";
 import type { ConfigurationRegistry } from "ocpp/core/configuration";
 import type {
   ChargePointConnector,
@@ -25,6 +35,24 @@ import type {
   OcppErrorCode,
   UnlockResult,
 } from "ocpp/charge-point-hw";
+
+/** Status and error-code tables: the ring stores their indexes (small integers, no strings). */
+const STATUSES: readonly OcppConnectorStatus[] = [
+  "Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing", "Reserved", "Unavailable", "Faulted",
+];
+const ERROR_CODES: readonly OcppErrorCode[] = [
+  "ConnectorLockFailure", "EVCommunicationError", "GroundFailure", "HighTemperature", "InternalError", "LocalListConflict",
+  "NoError", "OtherError", "OverCurrentFailure", "OverVoltage", "PowerMeterFailure", "PowerSwitchFailure", "ReaderFailure",
+  "ResetFailure", "UnderVoltage", "WeakSignal",
+];
+/** Event codes the OCPP side acts on (indexes into CONNECTOR_EVENTS). */
+const EVENT_PLUGGED = CONNECTOR_EVENTS.indexOf("plugged");
+const EVENT_UNPLUGGED = CONNECTOR_EVENTS.indexOf("unplugged");
+const EVENT_STATUS = CONNECTOR_EVENTS.indexOf("statusChanged");
+const EVENT_LOCKED = CONNECTOR_EVENTS.indexOf("locked");
+const EVENT_LOCK_FAILED = CONNECTOR_EVENTS.indexOf("lockFailed");
+const EVENT_SUSPENDED_EV = CONNECTOR_EVENTS.indexOf("suspendedEV");
+const EVENT_CHARGING = CONNECTOR_EVENTS.indexOf("charging");
 
 /** Told when the OCPP side grants or withdraws permission on a connector (transaction start and end). */
 export type PermissionListener = (connectorId: number, permitted: boolean) => void;
@@ -108,9 +136,21 @@ export class LoopHardware implements ChargePointHardware {
   #events: ConnectorEvents | undefined;
   #permissionListener: PermissionListener | undefined;
   #statusListener: ((connectorId: number) => void) | undefined;
-  /** Errors thrown by the OCPP side inside a loop event (kept out of the tick). */
+  /** Errors thrown by the OCPP side while handling a loop event (caught in the drain, outside the tick). */
   eventErrors = 0;
   lastEventError: unknown;
+  /** Events dropped because the ring was full (never expected: it holds one worst-case tick). */
+  eventOverflows = 0;
+  /** Ring capacity: `MAX_EVENTS_PER_TICK` per connector. */
+  readonly eventCapacity: number;
+  readonly #ringConnector: Uint8Array;
+  readonly #ringEvent: Uint8Array;
+  readonly #ringStatus: Uint8Array;
+  readonly #ringError: Uint8Array;
+  #ringHead = 0;
+  #ringCount = 0;
+  #overflowsReported = 0;
+  #overflowListener: ((dropped: number) => void) | undefined;
 
   constructor(board: Board, reboot: (hard: boolean) => void) {
     const list: LoopConnector[] = [];
@@ -120,11 +160,28 @@ export class LoopHardware implements ChargePointHardware {
     this.#list = list;
     this.connectors = list;
     this.#reboot = reboot;
+    const capacity = MAX_EVENTS_PER_TICK * list.length;
+    this.eventCapacity = capacity;
+    this.#ringConnector = new Uint8Array(capacity);
+    this.#ringEvent = new Uint8Array(capacity);
+    this.#ringStatus = new Uint8Array(capacity);
+    this.#ringError = new Uint8Array(capacity);
   }
 
-  /** Completes the adapter with the loop built over the same board. */
+  /** Completes the adapter with the loop built over the same board; the loop drains the ring after every tick. */
   attach(loop: ControlLoop): void {
     for (let i = 0; i < this.#list.length; i++) this.#list[i].attach(loop.connector(i + 1));
+    loop.setAfterTick(this.drainEvents);
+  }
+
+  /** Events recorded and not yet delivered. */
+  get eventsPending(): number {
+    return this.#ringCount;
+  }
+
+  /** Told (outside the tick) with the total number of dropped events whenever it grew. */
+  onEventOverflow(listener: (dropped: number) => void): void {
+    this.#overflowListener = listener;
   }
 
   subscribe(events: ConnectorEvents): void {
@@ -160,34 +217,80 @@ export class LoopHardware implements ChargePointHardware {
     if (this.#permissionListener) this.#permissionListener(connectorId, permitted);
   }
 
-  /** The loop's event callback (runs inside the tick; never throws into it). */
+  /**
+   * The loop's event callback: runs inside the tick, so it only stores small integers in the
+   * preallocated ring (no allocation, no OCPP work, nothing that can throw).
+   */
   readonly handleEvent = (connectorId: number, event: ConnectorEvent): void => {
+    const capacity = this.eventCapacity;
+    if (this.#ringCount >= capacity) {
+      this.eventOverflows++;
+      return;
+    }
+    let slot = this.#ringHead + this.#ringCount;
+    if (slot >= capacity) slot -= capacity;
+    const code = CONNECTOR_EVENTS.indexOf(event);
+    this.#ringConnector[slot] = connectorId;
+    this.#ringEvent[slot] = code;
+    if (code === EVENT_STATUS) {
+      const snapshot = this.#list[connectorId - 1].connector.snapshot;
+      this.#ringStatus[slot] = STATUSES.indexOf(snapshot.status);
+      this.#ringError[slot] = ERROR_CODES.indexOf(snapshot.errorCode);
+    }
+    this.#ringCount++;
+  };
+
+  /**
+   * Delivers the recorded events in order to the OCPP side (the loop's after-tick hook; outside
+   * the tick). An exception of a handler is counted and the next event is still delivered.
+   */
+  readonly drainEvents = (): void => {
+    const capacity = this.eventCapacity;
+    while (this.#ringCount > 0) {
+      const slot = this.#ringHead;
+      this.#ringHead = slot + 1 >= capacity ? 0 : slot + 1;
+      this.#ringCount--;
+      this.#deliver(this.#ringConnector[slot], this.#ringEvent[slot], this.#ringStatus[slot], this.#ringError[slot]);
+    }
+    if (this.eventOverflows !== this.#overflowsReported) {
+      this.#overflowsReported = this.eventOverflows;
+      const listener = this.#overflowListener;
+      if (listener) {
+        try {
+          listener(this.eventOverflows);
+        } catch (error) {
+          this.eventErrors++;
+          this.lastEventError = error;
+        }
+      }
+    }
+  };
+
+  #deliver(connectorId: number, code: number, statusIndex: number, errorIndex: number): void {
     const events = this.#events;
     if (!events) return;
     try {
-      switch (event) {
-        case "plugged":
+      switch (code) {
+        case EVENT_PLUGGED:
           events.onPlugged(connectorId);
           break;
-        case "unplugged":
+        case EVENT_UNPLUGGED:
           events.onUnplugged(connectorId);
           break;
-        case "statusChanged": {
-          const snapshot = this.#list[connectorId - 1].connector.snapshot;
-          events.onStatusChanged(connectorId, snapshot.status, snapshot.errorCode);
+        case EVENT_STATUS:
+          events.onStatusChanged(connectorId, STATUSES[statusIndex], ERROR_CODES[errorIndex]);
           if (this.#statusListener) this.#statusListener(connectorId);
           break;
-        }
-        case "locked":
+        case EVENT_LOCKED:
           if (events.onLocked) events.onLocked(connectorId);
           break;
-        case "lockFailed":
+        case EVENT_LOCK_FAILED:
           if (events.onLockFailure) events.onLockFailure(connectorId);
           break;
-        case "suspendedEV":
+        case EVENT_SUSPENDED_EV:
           if (events.onEvSuspended) events.onEvSuspended(connectorId, true);
           break;
-        case "charging":
+        case EVENT_CHARGING:
           if (events.onEvSuspended) events.onEvSuspended(connectorId, false);
           break;
         default:
@@ -197,5 +300,5 @@ export class LoopHardware implements ChargePointHardware {
       this.eventErrors++;
       this.lastEventError = error;
     }
-  };
+  }
 }

@@ -25,7 +25,11 @@ export type TickFunction = (nowMs: number) => void;
  * timer and a test can step it tick by tick.
  */
 export interface LoopDriver {
-  start(tick: TickFunction, periodMs: number): void;
+  /**
+   * Calls `tick` every `periodMs`; `afterTick` (optional) right after each tick returns,
+   * outside the safety section (the firmware delivers the tick's events to OCPP there).
+   */
+  start(tick: TickFunction, periodMs: number, afterTick?: () => void): void;
   stop(): void;
   readonly running: boolean;
 }

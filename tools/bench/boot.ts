@@ -8,6 +8,11 @@
  * - firmware.slotsAfter60s: retained growth over 60 s offline after boot
  *   (reconnect timers, logs); firmware.chargingSlotsAfter60s: over 60 s of
  *   charging online (a CSMS on 127.0.0.1: MeterValues through the journal);
+ * - firmware.tickWithEventComputrons: computrons of the control-loop tick in
+ *   which a plug-in starts a (free-charging) transaction; the OCPP work it
+ *   causes (StatusNotification, the StartTransaction journal write) runs in
+ *   the after-tick drain, firmware.tickDrainComputrons
+ *   (tests/xs/entry-firmware-tick.ts, hand-stepped loop driver);
  * - boot.<step>: retained slots of each component built as boot.ts does;
  *   bootAlloc.<step>: slots it allocated (garbage included: GC work on the board).
  */
@@ -118,8 +123,29 @@ async function profileCharging(): Promise<Record<string, number>> {
   }
 }
 
+/** The tick in which a plug-in starts a transaction, metered apart from the drain that delivers its events. */
+async function profileTick(): Promise<Record<string, number>> {
+  const machine = await XsMachine.start({ entry: "tests/xs/entry-firmware-tick.ts" });
+  try {
+    await machine.call("boot", OFFLINE_URL);
+    await machine.call("freeCharging");
+    await machine.call("plug");
+    for (let i = 0; i < 50; i++) {
+      await machine.call("advance");
+      const tick = await machine.call<number>("tick");
+      const drain = await machine.call<number>("drain");
+      if (tick.value > 0) {
+        return { "firmware.tickWithEventComputrons": tick.meter.compute, "firmware.tickDrainComputrons": drain.meter.compute };
+      }
+    }
+    throw new Error("boot profile: the plug-in never produced a loop event");
+  } finally {
+    await machine.close();
+  }
+}
+
 export async function benchBoot(): Promise<Record<string, number>> {
-  return { ...(await profileOffline()), ...(await profileCharging()), ...(await profileSteps()) };
+  return { ...(await profileOffline()), ...(await profileCharging()), ...(await profileTick()), ...(await profileSteps()) };
 }
 
 if (process.argv[1] && process.argv[1].endsWith("boot.ts")) {

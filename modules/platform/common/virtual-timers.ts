@@ -89,8 +89,10 @@ export class TimersLoopDriver implements LoopDriver {
   #monotonicMs: () => number;
   #handle: TimerHandle | undefined;
   #tick: TickFunction | undefined;
+  #afterTick: (() => void) | undefined;
   #boundTick = (): void => {
     if (this.#tick) this.#tick(this.#monotonicMs());
+    if (this.#afterTick) this.#afterTick();
   };
 
   constructor(timers: Timers, monotonicMs: () => number) {
@@ -102,9 +104,10 @@ export class TimersLoopDriver implements LoopDriver {
     return this.#handle !== undefined;
   }
 
-  start(tick: TickFunction, periodMs: number): void {
+  start(tick: TickFunction, periodMs: number, afterTick?: () => void): void {
     this.stop();
     this.#tick = tick;
+    this.#afterTick = afterTick;
     this.#handle = this.#timers.every(this.#boundTick, periodMs);
   }
 
