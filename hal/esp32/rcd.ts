@@ -8,7 +8,9 @@
  * any) is pulsed for `resetPulseMs`, and the fault input is ignored for
  * `recoverMs` more while the module clears its own latch. A fault that is
  * still asserted after that is a real trip. While a test runs, its trip is
- * never reported as `tripped` (hal/rcd.ts).
+ * never reported as `tripped` (hal/rcd.ts). The test reports "passed" only
+ * once that masked window is over: the contactor may close on "passed", and
+ * it must never close while a real residual current would go unseen.
  *
  * A real trip is latched here until `reset()`; `reset` pulses the reset
  * output the same way, so a residual current that persists trips again.
@@ -59,6 +61,8 @@ export class Esp32Rcd implements ResidualCurrentMonitor {
   #selfTest: RcdSelfTest = "idle";
   #testStartMs = 0;
   #testing = false;
+  /** The module tripped on its test input; "passed" waits for the end of the masked window. */
+  #passPending = false;
   #resetUntilMs = -1;
   #maskUntilMs = -1;
   #statusOk = true;
@@ -92,6 +96,7 @@ export class Esp32Rcd implements ResidualCurrentMonitor {
 
   reset(nowMs: number): void {
     this.#trip = "none";
+    this.#passPending = false;
     if (this.#selfTest === "running") this.#selfTest = "idle";
     if (this.#testing) this.#endTest(nowMs);
     else this.#pulseReset(nowMs);
@@ -108,7 +113,7 @@ export class Esp32Rcd implements ResidualCurrentMonitor {
     const kind = this.#asserted();
     if (this.#testing) {
       if (kind !== "none") {
-        this.#selfTest = "passed";
+        this.#passPending = true;
         this.#endTest(nowMs);
       } else if (nowMs - this.#testStartMs >= this.selfTestTimeoutMs) {
         this.#selfTest = "failed";
@@ -118,6 +123,11 @@ export class Esp32Rcd implements ResidualCurrentMonitor {
     }
     if (nowMs < this.#maskUntilMs) return;
     if (kind !== "none" && this.#trip === "none") this.#trip = kind;
+    // The input is watched again: a real trip (latched just above) is seen in the same poll as the pass.
+    if (this.#passPending) {
+      this.#passPending = false;
+      this.#selfTest = "passed";
+    }
   }
 
   read(into: RcdSample): void {

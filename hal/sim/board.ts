@@ -64,6 +64,11 @@ export interface SimPartTiming {
   rcdTestTripMs: number;
   /** RCD rated self-test time. */
   rcdSelfTestTimeoutMs: number;
+  /**
+   * After a self-test or reset the module's fault output is ignored this long while it clears its
+   * latch (the ESP32 driver's reset pulse + recovery, 600 ms on dev-1); the test passes only after it.
+   */
+  rcdRecoverMs: number;
   /** Lock motor travel time. */
   lockMoveMs: number;
   /** Lock feedback timeout. */
@@ -74,6 +79,12 @@ export interface SimPartTiming {
   riseAtRatingK: number;
   /** Extra steady-state rise of the injected over-temperature fault (K). */
   overTempRiseK: number;
+  /**
+   * Period of the temperature sensor's own sampling (ms): a read returns the newest sample, so a
+   * change (an open sensor, a rise past the trip) reaches the loop up to this late. 0 samples at
+   * every poll; the ESP32 NTC driver samples every 100 ms (`hal/esp32/ntc.ts`).
+   */
+  temperatureSampleMs: number;
 }
 
 export const DEFAULT_SIM_PART_TIMING: SimPartTiming = {
@@ -81,11 +92,13 @@ export const DEFAULT_SIM_PART_TIMING: SimPartTiming = {
   contactorMoveMs: 20,
   rcdTestTripMs: 40,
   rcdSelfTestTimeoutMs: 500,
+  rcdRecoverMs: 0,
   lockMoveMs: 100,
   lockTimeoutMs: 600,
   thermalTauMs: 30_000,
   riseAtRatingK: 30,
   overTempRiseK: 80,
+  temperatureSampleMs: 0,
 };
 
 class SimPilot implements ControlPilot {
@@ -187,22 +200,29 @@ class SimRcd implements ResidualCurrentMonitor {
   readonly selfTestTimeoutMs: number;
   private readonly owner: SimConnector;
   private readonly testTripMs: number;
+  private readonly recoverMs: number;
   private latchedTrip: RcdTrip = "none";
   private selfTest: RcdSelfTest = "idle";
   private testStartMs = 0;
+  private maskUntilMs = -1;
+  private passPending = false;
   private atMs = 0;
   constructor(owner: SimConnector, timing: SimPartTiming) {
     this.owner = owner;
     this.testTripMs = timing.rcdTestTripMs;
     this.selfTestTimeoutMs = timing.rcdSelfTestTimeoutMs;
+    this.recoverMs = timing.rcdRecoverMs;
   }
   startSelfTest(nowMs: number): void {
     this.selfTest = "running";
     this.testStartMs = nowMs;
+    this.passPending = false;
   }
   reset(nowMs: number): void {
     this.latchedTrip = "none";
+    this.passPending = false;
     if (this.selfTest === "running") this.selfTest = "idle";
+    this.maskUntilMs = nowMs + this.recoverMs;
     this.atMs = nowMs;
   }
   poll(nowMs: number): void {
@@ -210,12 +230,22 @@ class SimRcd implements ResidualCurrentMonitor {
     this.atMs = nowMs;
     const faults = this.owner.faults;
     if (faults.rcdDead) return;
-    if (faults.residual !== "none") this.latchedTrip = faults.residual;
-    if (this.selfTest === "running") {
+    if (this.selfTest === "running" && !this.passPending) {
       const elapsed = nowMs - this.testStartMs;
-      // The test current trips the module after testTripMs; the driver then resets it.
-      if (!faults.selfTestFails && elapsed >= this.testTripMs) this.selfTest = "passed";
-      else if (elapsed >= this.selfTestTimeoutMs) this.selfTest = "failed";
+      // The test current trips the module after testTripMs; the driver then resets it and waits for it to recover.
+      if (!faults.selfTestFails && elapsed >= this.testTripMs) {
+        this.passPending = true;
+        this.maskUntilMs = nowMs + this.recoverMs;
+      } else {
+        if (elapsed >= this.selfTestTimeoutMs) this.selfTest = "failed";
+        return;
+      }
+    }
+    if (nowMs < this.maskUntilMs) return;
+    if (faults.residual !== "none") this.latchedTrip = faults.residual;
+    if (this.passPending) {
+      this.passPending = false;
+      this.selfTest = "passed";
     }
   }
   read(into: RcdSample): void {
@@ -317,20 +347,27 @@ class SimMeter implements EnergyMeter {
 
 class SimTemperature implements TemperatureSensor {
   private readonly owner: SimConnector;
-  private atMs = 0;
-  constructor(owner: SimConnector) {
+  private readonly sampleMs: number;
+  private sampledAtMs = -Infinity;
+  private celsius = NaN;
+  private open = false;
+  constructor(owner: SimConnector, sampleMs: number) {
     this.owner = owner;
+    this.sampleMs = sampleMs > 0 ? sampleMs : 0;
   }
   poll(nowMs: number): void {
     this.owner.update(nowMs);
-    this.atMs = nowMs;
+    if (nowMs - this.sampledAtMs < this.sampleMs) return;
+    this.sampledAtMs = nowMs;
+    this.open = this.owner.faults.temperatureSensorOpen;
+    this.celsius = this.open ? NaN : this.owner.temperatureC;
   }
   read(into: TemperatureSample): void {
-    const open = this.owner.faults.temperatureSensorOpen;
-    into.celsius = open ? NaN : this.owner.temperatureC;
-    into.ok = !open;
-    into.error = open ? "open" : "none";
-    into.atMs = this.atMs;
+    const sampled = this.sampledAtMs > -Infinity;
+    into.celsius = this.celsius;
+    into.ok = sampled && !this.open;
+    into.error = this.open ? "open" : "none";
+    into.atMs = sampled ? this.sampledAtMs : 0;
   }
 }
 
@@ -386,7 +423,7 @@ export class SimConnector {
       rcd: new SimRcd(this, timing),
       lock: withLock ? new SimLock(this, timing) : null,
       meter: this.meter,
-      temperature: withTemperature ? new SimTemperature(this) : null,
+      temperature: withTemperature ? new SimTemperature(this, timing.temperatureSampleMs) : null,
     };
   }
 

@@ -20,8 +20,8 @@ export interface SimulatedChargerOptions {
   ratingA?: number;
   /** Cable ampacity per connector (A, default 32). */
   cableMaxA?: number;
-  /** Fit a connector lock (default false). */
-  withLock?: boolean;
+  /** Fit a connector lock (default false); an array sets it per connector (index = connector id - 1). */
+  withLock?: boolean | readonly boolean[];
   /** Fit a temperature sensor per connector (default true). */
   withTemperature?: boolean;
   /** Phase rotation per connector (default: RST, STR, TRS in turn). */
@@ -30,9 +30,9 @@ export interface SimulatedChargerOptions {
   timing?: Partial<LoopTiming>;
   /** Simulated part timing overrides. */
   partTiming?: Partial<SimPartTiming>;
-  /** EV maximum current (A, default 32) and phases (default 3). */
+  /** EV maximum current (A, default 32) and phases (default 3); an array of phases sets them per connector. */
   evMaxA?: number;
-  evPhases?: 1 | 3;
+  evPhases?: 1 | 3 | readonly (1 | 3)[];
 }
 
 export interface SimulatedCharger {
@@ -60,14 +60,16 @@ export function createSimulatedBoard(options: SimulatedChargerOptions = {}): {
   for (let i = 0; i < count; i++) {
     const rotations = options.rotations ?? DEFAULT_ROTATIONS;
     const rotation = rotations[i % rotations.length];
-    const ev = new SimEv(options.evMaxA ?? 32, options.evPhases ?? 3);
+    const evPhases = options.evPhases ?? 3;
+    const ev = new SimEv(options.evMaxA ?? 32, typeof evPhases === "number" ? evPhases : (evPhases[i % evPhases.length] ?? 3));
+    const withLock = options.withLock ?? false;
     // The terminals heat relative to what the connector is rated for (cable or contactor, the lower).
     const ratingA = Math.min(options.ratingA ?? 32, options.cableMaxA ?? 32);
     const sim = new SimConnector(
       grid,
       phases,
       PHASE_ROTATION_MAP[rotation],
-      options.withLock ?? false,
+      typeof withLock === "boolean" ? withLock : (withLock[i] ?? false),
       partTiming,
       ev,
       ratingA,

@@ -15,12 +15,17 @@
  *   limit below 6 A) -> open when the EV goes to B, at the latest after
  *   `pwmOffOpenMs` (6 s).
  *
- * RCD policy: a self-test runs before the first close of every session
- * (plug-in to unplug). A trip or failed self-test latches a fault; after
- * `rcdRetryDelayMs` with the RCD reset the fault clears and a new
- * self-test is required, at most `rcdMaxRetries` times per session; then
- * the fault stays until unplug (which starts a new session and a new
- * retry budget after the delay) or `clearFaults()`.
+ * RCD policy (docs/control-loop.md, "RCD policy", says why): a self-test
+ * runs before the first close of every session (plug-in to unplug), and
+ * the RCD module is reset once at power-on. A trip or failed self-test
+ * latches a fault (Faulted, GroundFailure). While the EV stays plugged,
+ * after `rcdRetryDelayMs` the module is reset and, if it no longer trips,
+ * the fault clears and a new self-test is required; at most
+ * `rcdMaxRetries` times per session, then the fault stays until unplug.
+ * Unplug resets the module at once: with the vehicle gone a cleared module
+ * clears the fault; one that still trips (a fault in the charger itself)
+ * stays Faulted and is retried every `rcdRetryDelayMs`, with no limit
+ * since no energy can flow without an EV. `clearFaults()` resets at once.
  *
  * Weld: the contactor driver reports "welded" when power remains after an
  * open; it is permanent until `clearFaults()`. A failed close latches until
@@ -144,6 +149,12 @@ export class Connector {
   private lockFailReported = false;
   /** The lock stays engaged after the EV side disconnected (see the header). */
   private lockHeld = false;
+  /** The RCD module was reset at the first sense (power-on: a trip latched before a reboot is judged anew). */
+  private poweredOn = false;
+  /** The running self-test verifies a reset after an RCD fault (see `verifyRcd`). */
+  private rcdVerifying = false;
+  /** The newest temperature reading is valid and below the trip (true without a sensor). */
+  private temperaturePermits = true;
 
   constructor(id: number, hal: ConnectorHal, hardwareMaxA: number, timing: LoopTiming, onEvent: ConnectorEventHandler) {
     this.id = id;
@@ -205,6 +216,7 @@ export class Connector {
     if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0) {
       // The contactor is open while an RCD fault is latched: require a new self-test.
       this.selfTestRunning = false;
+      this.rcdVerifying = false;
       this.snap.selfTested = false;
       this.hal.rcd.reset(nowMs);
     }
@@ -234,6 +246,10 @@ export class Connector {
   sense(nowMs: number): void {
     const hal = this.hal;
     const snap = this.snap;
+    if (!this.poweredOn) {
+      this.poweredOn = true;
+      hal.rcd.reset(nowMs);
+    }
     hal.pilot.poll(nowMs);
     hal.contactor.poll(nowMs);
     hal.rcd.poll(nowMs);
@@ -307,25 +323,27 @@ export class Connector {
 
     // RCD: a trip or a failed self-test latches.
     const rcd = this.rcdSample;
-    if (rcd.tripped && (this.latched & Fault.RcdTrip) === 0) this.latchRcd(Fault.RcdTrip, nowMs);
     if (this.selfTestRunning) {
-      if (rcd.selfTest === "passed") {
+      if (rcd.selfTest === "passed" && !rcd.tripped) {
         this.selfTestRunning = false;
+        // A verification after a reset passed: the module no longer trips, the fault is gone.
+        if (this.rcdVerifying) this.latched &= ~(Fault.RcdTrip | Fault.RcdSelfTest);
+        this.rcdVerifying = false;
         snap.selfTested = true;
         this.emit("selfTestPassed");
-      } else if (rcd.selfTest === "failed") {
-        this.selfTestRunning = false;
-        this.latchRcd(Fault.RcdSelfTest, nowMs);
-      }
+      } else if (rcd.selfTest === "passed") {
+        // The test passed but the module trips once it watches again: the residual current is still there.
+        this.latchRcd(Fault.RcdTrip, nowMs);
+      } else if (rcd.selfTest === "failed") this.latchRcd(Fault.RcdSelfTest, nowMs);
     }
-    // Retry policy.
-    // The module latches its trip, so the reset is what tells whether the residual current is gone:
-    // a trip that persists shows again at the next poll and latches again (using up a retry).
-    if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0 && nowMs >= this.rcdRetryAtMs) {
-      if (this.rcdRetries < this.timing.rcdMaxRetries) {
-        this.rcdRetries++;
-        this.latched &= ~(Fault.RcdTrip | Fault.RcdSelfTest);
-        hal.rcd.reset(nowMs);
+    if (rcd.tripped && (this.latched & Fault.RcdTrip) === 0) this.latchRcd(Fault.RcdTrip, nowMs);
+    // Retry policy: reset the module and verify it with a self-test; the fault clears only when that
+    // test passes without a trip, so a fault that persists stays Faulted (no Available/Faulted flapping).
+    // Without an EV no energy can flow: a module that still trips is retried without a limit.
+    if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0 && !this.rcdVerifying && nowMs >= this.rcdRetryAtMs) {
+      if (!snap.plugged || this.rcdRetries < this.timing.rcdMaxRetries) {
+        if (snap.plugged) this.rcdRetries++;
+        this.verifyRcd(nowMs);
       }
     }
 
@@ -418,9 +436,12 @@ export class Connector {
       lockOk = this.lockSample.locked;
     }
 
-    // Close: EV ready (debounced and raw), PWM on, permitted, healthy, self-tested, locked.
+    // Close: EV ready (debounced and raw), PWM on, permitted, healthy, self-tested, locked, and a
+    // valid temperature below the trip. The last is judged on this tick's reading: sense() latches
+    // an invalid reading only once PWM was on, and PWM may have come on in this very tick.
     const ready = isReadyState(this.stable) && isReadyState(this.rawState);
-    if (!this.closed && ready && this.pwmOn && wantsPower && !blocked && lockOk && !this.rcdSample.tripped) {
+    const healthy = !blocked && lockOk && !this.rcdSample.tripped && this.temperaturePermits;
+    if (!this.closed && ready && this.pwmOn && wantsPower && healthy) {
       if (snap.selfTested) this.close(nowMs);
       else if (!this.selfTestRunning) {
         this.selfTestRunning = true;
@@ -452,6 +473,7 @@ export class Connector {
     const snap = this.snap;
     if (!t.ok) {
       snap.temperatureC = NaN;
+      this.temperaturePermits = false;
       // Charging (or about to close) without a usable reading is not allowed: latch like a trip.
       if (this.closed || (snap.plugged && this.permitted && this.pwmOn && isReadyState(raw))) {
         this.latched |= Fault.Temperature;
@@ -460,6 +482,7 @@ export class Connector {
     }
     const celsius = t.celsius;
     snap.temperatureC = celsius;
+    this.temperaturePermits = celsius < timing.tempTripC;
     if (celsius >= timing.tempTripC) this.latched |= Fault.Temperature;
     else if ((this.latched & Fault.Temperature) !== 0 && celsius < timing.tempResetC) this.latched &= ~Fault.Temperature;
     // Linear derating, whole amperes rounded down (the PWM cannot express much finer anyway).
@@ -480,6 +503,16 @@ export class Connector {
     this.rcdRetryAtMs = nowMs + this.timing.rcdRetryDelayMs;
     this.snap.selfTested = false;
     this.selfTestRunning = false;
+    this.rcdVerifying = false;
+  }
+
+  /** Resets the RCD module and self-tests it; a pass without a trip clears the latched RCD fault. */
+  private verifyRcd(nowMs: number): void {
+    this.rcdRetryAtMs = nowMs + this.timing.rcdRetryDelayMs;
+    this.hal.rcd.reset(nowMs);
+    this.hal.rcd.startSelfTest(nowMs);
+    this.selfTestRunning = true;
+    this.rcdVerifying = true;
   }
 
   private startSession(nowMs: number): void {
@@ -496,13 +529,13 @@ export class Connector {
     this.unlockRequested = false;
     this.snap.selfTested = false;
     this.selfTestRunning = false;
+    this.rcdVerifying = false;
     this.latched &= ~(Fault.Diode | Fault.ContactorFailedToClose | Fault.Lock);
     this.lockFailReported = false;
-    // A new session gets a new retry budget; a latched RCD fault is retried after the delay.
+    // A new session gets a new retry budget. The vehicle is gone: verify a latched RCD fault now; a
+    // module that still trips stays Faulted (a fault of the charger, not of the EV).
     this.rcdRetries = 0;
-    if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0 && this.rcdRetryAtMs < nowMs + this.timing.rcdRetryDelayMs) {
-      this.rcdRetryAtMs = nowMs + this.timing.rcdRetryDelayMs;
-    }
+    if ((this.latched & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0) this.verifyRcd(nowMs);
     this.demandCapA = Infinity;
     this.underDrawSinceMs = -1;
     if (this.contactorSample.error === "failed-to-close") this.hal.contactor.clearError();
