@@ -1,7 +1,8 @@
 /**
  * Shrinks a failing walk to a short action sequence that still breaks the invariant the same
  * way: delta debugging over the recorded actions (drop halves, quarters, ... then single
- * actions), each candidate replayed up to the step of the failure. Bounded by `maxReplays`.
+ * actions), then shorter gaps between them, each candidate replayed up to the step of the
+ * failure. Bounded by `maxReplays`.
  */
 import { runWalk, type WalkAction, type WalkResult } from "./walk.ts";
 import type { WalkBoard } from "./boards.ts";
@@ -53,5 +54,18 @@ export function shrinkWalk(failure: WalkResult, board: WalkBoard, maxReplays = 3
   }
   // Drop the actions after the failure (they never ran).
   best = best.filter((a) => a.step <= bestStep);
+  // Then pull the actions earlier: shorten each gap (and the lead-in) while it still fails.
+  for (let k = 0; k < best.length && replays < maxReplays; k++) {
+    const gap = best[k].step - (k === 0 ? 0 : best[k - 1].step);
+    for (const target of [k === 0 ? 0 : 1, Math.floor(gap / 4), Math.floor(gap / 2)]) {
+      if (target >= gap || replays >= maxReplays) continue;
+      const delta = gap - target;
+      const candidate = best.map((a, j) => (j >= k ? { step: a.step - delta, connector: a.connector, kind: a.kind, value: a.value } : a));
+      if (stillFails(candidate)) {
+        best = candidate;
+        break;
+      }
+    }
+  }
   return { actions: best, step: bestStep, message: bestMessage, replays };
 }
