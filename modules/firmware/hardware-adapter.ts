@@ -111,6 +111,9 @@ class LoopConnector implements ChargePointConnector {
     this.connector.setPermission(allowed);
     this.#owner.permissionChanged(this.id, allowed);
   }
+  setEnergyWithheld(withheld: boolean): void {
+    this.connector.setEnergyWithheld(withheld);
+  }
   setAvailable(available: boolean): void {
     this.connector.setAvailable(available);
   }

@@ -520,7 +520,8 @@ export class TransactionService {
       const allowanceWh = this.#config.int("MaxEnergyOnInvalidId");
       connector.readMeter(this.#sample);
       if (allowanceWh <= 0 || !this.#sample.ok) {
-        connector.setPermission(false); // SuspendedEVSE at once
+        // SuspendedEVSE at once; the transaction (and its permission) goes on (OCTT TC_037_2).
+        connector.setEnergyWithheld(true);
         continue;
       }
       // Keep offering energy until MaxEnergyOnInvalidId more Wh were delivered, then SuspendedEVSE.
@@ -538,6 +539,6 @@ export class TransactionService {
     if (state.invalidTimer !== undefined) this.#timers.clear(state.invalidTimer);
     state.invalidTimer = undefined;
     this.#log.info(`connector ${state.tx.connectorId}: MaxEnergyOnInvalidId reached, energy withheld`);
-    connector.setPermission(false);
+    connector.setEnergyWithheld(true);
   }
 }
