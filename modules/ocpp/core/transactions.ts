@@ -490,6 +490,7 @@ export class TransactionService {
       this.#idMap[String(record.l)] = start.transactionId;
       this.#kv.set(NS, "idmap", JSON.stringify(this.#idMap));
       this.#auth.remember(record.tag, start.idTagInfo as IdTagInfo);
+      if (start.idTagInfo.parentIdTag !== undefined) this.#learnParent(record.l, start.idTagInfo.parentIdTag);
       if (start.idTagInfo.status !== "Accepted") this.#invalidAtStart(record.l);
     } else if (record.k === "E") {
       const stop = conf as unknown as StopTransactionConf;
@@ -506,6 +507,19 @@ export class TransactionService {
     this.#ackSeq = seq;
     this.#kv.set(NS, "ack", seq);
     this.#journal.pop(seq);
+  }
+
+  /**
+   * The parent of the starting idTag from StartTransaction.conf (a remote
+   * start without Authorize knew none): a tag of the same group may stop the
+   * transaction [SPEC 3.10; OCTT TC_069]. Persisted with the transaction.
+   */
+  #learnParent(local: number, parentIdTag: string): void {
+    for (const [connectorId, state] of this.#running) {
+      if (state.tx.local !== local || state.tx.parentIdTag === parentIdTag) continue;
+      state.tx.parentIdTag = parentIdTag;
+      this.#kv.set(NS, `act${connectorId}`, JSON.stringify(state.tx));
+    }
   }
 
   /** StartTransaction.conf not Accepted while the transaction still runs [ERR 3.5, 3.17]. */
