@@ -159,7 +159,11 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
   let sensing = true;
   hardware.whenSensed(loop.timing.debounceMs + tickMs, () => {
     sensing = false;
-    chargePoint.start();
+    try {
+      chargePoint.start();
+    } catch (error) {
+      log.error(`charge point start failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   });
   loop.start(platform.loopDriver);
   smart.start();
