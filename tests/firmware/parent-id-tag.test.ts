@@ -47,4 +47,30 @@ describe("firmware: stop by a tag of the same group (TC_069)", function () {
     assert.equal(stop.idTag, "TAG-69-B");
     assert.equal(stop.transactionId, 69);
   });
+
+  it("the other tag's parent from the Local List: no Authorize, stops with reason Local", async () => {
+    const sim = createSimulatedBoard({ connectors: 1 });
+    const bench = rig.boot(newStorage(), sim);
+    const fw = bench.firmware;
+    assert.equal(fw.chargePoint.config.change("AuthorizeRemoteTxRequests", "false"), "Accepted");
+    csms.handlers.set("StartTransaction", () => ({ transactionId: 70, idTagInfo: { status: "Accepted", parentIdTag: "GROUP-70" } }));
+    await untilBooted(csms, bench);
+    const list = await csmsCall(csms, bench, "SendLocalList", {
+      listVersion: 1,
+      updateType: "Full",
+      localAuthorizationList: [{ idTag: "TAG-70-B", idTagInfo: { status: "Accepted", parentIdTag: "GROUP-70" } }],
+    });
+    assert.deepEqual(list, { status: "Accepted" });
+    sim.sims[0].ev.plug();
+    sim.sims[0].ev.ready = true;
+    await runUntil(bench, "plugged", () => fw.loop.connector(1).snapshot.plugged);
+    assert.deepEqual(await csmsCall(csms, bench, "RemoteStartTransaction", { connectorId: 1, idTag: "TAG-70-A" }), { status: "Accepted" });
+    await runUntil(bench, "StartTransaction answered", () => fw.chargePoint.transactions.transactionOn(1)?.transactionId === 70);
+
+    fw.presentCard("TAG-70-B");
+    await runUntil(bench, "StopTransaction", () => csms.calls("StopTransaction").length === 1);
+    assert.equal(csms.calls("Authorize").length, 0, "known locally: no Authorize");
+    assert.equal(csms.calls("StopTransaction")[0].params.reason, "Local");
+    assert.equal(csms.calls("StopTransaction")[0].params.idTag, "TAG-70-B");
+  });
 });
