@@ -119,6 +119,8 @@ export class Connector {
   private available = true;
   private reserved = false;
   private ocppLimitA = Infinity;
+  /** The transaction goes on without energy (id invalidated, StopTransactionOnInvalidId false: OCTT TC_037_2). */
+  private withheld = false;
   private unlockRequested = false;
   /** OCPP UnlockConnectorOnEVSideDisconnect (set when the key changes, never read from OCPP in the tick). */
   private unlockOnEvDisconnect = true;
@@ -177,7 +179,16 @@ export class Connector {
       this.finishing = false;
       this.unlockRequested = false;
     }
+    // A new permission (transaction) or its end clears a withheld transaction.
+    if (permitted !== this.permitted) this.withheld = false;
     this.permitted = permitted;
+  }
+  /**
+   * Energy withheld while the transaction (permission) goes on: PWM off, the
+   * contactor opens, status SuspendedEVSE, not Finishing [ERR 3.5; OCTT TC_037_2].
+   */
+  setEnergyWithheld(withheld: boolean): void {
+    this.withheld = withheld;
   }
   /** ChangeAvailability: Operative (true) or Inoperative (false). */
   setAvailable(available: boolean): void {
@@ -459,6 +470,7 @@ export class Connector {
   private wantsPower(): boolean {
     return (
       this.permitted &&
+      !this.withheld &&
       this.available &&
       !this.unlockRequested &&
       this.snap.plugged &&

@@ -76,6 +76,12 @@ export interface RunningFirmware {
   readonly diagnostics?: DiagnosticsService;
   /** Security white paper: events and log, root certificates, SecurityProfile, GetLog. */
   readonly security: Security;
+  /**
+   * True until the loop has sensed its inputs for the pilot debounce after
+   * boot; the charge point starts (statuses, connection) only then, so the
+   * boot's StatusNotifications come from the sensed state (issue 10).
+   */
+  readonly sensing: boolean;
   /** An RFID card at the reader: starts or stops a transaction. */
   presentCard(idTag: string, connectorId?: number): void;
   /**
@@ -146,9 +152,20 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
   });
   rebootHook.logTo(security);
 
-  // Run.
+  // Run. The persisted Inoperative flags reach the connectors before their first tick; the
+  // charge point starts once the loop has sensed the board for the pilot debounce and one tick
+  // more, so no boot status is built from the state before sensing (issue 10; OCTT TC_034).
+  chargePoint.availability.applyAtBoot();
+  let sensing = true;
+  hardware.whenSensed(loop.timing.debounceMs + tickMs, () => {
+    sensing = false;
+    try {
+      chargePoint.start();
+    } catch (error) {
+      log.error(`charge point start failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
   loop.start(platform.loopDriver);
-  chargePoint.start();
   smart.start();
   log.info(`wall clock ${platform.clock.isSynced() ? "synced" : "not synced (waits for the CSMS)"}; loop every ${tickMs} ms`);
 
@@ -167,6 +184,9 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     firmware: management?.firmware,
     diagnostics: management?.diagnostics,
     security,
+    get sensing(): boolean {
+      return sensing;
+    },
     presentCard(idTag: string, connectorId?: number): void {
       if (stopped) return;
       presentCard(idTag, connectorId);

@@ -111,6 +111,9 @@ class LoopConnector implements ChargePointConnector {
     this.connector.setPermission(allowed);
     this.#owner.permissionChanged(this.id, allowed);
   }
+  setEnergyWithheld(withheld: boolean): void {
+    this.connector.setEnergyWithheld(withheld);
+  }
   setAvailable(available: boolean): void {
     this.connector.setAvailable(available);
   }
@@ -151,6 +154,11 @@ export class LoopHardware implements ChargePointHardware {
   #ringCount = 0;
   #overflowsReported = 0;
   #overflowListener: ((dropped: number) => void) | undefined;
+  #loop: ControlLoop | undefined;
+  /** Waiting for the loop to have sensed its inputs (`whenSensed`). */
+  #sensedListener: (() => void) | undefined;
+  #sensingMs = 0;
+  #firstTickMs = -1;
 
   constructor(board: Board, reboot: (hard: boolean) => void) {
     const list: LoopConnector[] = [];
@@ -171,7 +179,20 @@ export class LoopHardware implements ChargePointHardware {
   /** Completes the adapter with the loop built over the same board; the loop drains the ring after every tick. */
   attach(loop: ControlLoop): void {
     for (let i = 0; i < this.#list.length; i++) this.#list[i].attach(loop.connector(i + 1));
+    this.#loop = loop;
     loop.setAfterTick(this.drainEvents);
+  }
+
+  /**
+   * Calls `done` once, outside the tick and after that tick's events were
+   * delivered, when the loop has sensed its inputs for `sensingMs` (at least
+   * the pilot debounce): statuses built after it come from the board, not from
+   * the connectors' state before the first tick (issue 10: an EV plugged in
+   * across a reboot is Preparing first, an Inoperative connector Unavailable).
+   */
+  whenSensed(sensingMs: number, done: () => void): void {
+    this.#sensingMs = sensingMs;
+    this.#sensedListener = done;
   }
 
   /** Events recorded and not yet delivered. */
@@ -252,6 +273,7 @@ export class LoopHardware implements ChargePointHardware {
       this.#ringCount--;
       this.#deliver(this.#ringConnector[slot], this.#ringEvent[slot], this.#ringStatus[slot], this.#ringError[slot]);
     }
+    if (this.#sensedListener !== undefined) this.#checkSensed();
     if (this.eventOverflows !== this.#overflowsReported) {
       this.#overflowsReported = this.eventOverflows;
       const listener = this.#overflowListener;
@@ -265,6 +287,21 @@ export class LoopHardware implements ChargePointHardware {
       }
     }
   };
+
+  #checkSensed(): void {
+    const loop = this.#loop;
+    const done = this.#sensedListener;
+    if (!loop || !done || loop.ticks === 0) return;
+    if (this.#firstTickMs < 0) this.#firstTickMs = loop.lastTickMs;
+    if (loop.lastTickMs - this.#firstTickMs < this.#sensingMs) return;
+    this.#sensedListener = undefined;
+    try {
+      done();
+    } catch (error) {
+      this.eventErrors++;
+      this.lastEventError = error;
+    }
+  }
 
   #deliver(connectorId: number, code: number, statusIndex: number, errorIndex: number): void {
     const events = this.#events;

@@ -72,6 +72,13 @@ export interface ChargePointConnector {
   readonly hasLock?: boolean;
   /** Allow (true) or withhold (false) energy: a user is authorized / a transaction runs. */
   setPermission(allowed: boolean): void;
+  /**
+   * The transaction (permission) goes on but no energy flows: PWM off,
+   * contactor open, status SuspendedEVSE (invalid id with
+   * StopTransactionOnInvalidId false, OCTT TC_037_2). Cleared by the next
+   * setPermission change.
+   */
+  setEnergyWithheld(withheld: boolean): void;
   /** Operative (true) or Inoperative (false) per ChangeAvailability. */
   setAvailable(available: boolean): void;
   /** Held by a reservation. */

@@ -16,6 +16,7 @@ import { ConfigurationRegistry } from "./core/configuration";
 import { coreKeys } from "./core/core-keys";
 import { ConnectionService } from "./core/connection";
 import { resolveConnection, type ConnectionSettings } from "./core/connection-settings";
+import { AuthKeyRecovery } from "./core/auth-key-recovery";
 import { RegistrationService } from "./core/registration";
 import { StatusService } from "./core/status";
 import { AuthorizationService, type AuthorizationCache, type LocalAuthList } from "./core/authorization";
@@ -48,6 +49,8 @@ export class ChargePoint {
   readonly engine: OcppEngine;
   readonly config: ConfigurationRegistry;
   readonly connection: ConnectionService;
+  /** Keeps the previous AuthorizationKey until the new one logged in (issue 10, TC_073). */
+  readonly authKey: AuthKeyRecovery;
   readonly registration: RegistrationService;
   readonly status: StatusService;
   readonly auth: AuthorizationService;
@@ -80,6 +83,7 @@ export class ChargePoint {
       maxFrameBytes: options.maxFrameBytes,
       bootNumber,
     });
+    this.authKey = new AuthKeyRecovery({ kv, config: this.config, log: this.log.child("ws") });
     this.connection = new ConnectionService({
       factory: platform.websocket,
       timers: platform.timers,
@@ -89,6 +93,7 @@ export class ChargePoint {
         resolveConnection(options.settings, this.config.string("AuthorizationKey"), this.config.bool("UseAuthorizationKeyWithoutDecoding")),
       callbacks: {
         onConnected: (send) => {
+          this.authKey.loggedIn();
           this.engine.connected(send);
           this.registration.connected();
           if (this.engine.accepted) {
@@ -101,6 +106,7 @@ export class ChargePoint {
           this.engine.disconnected();
           this.registration.disconnected();
         },
+        onRefused: (httpStatus) => this.authKey.refused(httpStatus),
       },
     });
     this.config.onChange("WebSocketPingInterval", (value) => this.connection.setPingInterval(Number(value)));
@@ -162,6 +168,7 @@ export class ChargePoint {
       sessions: this.sessions,
       transactions: this.transactions,
       connection: this.connection,
+      authKey: this.authKey,
       dataTransfer: this.dataTransfer,
       reset: (hard) => this.reset(hard),
     };

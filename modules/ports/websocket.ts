@@ -30,6 +30,12 @@ export interface WebSocketEvents {
   onClose(code: number, reason: string): void;
   /** A failure; onClose follows. */
   onError(message: string): void;
+  /**
+   * The server answered the upgrade with this HTTP status instead of 101
+   * (401: Basic-auth password refused); onError and onClose follow. Ports
+   * whose client cannot see the status never call it.
+   */
+  onRefused?(httpStatus: number): void;
 }
 
 export interface WebSocketConnection {
@@ -37,7 +43,7 @@ export interface WebSocketConnection {
   sendText(text: string): boolean;
   /** Sends a ping control frame. */
   ping(): void;
-  /** Starts a close handshake; onClose follows. */
+  /** Starts a close handshake after the frames `sendText` already took; onClose follows. */
   close(code?: number, reason?: string): void;
 }
 

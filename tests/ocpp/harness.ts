@@ -139,6 +139,8 @@ export class FakeConnector implements ChargePointConnector {
   lockFault = false;
   isPlugged = false;
   permission = false;
+  /** Energy withheld while the transaction goes on (SuspendedEVSE). */
+  energyWithheld = false;
   available = true;
   reserved = false;
   faulted = false;
@@ -162,7 +164,7 @@ export class FakeConnector implements ChargePointConnector {
   status(): OcppConnectorStatus {
     if (this.faulted || this.lockFault) return "Faulted";
     if (!this.available && !this.permission) return "Unavailable";
-    if (this.isPlugged && this.permission) return "Charging";
+    if (this.isPlugged && this.permission) return this.energyWithheld ? "SuspendedEVSE" : "Charging";
     if (this.permission) return "Preparing";
     if (this.isPlugged) return this.#lastStatus === "Charging" || this.#lastStatus === "Finishing" || this.#lastStatus === "SuspendedEVSE" ? "Finishing" : "Preparing";
     if (this.reserved) return "Reserved";
@@ -185,7 +187,12 @@ export class FakeConnector implements ChargePointConnector {
     return this.limitA ?? 32;
   }
   setPermission(allowed: boolean): void {
+    if (allowed !== this.permission) this.energyWithheld = false;
     this.permission = allowed;
+    this.#report();
+  }
+  setEnergyWithheld(withheld: boolean): void {
+    this.energyWithheld = withheld;
     this.#report();
   }
   setAvailable(available: boolean): void {

@@ -34,10 +34,11 @@ describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, Lo
     assert.equal(connector.permission, true, "energy still offered");
     connector.energyWh += 499;
     charger.advance(INVALID_ID_ENERGY_CHECK_MS);
-    assert.equal(connector.permission, true, "499 Wh of 500");
+    assert.equal(connector.energyWithheld, false, "499 Wh of 500");
     connector.energyWh += 1;
     charger.advance(INVALID_ID_ENERGY_CHECK_MS);
-    assert.equal(connector.permission, false, "SuspendedEVSE once 500 Wh were delivered");
+    assert.equal(connector.energyWithheld, true, "SuspendedEVSE once 500 Wh were delivered");
+    assert.equal(connector.permission, true, "the transaction keeps its permission");
     assert.equal(charger.cp.transactions.hasTransaction(1), true, "the transaction is not stopped");
     assert.equal(csms.calls("StopTransaction").length, 0);
     await charger.cp.sessions.presentIdTag(1, "TAG1");
@@ -54,7 +55,8 @@ describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, Lo
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await waitFor("StartTransaction answered", () => charger!.cp.transactions.transactionOn(1)?.transactionId === 8);
-    assert.equal(charger.connector.permission, false);
+    assert.equal(charger.connector.energyWithheld, true);
+    assert.equal(charger.connector.status(), "SuspendedEVSE");
     assert.equal(charger.cp.transactions.hasTransaction(1), true);
   });
 

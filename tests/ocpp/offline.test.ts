@@ -69,7 +69,8 @@ describe("OCTT offline cases", function () {
     await charger.cp.sessions.presentIdTag(1, "UNKNOWN");
     await goOnline(charger);
     await csms.waitForCall("StartTransaction");
-    await waitFor("permission withdrawn", () => !charger!.connector.permission);
+    await waitFor("energy withheld", () => charger!.connector.energyWithheld);
+    assert.equal(charger.connector.status(), "SuspendedEVSE");
     assert.equal(charger.cp.transactions.hasTransaction(1), true);
     assert.equal(csms.calls("StopTransaction").length, 0);
   });

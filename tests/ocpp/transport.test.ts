@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { TestCsms, TestCharger, bootedCharger, waitFor } from "./harness.ts";
 import { resolveConnection, decodeHex } from "ocpp/core/connection-settings";
 import { encodeBase64 as base64 } from "util/base64";
+import { AUTH_KEY_RECONNECT_DELAY_MS } from "ocpp/actions/ChangeConfiguration";
 
 /** A raw ws CSMS to send malformed frames. */
 async function rawCsms(protocol: string | false = "ocpp1.6"): Promise<{ wss: WebSocketServer; url: string; sockets: WsSocket[]; frames: string[]; headers: Array<Record<string, unknown>> }> {
@@ -108,6 +109,8 @@ describe("OCPP-J transport", function () {
     assert.equal(csms.handshakes[0].password, "factory-password");
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "AuthorizationKey", value: "zz" }), { status: "Rejected" });
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "AuthorizationKey", value: "4F43415F4F4354545F61646D696E5F74657374" }), { status: "Accepted" });
+    assert.equal(csms.handshakes.length, 1, "no reconnect before the CSMS had time to process the answer");
+    charger.advance(AUTH_KEY_RECONNECT_DELAY_MS);
     await waitFor("reconnect", () => csms.handshakes.length >= 2);
     assert.equal(csms.handshakes[1].password, "OCA_OCTT_admin_test");
     assert.equal(charger.kv.get("ocppcfg", "AuthKey"), "4F43415F4F4354545F61646D696E5F74657374");

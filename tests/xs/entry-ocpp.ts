@@ -45,6 +45,7 @@ class SimConnector implements ChargePointConnector {
   setPermission(allowed: boolean): void { this.permission = allowed; this.report(); }
   setAvailable(available: boolean): void { this.available = available; this.report(); }
   setReserved(): void {}
+  setEnergyWithheld(): void {}
   setOcppLimitA(): void {}
   unlock(): UnlockResult { return "Unlocked"; }
   report(): void {

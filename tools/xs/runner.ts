@@ -264,6 +264,7 @@ export class XsMachine {
         onText: (text) => push({ event: "text", text }),
         onPong: () => push({ event: "pong" }),
         onError: (message) => push({ event: "error", message }),
+        onRefused: (httpStatus) => push({ event: "refused", httpStatus }),
         onClose: (code, reason) => {
           this.#sockets.delete(id);
           push({ event: "close", code, reason });

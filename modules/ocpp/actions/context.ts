@@ -8,6 +8,7 @@ import type { AvailabilityService } from "ocpp/core/availability";
 import type { SessionService } from "ocpp/core/sessions";
 import type { TransactionService } from "ocpp/core/transactions";
 import type { ConnectionService } from "ocpp/core/connection";
+import type { AuthKeyRecovery } from "ocpp/core/auth-key-recovery";
 
 /** A vendor's DataTransfer handler, by vendorId. */
 export type DataTransferHandler = (messageId: string | undefined, data: string | undefined) =>
@@ -23,6 +24,7 @@ export interface CoreContext {
   sessions: SessionService;
   transactions: TransactionService;
   connection: ConnectionService;
+  authKey: AuthKeyRecovery;
   dataTransfer: Map<string, DataTransferHandler>;
   /** Restart (after stopping transactions); the ChargePoint implements it. */
   reset(hard: boolean): void;

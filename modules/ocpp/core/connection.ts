@@ -19,6 +19,8 @@ export interface ConnectionCallbacks {
   onConnected(send: (text: string) => boolean): void;
   onText(text: string): void;
   onDisconnected(reason: string): void;
+  /** The CSMS answered the upgrade with an HTTP status instead of 101 (401: password refused). */
+  onRefused?(httpStatus: number): void;
 }
 
 export class ConnectionService {
@@ -33,6 +35,7 @@ export class ConnectionService {
   #open = false;
   #failures = 0;
   #retryTimer: TimerHandle | undefined;
+  #reconnectTimer: TimerHandle | undefined;
   #pingTimer: TimerHandle | undefined;
   #pongTimer: TimerHandle | undefined;
   #stopped = true;
@@ -80,6 +83,19 @@ export class ConnectionService {
     if (this.#retryTimer !== undefined) this.#timers.clear(this.#retryTimer);
     this.#retryTimer = undefined;
     this.#connect();
+  }
+
+  /**
+   * `reconnect` after `delayMs`, unless the connection closes first (the
+   * retry then connects with the fresh settings anyway): the CSMS gets time
+   * to process the answer just sent (AuthorizationKey, OCTT TC_073).
+   */
+  reconnectSoon(delayMs: number): void {
+    if (this.#reconnectTimer !== undefined) this.#timers.clear(this.#reconnectTimer);
+    this.#reconnectTimer = this.#timers.once(() => {
+      this.#reconnectTimer = undefined;
+      this.reconnect();
+    }, delayMs);
   }
 
   /** WebSocketPingInterval changed: applies at once. */
@@ -141,6 +157,9 @@ export class ConnectionService {
         onError: (message) => {
           if (current()) this.#log.warn(`websocket: ${message}`);
         },
+        onRefused: (httpStatus) => {
+          if (current() && this.#callbacks.onRefused) this.#callbacks.onRefused(httpStatus);
+        },
         onClose: (code, reason) => {
           if (!current()) return;
           this.#closed(`closed ${code} ${reason}`);
@@ -150,6 +169,8 @@ export class ConnectionService {
   }
 
   #closed(reason: string): void {
+    if (this.#reconnectTimer !== undefined) this.#timers.clear(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
     const wasOpen = this.#open;
     this.#open = false;
     this.#socket = undefined;

@@ -107,9 +107,11 @@ export class SessionService {
     const running = this.#tx.transactionOn(connectorId);
     if (running) {
       if (running.idTag.toLowerCase() === idTag.toLowerCase()) return this.#tx.stop(connectorId, "Local", idTag);
-      if (running.parentIdTag === undefined) return false;
-      const decision = await this.#auth.authorize(idTag);
-      if (decision.info.parentIdTag !== undefined && decision.info.parentIdTag === running.parentIdTag) {
+      // Another tag stops it when both have the same parentIdTag [SPEC 3.10; OCTT TC_068/TC_069].
+      const runningParent = running.parentIdTag ?? this.#auth.local(running.idTag)?.info.parentIdTag;
+      if (runningParent === undefined) return false;
+      const parent = await this.#parentOf(idTag);
+      if (parent !== undefined && parent === runningParent && this.#tx.transactionOn(connectorId) !== undefined) {
         return this.#tx.stop(connectorId, "Local", idTag);
       }
       return false;
@@ -129,6 +131,16 @@ export class SessionService {
     const decision = await this.#auth.authorize(idTag);
     if (!decision.accepted) return false;
     return this.#authorized(connectorId, idTag, decision.info.parentIdTag);
+  }
+
+  /** The parentIdTag of a valid tag: from the Local List or cache, else asked with Authorize. */
+  async #parentOf(idTag: string): Promise<string | undefined> {
+    const known = this.#auth.local(idTag);
+    if (known && (known.info.status === "Accepted" || known.info.status === "ConcurrentTx") && known.info.parentIdTag !== undefined) {
+      return known.info.parentIdTag;
+    }
+    const decision = await this.#auth.authorize(idTag);
+    return decision.accepted ? decision.info.parentIdTag : undefined;
   }
 
   /** RemoteStartTransaction: the answer now (Accepted/Rejected), the start afterwards. */

@@ -490,6 +490,7 @@ export class TransactionService {
       this.#idMap[String(record.l)] = start.transactionId;
       this.#kv.set(NS, "idmap", JSON.stringify(this.#idMap));
       this.#auth.remember(record.tag, start.idTagInfo as IdTagInfo);
+      if (start.idTagInfo.parentIdTag !== undefined) this.#learnParent(record.l, start.idTagInfo.parentIdTag);
       if (start.idTagInfo.status !== "Accepted") this.#invalidAtStart(record.l);
     } else if (record.k === "E") {
       const stop = conf as unknown as StopTransactionConf;
@@ -508,6 +509,19 @@ export class TransactionService {
     this.#journal.pop(seq);
   }
 
+  /**
+   * The parent of the starting idTag from StartTransaction.conf (a remote
+   * start without Authorize knew none): a tag of the same group may stop the
+   * transaction [SPEC 3.10; OCTT TC_069]. Persisted with the transaction.
+   */
+  #learnParent(local: number, parentIdTag: string): void {
+    for (const [connectorId, state] of this.#running) {
+      if (state.tx.local !== local || state.tx.parentIdTag === parentIdTag) continue;
+      state.tx.parentIdTag = parentIdTag;
+      this.#kv.set(NS, `act${connectorId}`, JSON.stringify(state.tx));
+    }
+  }
+
   /** StartTransaction.conf not Accepted while the transaction still runs [ERR 3.5, 3.17]. */
   #invalidAtStart(local: number): void {
     for (const [connectorId, state] of this.#running) {
@@ -520,7 +534,8 @@ export class TransactionService {
       const allowanceWh = this.#config.int("MaxEnergyOnInvalidId");
       connector.readMeter(this.#sample);
       if (allowanceWh <= 0 || !this.#sample.ok) {
-        connector.setPermission(false); // SuspendedEVSE at once
+        // SuspendedEVSE at once; the transaction (and its permission) goes on (OCTT TC_037_2).
+        connector.setEnergyWithheld(true);
         continue;
       }
       // Keep offering energy until MaxEnergyOnInvalidId more Wh were delivered, then SuspendedEVSE.
@@ -538,6 +553,6 @@ export class TransactionService {
     if (state.invalidTimer !== undefined) this.#timers.clear(state.invalidTimer);
     state.invalidTimer = undefined;
     this.#log.info(`connector ${state.tx.connectorId}: MaxEnergyOnInvalidId reached, energy withheld`);
-    connector.setPermission(false);
+    connector.setEnergyWithheld(true);
   }
 }

@@ -26,7 +26,12 @@ export class WsWebSocketFactory implements WebSocketFactory {
       if (!isBinary) events.onText(data.toString());
     });
     socket.on("pong", () => events.onPong());
-    socket.on("error", (error) => events.onError(error.message));
+    socket.on("error", (error) => {
+      // ws reports a refused upgrade as this error (its handshake code); the status matters to OCPP (401).
+      const refused = /^Unexpected server response: (\d{3})$/.exec(error.message);
+      if (refused && events.onRefused) events.onRefused(Number(refused[1]));
+      events.onError(error.message);
+    });
     socket.on("close", (code, reason) => reportClose(code, reason.toString()));
     return {
       sendText(text: string): boolean {

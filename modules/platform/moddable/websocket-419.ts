@@ -6,7 +6,10 @@
  * written in pieces as the socket has room, pongs reported, one onClose.
  * Limit: this client does not expose the handshake's response headers, so
  * the chosen subprotocol cannot be checked here; we report "ocpp1.6" as
- * offered and rely on the CSMS to refuse a connection it cannot serve.
+ * offered and rely on the CSMS to refuse a connection it cannot serve; nor
+ * the HTTP status of a refused upgrade (`onRefused` is never called).
+ * `close` sends the frames still waiting for room first (a CALLRESULT sent
+ * just before a reconnect must reach the CSMS: issue 10, OCTT TC_073).
  */
 import WebSocketClient from "embedded:network/websocket/client";
 import TCP from "embedded:io/socket/tcp";
@@ -35,6 +38,8 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
     const outgoing: Uint8Array[] = []; // text frames waiting for room
     let outgoingOffset = 0;
     let writable = 0;
+    /** close() was called while frames waited for room: closes once they are written. */
+    let closing = false;
 
     const finish = (code: number, reason: string): void => {
       if (closed) return;
@@ -54,6 +59,10 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
           outgoing.shift();
           outgoingOffset = 0;
         }
+      }
+      if (closing && outgoing.length === 0 && !closed) {
+        client.close();
+        finish(1000, "closed");
       }
     };
 
@@ -110,7 +119,7 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
 
     return {
       sendText(text: string): boolean {
-        if (!open || closed) return false;
+        if (!open || closed || closing) return false;
         outgoing.push(encodeUtf8(text));
         pump(client);
         return true;
@@ -119,7 +128,11 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
         if (open && !closed) client.write(new Uint8Array(0), { opcode: WebSocketClient.ping });
       },
       close(): void {
-        if (closed) return;
+        if (closed || closing) return;
+        if (open && outgoing.length > 0) {
+          closing = true;
+          return;
+        }
         client.close();
         finish(1000, "closed");
       },

@@ -130,6 +130,9 @@ class BridgedWebSocketFactory implements WebSocketFactory {
       case "error":
         events.onError(String(header.message));
         break;
+      case "refused":
+        if (events.onRefused) events.onRefused(Number(header.httpStatus));
+        break;
       case "close":
         this.#open.delete(id);
         events.onClose(Number(header.code), String(header.reason));
