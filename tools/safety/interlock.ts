@@ -17,7 +17,7 @@ import { createLockSample, type LockSample } from "hal/lock";
 export interface InterlockBounds {
   /** Closed while no longer entitled (permission, availability, limit ≥ 6 A): IEC 61851-1 Table A.6 "X2→C1" grace. */
   readonly pwmOffGraceMs: number;
-  /** An invalid or over-trip temperature reaches the loop at most this late (the sensor's own sampling period). */
+  /** The contactor may stay closed for less than this after the sensor opened or the terminals reached the trip (ms): the sensor's own sampling period; 0 = it opens in the tick that first sees it. */
   readonly temperatureDetectMs: number;
 }
 
@@ -198,10 +198,10 @@ export class InterlockMonitor {
         // Temperature: the loop's newest reading valid and below the trip, and the physical truth at most one sampling period older.
         if (sensor) {
           if (!(s.temperatureC < timing.tempTripC)) return `${where}: closed on temperature reading ${s.temperatureC} °C`;
-          if (this.sensorOpenSinceMs[i] >= 0 && nowMs - this.sensorOpenSinceMs[i] > this.bounds.temperatureDetectMs) {
+          if (this.sensorOpenSinceMs[i] >= 0 && nowMs - this.sensorOpenSinceMs[i] >= this.bounds.temperatureDetectMs) {
             return `${where}: closed ${nowMs - this.sensorOpenSinceMs[i]} ms with the temperature sensor open`;
           }
-          if (this.hotSinceMs[i] >= 0 && nowMs - this.hotSinceMs[i] > this.bounds.temperatureDetectMs) {
+          if (this.hotSinceMs[i] >= 0 && nowMs - this.hotSinceMs[i] >= this.bounds.temperatureDetectMs) {
             return `${where}: closed ${nowMs - this.hotSinceMs[i]} ms at ${sim.temperatureC.toFixed(1)} °C (trip ${timing.tempTripC} °C)`;
           }
           if (s.temperatureCapA < Infinity) paths.deratedCharging++;

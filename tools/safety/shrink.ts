@@ -6,6 +6,7 @@
  */
 import { runWalk, type WalkAction, type WalkResult } from "./walk.ts";
 import type { WalkBoard } from "./boards.ts";
+import type { InterlockBounds } from "./interlock.ts";
 
 /** The kind of a violation: its message without numbers (so "closed 6010 ms" and "closed 6020 ms" match). */
 export function violationKind(message: string): string {
@@ -19,7 +20,7 @@ export interface ShrinkResult {
   readonly replays: number;
 }
 
-export function shrinkWalk(failure: WalkResult, board: WalkBoard, maxReplays = 3000): ShrinkResult {
+export function shrinkWalk(failure: WalkResult, board: WalkBoard, maxReplays = 3000, bounds: Partial<InterlockBounds> = {}): ShrinkResult {
   if (!failure.violation) throw new Error("shrinkWalk needs a failing walk");
   const kind = violationKind(failure.violation.message);
   let best: readonly WalkAction[] = failure.actions;
@@ -29,7 +30,7 @@ export function shrinkWalk(failure: WalkResult, board: WalkBoard, maxReplays = 3
 
   const stillFails = (candidate: readonly WalkAction[]): boolean => {
     replays++;
-    const r = runWalk({ seed: failure.seed, steps: bestStep + 1, board, actions: candidate });
+    const r = runWalk({ seed: failure.seed, steps: bestStep + 1, board, actions: candidate, bounds });
     if (!r.violation || violationKind(r.violation.message) !== kind) return false;
     bestStep = r.violation.step;
     bestMessage = r.violation.message;

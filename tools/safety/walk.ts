@@ -8,7 +8,7 @@
  * (tests/xs/entry-safety.ts) all use this file.
  */
 import { createSimulatedCharger, type SimulatedCharger, type SimulatedChargerOptions } from "hal/sim/charger";
-import { InterlockMonitor, type InterlockPaths } from "./interlock.ts";
+import { InterlockMonitor, type InterlockBounds, type InterlockPaths } from "./interlock.ts";
 import { boardForSeed, type WalkBoard } from "./boards.ts";
 import { mulberry32 } from "./prng.ts";
 
@@ -65,6 +65,8 @@ export interface WalkOptions {
   readonly actions?: readonly WalkAction[];
   /** Record the actions applied (for shrinking); default false. */
   readonly record?: boolean;
+  /** Stricter (or looser) bounds than the loop's own, e.g. to prove a violation is caught and shrunk. */
+  readonly bounds?: Partial<InterlockBounds>;
 }
 
 export interface WalkViolation {
@@ -344,13 +346,16 @@ export function applyAction(charger: SimulatedCharger, monitor: InterlockMonitor
 }
 
 /** Builds the board of a walk (also used to replay a shrunk sequence). */
-export function buildWalkCharger(board: WalkBoard): { charger: SimulatedCharger; monitor: InterlockMonitor } {
+export function buildWalkCharger(
+  board: WalkBoard,
+  bounds: Partial<InterlockBounds> = {},
+): { charger: SimulatedCharger; monitor: InterlockMonitor } {
   const options: SimulatedChargerOptions = board.options;
   const charger = createSimulatedCharger(options);
-  const sampleMs = options.partTiming?.temperatureSampleMs ?? 0;
+  // The bounds docs/control-loop.md states: the Table A.6 grace, and the sensor's sampling period.
   const monitor = new InterlockMonitor(charger.loop, charger.sims, {
-    pwmOffGraceMs: charger.loop.timing.pwmOffOpenMs,
-    temperatureDetectMs: sampleMs,
+    pwmOffGraceMs: bounds.pwmOffGraceMs ?? charger.loop.timing.pwmOffOpenMs,
+    temperatureDetectMs: bounds.temperatureDetectMs ?? options.partTiming?.temperatureSampleMs ?? 0,
   });
   return { charger, monitor };
 }
@@ -359,7 +364,7 @@ export function buildWalkCharger(board: WalkBoard): { charger: SimulatedCharger;
 export function runWalk(options: WalkOptions): WalkResult {
   const mix = options.mix ?? "weighted";
   const board = options.board ?? (mix === "v1" ? v1Board(options.seed) : boardForSeed(options.seed));
-  const { charger, monitor } = buildWalkCharger(board);
+  const { charger, monitor } = buildWalkCharger(board, options.bounds);
   const random = mulberry32(options.seed);
   const tickMs = charger.loop.timing.tickMs;
   const generator = options.actions ? null : mix === "v1" ? v1Generator(random) : weightedGenerator(random, tickMs);
