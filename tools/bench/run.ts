@@ -7,7 +7,8 @@ import { benchBoot } from "./boot.ts";
 import { benchFleet } from "./fleet.ts";
 import { benchLoop } from "./loop.ts";
 import { benchOcpp } from "./ocpp.ts";
+import { benchSafety } from "./safety.ts";
 
 const figures: Record<string, number> = {};
-for (const bench of [benchLoop, benchOcpp, benchBoot, benchFleet]) Object.assign(figures, await bench());
+for (const bench of [benchLoop, benchOcpp, benchBoot, benchFleet, benchSafety]) Object.assign(figures, await bench());
 process.stdout.write(`${JSON.stringify(figures)}\n`);
