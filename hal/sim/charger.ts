@@ -20,7 +20,13 @@ export interface SimulatedChargerOptions {
   ratingA?: number;
   /** Cable ampacity per connector (A, default 32). */
   cableMaxA?: number;
-  /** Fit a connector lock (default false). */
+  /**
+   * A tethered cable (default false): no socket, so no connector lock. The
+   * default is what most AC wallboxes are: a Type 2 socket with a lock
+   * (IEC 62196-2), so UnlockConnector has a lock to drive [OCPP 1.6 §5.20].
+   */
+  tethered?: boolean;
+  /** Fit a connector lock; when given it wins over `tethered` (default: a lock unless tethered). */
   withLock?: boolean;
   /** Fit a temperature sensor per connector (default true). */
   withTemperature?: boolean;
@@ -67,7 +73,7 @@ export function createSimulatedBoard(options: SimulatedChargerOptions = {}): {
       grid,
       phases,
       PHASE_ROTATION_MAP[rotation],
-      options.withLock ?? false,
+      options.withLock ?? !(options.tethered ?? false),
       partTiming,
       ev,
       ratingA,

@@ -7,7 +7,7 @@ export const PILOT_STATES = ["A", "B", "C", "D", "E", "F"] as const;
 export type PilotState = (typeof PILOT_STATES)[number];
 
 /** Faults the bench can inject into the simulated hardware. */
-export const FAULT_KINDS = ["rcd-dc", "rcd-ac", "weld", "diode", "pilot-short", "meter-offline", "over-temp"] as const;
+export const FAULT_KINDS = ["rcd-dc", "rcd-ac", "weld", "diode", "pilot-short", "meter-offline", "over-temp", "lock-jam"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const POWER_ACTIONS = ["cut", "restore"] as const;
