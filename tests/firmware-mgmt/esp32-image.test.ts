@@ -83,6 +83,16 @@ describe("ESP32 app image check", () => {
     refused(verifyEsp32Image(header), /SHA-256 does not match/);
   });
 
+  it("checkHash false (the board's slot: esp_ota_end checks the hash) skips only the SHA-256", () => {
+    const badHash = image.slice();
+    badHash[image.length - 5] ^= 0x80;
+    assert.deepEqual(verifyEsp32Image(badHash, { checkHash: false }), { ok: true, imageBytes: image.length, segments: 3, hashAppended: true });
+    const flipped = image.slice();
+    flipped[500] ^= 0x10;
+    refused(verifyEsp32Image(flipped, { checkHash: false }), /checksum/);
+    refused(verifyEsp32Image(image.subarray(0, image.length - 1), { checkHash: false }), /truncated.*SHA-256/);
+  });
+
   it("refuses bad segment counts and segment headers past the size", () => {
     const none = image.slice();
     none[1] = 0;

@@ -3,8 +3,9 @@
  * begin opens the next update partition, finish verifies the image and sets
  * it as the boot partition (esp_ota_end + esp_ota_set_boot_partition).
  * The image is also checked as it streams in (platform/common/esp32-image, the
- * same check the simulated slot makes), so a corrupt image is refused with a
- * clear reason before ESP-IDF's own validation [OCTT TC_044_3].
+ * same check the simulated slot makes, but for the appended SHA-256 which
+ * esp_ota_end checks with the hardware SHA), so a corrupt image is refused
+ * with a clear reason before ESP-IDF's own validation [OCTT TC_044_3].
  */
 import OTA from "ota";
 import { FirmwareUpdateError, type FirmwareSlot } from "ports/firmware-update";
@@ -19,7 +20,8 @@ export class OtaFirmwareSlot implements FirmwareSlot {
     try {
       // The SDK opens the partition for sequential writes whatever the size; keep it for future SDKs.
       this.#ota = new OTA(expectedSize === undefined ? {} : { byteLength: expectedSize });
-      this.#verifier = new Esp32ImageVerifier({ totalBytes: expectedSize });
+      // The appended SHA-256 is left to esp_ota_end (hardware SHA); JS checks all the rest.
+      this.#verifier = new Esp32ImageVerifier({ totalBytes: expectedSize, checkHash: false });
     } catch (error) {
       throw new FirmwareUpdateError("begin", String((error as Error).message ?? error));
     }
