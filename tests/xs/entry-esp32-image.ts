@@ -13,7 +13,7 @@ function fromHex(text: string): Uint8Array {
   return out;
 }
 
-let image = new Uint8Array(0);
+let image: Uint8Array = new Uint8Array(0);
 
 /** Loads the image to check (kept apart from the check so the meter counts the check alone). */
 platform.expose("load", (hexImage: unknown) => {
