@@ -41,7 +41,8 @@ describe("simulator: connector lock (default) and tethered cable (option)", func
     await post(url, "/fault", { connector: 1, kind: "lock-jam", active: true });
     assert.deepEqual((await getState(url)).connectors[0].faults, ["lock-jam"]);
     assert.equal(stack.chargers[0].sims[0].faults.lockJammed, true);
-    assert.deepEqual(await stack.csms!.send("SIM-0001", "UnlockConnector", { connectorId: 1 }), { status: "UnlockFailed" });
+    // Through the bench API, as a user at the bench does it (OCTT TC_030).
+    assert.deepEqual(await post(url, "/csms/unlockConnector", { connector: 1 }), { status: "UnlockFailed" });
     await post(url, "/fault", { connector: 1, kind: "lock-jam", active: false });
     assert.deepEqual((await getState(url)).connectors[0].faults, []);
     assert.deepEqual(await stack.csms!.send("SIM-0001", "UnlockConnector", { connectorId: 1 }), { status: "Unlocked" });

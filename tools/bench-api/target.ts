@@ -70,6 +70,7 @@ export interface BenchCsms {
   reserveNow(req: CsmsRequest<"ReserveNow">): Promise<CsmsResponse<"ReserveNow">>;
   triggerMessage(req: CsmsRequest<"TriggerMessage">): Promise<CsmsResponse<"TriggerMessage">>;
   updateFirmware(req: CsmsRequest<"UpdateFirmware">): Promise<CsmsResponse<"UpdateFirmware">>;
+  unlockConnector(req: CsmsRequest<"UnlockConnector">): Promise<CsmsResponse<"UnlockConnector">>;
 }
 
 export interface BenchTarget {

@@ -109,6 +109,7 @@ function refusingCsms(): BenchCsms {
     reserveNow: refuse,
     triggerMessage: refuse,
     updateFirmware: refuse,
+    unlockConnector: refuse,
   };
 }
 
