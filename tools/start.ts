@@ -16,6 +16,8 @@ simulated board) that connects to it, and serves the bench web page. Ctrl-C stop
   --device-id ID      charge point identity (default SIM-0001; a fleet adds -0001, -0002, ...)
   --password PW       Basic-auth password of the charger (the dev CSMS then requires it)
   --connectors N      connectors per charger, 1 to 4 (default 1)
+  --tethered          tethered cables without a connector lock (default: Type 2 sockets with a
+                      lock, which UnlockConnector drives and the bench fault lock-jam jams)
   --config FILE       JSON object of settings, written into the simulated NVS like provisioning
                       does (they win over the options above), e.g. {"csmsUrl": "...", "freeCharging": true}
   --state-dir DIR     simulated flash and NVS (state survives a restart); default: a temporary
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
         "device-id": { type: "string" },
         password: { type: "string" },
         connectors: { type: "string" },
+        tethered: { type: "boolean" },
         config: { type: "string" },
         "state-dir": { type: "string" },
         "bench-port": { type: "string" },
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
       deviceId: v["device-id"],
       password: v.password,
       connectors: intOption(v.connectors, "connectors", 1, 4),
+      tethered: v.tethered ?? false,
       config,
       stateDir: v["state-dir"],
       benchPort: intOption(v["bench-port"], "bench-port", 0, 65535) ?? 8080,

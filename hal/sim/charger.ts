@@ -20,7 +20,16 @@ export interface SimulatedChargerOptions {
   ratingA?: number;
   /** Cable ampacity per connector (A, default 32). */
   cableMaxA?: number;
-  /** Fit a connector lock (default false); an array sets it per connector (index = connector id - 1). */
+  /**
+   * A tethered cable (default false): no socket, so no connector lock. The
+   * default is what most AC wallboxes are: a Type 2 socket with a lock
+   * (IEC 62196-2), so UnlockConnector has a lock to drive [OCPP 1.6 §5.20].
+   */
+  tethered?: boolean;
+  /**
+   * Fit a connector lock; when given it wins over `tethered` (default: a lock unless tethered).
+   * An array sets it per connector (index = connector id - 1).
+   */
   withLock?: boolean | readonly boolean[];
   /** Fit a temperature sensor per connector (default true). */
   withTemperature?: boolean;
@@ -62,14 +71,14 @@ export function createSimulatedBoard(options: SimulatedChargerOptions = {}): {
     const rotation = rotations[i % rotations.length];
     const evPhases = options.evPhases ?? 3;
     const ev = new SimEv(options.evMaxA ?? 32, typeof evPhases === "number" ? evPhases : (evPhases[i % evPhases.length] ?? 3));
-    const withLock = options.withLock ?? false;
+    const withLock = options.withLock;
     // The terminals heat relative to what the connector is rated for (cable or contactor, the lower).
     const ratingA = Math.min(options.ratingA ?? 32, options.cableMaxA ?? 32);
     const sim = new SimConnector(
       grid,
       phases,
       PHASE_ROTATION_MAP[rotation],
-      typeof withLock === "boolean" ? withLock : (withLock[i] ?? false),
+      withLock === undefined ? !(options.tethered ?? false) : typeof withLock === "boolean" ? withLock : (withLock[i] ?? false),
       partTiming,
       ev,
       ratingA,

@@ -117,7 +117,6 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
     settings,
     firmwareVersion,
     frameLog,
-    authStores,
     logLevel,
   });
   seedOcppKeys(chargePoint.config, loaded, platform.kv, log);

@@ -8,6 +8,11 @@
  * The OCPP key UnlockConnectorOnEVSideDisconnect reaches every connector
  * when it changes (`followUnlockKey`): the tick reads a plain boolean.
  *
+ * UnlockConnector answers from the lock's feedback [OCTT TC_030]: the
+ * connector releases the lock (after opening the contactor), and the
+ * after-tick hook reads the lock HAL until it reads unlocked (Unlocked) or
+ * the driver reports "unlock-failed", e.g. a jammed motor (UnlockFailed).
+ *
  * The loop is built after this adapter (its event callback is `handleEvent`),
  * so `attach(loop)` completes it before the charge point starts.
  *
@@ -22,6 +27,7 @@
  * dropped and counted (`eventOverflows`, reported to `onEventOverflow`).
  */
 import type { Board } from "connector/board";
+import { createLockSample, type ConnectorLock } from "hal/lock";
 import type { Connector } from "connector/connector";
 import type { ControlLoop } from "connector/loop";
 import { CONNECTOR_EVENTS, MAX_EVENTS_PER_TICK, type ConnectorEvent } from "connector/types";
@@ -53,6 +59,8 @@ const EVENT_LOCKED = CONNECTOR_EVENTS.indexOf("locked");
 const EVENT_LOCK_FAILED = CONNECTOR_EVENTS.indexOf("lockFailed");
 const EVENT_SUSPENDED_EV = CONNECTOR_EVENTS.indexOf("suspendedEV");
 const EVENT_CHARGING = CONNECTOR_EVENTS.indexOf("charging");
+/** Most after-tick checks an UnlockConnector waits for the lock (a guard: the driver times out first). */
+const UNLOCK_WAIT_CHECKS = 3000;
 
 /** Told when the OCPP side grants or withdraws permission on a connector (transaction start and end). */
 export type PermissionListener = (connectorId: number, permitted: boolean) => void;
@@ -64,12 +72,15 @@ class LoopConnector implements ChargePointConnector {
   readonly hasLock: boolean;
   #connector: Connector | undefined;
   readonly #owner: LoopHardware;
+  /** The lock HAL (null: tethered cable), read only outside the tick to answer UnlockConnector. */
+  readonly lock: ConnectorLock | null;
 
-  constructor(owner: LoopHardware, id: number, fixedCable: boolean) {
+  constructor(owner: LoopHardware, id: number, lock: ConnectorLock | null) {
     this.#owner = owner;
     this.id = id;
-    this.fixedCable = fixedCable;
-    this.hasLock = !fixedCable;
+    this.lock = lock;
+    this.fixedCable = lock === null;
+    this.hasLock = lock !== null;
   }
 
   attach(connector: Connector): void {
@@ -126,9 +137,10 @@ class LoopConnector implements ChargePointConnector {
   setUnlockOnEvSideDisconnect(unlock: boolean): void {
     this.connector.setUnlockOnEvSideDisconnect(unlock);
   }
-  unlock(): UnlockResult {
+  unlock(): UnlockResult | Promise<UnlockResult> {
     if (this.fixedCable) return "NotSupported";
-    return this.connector.unlock() ? "Unlocked" : "UnlockFailed";
+    if (!this.connector.unlock()) return "UnlockFailed";
+    return this.#owner.unlockOutcome(this.id);
   }
 }
 
@@ -159,11 +171,15 @@ export class LoopHardware implements ChargePointHardware {
   #sensedListener: (() => void) | undefined;
   #sensingMs = 0;
   #firstTickMs = -1;
+  /** UnlockConnector answers waiting for the lock's feedback, by connector index. */
+  readonly #unlockWaits: Array<{ resolvers: Array<(result: UnlockResult) => void>; checksLeft: number } | undefined> = [];
+  #unlockWaitCount = 0;
+  readonly #lockSample = createLockSample();
 
   constructor(board: Board, reboot: (hard: boolean) => void) {
     const list: LoopConnector[] = [];
     for (let i = 0; i < board.connectors.length; i++) {
-      list.push(new LoopConnector(this, i + 1, board.connectors[i].hal.lock === null));
+      list.push(new LoopConnector(this, i + 1, board.connectors[i].hal.lock));
     }
     this.#list = list;
     this.connectors = list;
@@ -193,6 +209,38 @@ export class LoopHardware implements ChargePointHardware {
   whenSensed(sensingMs: number, done: () => void): void {
     this.#sensingMs = sensingMs;
     this.#sensedListener = done;
+  }
+
+  /** The outcome of an unlock just requested on the connector, from the lock's feedback (checked after each tick). */
+  unlockOutcome(connectorId: number): Promise<UnlockResult> {
+    return new Promise<UnlockResult>((resolve) => {
+      const index = connectorId - 1;
+      const wait = this.#unlockWaits[index];
+      if (wait) {
+        wait.resolvers.push(resolve);
+        wait.checksLeft = UNLOCK_WAIT_CHECKS;
+        return;
+      }
+      this.#unlockWaits[index] = { resolvers: [resolve], checksLeft: UNLOCK_WAIT_CHECKS };
+      this.#unlockWaitCount++;
+    });
+  }
+
+  #checkUnlocks(): void {
+    for (let index = 0; index < this.#unlockWaits.length; index++) {
+      const wait = this.#unlockWaits[index];
+      const lock = this.#list[index]?.lock;
+      if (!wait || !lock) continue;
+      const sample = this.#lockSample;
+      lock.read(sample);
+      let result: UnlockResult | undefined;
+      if (!sample.commandedLocked && !sample.locked) result = "Unlocked";
+      else if (sample.error === "unlock-failed" || --wait.checksLeft <= 0) result = "UnlockFailed";
+      if (result === undefined) continue;
+      this.#unlockWaits[index] = undefined;
+      this.#unlockWaitCount--;
+      for (let i = 0; i < wait.resolvers.length; i++) wait.resolvers[i](result);
+    }
   }
 
   /** Events recorded and not yet delivered. */
@@ -274,6 +322,7 @@ export class LoopHardware implements ChargePointHardware {
       this.#deliver(this.#ringConnector[slot], this.#ringEvent[slot], this.#ringStatus[slot], this.#ringError[slot]);
     }
     if (this.#sensedListener !== undefined) this.#checkSensed();
+    if (this.#unlockWaitCount > 0) this.#checkUnlocks();
     if (this.eventOverflows !== this.#overflowsReported) {
       this.#overflowsReported = this.eventOverflows;
       const listener = this.#overflowListener;

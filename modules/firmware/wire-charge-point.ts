@@ -14,7 +14,6 @@ import type { BootNotificationReq } from "ocpp/generated/ocpp16";
 import type { FlashQueue } from "storage/flash-queue";
 import { CHARGE_POINT_MODEL, CHARGE_POINT_VENDOR } from "firmware/version";
 import { connectionSettingsOf, type ChargerSettings } from "firmware/settings";
-import type { LocalAuthStores } from "firmware/local-auth-stores";
 
 const SUPPORTED_PROFILES = ["Core", "SmartCharging", "LocalAuthListManagement", "Reservation", "RemoteTrigger"];
 
@@ -25,7 +24,6 @@ export interface ChargePointWiringOptions {
   settings: ChargerSettings;
   firmwareVersion: string;
   frameLog: OcppFrameLog;
-  authStores: LocalAuthStores;
   logLevel: LogLevel;
 }
 
@@ -55,8 +53,6 @@ export function createChargePoint(options: ChargePointWiringOptions): WiredCharg
     boot: bootRequest,
     supportedProfiles,
     frameLog: options.frameLog,
-    localList: options.authStores.localList,
-    cache: options.authStores.cachePort,
     logLevel: options.logLevel,
   });
   return { chargePoint, bootRequest, connection };

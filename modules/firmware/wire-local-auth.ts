@@ -1,18 +1,19 @@
 /**
  * LocalAuthListManagement profile: its keys (LocalAuthListMaxLength = the
  * store's real capacity), the list consulted only while LocalAuthListEnabled,
- * the service over list, cache and the registry's authorization keys, and
- * the SendLocalList, GetLocalListVersion and ClearCache actions.
+ * the service over list, cache and the registry's authorization keys (the
+ * one authorization model the charge point's sessions and transactions use:
+ * `auth.localAuth`), and the SendLocalList and GetLocalListVersion actions
+ * (ClearCache is Core's, answered by this same service).
  */
 import type { Clock } from "ports/clock";
 import type { ChargePoint } from "ocpp/charge-point";
 import type { ConfigurationRegistry } from "ocpp/core/configuration";
-import { validateClearCacheReq, validateGetLocalListVersionReq, validateSendLocalListReq } from "ocpp/generated/ocpp16";
+import { validateGetLocalListVersionReq, validateSendLocalListReq } from "ocpp/generated/ocpp16";
 import { LOCAL_AUTH_LIST_KEYS, type LocalAuthSettings } from "ocpp/localauth/config-keys";
 import { LocalAuthService } from "ocpp/localauth/local-auth-service";
 import { createSendLocalListHandler } from "ocpp/localauth/SendLocalList";
 import { createGetLocalListVersionHandler } from "ocpp/localauth/GetLocalListVersion";
-import { createClearCacheHandler } from "ocpp/localauth/ClearCache";
 import type { LocalAuthStores } from "firmware/local-auth-stores";
 import { declareProfileKeys } from "firmware/profile-keys";
 
@@ -42,16 +43,15 @@ class RegistryLocalAuthSettings implements LocalAuthSettings {
 export function wireLocalAuth(chargePoint: ChargePoint, stores: LocalAuthStores, clock: Clock): LocalAuthService {
   const config = chargePoint.config;
   declareProfileKeys(config, LOCAL_AUTH_LIST_KEYS, (key) => (key.key === "LocalAuthListMaxLength" ? stores.list.maxEntries : key.defaultValue));
-  stores.readEnabledFrom(config);
   const localAuth = new LocalAuthService({
     list: stores.list,
     cache: stores.cache,
     settings: new RegistryLocalAuthSettings(config),
     clock,
   });
+  chargePoint.auth.localAuth = localAuth;
   const engine = chargePoint.engine;
   engine.registerAction("SendLocalList", validateSendLocalListReq, createSendLocalListHandler(localAuth));
   engine.registerAction("GetLocalListVersion", validateGetLocalListVersionReq, createGetLocalListVersionHandler(localAuth));
-  engine.registerAction("ClearCache", validateClearCacheReq, createClearCacheHandler(localAuth));
   return localAuth;
 }

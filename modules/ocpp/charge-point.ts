@@ -2,7 +2,7 @@
  * The OCPP 1.6J charge point: wires the RPC engine, the connection and the
  * Core services to the platform and the connectors. Other profiles plug in
  * through `engine.registerAction`, `engine.call`, `config.declare` and the
- * hooks (`auth.localList`, `auth.cache`, `sessions.reservations`,
+ * hooks (`auth.localAuth`, `sessions.reservations`,
  * `remoteStartProfile`, `dataTransfer`, `registration.onAccepted` with
  * `first` for a report that must precede the boot's StatusNotifications).
  */
@@ -19,7 +19,7 @@ import { resolveConnection, type ConnectionSettings } from "./core/connection-se
 import { AuthKeyRecovery } from "./core/auth-key-recovery";
 import { RegistrationService } from "./core/registration";
 import { StatusService } from "./core/status";
-import { AuthorizationService, type AuthorizationCache, type LocalAuthList } from "./core/authorization";
+import { AuthorizationService } from "./core/authorization";
 import { AvailabilityService } from "./core/availability";
 import { TransactionService } from "./core/transactions";
 import { SessionService } from "./core/sessions";
@@ -36,8 +36,6 @@ export interface ChargePointOptions {
   boot: BootNotificationReq;
   supportedProfiles?: string[];
   frameLog?: FrameRecorder;
-  localList?: LocalAuthList;
-  cache?: AuthorizationCache;
   logLevel?: LogLevel;
   maxFrameBytes?: number;
 }
@@ -126,7 +124,14 @@ export class ChargePoint {
       log: this.log,
       connectorCount: hardware.connectors.length,
     });
-    this.auth = new AuthorizationService({ engine: this.engine, config: this.config, time: this.time, log: this.log, localList: options.localList, cache: options.cache });
+    this.auth = new AuthorizationService({
+      engine: this.engine,
+      config: this.config,
+      time: this.time,
+      log: this.log,
+      // On connector 0, with the charge point's status [SPEC 3.5.2, reference §4.4].
+      onListConflict: (_idTag, csmsStatus) => this.status.notifyError(0, "LocalListConflict", `CSMS: ${csmsStatus}, Local List differs`),
+    });
     this.transactions = new TransactionService({
       engine: this.engine,
       kv,

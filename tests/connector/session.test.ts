@@ -4,7 +4,8 @@ import { makeRig } from "./helpers.ts";
 
 describe("control loop: a charging session on the simulated board", function () {
   it("goes Available -> Preparing -> SuspendedEV -> Charging -> Finishing -> Available", function () {
-    const rig = makeRig();
+    // A tethered cable: no lock to wait for between permission and PWM (the lock is tests/connector/lock.test.ts).
+    const rig = makeRig({ tethered: true });
     const c = rig.loop.connector(1);
     const sim = rig.sims[0];
     rig.run(100);

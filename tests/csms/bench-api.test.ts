@@ -195,6 +195,7 @@ describe("bench HTTP API", () => {
       ["/csms/reserveNow", { connector: 0, idTag: "A", expiryDate: "2030-01-01T00:00:00Z", reservationId: 5 }],
       ["/csms/triggerMessage", { requestedMessage: "StatusNotification", connector: 2 }],
       ["/csms/updateFirmware", { location: "http://127.0.0.1/fw.bin", retrieveDate: "2030-01-01T00:00:00Z", retries: 1 }],
+      ["/csms/unlockConnector", { connector: 1 }],
     ];
     for (const [path, body] of requests) assert.equal((await post(path, body)).status, 200, path);
     const sent = target.calls.filter((c) => c.method.startsWith("csms.")).map((c) => [c.method, c.args[0]]);
@@ -205,6 +206,7 @@ describe("bench HTTP API", () => {
       ["csms.ReserveNow", { connectorId: 0, idTag: "A", expiryDate: "2030-01-01T00:00:00Z", reservationId: 5 }],
       ["csms.TriggerMessage", { requestedMessage: "StatusNotification", connectorId: 2 }],
       ["csms.UpdateFirmware", { location: "http://127.0.0.1/fw.bin", retrieveDate: "2030-01-01T00:00:00Z", retries: 1 }],
+      ["csms.UnlockConnector", { connectorId: 1 }],
     ]);
   });
 

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { esp32ImageOfSize } from "../../tools/sim/esp32-image.ts";
 
 export class FileServer {
   readonly files = new Map<string, Uint8Array>();
@@ -74,9 +75,10 @@ export class FileServer {
   }
 }
 
-/** A firmware image of `size` bytes with a recognisable pattern. */
+/**
+ * A valid ESP32 app image (the firmware slot verifies it as a board does) of
+ * `size` bytes rounded up to a multiple of 16, with a recognisable pattern.
+ */
 export function firmwareImage(size: number): Uint8Array {
-  const image = new Uint8Array(size);
-  for (let i = 0; i < size; i++) image[i] = (i * 31 + 7) & 0xff;
-  return image;
+  return esp32ImageOfSize(size);
 }

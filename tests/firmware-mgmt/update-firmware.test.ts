@@ -140,6 +140,28 @@ describe("Firmware Management: UpdateFirmware", function () {
     assert.equal(m.charger.kv.get(FIRMWARE_KV_NAMESPACE, "stage"), undefined);
   });
 
+  for (const [variant, corrupt] of [
+    ["bad magic", (image: Uint8Array): Uint8Array => image.map((b, i) => (i === 0 ? 0x7f : b))],
+    ["truncated", (image: Uint8Array): Uint8Array => image.slice(0, image.length - 100)],
+    ["flipped byte", (image: Uint8Array): Uint8Array => image.map((b, i) => (i === 5_000 ? b ^ 0x01 : b))],
+    ["bad hash", (image: Uint8Array): Uint8Array => image.map((b, i) => (i === image.length - 1 ? b ^ 0x01 : b))],
+  ] as const) {
+    it(`TC_044_3 a corrupt image (${variant}) is verified before install: InstallationFailed, no reboot, nothing set to boot`, async function () {
+      files.files.set("/fw.bin", corrupt(firmwareImage(10_000)));
+      const kv = new MemoryKeyValueStore();
+      const m = await charger({ kv, firmwareVersion: "0.1.0" });
+      await csms.call("UpdateFirmware", { location: files.url("/fw.bin"), retrieveDate: past(), retries: 0 });
+      m.charger.advance(0);
+      await waitFor("InstallationFailed", () => firmwareStatuses().includes("InstallationFailed"));
+      assert.deepEqual(firmwareStatuses(), ["Downloading", "Downloaded", "Installing", "InstallationFailed"]);
+      assert.equal(m.reboots, 0, "no reboot into a corrupt image");
+      assert.equal(m.slot.pendingImage, undefined, "the old image stays the one that boots");
+      assert.equal(kv.get(FIRMWARE_KV_NAMESPACE, "stage"), undefined);
+      assert.equal(loggedCount(m.charger, "not a valid ESP32 app image"), 1);
+      assert.equal(m.charger.cp.status.current(1), "Available");
+    });
+  }
+
   it("the old image boots again after the install (rollback): InstallationFailed after the boot", async function () {
     files.files.set("/fw.bin", firmwareImage(10_000));
     const kv = new MemoryKeyValueStore();

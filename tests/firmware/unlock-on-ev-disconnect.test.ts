@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { createLockSample } from "hal/lock";
 import { TestCsms } from "../ocpp/harness.ts";
-import { boot, newStorage, runUntil, type Bench, type SimBoard } from "./helpers.ts";
+import { boot, csmsCall, newStorage, runUntil, type Bench, type SimBoard } from "./helpers.ts";
 
 describe("firmware: UnlockConnectorOnEVSideDisconnect reaches the control loop", function () {
   this.timeout(30_000);
@@ -64,7 +64,8 @@ describe("firmware: UnlockConnectorOnEVSideDisconnect reaches the control loop",
     const { bench, sim } = await chargeAndUnplug("false");
     assert.equal(commandedLocked(sim), true, "still locked after unplug and StopTransaction");
     assert.equal(bench.firmware.loop.connector(1).lockHeldAfterEvDisconnect(), true);
-    const answer = await csms.call("UnlockConnector", { connectorId: 1 });
+    // The answer follows the lock's feedback, so the board keeps running while the CSMS waits.
+    const answer = await csmsCall(csms, bench, "UnlockConnector", { connectorId: 1 });
     assert.equal(answer.status, "Unlocked");
     await runUntil(bench, "released", () => !commandedLocked(sim));
     assert.equal(bench.firmware.loop.connector(1).lockHeldAfterEvDisconnect(), false);

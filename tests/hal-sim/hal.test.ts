@@ -5,6 +5,7 @@ import { amperesToDuty, classifyDiode, classifyPilotVoltage, createPilotSample, 
 import { createRcdSample } from "hal/rcd";
 import { createTemperatureSample } from "hal/temperature";
 import { createSimulatedBoard } from "hal/sim/charger";
+import { createLockSample } from "hal/lock";
 
 describe("HAL shared functions", function () {
   it("maps amperes to duty and back per IEC 61851-1", function () {
@@ -181,5 +182,31 @@ describe("simulated board", function () {
     assert.deepEqual([s.ok, s.error], [false, "open"]);
     assert.ok(Number.isNaN(s.celsius));
     assert.equal(createSimulatedBoard({ withTemperature: false }).sims[0].hal.temperature, null);
+  });
+
+  it("has a Type 2 socket with a lock by default; tethered: no lock; withLock wins when given", function () {
+    const socket = createSimulatedBoard({ connectors: 2 });
+    for (const sim of socket.sims) assert.ok(sim.hal.lock !== null, "a lock on every connector by default");
+    for (const sim of createSimulatedBoard({ connectors: 2, tethered: true }).sims) assert.equal(sim.hal.lock, null);
+    assert.equal(createSimulatedBoard({ withLock: false }).sims[0].hal.lock, null);
+    assert.ok(createSimulatedBoard({ tethered: true, withLock: true }).sims[0].hal.lock !== null);
+  });
+
+  it("a jammed lock does not follow the command and reports unlock-failed after its rated time", function () {
+    const { sims } = createSimulatedBoard({ partTiming: { lockMoveMs: 100, lockTimeoutMs: 600 } });
+    const lock = sims[0].hal.lock!;
+    const sample = createLockSample();
+    lock.setLocked(true, 0);
+    lock.poll(200);
+    lock.read(sample);
+    assert.deepEqual(sample, { commandedLocked: true, locked: true, error: "none" });
+    sims[0].faults.lockJammed = true;
+    lock.setLocked(false, 1000);
+    lock.poll(1300);
+    lock.read(sample);
+    assert.deepEqual(sample, { commandedLocked: false, locked: true, error: "none" }, "still within its rated time");
+    lock.poll(1700);
+    lock.read(sample);
+    assert.deepEqual(sample, { commandedLocked: false, locked: true, error: "unlock-failed" });
   });
 });

@@ -1,6 +1,5 @@
 import { strict as assert } from "node:assert";
 import { AuthorizationCache } from "ocpp/localauth/auth-cache";
-import { createClearCacheHandler } from "ocpp/localauth/ClearCache";
 import { FixedLocalAuthSettings } from "ocpp/localauth/config-keys";
 import { createGetLocalListVersionHandler } from "ocpp/localauth/GetLocalListVersion";
 import { LocalAuthService } from "ocpp/localauth/local-auth-service";
@@ -114,7 +113,7 @@ describe("LocalAuthService: authorization cache and precedence (section 4.5)", f
     const { service } = makeRig({ settings: { preAuthorize: true } });
     service.updateFromCsms("CACHED", accepted);
     assert.equal(service.authorize("CACHED", true).action, "accept");
-    assert.deepEqual(createClearCacheHandler(service)({}), { status: "Accepted" });
+    assert.equal(service.clearCache(), "Accepted");
     assert.equal(service.authorize("CACHED", true).action, "authorize");
   });
 

@@ -3,7 +3,8 @@
  * the booted firmware over a strict ocpp-rpc websocket CSMS.
  */
 import { strict as assert } from "node:assert";
-import { ProfileHarness, storageWithAuthlist, type Rig } from "./helpers.ts";
+import { advance, ProfileHarness, storageWithAuthlist, type Rig } from "./helpers.ts";
+import { runUntil } from "../firmware/helpers.ts";
 
 describe("profiles: Local Auth List Management (OCTT)", function () {
   this.timeout(20_000);
@@ -115,5 +116,90 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
     assert.equal(start.params.reservationId, undefined);
     await h.status(rig, 1, "Charging");
     assert.equal(h.calls("Authorize").length, 0);
+  });
+
+  /** StatusNotifications with errorCode LocalListConflict the CSMS got. */
+  const conflicts = (): Array<Record<string, unknown>> => h.calls("StatusNotification").map((c) => c.params).filter((p) => p.errorCode === "LocalListConflict");
+
+  it("LocalListConflict: Authorize.conf Invalid for a listed Accepted tag → StatusNotification 0 LocalListConflict, the CSMS's word applies", async () => {
+    const rig = await h.start();
+    await h.configure(rig, "LocalPreAuthorize", "false");
+    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "LISTED-1", idTagInfo: { status: "Accepted" } }] })).status, "Accepted");
+    h.csms.handlers.set("Authorize", () => ({ idTagInfo: { status: "Invalid" } }));
+    await h.plug(rig);
+    rig.fw.presentCard("LISTED-1", 1);
+    await runUntil(rig.bench, "StatusNotification LocalListConflict", () => conflicts().length === 1);
+    assert.deepEqual(h.calls("Authorize").map((c) => c.params.idTag), ["LISTED-1"]);
+    const conflict = conflicts()[0];
+    assert.equal(conflict.connectorId, 0, "reported on connector 0 [SPEC 3.5.2]");
+    assert.equal(conflict.status, "Available");
+    await advance(rig, 2_000);
+    assert.equal(h.calls("StartTransaction").length, 0, "the CSMS's Invalid refused the start");
+    assert.equal(rig.fw.localAuth.lookup("LISTED-1")?.source, "list", "the list entry stays (never cached over)");
+  });
+
+  it("LocalListConflict: StartTransaction.conf Blocked for a listed Accepted tag started locally → StatusNotification 0 LocalListConflict", async () => {
+    const rig = await h.start();
+    await h.configure(rig, "LocalPreAuthorize", "true");
+    // No DeAuthorized stop: that path re-sends StartTransaction today (left to the transaction-ordering work).
+    await h.configure(rig, "StopTransactionOnInvalidId", "false");
+    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "LISTED-2", idTagInfo: { status: "Accepted" } }] })).status, "Accepted");
+    h.csms.handlers.set("StartTransaction", () => ({ transactionId: 7, idTagInfo: { status: "Blocked" } }));
+    await h.plug(rig);
+    rig.fw.presentCard("LISTED-2", 1);
+    await runUntil(rig.bench, "StatusNotification LocalListConflict", () => conflicts().length === 1);
+    assert.equal(h.calls("Authorize").length, 0, "started from the list");
+    assert.equal(h.calls("StartTransaction").length, 1, h.csms.actions().join());
+    assert.equal(conflicts()[0].connectorId, 0);
+  });
+
+  it("no LocalListConflict when the CSMS agrees with the list, nor for an unlisted tag", async () => {
+    const rig = await h.start();
+    await h.configure(rig, "LocalPreAuthorize", "false");
+    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "LISTED-3", idTagInfo: { status: "Accepted" } }] })).status, "Accepted");
+    await h.plug(rig);
+    await h.card(rig, "LISTED-3");
+    await h.started(rig);
+    await h.card(rig, "LISTED-3");
+    await runUntil(rig.bench, "StopTransaction", () => h.calls("StopTransaction").length === 1);
+    h.csms.handlers.set("Authorize", () => ({ idTagInfo: { status: "Invalid" } }));
+    await h.card(rig, "UNLISTED");
+    await runUntil(rig.bench, "Authorize of UNLISTED", () => h.calls("Authorize").some((c) => c.params.idTag === "UNLISTED"));
+    await advance(rig, 2_000);
+    assert.deepEqual(conflicts(), []);
+  });
+
+  it("TC_061 ClearCache through the booted firmware: one handler; Accepted, and a cached tag asks the CSMS again", async () => {
+    const rig = await h.start();
+    await h.configure(rig, "LocalPreAuthorize", "true");
+    await h.configure(rig, "AuthorizationCacheEnabled", "true");
+    await h.plug(rig);
+    await h.card(rig, "CACHE-1");
+    await h.started(rig);
+    assert.equal(h.calls("Authorize").length, 1);
+    assert.equal(rig.fw.localAuth.lookup("CACHE-1")?.source, "cache", "Authorize.conf went into the cache the firmware uses");
+    await h.card(rig, "CACHE-1");
+    await runUntil(rig.bench, "StopTransaction", () => h.calls("StopTransaction").length === 1);
+    rig.sim.sims[0].ev.unplug();
+    await h.status(rig, 1, "Available", h.statuses().lastIndexOf("1:Finishing"));
+
+    // Cached and LocalPreAuthorize: starts without Authorize.
+    await h.plug(rig);
+    await h.card(rig, "CACHE-1");
+    await h.started(rig, 2);
+    assert.equal(h.calls("Authorize").length, 1, "the cached tag started at once");
+    await h.card(rig, "CACHE-1");
+    await runUntil(rig.bench, "StopTransaction #2", () => h.calls("StopTransaction").length === 2);
+    rig.sim.sims[0].ev.unplug();
+    await h.status(rig, 1, "Available", h.statuses().lastIndexOf("1:Finishing"));
+
+    assert.deepEqual(await h.call(rig, "ClearCache", {}), { status: "Accepted" });
+    assert.equal(rig.fw.localAuth.lookup("CACHE-1"), undefined, "the cache the firmware uses is empty");
+    await h.plug(rig);
+    await h.card(rig, "CACHE-1");
+    await h.started(rig, 3);
+    assert.equal(h.calls("Authorize").length, 2, "after ClearCache the tag is authorized online again");
+    // The registry refuses a second ClearCache handler (issue 10: it used to replace Core's silently).
+    assert.throws(() => rig.fw.chargePoint.engine.registerAction("ClearCache", () => undefined, () => ({ status: "Rejected" })), /ClearCache has a handler already/);
   });
 });

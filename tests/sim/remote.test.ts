@@ -55,4 +55,27 @@ describe("simulator: TriggerMessage and UpdateFirmware from the bench", function
       await files.close();
     }
   });
+
+  it("TC_044_3 POST /csms/updateFirmware with a corrupt image: InstallationFailed, no reboot, the old version kept", async () => {
+    const files = new FileServer();
+    await files.listen();
+    try {
+      const image = firmwareImage(20_000);
+      image[10_000] ^= 0x40; // one flipped bit in a segment: checksum and SHA-256 no longer match
+      files.files.set("/corrupt.bin", image);
+      const csms = stack.csms!;
+      assert.deepEqual(await post(url, "/csms/updateFirmware", { location: files.url("/corrupt.bin"), retries: 0 }), {});
+      await waitUntil("InstallationFailed", () => csms.charger("SIM-0001")!.firmwareStatus === "InstallationFailed");
+      assert.equal(files.count("GET", "/corrupt.bin"), 1);
+      assert.equal(csms.charger("SIM-0001")!.bootCount, 1, "no reboot");
+      assert.equal((await getState(url)).firmwareVersion, FIRMWARE_VERSION, "the old version runs");
+      assert.equal(sent("BootNotification"), 1);
+      const statuses = stack.csms!.frames("SIM-0001")
+        .filter((f) => f.direction === "cp-to-csms" && f.text.includes('"FirmwareStatusNotification"'))
+        .map((f) => String((JSON.parse(f.text) as [number, string, string, { status: string }])[3].status));
+      assert.deepEqual(statuses, ["Downloading", "Downloaded", "Installing", "InstallationFailed"]);
+    } finally {
+      await files.close();
+    }
+  });
 });

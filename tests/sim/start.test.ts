@@ -35,7 +35,7 @@ describe("npm start (tools/start.ts)", function () {
     const cli = startCli(["--help"]);
     children.push(cli.child);
     assert.equal(await cli.exited, 0);
-    for (const option of ["--csms", "--device-id", "--password", "--connectors", "--config", "--state-dir", "--bench-port", "--chargers"]) {
+    for (const option of ["--csms", "--device-id", "--password", "--connectors", "--tethered", "--config", "--state-dir", "--bench-port", "--chargers"]) {
       assert.ok(cli.output().includes(option), option);
     }
   });
@@ -74,6 +74,28 @@ describe("npm start (tools/start.ts)", function () {
     assert.match(cli.output(), /stopped/);
     assert.ok(existsSync(join(stateDir, "journal.bin")), "the state dir keeps the flash");
     await assert.rejects(fetch(`${url}/state`), "the bench API is closed");
+  });
+
+  it("--tethered: the charger has tethered cables, no lock (the bench's lock-jam is refused); without it a lock", async () => {
+    const jam = async (url: string): Promise<{ status: number; error?: string }> => {
+      const res = await fetch(`${url}/fault`, { method: "POST", body: JSON.stringify({ connector: 1, kind: "lock-jam", active: true }) });
+      return { status: res.status, error: ((await res.json()) as { error?: string }).error };
+    };
+    for (const tethered of [true, false]) {
+      const cli = startCli(["--bench-port", "0", ...(tethered ? ["--tethered"] : [])]);
+      children.push(cli.child);
+      const url = await waitUntil("the printed bench URL", () => /Bench page: (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output())?.[1], 20_000);
+      const answer = await jam(url);
+      if (tethered) {
+        assert.equal(answer.status, 409);
+        assert.match(answer.error ?? "", /tethered cable: no lock/);
+      } else {
+        assert.equal(answer.status, 200, "a socket with a lock: the jam is injected");
+        assert.deepEqual((await getState(url)).connectors[0].faults, ["lock-jam"]);
+      }
+      cli.child.kill("SIGINT");
+      assert.equal(await cli.exited, 0);
+    }
   });
 
   it("--chargers: a fleet of chargers, each with its own identity and state, against one CSMS", async () => {

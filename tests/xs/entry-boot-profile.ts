@@ -115,7 +115,6 @@ const steps: Record<string, (url: string) => void> = {
       settings,
       firmwareVersion,
       frameLog,
-      authStores: need(parts.authStores, "authStores"),
       logLevel,
     });
     seedOcppKeys(parts.chargePoint.chargePoint.config, loaded, platform.kv, log);

@@ -11,7 +11,8 @@ import type { LoopDriver, TickFunction } from "ports/timers";
 
 const xsGlobals = globalThis as unknown as { gc?: () => void };
 const base = createXsnapPlatform();
-const sim = createSimulatedBoard({ connectors: 1 });
+// Tethered: the metered tick and drain are those of a session without a lock motor to wait for.
+const sim = createSimulatedBoard({ connectors: 1, tethered: true });
 
 /** A driver that ticks only when told: `tick` and `after` are separate calls. */
 class SteppedDriver implements LoopDriver {

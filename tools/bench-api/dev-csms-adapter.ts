@@ -27,6 +27,7 @@ export function benchCsmsFor(csms: DevCsms, identity: string): BenchCsms {
     reserveNow: send("ReserveNow"),
     triggerMessage: send("TriggerMessage"),
     updateFirmware: send("UpdateFirmware"),
+    unlockConnector: send("UnlockConnector"),
   };
 }
 

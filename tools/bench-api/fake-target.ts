@@ -134,6 +134,7 @@ export class FakeBenchTarget implements BenchTarget {
     reserveNow: (req) => this.#call("ReserveNow", req, () => ({ status: "Accepted" })),
     triggerMessage: (req) => this.#call("TriggerMessage", req, () => ({ status: "Accepted" })),
     updateFirmware: (req) => this.#call("UpdateFirmware", req, () => ({})),
+    unlockConnector: (req) => this.#call("UnlockConnector", req, () => ({ status: "Unlocked" })),
   };
 
   /** Adds a frame as if it passed on the OCPP connection. */

@@ -156,6 +156,10 @@ export const CSMS_ROUTES: Readonly<Record<string, PostRoute>> = {
       return t.csms.triggerMessage(req);
     },
   },
+  unlockConnector: {
+    body: { connector: { kind: "connector" } },
+    run: (t, b) => t.csms.unlockConnector({ connectorId: b.connector as number }),
+  },
   updateFirmware: {
     body: {
       location: { kind: "string", minLength: 1, maxLength: 512 },

@@ -7,7 +7,7 @@ export const PILOT_STATES = ["A", "B", "C", "D", "E", "F"] as const;
 export type PilotState = (typeof PILOT_STATES)[number];
 
 /** Faults the bench can inject into the simulated hardware. */
-export const FAULT_KINDS = ["rcd-dc", "rcd-ac", "weld", "diode", "pilot-short", "meter-offline", "over-temp"] as const;
+export const FAULT_KINDS = ["rcd-dc", "rcd-ac", "weld", "diode", "pilot-short", "meter-offline", "over-temp", "lock-jam"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export const POWER_ACTIONS = ["cut", "restore"] as const;
@@ -70,6 +70,7 @@ export interface BenchCsms {
   reserveNow(req: CsmsRequest<"ReserveNow">): Promise<CsmsResponse<"ReserveNow">>;
   triggerMessage(req: CsmsRequest<"TriggerMessage">): Promise<CsmsResponse<"TriggerMessage">>;
   updateFirmware(req: CsmsRequest<"UpdateFirmware">): Promise<CsmsResponse<"UpdateFirmware">>;
+  unlockConnector(req: CsmsRequest<"UnlockConnector">): Promise<CsmsResponse<"UnlockConnector">>;
 }
 
 export interface BenchTarget {

@@ -35,7 +35,7 @@ export const WALK_BOARDS: readonly WalkBoard[] = [
   },
   {
     name: "pair-1ph",
-    options: { connectors: 2, phases: 1, circuitLimitA: 32, evPhases: 1, timing: WALK_TIMING, partTiming: FAST_THERMAL },
+    options: { connectors: 2, phases: 1, circuitLimitA: 32, withLock: false, evPhases: 1, timing: WALK_TIMING, partTiming: FAST_THERMAL },
   },
   {
     name: "quad-3ph-mixed-ev",
@@ -58,6 +58,7 @@ export const WALK_BOARDS: readonly WalkBoard[] = [
     options: {
       connectors: 2,
       circuitLimitA: 16,
+      withLock: false,
       ratingA: 16,
       cableMaxA: 16,
       timing: WALK_TIMING,

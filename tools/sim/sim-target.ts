@@ -43,6 +43,8 @@ export interface SimChargerOptions {
   defaults: Readonly<Record<string, unknown>>;
   /** Number of connectors (default 1). */
   connectors?: number;
+  /** Tethered cables (no lock); default false: Type 2 sockets with a lock. */
+  tethered?: boolean;
   /** The development CSMS the charger talks to, for the bench's CSMS-side actions. */
   devCsms?: DevCsms;
   /** Log sink of the firmware (default: stderr, prefixed with the identity). */
@@ -78,6 +80,10 @@ function applyFault(sim: SimConnector, kind: FaultKind, active: boolean): void {
     case "meter-offline":
       faults.meterOffline = active;
       break;
+    case "lock-jam":
+      // The lock motor stalls: the feedback no longer follows the command (lock or unlock fails).
+      faults.lockJammed = active;
+      break;
     case "over-temp":
       // A loose terminal: it reads 95 °C at once (above the 85 °C trip) and keeps heating; cleared,
       // the heat source goes and the terminals cool toward ambient (the fault resets below 60 °C).
@@ -103,6 +109,7 @@ function refusingCsms(): BenchCsms {
     reserveNow: refuse,
     triggerMessage: refuse,
     updateFirmware: refuse,
+    unlockConnector: refuse,
   };
 }
 
@@ -142,7 +149,7 @@ export class SimulatedCharger implements BenchTarget {
     this.identity = options.identity;
     this.#log = options.log ?? new ConsoleLogSink(`[${options.identity}] `);
     this.#frameLimit = options.frameLimit ?? 500;
-    const { board, sims } = createSimulatedBoard({ connectors: options.connectors ?? 1 });
+    const { board, sims } = createSimulatedBoard({ connectors: options.connectors ?? 1, tethered: options.tethered ?? false });
     this.board = board;
     this.sims = sims;
     for (let i = 0; i < sims.length; i++) {
@@ -249,6 +256,7 @@ export class SimulatedCharger implements BenchTarget {
 
   setFault(connectorId: number, kind: FaultKind, active: boolean): void {
     const sim = this.#sim(connectorId);
+    if (kind === "lock-jam" && sim.hal.lock === null) throw new BenchTargetError(`connector ${connectorId} has a tethered cable: no lock to jam`);
     const list = this.#faults[connectorId - 1];
     const at = list.indexOf(kind);
     if (active && at < 0) list.push(kind);

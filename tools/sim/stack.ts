@@ -20,6 +20,8 @@ export interface SimStackOptions {
   password?: string;
   /** Connectors per charger (default 1, or the config's). */
   connectors?: number;
+  /** Tethered cables, no connector lock (`--tethered`); default: Type 2 sockets with a lock. */
+  tethered?: boolean;
   /** Settings as provisioning writes them into NVS (the `--config` JSON). */
   config?: Readonly<Record<string, unknown>>;
   /** Simulated flash and NVS; a fresh temporary directory (removed on close) when absent. */
@@ -119,6 +121,7 @@ export async function startSimStack(options: SimStackOptions = {}): Promise<SimS
         stateDir: dir,
         defaults,
         connectors,
+        tethered: options.tethered,
         devCsms: csms,
         log: options.log?.(identity),
         logLevel: options.logLevel,

@@ -1,9 +1,9 @@
 /**
- * Authorization of an idTag [SPEC 3.5, 4.5 of our reference]: Local List
- * first, then the cache, then Authorize.req online; offline per
- * LocalAuthorizeOffline / AllowOfflineTxForUnknownId. The list and the
- * cache are other services (ocpp/localauth): this file only defines what it
- * needs from them.
+ * Authorization of an idTag [SPEC 3.5, 4.5 of our reference]: the local
+ * model (Local List, then the cache; ocpp/localauth) decides to start, to
+ * refuse or to ask the CSMS (Authorize.req); offline per
+ * LocalAuthorizeOffline / AllowOfflineTxForUnknownId. Every IdTagInfo the
+ * CSMS sends goes back into that model, which tells of Local List conflicts.
  */
 import type { Logger } from "ports/log";
 import type { OcppEngine } from "ocpp/rpc/engine";
@@ -20,17 +20,20 @@ export interface IdTagInfo {
   parentIdTag?: string;
 }
 
-/** Local Authorization List (LocalAuthListManagement profile). */
-export interface LocalAuthList {
-  /** The entry of `idTag`, or undefined when not listed or the list is disabled. */
-  lookup(idTag: string): IdTagInfo | undefined;
-}
-
-/** Authorization Cache. */
-export interface AuthorizationCache {
-  get(idTag: string): IdTagInfo | undefined;
-  put(idTag: string, info: IdTagInfo): void;
-  clear(): void;
+/**
+ * The one local authorization model (ocpp/localauth LocalAuthService over
+ * the Local List and the Authorization Cache): §4.5 precedence and what a
+ * CSMS answer changes. The charge point asks nothing else about idTags.
+ */
+export interface LocalAuthority {
+  /** The local decision for a presented idTag: start now, ask the CSMS (Authorize.req) or refuse. */
+  authorize(idTag: string, online: boolean): { action: "accept" | "authorize" | "reject"; source: "list" | "cache" | "none"; idTagInfo?: IdTagInfo };
+  /** An IdTagInfo from Authorize/Start/StopTransaction.conf: cached unless listed; `listConflict` when the list says otherwise. */
+  updateFromCsms(idTag: string, idTagInfo: IdTagInfo): { cached: boolean; listConflict: boolean };
+  /** ClearCache.req. */
+  clearCache(): "Accepted" | "Rejected";
+  /** What the Local List (first) or the cache knows of an idTag. */
+  lookup(idTag: string): { source: "list" | "cache"; idTagInfo: IdTagInfo } | undefined;
 }
 
 export interface AuthorizationDecision {
@@ -40,25 +43,35 @@ export interface AuthorizationDecision {
   source: "list" | "cache" | "csms" | "offline-unknown" | "refused";
 }
 
+export interface AuthorizationServiceOptions {
+  engine: OcppEngine;
+  config: ConfigurationRegistry;
+  time: TimeKeeper;
+  log: Logger;
+  /** A CSMS answer conflicts with the Local List: StatusNotification LocalListConflict [SPEC 3.5.2]. */
+  onListConflict?: (idTag: string, csmsStatus: AuthorizationStatus) => void;
+}
+
 export class AuthorizationService {
   readonly #engine: OcppEngine;
   readonly #config: ConfigurationRegistry;
   readonly #time: TimeKeeper;
   readonly #log: Logger;
-  localList: LocalAuthList | undefined;
-  cache: AuthorizationCache | undefined;
+  readonly #onListConflict: ((idTag: string, csmsStatus: AuthorizationStatus) => void) | undefined;
+  /** The Local List and cache (set by the LocalAuthListManagement wiring); without it only the CSMS decides. */
+  localAuth: LocalAuthority | undefined;
 
-  constructor(options: { engine: OcppEngine; config: ConfigurationRegistry; time: TimeKeeper; log: Logger; localList?: LocalAuthList; cache?: AuthorizationCache }) {
+  constructor(options: AuthorizationServiceOptions) {
     this.#engine = options.engine;
     this.#config = options.config;
     this.#time = options.time;
     this.#log = options.log;
-    this.localList = options.localList;
-    this.cache = options.cache;
+    this.#onListConflict = options.onListConflict;
   }
 
-  #valid(info: IdTagInfo | undefined): boolean {
-    if (!info || (info.status !== "Accepted" && info.status !== "ConcurrentTx")) return false;
+  /** A CSMS answer lets the idTag charge: Accepted (or ConcurrentTx) and not past its expiryDate. */
+  #valid(info: IdTagInfo): boolean {
+    if (info.status !== "Accepted" && info.status !== "ConcurrentTx") return false;
     if (info.expiryDate !== undefined && this.#time.clock.isSynced()) {
       const expiry = parseIsoUtcMsLenient(info.expiryDate);
       if (Number.isFinite(expiry) && expiry < this.#time.clock.utcMs()) return false;
@@ -66,41 +79,56 @@ export class AuthorizationService {
     return true;
   }
 
-  /** Local knowledge of an idTag: list entry wins over the cache. */
+  /** Local knowledge of an idTag (Local List first, then the cache), without asking the CSMS. */
   local(idTag: string): { info: IdTagInfo; source: "list" | "cache" } | undefined {
-    const listed = this.localList?.lookup(idTag);
-    if (listed) return { info: listed, source: "list" };
-    if (this.cache && this.#config.bool("AuthorizationCacheEnabled")) {
-      const cached = this.cache.get(idTag);
-      if (cached) return { info: cached, source: "cache" };
-    }
-    return undefined;
+    const known = this.localAuth?.lookup(idTag);
+    return known ? { info: known.idTagInfo, source: known.source } : undefined;
   }
 
-  /** Stores an IdTagInfo from Authorize/Start/StopTransaction.conf (not for listed ids). */
+  /** ClearCache [SPEC 5.4]: Rejected without a cache [ERR 3.23]. */
+  clearCache(): "Accepted" | "Rejected" {
+    return this.localAuth ? this.localAuth.clearCache() : "Rejected";
+  }
+
+  /**
+   * An IdTagInfo from Authorize.conf, StartTransaction.conf or
+   * StopTransaction.conf: into the cache unless listed [SPEC 3.5.1, 3.5.3];
+   * a listed idTag the CSMS gives another status is a LocalListConflict [SPEC 3.5.2].
+   */
   remember(idTag: string, info: IdTagInfo): void {
-    if (!this.cache || !this.#config.bool("AuthorizationCacheEnabled")) return;
-    if (this.localList?.lookup(idTag)) return;
-    this.cache.put(idTag, info);
+    const local = this.localAuth;
+    if (!local) return;
+    const outcome = local.updateFromCsms(idTag, info);
+    if (!outcome.listConflict) return;
+    this.#log.warn(`Local List conflict: the CSMS answered ${info.status} for a listed idTag`);
+    this.#onListConflict?.(idTag, info.status);
   }
 
   async authorize(idTag: string): Promise<AuthorizationDecision> {
-    const known = this.local(idTag);
-    const knownValid = known !== undefined && this.#valid(known.info);
-    if (known?.source === "list" && !knownValid) return { accepted: false, info: known.info, source: "list" };
     const online = this.#engine.online && this.#engine.accepted;
-    if (online) {
-      if (knownValid && this.#config.bool("LocalPreAuthorize")) return { accepted: true, info: known.info, source: known.source };
-      try {
-        const conf = await this.#engine.call<AuthorizeConf>("Authorize", { idTag }, { failWhenOffline: true });
-        this.remember(idTag, conf.idTagInfo);
-        return { accepted: this.#valid(conf.idTagInfo), info: conf.idTagInfo, source: "csms" };
-      } catch (error) {
-        this.#log.warn(`Authorize failed, deciding offline: ${error instanceof Error ? error.message : String(error)}`);
-      }
+    const local = this.#localDecision(idTag, online);
+    if (local.action !== "authorize") return this.#decided(local);
+    try {
+      const conf = await this.#engine.call<AuthorizeConf>("Authorize", { idTag }, { failWhenOffline: true });
+      this.remember(idTag, conf.idTagInfo);
+      return { accepted: this.#valid(conf.idTagInfo), info: conf.idTagInfo, source: "csms" };
+    } catch (error) {
+      this.#log.warn(`Authorize failed, deciding offline: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (knownValid && this.#config.bool("LocalAuthorizeOffline")) return { accepted: true, info: known.info, source: known.source };
-    if (!known && this.#config.bool("AllowOfflineTxForUnknownId")) return { accepted: true, info: { status: "Accepted" }, source: "offline-unknown" };
-    return { accepted: false, info: known ? known.info : { status: "Invalid" }, source: "refused" };
+    return this.#decided(this.#localDecision(idTag, false));
+  }
+
+  #localDecision(idTag: string, online: boolean): ReturnType<LocalAuthority["authorize"]> {
+    if (this.localAuth) return this.localAuth.authorize(idTag, online);
+    if (online) return { action: "authorize", source: "none" };
+    return { action: this.#config.bool("AllowOfflineTxForUnknownId") ? "accept" : "reject", source: "none" };
+  }
+
+  #decided(local: ReturnType<LocalAuthority["authorize"]>): AuthorizationDecision {
+    const source = local.source;
+    if (local.action === "accept") {
+      return { accepted: true, info: local.idTagInfo ?? { status: "Accepted" }, source: source === "none" ? "offline-unknown" : source };
+    }
+    return { accepted: false, info: local.idTagInfo ?? { status: "Invalid" }, source: source === "list" ? "list" : "refused" };
   }
 }

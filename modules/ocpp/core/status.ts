@@ -77,6 +77,23 @@ export class StatusService {
     for (let id = 0; id < this.#reports.length; id++) this.#sendIfChanged(id);
   }
 
+  /**
+   * A one-off StatusNotification of `connectorId` with its current status and
+   * `errorCode` as a warning (LocalListConflict [SPEC 3.5.2]); the kept
+   * status and error code stay as they are.
+   */
+  notifyError(connectorId: number, errorCode: OcppErrorCode, info?: string): void {
+    const report = this.#reports[connectorId];
+    if (!report) return;
+    const request: StatusNotificationReq = { connectorId, errorCode, status: report.status };
+    if (info !== undefined) request.info = info.slice(0, 50);
+    const iso = this.#time.clock.isSynced() ? this.#time.iso({ u: this.#time.clock.utcMs() }) : undefined;
+    if (iso !== undefined) request.timestamp = iso;
+    this.#engine.call("StatusNotification", request).catch((error: Error) => {
+      this.#log.warn(`StatusNotification ${connectorId} ${errorCode} failed: ${error.message}`);
+    });
+  }
+
   #sendIfChanged(connectorId: number): void {
     const report = this.#reports[connectorId];
     if (report.timer !== undefined) return;

@@ -1,9 +1,12 @@
 /**
  * Local authorization: the Local Authorization List (flash), the
  * Authorization Cache (NVS) and the precedence rules of OCPP 1.6 §4.5
- * (SPEC 3.5) in one place. Knows nothing of JSON frames; the action
- * handlers (SendLocalList.ts, GetLocalListVersion.ts, ClearCache.ts) and the
- * Authorize/Start/Stop logic call it.
+ * (SPEC 3.5) in one place: the one authorization model of the booted
+ * firmware (core AuthorizationService asks it through `auth.localAuth` for
+ * every presented idTag and hands it every IdTagInfo the CSMS sends, which
+ * is where LocalListConflict is found). Knows nothing of JSON frames; the
+ * action handlers (SendLocalList.ts, GetLocalListVersion.ts, Core's
+ * ClearCache) call it.
  */
 import type { Clock } from "ports/clock";
 import { AuthorizationCache } from "./auth-cache";

@@ -106,8 +106,13 @@ export class OcppEngine {
     this.#nonce = boot + Math.floor(random() * 0x7fffffff).toString(36);
   }
 
-  /** Registers the handler of a CS-initiated action. Replaces an earlier one. */
+  /**
+   * Registers the handler of a CS-initiated action. A second handler for the
+   * same action throws (at boot): two profiles answering one action would
+   * silently replace each other (issue 10: ClearCache was registered twice).
+   */
   registerAction<Req, Conf>(action: string, validateRequest: RequestValidator, handler: ActionHandler<Req, Conf>): void {
+    if (this.#handlers.has(action)) throw new Error(`OCPP action ${action} has a handler already: register each action once`);
     this.#handlers.set(action, { validate: validateRequest, handler: handler as unknown as ActionHandler });
   }
 

@@ -1,10 +1,13 @@
 /**
- * A simulated firmware slot in RAM for tests and the simulator, with
- * failures on demand: a write failing once the image reaches byte N (a
+ * A simulated firmware slot in RAM for tests and the simulator. It refuses
+ * what a board refuses: finish checks the ESP32 app image as ESP-IDF does
+ * (platform/common/esp32-image: header, segments, size, checksum, SHA-256),
+ * so a corrupt image ends InstallationFailed [OCTT TC_044_3]. Failures on demand: a write failing once the image reaches byte N (a
  * flash write error in the middle of a download) and a failing finish (an
  * image that does not verify). `onStored` lets a host keep the image in a file.
  */
 import { FirmwareUpdateError, type FirmwareSlot } from "ports/firmware-update";
+import { Esp32ImageVerifier } from "platform/common/esp32-image";
 
 export interface SimFirmwareSlotOptions {
   /** Most bytes an image may have (the partition size). */
@@ -30,6 +33,7 @@ export class SimFirmwareSlot implements FirmwareSlot {
   #buffer: Uint8Array | undefined;
   #length = 0;
   #expected: number | undefined;
+  #verifier: Esp32ImageVerifier | undefined;
 
   constructor(options: SimFirmwareSlotOptions = {}) {
     this.#capacity = options.capacity ?? DEFAULT_CAPACITY;
@@ -54,6 +58,7 @@ export class SimFirmwareSlot implements FirmwareSlot {
     this.#expected = expectedSize;
     this.#buffer = new Uint8Array(Math.min(expectedSize ?? 64 * 1024, this.#capacity));
     this.#length = 0;
+    this.#verifier = new Esp32ImageVerifier({ maxImageBytes: this.#capacity, totalBytes: expectedSize });
   }
 
   write(chunk: Uint8Array): void {
@@ -76,17 +81,22 @@ export class SimFirmwareSlot implements FirmwareSlot {
     }
     target.set(chunk, this.#length);
     this.#length = end;
+    this.#verifier?.update(chunk);
   }
 
   finish(): void {
     const buffer = this.#buffer;
     if (buffer === undefined) throw new FirmwareUpdateError("state", "finish before begin");
     const length = this.#length;
+    const expected = this.#expected;
+    const verifier = this.#verifier;
     this.#close();
     if (this.failFinish) throw new FirmwareUpdateError("verify", "simulated image verification failure");
-    if (length === 0 || (this.#expected !== undefined && length !== this.#expected)) {
-      throw new FirmwareUpdateError("verify", `image has ${length} bytes, expected ${this.#expected ?? "more than 0"}`);
+    if (length === 0 || (expected !== undefined && length !== expected)) {
+      throw new FirmwareUpdateError("verify", `image has ${length} bytes, expected ${expected ?? "more than 0"}`);
     }
+    const verdict = verifier?.finish();
+    if (verdict !== undefined && !verdict.ok) throw new FirmwareUpdateError("verify", `not a valid ESP32 app image: ${verdict.reason}`);
     const image = buffer.slice(0, length);
     this.pendingImage = image;
     this.#onStored?.(image);
@@ -101,5 +111,6 @@ export class SimFirmwareSlot implements FirmwareSlot {
     this.#buffer = undefined;
     this.#length = 0;
     this.#expected = undefined;
+    this.#verifier = undefined;
   }
 }
