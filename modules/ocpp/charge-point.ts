@@ -132,6 +132,8 @@ export class ChargePoint {
       connectors: hardware.connectors,
       auth: this.auth,
     });
+    this.status.holdBehind(this.transactions);
+    this.transactions.onDelivered(() => this.status.reportChanged());
     this.availability = new AvailabilityService(kv, hardware.connectors, (id) => this.transactions.hasTransaction(id));
     this.sessions = new SessionService({
       engine: this.engine,

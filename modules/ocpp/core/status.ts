@@ -4,6 +4,12 @@
  * every connector after BootNotification Accepted, and after a reconnect
  * the current status of each connector whose status changed while offline
  * (no replay of intermediate ones).
+ *
+ * Chronological order with transaction messages [SPEC 4.9, 3.7]: a change
+ * is sent only once the transaction messages journaled before it were
+ * delivered (`holdBehind`): no Charging before its StartTransaction, no
+ * Available before the StopTransaction; the statuses after
+ * BootNotification Accepted wait for the journal found at boot.
  */
 import type { Timers, TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
@@ -22,6 +28,16 @@ interface ConnectorReport {
   sentErrorCode?: OcppErrorCode;
   timer?: TimerHandle;
   changedAtUtc?: number;
+  /** Transaction messages journaled before this change (see TransactionOrder). */
+  mark: number;
+  /** Must be sent even if the CSMS has this status (after BootNotification Accepted). */
+  due: boolean;
+}
+
+/** What the transaction journal tells: how many messages so far, and whether they were delivered. */
+export interface TransactionOrder {
+  eventMark(): number;
+  delivered(mark: number): boolean;
 }
 
 const TRIGGERED = { beforeAccepted: true } as const;
@@ -33,6 +49,7 @@ export class StatusService {
   readonly #time: TimeKeeper;
   readonly #log: Logger;
   readonly #reports: ConnectorReport[] = [];
+  #order: TransactionOrder | undefined;
 
   constructor(options: { engine: OcppEngine; timers: Timers; config: ConfigurationRegistry; time: TimeKeeper; log: Logger; connectorCount: number }) {
     this.#engine = options.engine;
@@ -40,7 +57,12 @@ export class StatusService {
     this.#config = options.config;
     this.#time = options.time;
     this.#log = options.log;
-    for (let i = 0; i <= options.connectorCount; i++) this.#reports.push({ status: "Available", errorCode: "NoError" });
+    for (let i = 0; i <= options.connectorCount; i++) this.#reports.push({ status: "Available", errorCode: "NoError", mark: 0, due: false });
+  }
+
+  /** Statuses wait for the transaction messages that happened before them. */
+  holdBehind(order: TransactionOrder): void {
+    this.#order = order;
   }
 
   current(connectorId: number): OcppConnectorStatus {
@@ -56,6 +78,7 @@ export class StatusService {
     report.errorCode = errorCode;
     report.info = info;
     report.changedAtUtc = this.#time.clock.isSynced() ? this.#time.clock.utcMs() : undefined;
+    report.mark = this.#order ? this.#order.eventMark() : 0;
     if (report.timer !== undefined) this.#timers.clear(report.timer);
     report.timer = undefined;
     const holdS = this.#config.int("MinimumStatusDuration");
@@ -69,10 +92,16 @@ export class StatusService {
 
   /** After BootNotification Accepted: every connector, 0 included [ERR 3.22]. */
   reportAll(): void {
-    for (let id = 0; id < this.#reports.length; id++) this.#send(id);
+    // What the connectors show now follows every transaction message journaled so far (a stop after a power cut).
+    const mark = this.#order ? this.#order.eventMark() : 0;
+    for (const report of this.#reports) {
+      report.due = true;
+      if (report.mark < mark) report.mark = mark;
+    }
+    for (let id = 0; id < this.#reports.length; id++) this.#sendIfChanged(id);
   }
 
-  /** After a reconnect: connectors whose status changed while offline. */
+  /** After a reconnect, and after each delivered transaction message: changes not sent yet. */
   reportChanged(): void {
     for (let id = 0; id < this.#reports.length; id++) this.#sendIfChanged(id);
   }
@@ -80,7 +109,7 @@ export class StatusService {
   #sendIfChanged(connectorId: number): void {
     const report = this.#reports[connectorId];
     if (report.timer !== undefined) return;
-    if (report.sentStatus === report.status && report.sentErrorCode === report.errorCode) return;
+    if (!report.due && report.sentStatus === report.status && report.sentErrorCode === report.errorCode) return;
     this.#send(connectorId);
   }
 
@@ -98,6 +127,7 @@ export class StatusService {
   #send(connectorId: number, triggered = false): void {
     const report = this.#reports[connectorId];
     if (!triggered && (!this.#engine.accepted || !this.#engine.online)) return; // sent on (re)connect
+    if (!triggered && this.#order && !this.#order.delivered(report.mark)) return; // sent after those messages
     const request: StatusNotificationReq = { connectorId, errorCode: report.errorCode, status: report.status };
     if (report.info !== undefined) request.info = report.info.slice(0, 50);
     const stamp = report.changedAtUtc ?? (this.#time.clock.isSynced() ? this.#time.clock.utcMs() : undefined);
@@ -105,6 +135,7 @@ export class StatusService {
     if (iso !== undefined) request.timestamp = iso;
     report.sentStatus = report.status;
     report.sentErrorCode = report.errorCode;
+    report.due = false;
     this.#engine.call("StatusNotification", request, triggered ? TRIGGERED : undefined).catch((error: Error) => {
       this.#log.warn(`StatusNotification ${connectorId} failed: ${error.message}`);
       report.sentStatus = undefined; // resend on reconnect

@@ -8,7 +8,15 @@
  * it (offline start) carry the real id; a start that could never be
  * delivered gives -1 [ERR 3.18]. The sequence number of the last answered
  * record is written to the key-value store before the record is popped, so
- * a power cut during the pop never sends a message twice.
+ * a power cut during the pop never sends a message twice. A record is
+ * popped before what its answer triggers runs (an Invalid id stops the
+ * transaction and pumps again), so it is never sent twice.
+ *
+ * Order with other messages: `eventMark()` counts the records journaled so
+ * far and `delivered(mark)` tells when all of them were answered; the
+ * StatusNotification of a change that followed them waits for that (a
+ * Charging never reaches the CSMS before its StartTransaction, an Available
+ * never before the StopTransaction) [SPEC 4.9 chronological order].
  *
  * Journal-full policy: a new transaction is refused unless the journal has
  * room for its start and stop plus the stops of every running transaction;
@@ -56,6 +64,8 @@ interface ActiveTransaction {
 
 interface RunningState {
   tx: ActiveTransaction;
+  /** Highest register reading of this transaction (Wh): meterStop is never below it. */
+  registerWh: number;
   stopData: StoredMeterValue[];
   sampleTimer?: TimerHandle;
   /** Id invalidated, StopTransactionOnInvalidId false: energy is withheld at this register value. */
@@ -95,6 +105,10 @@ export class TransactionService {
   #endedListeners: Array<(connectorId: number) => void> = [];
   /** Set by `powerLost`: the charger is going down, no new transaction starts. */
   #poweringDown = false;
+  /** Records journaled (this boot, plus those found at boot) and records answered or dropped. */
+  #journaledRecords: number;
+  #finishedRecords = 0;
+  #deliveredListeners: Array<() => void> = [];
 
   constructor(options: {
     engine: OcppEngine;
@@ -116,6 +130,7 @@ export class TransactionService {
     this.#journal = options.journal;
     this.#connectors = options.connectors;
     this.#auth = options.auth;
+    this.#journaledRecords = this.#journal.size;
     const map = this.#kv.get(NS, "idmap");
     this.#idMap = typeof map === "string" ? (JSON.parse(map) as Record<string, number>) : {};
     const ack = this.#kv.get(NS, "ack");
@@ -137,7 +152,7 @@ export class TransactionService {
       const stored = this.#kv.get(NS, `act${connector.id}`);
       if (typeof stored !== "string") continue;
       const tx = JSON.parse(stored) as ActiveTransaction;
-      this.#running.set(connector.id, { tx, stopData: [] });
+      this.#running.set(connector.id, { tx, registerWh: tx.meterStartWh, stopData: [] });
       this.stop(connector.id, "PowerLoss");
     }
     this.pump();
@@ -145,6 +160,26 @@ export class TransactionService {
 
   onTransactionEnded(listener: (connectorId: number) => void): void {
     this.#endedListeners.push(listener);
+  }
+
+  /** How many transaction messages were journaled so far (a mark for `delivered`). */
+  eventMark(): number {
+    return this.#journaledRecords;
+  }
+
+  /** True once every transaction message up to `mark` was answered (or dropped). */
+  delivered(mark: number): boolean {
+    return this.#finishedRecords >= mark;
+  }
+
+  /** Runs after each transaction message was answered or dropped. */
+  onDelivered(listener: () => void): void {
+    this.#deliveredListeners.push(listener);
+  }
+
+  #journalPush(text: string): void {
+    this.#journal.push(text);
+    this.#journaledRecords++;
   }
 
   hasTransaction(connectorId: number): boolean {
@@ -201,9 +236,9 @@ export class TransactionService {
     this.#kv.set(NS, "nextLocal", this.#nextLocal);
     const record: JournalRecord = { k: "S", l: tx.local, c: connectorId, tag: idTag, ms: tx.meterStartWh, t: tx.start };
     if (reservationId !== undefined) record.r = reservationId;
-    this.#journal.push(JSON.stringify(record));
+    this.#journalPush(JSON.stringify(record));
     this.#kv.set(NS, `act${connectorId}`, JSON.stringify(tx));
-    const state: RunningState = { tx, stopData: [] };
+    const state: RunningState = { tx, registerWh: tx.meterStartWh, stopData: [] };
     this.#running.set(connectorId, state);
     this.#addStopData(state, "Transaction.Begin", this.#config.list("StopTxnSampledData"));
     connector.setPermission(true);
@@ -219,10 +254,9 @@ export class TransactionService {
     const connector = this.#connectors[connectorId - 1];
     if (state.sampleTimer !== undefined) this.#timers.clear(state.sampleTimer);
     if (state.invalidTimer !== undefined) this.#timers.clear(state.invalidTimer);
-    connector.setPermission(false);
     connector.readMeter(this.#sample);
     this.#addStopData(state, "Transaction.End", this.#config.list("StopTxnSampledData"));
-    const record: JournalRecord = { k: "E", l: state.tx.local, me: Math.round(this.#sample.energyImportWh), t: this.#time.now(), why: reason };
+    const record: JournalRecord = { k: "E", l: state.tx.local, me: this.#meterStopWh(state), t: this.#time.now(), why: reason };
     const tag = idTag ?? (reason === "PowerLoss" || reason === "HardReset" || reason === "SoftReset" || reason === "Reboot" ? undefined : state.tx.idTag);
     if (tag !== undefined) record.tag = tag;
     if (this.#config.list("StopTxnSampledData").length > 0 || this.#config.list("StopTxnAlignedData").length > 0) {
@@ -233,12 +267,29 @@ export class TransactionService {
       record.d = this.#thinOnce(record.d);
       text = JSON.stringify(record);
     }
-    this.#journal.push(text);
+    try {
+      this.#journalPush(text);
+    } finally {
+      // After the journal: the status this causes (Finishing, Available) follows the StopTransaction [SPEC 4.9].
+      connector.setPermission(false);
+    }
     this.#kv.delete(NS, `act${connectorId}`);
     this.#running.delete(connectorId);
     this.pump();
     for (const listener of this.#endedListeners) listener(connectorId);
     return true;
+  }
+
+  /**
+   * meterStop from the reading just taken: never below meterStart or an
+   * earlier reading of the transaction [ERR 3.9]. A meter not read yet after
+   * a restart (register 0, not ok) must not end the transaction at 0 Wh.
+   */
+  #meterStopWh(state: RunningState): number {
+    const readWh = Math.round(this.#sample.energyImportWh);
+    if (Number.isFinite(readWh) && readWh >= state.registerWh) return readWh;
+    this.#log.warn(`connector ${state.tx.connectorId}: register ${readWh} Wh (${this.#sample.ok ? "ok" : "not read"}) below ${state.registerWh} Wh of this transaction; meterStop ${state.registerWh}`);
+    return state.registerWh;
   }
 
   /** Makes every running transaction stop (Reset, shutdown). */
@@ -270,6 +321,7 @@ export class TransactionService {
     const connector = this.#connectors[state.tx.connectorId - 1];
     connector.readMeter(this.#sample);
     if (!this.#sample.ok) return;
+    this.#noteRegister(state);
     this.#addStopData(state, "Sample.Periodic", this.#config.list("StopTxnSampledData"));
     this.#pushMeterValue(state, "Sample.Periodic", this.#config.list("MeterValuesSampledData"), this.#time.now());
   }
@@ -291,6 +343,7 @@ export class TransactionService {
         const connector = this.#connectors[state.tx.connectorId - 1];
         connector.readMeter(this.#sample);
         if (!this.#sample.ok) continue;
+        this.#noteRegister(state);
         this.#addStopData(state, "Sample.Clock", this.#config.list("StopTxnAlignedData"), at);
         this.#pushMeterValue(state, "Sample.Clock", measurands, at);
       }
@@ -359,8 +412,13 @@ export class TransactionService {
     const sv: SampledValue[] = [];
     appendSampledValues(sv, measurands, this.#sample, this.#connectors[state.tx.connectorId - 1].offeredA(), context);
     const record: JournalRecord = { k: "M", l: state.tx.local, c: state.tx.connectorId, mv: [{ t: at, sv }] };
-    this.#journal.push(JSON.stringify(record));
+    this.#journalPush(JSON.stringify(record));
     this.pump();
+  }
+
+  #noteRegister(state: RunningState): void {
+    const readWh = Math.round(this.#sample.energyImportWh);
+    if (readWh > state.registerWh) state.registerWh = readWh;
   }
 
   #addStopData(state: RunningState, context: ReadingContext, measurands: string[], at?: EventTime): void {
@@ -398,6 +456,7 @@ export class TransactionService {
       if (!head) return;
       if (head.seq <= this.#ackSeq) {
         this.#journal.pop(head.seq); // answered before a power cut hit the pop
+        this.#finishedRecords++;
         continue;
       }
       this.#send(head.seq, JSON.parse(head.record) as JournalRecord);
@@ -439,16 +498,22 @@ export class TransactionService {
     this.#sending = true;
     this.#engine.call(action, payload, { priority: true }).then(
       (conf) => {
-        this.#sending = false;
         this.#attempts = 0;
+        let invalidStart = false;
         try {
-          this.#answered(record, conf as Record<string, unknown>);
+          invalidStart = this.#answered(record, conf as Record<string, unknown>);
           this.#done(seq, record);
         } catch (error) {
           // Storage failed (power going down): the record stays and is resent after reboot.
+          this.#sending = false;
           this.#log.error(`${action} answered but not recorded: ${error instanceof Error ? error.message : String(error)}`);
           return;
         }
+        // Only now, with the record popped, may anything pump again: an Invalid id stopping the
+        // transaction here used to resend the StartTransaction still at the head (two transactions).
+        this.#sending = false;
+        this.#finished(); // the Charging that followed the start goes before what the answer causes
+        if (invalidStart && record.k === "S") this.#invalidAtStart(record.l);
         this.pump();
       },
       (error: Error) => {
@@ -465,6 +530,7 @@ export class TransactionService {
               this.#log.error(`${action} not dropped: ${String(failure)}`);
               return;
             }
+            this.#finished();
             this.pump();
             return;
           }
@@ -484,17 +550,26 @@ export class TransactionService {
     }, delayMs);
   }
 
-  #answered(record: JournalRecord, conf: Record<string, unknown>): void {
+  /** Records what an answer says; true when a StartTransaction's idTag was not Accepted. */
+  #answered(record: JournalRecord, conf: Record<string, unknown>): boolean {
     if (record.k === "S") {
       const start = conf as unknown as StartTransactionConf;
       this.#idMap[String(record.l)] = start.transactionId;
       this.#kv.set(NS, "idmap", JSON.stringify(this.#idMap));
       this.#auth.remember(record.tag, start.idTagInfo as IdTagInfo);
-      if (start.idTagInfo.status !== "Accepted") this.#invalidAtStart(record.l);
-    } else if (record.k === "E") {
+      return start.idTagInfo.status !== "Accepted";
+    }
+    if (record.k === "E") {
       const stop = conf as unknown as StopTransactionConf;
       if (stop.idTagInfo && record.tag !== undefined) this.#auth.remember(record.tag, stop.idTagInfo as IdTagInfo);
     }
+    return false;
+  }
+
+  /** One more record answered or dropped: waiting statuses may go. */
+  #finished(): void {
+    this.#finishedRecords++;
+    for (const listener of this.#deliveredListeners) listener();
   }
 
   /** Acknowledges (durably) then pops a record. */
