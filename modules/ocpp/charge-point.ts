@@ -43,6 +43,9 @@ export interface ChargePointOptions {
 
 const SOFT_RESET_WAIT_STEPS = 20;
 const SOFT_RESET_STEP_MS = 500;
+/** Hard reset: at most this long for the answer of a transaction message already on the wire. */
+const HARD_RESET_WAIT_STEPS = 10;
+const HARD_RESET_STEP_MS = 200;
 
 export class ChargePoint {
   readonly engine: OcppEngine;
@@ -210,7 +213,10 @@ export class ChargePoint {
     this.transactions.powerLost();
   }
 
-  /** Reset [SPEC 5.14]: transactions stop with SoftReset/HardReset; soft waits for their delivery. */
+  /**
+   * Reset [SPEC 5.14]: transactions stop with SoftReset/HardReset; soft waits for their delivery,
+   * hard only for the answer of a transaction message already sent (at most 2 s).
+   */
   reset(hard: boolean): void {
     if (this.#resetting) return;
     this.#resetting = true;
@@ -229,7 +235,13 @@ export class ChargePoint {
         },
       });
     if (hard) {
-      timers.once(reboot, 0);
+      // Not in the middle of a transaction message: rebooting before its answer arrives sends it again
+      // after the boot, and the CSMS gets the StopTransaction twice (issue 10).
+      const waitInFlight = (): void => {
+        if (!this.transactions.inFlight || ++steps >= HARD_RESET_WAIT_STEPS) reboot();
+        else timers.once(waitInFlight, HARD_RESET_STEP_MS);
+      };
+      timers.once(waitInFlight, 0);
       return;
     }
     const wait = (): void => {

@@ -80,7 +80,8 @@ describe("connector status and error codes in OCPP terms", function () {
     assert.equal(c.snapshot.errorCode, "EVCommunicationError");
     rig.sims[0].ev.unplug();
     rig.run(200);
-    assert.equal(c.snapshot.status, "Preparing", "cleared by unplug (still permitted)");
+    // Still permitted (a transaction going on): the EV side left it, SuspendedEV [reference 4.1], not Preparing.
+    assert.equal(c.snapshot.status, "SuspendedEV", "cleared by unplug (still permitted)");
     assert.equal(c.snapshot.errorCode, "NoError");
   });
 });

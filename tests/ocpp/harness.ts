@@ -62,6 +62,8 @@ export class TestCsms {
   connections = 0;
   /** Passwords accepted; empty: any. */
   passwords: string[] = [];
+  /** The CSMS's clock (currentTime of BootNotification/Heartbeat, the monitors' reference); a rig on virtual time may follow it. */
+  now: () => number = Date.now;
   /** One protocol monitor per charger identity; checked after every test (tests/support/monitor-hooks.ts). */
   readonly monitors = new Map<string, ProtocolMonitor>();
   readonly #expected: Array<{ rule: MonitorRule; count: number }> = [];
@@ -81,12 +83,12 @@ export class TestCsms {
       this.client = client;
       this.connections++;
       const monitor = this.monitor(String(client.identity));
-      monitor.connected();
+      const connection = monitor.connected();
       client.on("message", ({ message, outbound }: { message: string | Buffer; outbound: boolean }) => {
         monitor.frame(outbound ? "csms-to-cp" : "cp-to-csms", typeof message === "string" ? message : message.toString("utf8"));
       });
-      client.on("closing", () => monitor.closeRequested());
-      client.on("close", () => monitor.disconnected());
+      client.on("closing", () => monitor.closeRequested(connection));
+      client.on("close", () => monitor.disconnected(connection));
       client.handle((call: { method: string; params: Record<string, unknown> }) => {
         this.received.push({ action: call.method, params: call.params });
         const handler = this.handlers.get(call.method) ?? this.#defaults(call.method);
@@ -99,7 +101,7 @@ export class TestCsms {
   monitor(identity = "CP001"): ProtocolMonitor {
     let monitor = this.monitors.get(identity);
     if (!monitor) {
-      monitor = new ProtocolMonitor(identity);
+      monitor = new ProtocolMonitor(identity, { now: () => this.now() });
       for (const { rule, count } of this.#expected) monitor.expect(rule, count);
       this.monitors.set(identity, monitor);
     }
@@ -116,7 +118,7 @@ export class TestCsms {
   }
 
   #defaults(action: string): Handler {
-    const now = (): string => new Date().toISOString();
+    const now = (): string => new Date(this.now()).toISOString();
     switch (action) {
       case "BootNotification":
         return () => ({ status: "Accepted", currentTime: now(), interval: 300 });

@@ -201,6 +201,11 @@ export class TransactionService {
     return undefined;
   }
 
+  /** A transaction message is on the wire, its answer not yet in. */
+  get inFlight(): boolean {
+    return this.#sending;
+  }
+
   get journalSize(): number {
     return this.#journal.size;
   }
