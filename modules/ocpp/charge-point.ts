@@ -93,6 +93,7 @@ export class ChargePoint {
       callbacks: {
         onConnected: (send) => {
           this.engine.connected(send);
+          this.transactions.connectionOpened();
           this.registration.connected();
           if (this.engine.accepted) {
             this.status.reportChanged();
@@ -134,6 +135,7 @@ export class ChargePoint {
       journal: options.journal,
       connectors: hardware.connectors,
       auth: this.auth,
+      onStalled: () => this.connection.reconnect(),
     });
     this.status.holdBehind(this.transactions);
     this.transactions.onDelivered(() => this.status.reportChanged());

@@ -89,6 +89,14 @@ describe("protocol monitor", function () {
     assert.deepEqual(w.rules(), ["tx-duplicate"]);
   });
 
+  it("flags a StartTransaction sent again on the same connection while the first is still unanswered", function () {
+    w.boot();
+    const first = w.send("StartTransaction", { connectorId: 1, idTag: "TAG", meterStart: 1000, timestamp: at(2) });
+    w.send("StartTransaction", { connectorId: 1, idTag: "TAG", meterStart: 1000, timestamp: at(2) });
+    w.answer(first, { transactionId: 7, idTagInfo: { status: "Accepted" } });
+    assert.deepEqual(w.rules(), ["tx-duplicate"]);
+  });
+
   it("accepts a StartTransaction sent again when its first sending was never answered or got a CALLERROR", function () {
     w.boot();
     w.send("StartTransaction", { connectorId: 1, idTag: "TAG", meterStart: 1000, timestamp: at(2) });

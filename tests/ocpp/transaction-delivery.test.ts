@@ -154,3 +154,32 @@ describe("transaction messages as an independent CSMS sees them (issue 10)", fun
     assert.ok(Number(stop.params.meterStop) >= 356, `meterStop ${String(stop.params.meterStop)} below meterStart 356`);
   });
 });
+
+describe("a transaction message the CSMS answers too late (issue 10)", function () {
+  const rig = useCoreRig();
+
+  it("a StartTransaction not answered within MessageTimeout is not sent again on that connection: reconnect, then once more", async function () {
+    const csms = rig.csms;
+    let held = true;
+    const lateAnswers: Array<(conf: unknown) => void> = [];
+    csms.handlers.set("StartTransaction", () => {
+      if (!held) return { transactionId: csms.nextTransactionId++, idTagInfo: { status: "Accepted" } };
+      return new Promise((resolve) => lateAnswers.push(resolve)); // a CSMS that is slow this time
+    });
+    const charger = await rig.boot({ config: { MessageTimeout: "10" } });
+    charger.connector.plug();
+    assert.equal(await charger.cp.sessions.presentIdTag(1, "TAG1"), true);
+    await csms.waitForCall("StartTransaction");
+    const connectionsBefore = csms.connections;
+    held = false;
+    charger.advance(10_000); // MessageTimeout: the charger gives up waiting
+    for (let i = 0; i < 20 && charger.cp.transactions.transactionOn(1)?.transactionId === undefined; i++) {
+      charger.advance(1_000);
+      await sleep(20);
+    }
+    await waitFor("transactionId known", () => charger.cp.transactions.transactionOn(1)?.transactionId !== undefined);
+    assert.equal(csms.connections, connectionsBefore + 1, "sent again only after a reconnect");
+    assert.equal(csms.calls("StartTransaction").length, 2, "once per connection");
+    for (const answer of lateAnswers) answer({ transactionId: 999, idTagInfo: { status: "Accepted" } }); // on the old, closed connection
+  });
+});

@@ -284,8 +284,8 @@ export class ProtocolMonitor {
     const [mine, theirs] = direction === "cp-to-csms" ? [this.#fromCharger, this.#fromCsms] : [this.#fromCsms, this.#fromCharger];
     if (frame.kind === "call") {
       if (mine.has(frame.id)) this.#report("answer-once", `message id ${frame.id} reused while its CALL is open`, text);
-      mine.set(frame.id, { action: frame.action, payload: frame.payload });
       if (direction === "cp-to-csms") this.#chargerCall(frame.action, frame.payload, text);
+      mine.set(frame.id, { action: frame.action, payload: frame.payload });
       return;
     }
     const call = theirs.get(frame.id);
@@ -302,6 +302,7 @@ export class ProtocolMonitor {
 
   // ---- charger → CSMS ----
 
+  /** Checked before the CALL joins the open ones: `#fromCharger` holds the earlier CALLs only. */
   #chargerCall(action: string, payload: Record<string, unknown>, text: string): void {
     if (action === "BootNotification") {
       // A (re)boot: the gate closes, the clock is unknown, statuses start afresh.
@@ -369,8 +370,9 @@ export class ProtocolMonitor {
     const meterStartWh = Number(payload.meterStart);
     const key = startKey(payload);
     const earlier = this.#starts.get(key);
-    if (earlier?.answered) {
-      this.#report("tx-duplicate", `StartTransaction of connector ${connectorId} at ${String(payload.timestamp)} meterStart ${meterStartWh} delivered again (transactionId ${String(earlier.transactionId)})`, text);
+    // Answered, or still unanswered on this connection (the CSMS holds it and will answer): a duplicate.
+    if (earlier?.answered || this.#openStart(key)) {
+      this.#report("tx-duplicate", `StartTransaction of connector ${connectorId} at ${String(payload.timestamp)} meterStart ${meterStartWh} delivered again (${earlier?.answered ? `transactionId ${String(earlier.transactionId)}` : "its first sending still unanswered"})`, text);
       return; // the same transaction: keep the first view
     }
     this.#inOrder("StartTransaction", timeOf(payload.timestamp), text);
@@ -381,6 +383,11 @@ export class ProtocolMonitor {
     const tx: TxView = earlier ?? { key, connectorId, meterStartWh, registerWh: meterStartWh, answered: false, stopped: false };
     this.#starts.set(key, tx);
     this.#open.set(connectorId, tx);
+  }
+
+  #openStart(key: string): boolean {
+    for (const call of this.#fromCharger.values()) if (call.action === "StartTransaction" && startKey(call.payload) === key) return true;
+    return false;
   }
 
   /** The transaction of a MeterValues/StopTransaction; undefined (and reported) when unknown. */

@@ -27,7 +27,7 @@ import type { KeyValueStore } from "ports/kv";
 import type { Timers, TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
 import type { OcppEngine } from "ocpp/rpc/engine";
-import { CallErrorResponse, InvalidResponseError } from "ocpp/rpc/frame";
+import { CallErrorResponse, CallTimeoutError, InvalidResponseError } from "ocpp/rpc/frame";
 import type { StartTransactionConf, StopTransactionConf, StopTransactionReq } from "ocpp/generated/ocpp16";
 import type { ChargePointConnector, ConnectorMeterSample } from "ocpp/charge-point-hw";
 import { newMeterSample } from "ocpp/charge-point-hw";
@@ -103,6 +103,9 @@ export class TransactionService {
   #retryTimer: TimerHandle | undefined;
   #alignedTimer: TimerHandle | undefined;
   #endedListeners: Array<(connectorId: number) => void> = [];
+  /** A transaction message timed out: sent again only on the next connection (see `#send`). */
+  #awaitingReconnect = false;
+  readonly #onStalled: (() => void) | undefined;
   /** Set by `powerLost`: the charger is going down, no new transaction starts. */
   #poweringDown = false;
   /** Records journaled (this boot, plus those found at boot) and records answered or dropped. */
@@ -120,6 +123,8 @@ export class TransactionService {
     journal: TransactionJournal;
     connectors: readonly ChargePointConnector[];
     auth: AuthorizationService;
+    /** A transaction message got no answer in time: the connection should be renewed. */
+    onStalled?: () => void;
   }) {
     this.#engine = options.engine;
     this.#kv = options.kv;
@@ -130,6 +135,7 @@ export class TransactionService {
     this.#journal = options.journal;
     this.#connectors = options.connectors;
     this.#auth = options.auth;
+    this.#onStalled = options.onStalled;
     this.#journaledRecords = this.#journal.size;
     const map = this.#kv.get(NS, "idmap");
     this.#idMap = typeof map === "string" ? (JSON.parse(map) as Record<string, number>) : {};
@@ -453,9 +459,14 @@ export class TransactionService {
 
   // ---- delivery ----
 
+  /** A new connection: a message that timed out on the last one may go again. */
+  connectionOpened(): void {
+    this.#awaitingReconnect = false;
+  }
+
   /** Sends the oldest journal record when connected, accepted and nothing is in flight. */
   pump(): void {
-    if (this.#sending || this.#retryTimer !== undefined || !this.#engine.online || !this.#engine.accepted) return;
+    if (this.#sending || this.#retryTimer !== undefined || this.#awaitingReconnect || !this.#engine.online || !this.#engine.accepted) return;
     for (let guard = 0; guard < 1000; guard++) {
       const head = this.#journal.peek();
       if (!head) return;
@@ -542,7 +553,15 @@ export class TransactionService {
           this.#retryAfter(this.#config.int("TransactionMessageRetryInterval") * this.#attempts * 1000);
           return;
         }
-        // Time-out: not a processing failure; try again (or after the reconnect).
+        // Time-out: not a processing failure [reference 4.6]. The CSMS may still have it and answer late:
+        // sent again on this connection it could open a second transaction (issue 10). It goes again
+        // after a reconnect, which the charge point makes now.
+        if (error instanceof CallTimeoutError && this.#engine.online && this.#onStalled) {
+          this.#awaitingReconnect = true;
+          this.#log.warn(`${action} not answered in time: sent again after a reconnect`);
+          this.#onStalled();
+          return;
+        }
         if (this.#engine.online) this.#retryAfter(1000);
       },
     );
