@@ -120,6 +120,22 @@ describe("transaction messages as an independent CSMS sees them (issue 10)", fun
     assert.deepEqual(order, ["Preparing", "StartTransaction", "Charging", "StopTransaction", "Finishing"]);
   });
 
+  it("a change while the status before it waits for a slow StartTransaction answer is a step of its own: Charging, then Finishing", async function () {
+    let answerStart: ((conf: unknown) => void) | undefined;
+    csms.handlers.set("StartTransaction", () => new Promise((resolve) => (answerStart = resolve)));
+    const charger = await rig.boot({ config: { FreeCharging: "true" } });
+    const before = csms.received.length;
+    charger.connector.plug(); // FreeCharging: Available → Charging at once (A3)
+    await csms.waitForCall("StartTransaction");
+    assert.equal(await charger.cp.sessions.presentIdTag(1, "FreeCharging"), true, "stopped before the CSMS answered the start");
+    assert.equal(charger.connector.status(), "Finishing");
+    answerStart!({ transactionId: 100, idTagInfo: { status: "Accepted" } });
+    await csms.waitForCall("StopTransaction");
+    await waitFor("Finishing reported", () => csms.calls("StatusNotification").some((c) => c.params.status === "Finishing"));
+    const order = csms.received.slice(before).map((c) => (c.action === "StatusNotification" ? String(c.params.status) : c.action));
+    assert.deepEqual(order, ["StartTransaction", "Charging", "StopTransaction", "Finishing"], "not Available → Finishing");
+  });
+
   it("TC_032_2 power cut while charging, meter not read yet after the restart: meterStop is not below meterStart", async function () {
     const kv = new MemoryKeyValueStore();
     const journal = new MemoryJournal();
