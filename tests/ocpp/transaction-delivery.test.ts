@@ -198,4 +198,21 @@ describe("a transaction message the CSMS answers too late (issue 10)", function 
     assert.equal(csms.calls("StartTransaction").length, 2, "once per connection");
     for (const answer of lateAnswers) answer({ transactionId: 999, idTagInfo: { status: "Accepted" } }); // on the old, closed connection
   });
+
+  it("a StartTransaction never answered is dropped after TransactionMessageAttempts time-outs; the statuses behind it go on", async function () {
+    const csms = rig.csms;
+    csms.handlers.set("StartTransaction", () => new Promise(() => undefined)); // a CSMS that never answers it
+    const charger = await rig.boot({ config: { MessageTimeout: "10", TransactionMessageAttempts: "2" } });
+    charger.connector.plug();
+    assert.equal(await charger.cp.sessions.presentIdTag(1, "TAG1"), true);
+    await csms.waitForCall("StartTransaction");
+    for (let i = 0; i < 40 && charger.journal.size > 0; i++) {
+      charger.advance(1_000);
+      await sleep(10);
+    }
+    assert.equal(charger.journal.size, 0, "dropped after the second time-out");
+    assert.equal(csms.calls("StartTransaction").length, 2, "once per connection, two attempts");
+    await waitFor("Charging reported", () => csms.calls("StatusNotification").some((c) => c.params.status === "Charging"));
+    assert.equal(charger.cp.transactions.hasTransaction(1), true, "the session goes on locally");
+  });
 });

@@ -534,8 +534,10 @@ export class TransactionService {
       },
       (error: Error) => {
         this.#sending = false;
-        if (error instanceof CallErrorResponse || error instanceof InvalidResponseError) {
+        const timedOut = error instanceof CallTimeoutError && this.#engine.online && this.#onStalled !== undefined;
+        if (error instanceof CallErrorResponse || error instanceof InvalidResponseError || timedOut) {
           // "Failure to process" [SPEC 3.7.1]: retry after interval × attempts, drop after the last attempt.
+          // A CSMS that never answers counts the same, or statuses would wait behind it for ever.
           this.#attempts++;
           if (this.#attempts >= this.#config.int("TransactionMessageAttempts")) {
             this.#log.warn(`${action} dropped after ${this.#attempts} attempts: ${error.message}`);
@@ -550,18 +552,18 @@ export class TransactionService {
             this.pump();
             return;
           }
+          if (timedOut) {
+            // The CSMS may still have it and answer late: sent again on this connection it could open a
+            // second transaction (issue 10). It goes again after a reconnect, which the charge point makes now.
+            this.#awaitingReconnect = true;
+            this.#log.warn(`${action} not answered in time: sent again after a reconnect`);
+            this.#onStalled?.();
+            return;
+          }
           this.#retryAfter(this.#config.int("TransactionMessageRetryInterval") * this.#attempts * 1000);
           return;
         }
-        // Time-out: not a processing failure [reference 4.6]. The CSMS may still have it and answer late:
-        // sent again on this connection it could open a second transaction (issue 10). It goes again
-        // after a reconnect, which the charge point makes now.
-        if (error instanceof CallTimeoutError && this.#engine.online && this.#onStalled) {
-          this.#awaitingReconnect = true;
-          this.#log.warn(`${action} not answered in time: sent again after a reconnect`);
-          this.#onStalled();
-          return;
-        }
+        // Connection lost: not a processing failure [reference 4.6]; sent again after the reconnect.
         if (this.#engine.online) this.#retryAfter(1000);
       },
     );
