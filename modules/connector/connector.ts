@@ -116,6 +116,8 @@ export class Connector {
 
   // Inputs from the OCPP side.
   private permitted = false;
+  /** The session reached Charging/Suspended*: an unplug now is the EV side leaving it, not id-first waiting. */
+  private pluggedWhilePermitted = false;
   private available = true;
   private reserved = false;
   private ocppLimitA = Infinity;
@@ -166,6 +168,9 @@ export class Connector {
     this.onEvent = onEvent;
     this.snap = new Snapshot(id);
     this.snapshot = this.snap;
+    // The register as the meter restored it (chip or NVS), before the first tick: OCPP builds the
+    // StopTransaction of a transaction cut by a power loss from it at boot (OCTT TC_032_2).
+    if (hal.meter.sample(this.snap.meter)) this.snap.energyWh = this.snap.meter.energyImportWh;
   }
 
   // ---- inputs (OCPP side; may be called any time outside the tick) ----
@@ -182,6 +187,7 @@ export class Connector {
     // A new permission (transaction) or its end clears a withheld transaction.
     if (permitted !== this.permitted) this.withheld = false;
     this.permitted = permitted;
+    if (!permitted) this.pluggedWhilePermitted = false;
   }
   /**
    * Energy withheld while the transaction (permission) goes on: PWM off, the
@@ -574,13 +580,19 @@ export class Connector {
     let status: OcppStatus;
     if (blocked) status = "Faulted";
     else if (!this.available) status = "Unavailable";
-    else if (!snap.plugged) status = this.permitted ? "Preparing" : this.reserved ? "Reserved" : "Available";
+    else if (!snap.plugged) {
+      // EV side unplugged in a session that goes on: SuspendedEV, not Preparing (C→B is not in the
+      // transition table [SPEC 4.9]; reference 4.1, OCTT TC_005_3).
+      if (this.permitted) status = this.pluggedWhilePermitted ? "SuspendedEV" : "Preparing";
+      else status = this.reserved ? "Reserved" : "Available";
+    }
     else if (this.finishing || this.unlockRequested) status = "Finishing";
     else if (!this.permitted) status = "Preparing";
     else if (this.lockWanted && !this.lockSample.locked) status = "Preparing"; // waiting for the lock feedback
     else if (!this.pwmOn) status = "SuspendedEVSE";
     else if (isReadyState(this.stable)) status = "Charging";
     else status = "SuspendedEV";
+    if (snap.plugged && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE")) this.pluggedWhilePermitted = true;
 
     let code: OcppErrorCode = "NoError";
     if ((faults & (Fault.Welded | Fault.ContactorFailedToClose)) !== 0) code = "PowerSwitchFailure";

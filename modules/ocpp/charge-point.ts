@@ -42,6 +42,9 @@ export interface ChargePointOptions {
 
 const SOFT_RESET_WAIT_STEPS = 20;
 const SOFT_RESET_STEP_MS = 500;
+/** Hard reset: at most this long for the answer of a transaction message already on the wire. */
+const HARD_RESET_WAIT_STEPS = 10;
+const HARD_RESET_STEP_MS = 200;
 
 export class ChargePoint {
   readonly engine: OcppEngine;
@@ -93,6 +96,7 @@ export class ChargePoint {
         onConnected: (send) => {
           this.authKey.loggedIn();
           this.engine.connected(send);
+          this.transactions.connectionOpened();
           this.registration.connected();
           if (this.engine.accepted) {
             this.status.reportChanged();
@@ -129,8 +133,12 @@ export class ChargePoint {
       config: this.config,
       time: this.time,
       log: this.log,
-      // On connector 0, with the charge point's status [SPEC 3.5.2, reference §4.4].
-      onListConflict: (_idTag, csmsStatus) => this.status.notifyError(0, "LocalListConflict", `CSMS: ${csmsStatus}, Local List differs`),
+      // On connector 0, with the charge point's status [SPEC 3.5.2, reference §4.4]. Sent once the
+      // answer that revealed it is fully handled, so the statuses and transaction messages that answer
+      // releases keep their order (a Charging step before the StopTransaction an Invalid answer causes).
+      onListConflict: (_idTag, csmsStatus) => {
+        platform.timers.once(() => this.status.notifyError(0, "LocalListConflict", `CSMS: ${csmsStatus}, Local List differs`), 0);
+      },
     });
     this.transactions = new TransactionService({
       engine: this.engine,
@@ -142,7 +150,10 @@ export class ChargePoint {
       journal: options.journal,
       connectors: hardware.connectors,
       auth: this.auth,
+      onStalled: () => this.connection.reconnect(),
     });
+    this.status.holdBehind(this.transactions);
+    this.transactions.onDelivered(() => this.status.reportChanged());
     this.availability = new AvailabilityService(kv, hardware.connectors, (id) => this.transactions.hasTransaction(id));
     this.sessions = new SessionService({
       engine: this.engine,
@@ -220,7 +231,10 @@ export class ChargePoint {
     this.transactions.powerLost();
   }
 
-  /** Reset [SPEC 5.14]: transactions stop with SoftReset/HardReset; soft waits for their delivery. */
+  /**
+   * Reset [SPEC 5.14]: transactions stop with SoftReset/HardReset; soft waits for their delivery,
+   * hard only for the answer of a transaction message already sent (at most 2 s).
+   */
   reset(hard: boolean): void {
     if (this.#resetting) return;
     this.#resetting = true;
@@ -239,7 +253,13 @@ export class ChargePoint {
         },
       });
     if (hard) {
-      timers.once(reboot, 0);
+      // Not in the middle of a transaction message: rebooting before its answer arrives sends it again
+      // after the boot, and the CSMS gets the StopTransaction twice (issue 10).
+      const waitInFlight = (): void => {
+        if (!this.transactions.inFlight || ++steps >= HARD_RESET_WAIT_STEPS) reboot();
+        else timers.once(waitInFlight, HARD_RESET_STEP_MS);
+      };
+      timers.once(waitInFlight, 0);
       return;
     }
     const wait = (): void => {

@@ -88,7 +88,7 @@ describe("RCD trip policy (issue 10.10: the latch does what the docs say)", func
     assert.deepEqual(statusesOver(rig, 2 * FIVE_MIN_MS), ["Faulted/GroundFailure"], "no retry left this session");
     rig.sims[0].ev.unplug();
     rig.run(500);
-    assert.equal(c.snapshot.status, "Preparing", "unplugged while still permitted: the trip is gone");
+    assert.equal(c.snapshot.status, "SuspendedEV", "unplugged in a transaction that goes on: the EV side left, the trip is gone");
     assert.equal(c.snapshot.errorCode, "NoError");
   });
 

@@ -34,6 +34,13 @@ describe("development CSMS", () => {
     return c;
   }
 
+  /** Connected and BootNotification Accepted: a charger may send anything else only now [SPEC 4.2]. */
+  async function booted(identity: string): Promise<RPCClient> {
+    const c = await connected(identity);
+    await c.call("BootNotification", BOOT);
+    return c;
+  }
+
   /** ocpp-rpc rejects a refused upgrade with UnexpectedHttpResponse carrying the HTTP status. */
   function httpStatus(status: number): (error: Error) => boolean {
     return (error) => {
@@ -83,7 +90,7 @@ describe("development CSMS", () => {
     const url = csms.url.replace(/\/ocpp$/, "/some/deep/prefix");
     const cp = client("CP 7", { endpoint: url });
     await cp.connect();
-    await cp.call("Heartbeat", {});
+    await cp.call("BootNotification", BOOT);
     const record = csms.charger("CP 7");
     assert.ok(record, "charger recorded under its decoded identity");
     assert.equal(record.endpoint, "/some/deep/prefix");
@@ -97,7 +104,7 @@ describe("development CSMS", () => {
         OLD: { status: "Accepted", expiryDate: "2001-01-01T00:00:00Z" },
       },
     });
-    const cp = await connected("CP1");
+    const cp = await booted("CP1");
     const authorize = async (idTag: string): Promise<unknown> =>
       ((await cp.call("Authorize", { idTag })) as { idTagInfo: unknown }).idTagInfo;
     assert.deepEqual(await authorize("GOOD"), { status: "Accepted", parentIdTag: "FLEET" });
@@ -110,7 +117,7 @@ describe("development CSMS", () => {
 
   it("records transactions with increasing ids, their meter values and their stop", async () => {
     await start({ firstTransactionId: 100 });
-    const cp = await connected("CP1");
+    const cp = await booted("CP1");
     const startConf = (await cp.call("StartTransaction", {
       connectorId: 1,
       idTag: "DEV-ACCEPTED",
@@ -159,7 +166,7 @@ describe("development CSMS", () => {
 
   it("records StatusNotification, DataTransfer and firmware/diagnostics/security notifications", async () => {
     await start();
-    const cp = await connected("CP1");
+    const cp = await booted("CP1");
     await cp.call("StatusNotification", { connectorId: 1, errorCode: "NoError", status: "Preparing" });
     await cp.call("StatusNotification", { connectorId: 0, errorCode: "NoError", status: "Available" });
     await cp.call("StatusNotification", { connectorId: 1, errorCode: "GroundFailure", status: "Faulted" });
@@ -188,6 +195,23 @@ describe("development CSMS", () => {
     assert.equal(record.securityEvents[0].type, "StartupOfTheDevice");
     assert.deepEqual(record.signedFirmwareStatus, { status: "DownloadScheduled", requestId: 3 });
     assert.deepEqual(record.logStatus, { status: "Uploading", requestId: 4 });
+  });
+
+  it("checks every frame with a protocol monitor: a violation is logged as a warning and emitted", async () => {
+    const warnings: string[] = [];
+    await start({ firstTransactionId: 5, warn: (line) => warnings.push(line) });
+    const cp = await booted("CP1");
+    csms.monitor("CP1")!.expect("tx-duplicate"); // provoked below on purpose
+    const emitted: string[] = [];
+    csms.on("violation", (v) => emitted.push(v.rule));
+    const start1 = { connectorId: 1, idTag: "DEV-ACCEPTED", meterStart: 356, timestamp: "2025-03-01T12:00:00Z" };
+    await cp.call("StartTransaction", start1);
+    assert.deepEqual(csms.violations("CP1"), []);
+    await cp.call("StartTransaction", start1);
+    assert.deepEqual(emitted, ["tx-duplicate"]);
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0], /^protocol monitor: \[tx-duplicate\] CP1: StartTransaction of connector 1 .* delivered again \(transactionId 5\)/);
+    assert.deepEqual(csms.violations("CP1").map((v) => [v.rule, v.expected]), [["tx-duplicate", true]]);
   });
 
   it("answers a frame that breaks the OCPP 1.6 schema with a CALLERROR", async () => {

@@ -104,8 +104,10 @@ export interface FirmwareRig {
 export function useFirmwareRig(): FirmwareRig {
   let csms: TestCsms | undefined;
   const running: Bench[] = [];
+  let wallAtStartMs = 0;
   beforeEach(async () => {
     csms = new TestCsms();
+    wallAtStartMs = Date.now();
     await csms.listen();
   });
   afterEach(async () => {
@@ -121,6 +123,9 @@ export function useFirmwareRig(): FirmwareRig {
     boot(storage = newStorage(), sim = createSimulatedBoard({ connectors: 1 }), defaults = {}, startMs = 0, extras = {}) {
       const bench = boot(storage, sim, { deviceId: "OXS0001", csmsUrlTemplate: rig.csms.url, ...defaults }, startMs, extras);
       running.push(bench);
+      // The CSMS's clock follows the bench's virtual time (it runs faster than real time): the
+      // currentTime a later boot gets does not jump back behind what an earlier boot sent.
+      rig.csms.now = () => wallAtStartMs + bench.time.nowMs();
       return bench;
     },
     cut(bench) {

@@ -51,3 +51,34 @@ describe("firmware: power loss on backup power", function () {
     assert.equal(csms.calls("StopTransaction").length, 1, "not stopped twice");
   });
 });
+
+describe("firmware: power cut without backup power", function () {
+  this.timeout(30_000);
+  const rig = useFirmwareRig();
+
+  it("TC_032_2 the energy register is restored before the StopTransaction(PowerLoss) is built: meterStop is the register at the cut, not 0", async () => {
+    const csms: TestCsms = rig.csms;
+    const storage = newStorage();
+    const sim = createSimulatedBoard({ connectors: 1 });
+    const first = rig.boot(storage, sim, { deviceId: "OXS0322" });
+    const fw = first.firmware;
+    await runUntil(first, "accepted", () => fw.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2);
+    sim.sims[0].ev.plug();
+    sim.sims[0].ev.ready = true;
+    await runUntil(first, "plugged", () => fw.loop.connector(1).snapshot.plugged);
+    fw.presentCard("CARD-322");
+    await runUntil(first, "StartTransaction", () => csms.calls("StartTransaction").length === 1);
+    const meterStartWh = Number(csms.calls("StartTransaction")[0].params.meterStart);
+    await runUntil(first, "energy flowing", () => fw.loop.connector(1).snapshot.energyWh > meterStartWh + 5, 120_000);
+    const atCutWh = fw.loop.connector(1).snapshot.energyWh;
+
+    rig.cut(first); // no backup: nothing is sent
+    assert.equal(csms.calls("StopTransaction").length, 0);
+    const second = rig.boot(storage, sim, { deviceId: "OXS0322" }, first.time.nowMs());
+    await runUntil(second, "StopTransaction after the restart", () => csms.calls("StopTransaction").length === 1);
+    const stop = csms.calls("StopTransaction")[0].params;
+    assert.equal(stop.reason, "PowerLoss");
+    assert.ok(Number(stop.meterStop) >= meterStartWh, `meterStop ${String(stop.meterStop)} below meterStart ${meterStartWh}`);
+    assert.ok(Math.abs(Number(stop.meterStop) - atCutWh) <= 1, `meterStop ${String(stop.meterStop)} is the register at the cut (${atCutWh.toFixed(1)} Wh)`);
+  });
+});

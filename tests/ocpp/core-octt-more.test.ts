@@ -28,6 +28,8 @@ describe("OCTT Core cases (more)", function () {
     assert.equal(await charger.cp.sessions.presentIdTag(1, idTag), true);
     await csms.waitForCall("StartTransaction");
     await waitFor("transactionId known", () => charger.cp.transactions.transactionOn(1)?.transactionId === 100);
+    // StatusNotification Charging follows the StartTransaction's answer [SPEC 4.9 order]: let it arrive too.
+    await waitFor("Charging reported", () => statuses(1).includes("Charging"));
   }
 
   it("TC_005_2 EV side disconnect (StopTransactionOnEVSideDisconnect true, UnlockConnectorOnEVSideDisconnect false): EVDisconnected, then UnlockConnector → Unlocked", async function () {

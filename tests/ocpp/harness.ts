@@ -1,6 +1,8 @@
 /**
  * Test harness: a real OCPP 1.6 CSMS (ocpp-rpc, strictMode: every frame we
- * send is checked against the official schemas) on 127.0.0.1, a fake
+ * send is checked against the official schemas; a ProtocolMonitor per
+ * charger checks the rules across messages, docs/protocol-rules.md, and
+ * fails the test on a violation) on 127.0.0.1, a fake
  * charger (connectors with plug, status, meter), and a ChargePoint on
  * virtual timers.
  */
@@ -19,6 +21,8 @@ import type {
 } from "ocpp/charge-point-hw";
 import { MemoryJournal, type TransactionJournal } from "ocpp/journal";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
+import type { LocalAuthority } from "ocpp/core/authorization";
+import { ProtocolMonitor, type MonitorRule } from "../../tools/csms/protocol-monitor.ts";
 
 export interface ReceivedCall {
   action: string;
@@ -58,6 +62,11 @@ export class TestCsms {
   connections = 0;
   /** Passwords accepted; empty: any. */
   passwords: string[] = [];
+  /** The CSMS's clock (currentTime of BootNotification/Heartbeat, the monitors' reference); a rig on virtual time may follow it. */
+  now: () => number = Date.now;
+  /** One protocol monitor per charger identity; checked after every test (tests/support/monitor-hooks.ts). */
+  readonly monitors = new Map<string, ProtocolMonitor>();
+  readonly #expected: Array<{ rule: MonitorRule; count: number }> = [];
 
   constructor() {
     this.server = new RPCServer({ protocols: ["ocpp1.6"], strictMode: true });
@@ -73,6 +82,13 @@ export class TestCsms {
     this.server.on("client", (client: any) => {
       this.client = client;
       this.connections++;
+      const monitor = this.monitor(String(client.identity));
+      const connection = monitor.connected();
+      client.on("message", ({ message, outbound }: { message: string | Buffer; outbound: boolean }) => {
+        monitor.frame(outbound ? "csms-to-cp" : "cp-to-csms", typeof message === "string" ? message : message.toString("utf8"));
+      });
+      client.on("closing", () => monitor.closeRequested(connection));
+      client.on("close", () => monitor.disconnected(connection));
       client.handle((call: { method: string; params: Record<string, unknown> }) => {
         this.received.push({ action: call.method, params: call.params });
         const handler = this.handlers.get(call.method) ?? this.#defaults(call.method);
@@ -81,8 +97,28 @@ export class TestCsms {
     });
   }
 
+  /** The monitor of `identity` (created on first use). */
+  monitor(identity = "CP001"): ProtocolMonitor {
+    let monitor = this.monitors.get(identity);
+    if (!monitor) {
+      monitor = new ProtocolMonitor(identity, { now: () => this.now() });
+      for (const { rule, count } of this.#expected) monitor.expect(rule, count);
+      this.monitors.set(identity, monitor);
+    }
+    return monitor;
+  }
+
+  /**
+   * A test that makes the CSMS (or the network) misbehave on purpose marks
+   * the violations it provokes: the next `count` of `rule`, on every charger.
+   */
+  expectViolation(rule: MonitorRule, count = 1): void {
+    this.#expected.push({ rule, count });
+    for (const monitor of this.monitors.values()) monitor.expect(rule, count);
+  }
+
   #defaults(action: string): Handler {
-    const now = (): string => new Date().toISOString();
+    const now = (): string => new Date(this.now()).toISOString();
     switch (action) {
       case "BootNotification":
         return () => ({ status: "Accepted", currentTime: now(), interval: 300 });
@@ -128,6 +164,7 @@ export class TestCsms {
 
   async close(): Promise<void> {
     await this.server.close({ force: true });
+    for (const monitor of this.monitors.values()) monitor.retire();
   }
 }
 
@@ -137,6 +174,8 @@ export class FakeConnector implements ChargePointConnector {
   /** A lock with feedback: the test reports it with `lockResult`. */
   hasLock = false;
   lockFault = false;
+  /** The lock confirmed (lockResult(true)) since the plug: energy may flow. */
+  locked = false;
   isPlugged = false;
   permission = false;
   /** Energy withheld while the transaction goes on (SuspendedEVSE). */
@@ -164,7 +203,10 @@ export class FakeConnector implements ChargePointConnector {
   status(): OcppConnectorStatus {
     if (this.faulted || this.lockFault) return "Faulted";
     if (!this.available && !this.permission) return "Unavailable";
-    if (this.isPlugged && this.permission) return this.energyWithheld ? "SuspendedEVSE" : "Charging";
+    // Like the control loop: no energy before the lock confirmed (Preparing), and an EV unplugged
+    // at its side in a kept transaction is SuspendedEV [reference 4.1].
+    if (this.isPlugged && this.permission) return this.hasLock && !this.locked ? "Preparing" : this.energyWithheld ? "SuspendedEVSE" : "Charging";
+    if (this.permission && this.#lastStatus !== "Available" && this.#lastStatus !== "Preparing" && this.#lastStatus !== "Reserved") return "SuspendedEV";
     if (this.permission) return "Preparing";
     if (this.isPlugged) return this.#lastStatus === "Charging" || this.#lastStatus === "Finishing" || this.#lastStatus === "SuspendedEVSE" ? "Finishing" : "Preparing";
     if (this.reserved) return "Reserved";
@@ -218,12 +260,14 @@ export class FakeConnector implements ChargePointConnector {
   unplug(): void {
     this.isPlugged = false;
     this.lockFault = false;
+    this.locked = false;
     this.events?.onUnplugged(this.id);
     this.#report();
   }
   /** The lock's feedback after a permission (like the control loop: a failure latches until unplug). */
   lockResult(ok: boolean): void {
     if (ok) {
+      this.locked = true;
       this.events?.onLocked?.(this.id);
       return;
     }
@@ -277,6 +321,8 @@ export interface TestChargerOptions {
   frameLog?: { record(direction: "in" | "out", action: string, frame: string): void };
   time?: VirtualTime;
   config?: Record<string, string>;
+  /** Local List and cache of the authorization service (the firmware wires LocalAuthService). */
+  localAuth?: LocalAuthority;
 }
 
 export class TestCharger {
@@ -325,6 +371,7 @@ export class TestCharger {
       frameLog: options.frameLog,
       logLevel: options.logLevel ?? "debug",
     });
+    if (options.localAuth) this.cp.auth.localAuth = options.localAuth;
     for (const [key, value] of Object.entries(options.config ?? {})) {
       if (this.cp.config.change(key, value) === "Rejected") throw new Error(`bad test config ${key}`);
     }

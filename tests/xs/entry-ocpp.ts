@@ -28,6 +28,7 @@ class SimConnector implements ChargePointConnector {
   status(): OcppConnectorStatus {
     if (!this.available) return "Unavailable";
     if (this.isPlugged && this.permission) return "Charging";
+    if (this.isPlugged && !this.permission && (this.#last === "Charging" || this.#last === "Finishing")) return "Finishing"; // C6 [SPEC 4.9]
     if (this.permission || this.isPlugged) return "Preparing";
     return "Available";
   }

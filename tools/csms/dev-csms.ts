@@ -1,6 +1,8 @@
 // Development CSMS: an OCPP 1.6J central system for the bench, the simulator and tests.
 // Built on ocpp-rpc in strict mode, so every frame a charger sends (and every call we send) is
 // checked against the official OCPP 1.6 JSON schemas; a malformed frame gets the schema's CALLERROR.
+// A ProtocolMonitor per charger checks the rules across messages (docs/protocol-rules.md): a
+// violation is logged as a warning and emitted; tests fail on it (tests/support/monitor-hooks.ts).
 import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,6 +11,7 @@ import { RPCServer } from "ocpp-rpc";
 import type RpcServerClient from "ocpp-rpc/lib/server-client";
 import type { IHandshakeInterface } from "ocpp-rpc/lib/server-client";
 import { BoundedList } from "./bounded-list.ts";
+import { ProtocolMonitor, formatViolations, type MonitorViolation } from "./protocol-monitor.ts";
 import type {
   BootNotificationReq,
   CsmsAction,
@@ -62,6 +65,8 @@ export interface DevCsmsOptions {
   callTimeoutMs?: number;
   /** Clock, for tests (default: real time). */
   now?: () => Date;
+  /** Where protocol-monitor violations are logged (default console.warn). */
+  warn?: (line: string) => void;
 }
 
 export type FrameDirection = "cp-to-csms" | "csms-to-cp";
@@ -133,6 +138,8 @@ export interface DevCsmsEvents {
   authRejected: [{ identity: string; reason: string }];
   call: [HandledCall];
   transaction: [TransactionRecord];
+  /** The protocol monitor of a charger found a rule broken. */
+  violation: [MonitorViolation];
   /** Emitted after every other event: something a waiter may be interested in changed. */
   change: [];
 }
@@ -151,7 +158,9 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
   readonly port: number;
   readonly #http: Server;
   readonly #rpc: RPCServer;
-  readonly #options: Required<Omit<DevCsmsOptions, "passwords" | "idTags" | "port">>;
+  readonly #options: Required<Omit<DevCsmsOptions, "passwords" | "idTags" | "port" | "warn">>;
+  readonly #warn: (line: string) => void;
+  readonly #monitors = new Map<string, ProtocolMonitor>();
   readonly #passwords = new Map<string, Uint8Array>();
   readonly #idTags = new Map<string, IdTagEntry>();
   readonly #chargers = new Map<string, ChargerRecord>();
@@ -178,6 +187,7 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
       callTimeoutMs: options.callTimeoutMs ?? 30000,
       now: options.now ?? (() => new Date()),
     };
+    this.#warn = options.warn ?? ((line) => console.warn(line));
     this.url = `ws://127.0.0.1:${port}${this.#options.path}`;
     this.#nextTransactionId = this.#options.firstTransactionId;
     for (const [identity, password] of Object.entries(options.passwords ?? {})) this.setPassword(identity, password);
@@ -223,6 +233,17 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
     const all: FrameRecord[] = [];
     for (const log of this.#logs.values()) all.push(...log.toArray());
     return all.sort((a, b) => a.seq - b.seq);
+  }
+
+  /** The protocol monitor of a charger (created on its first connection). */
+  monitor(identity: string): ProtocolMonitor | undefined {
+    return this.#monitors.get(identity);
+  }
+
+  /** Protocol-monitor violations of one charger (or of all). */
+  violations(identity?: string): MonitorViolation[] {
+    const monitors = identity === undefined ? [...this.#monitors.values()] : [this.#monitors.get(identity)].filter((m) => m !== undefined);
+    return monitors.flatMap((m) => m.violations);
   }
 
   /** Sends a CSMS-initiated call and resolves with the charger's response (rejects on CALLERROR/timeout). */
@@ -285,6 +306,7 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
       this.#http.close(() => resolve());
       this.#http.closeAllConnections();
     });
+    for (const monitor of this.#monitors.values()) monitor.retire();
   }
 
   #emitChange<K extends keyof DevCsmsEvents>(event: K, ...args: DevCsmsEvents[K]): void {
@@ -321,6 +343,19 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
     const session: Session = { client, log: this.#logFor(identity) };
     this.#sessions.set(identity, session);
 
+    let monitor = this.#monitors.get(identity);
+    if (!monitor) {
+      monitor = new ProtocolMonitor(identity);
+      monitor.onViolation((violation) => {
+        this.#warn(`protocol monitor: ${formatViolations([violation])}`);
+        this.#emitChange("violation", violation);
+      });
+      this.#monitors.set(identity, monitor);
+    }
+    const watching = monitor;
+    const connection = watching.connected();
+    client.on("closing", () => watching.closeRequested(connection));
+
     const charger = this.#chargerRecord(identity);
     charger.connected = true;
     charger.endpoint = client.handshake.endpoint;
@@ -335,9 +370,11 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
         text: typeof message === "string" ? message : message.toString("utf8"),
       };
       session.log.push(frame);
+      watching.frame(frame.direction, frame.text);
       this.#emitChange("frame", frame);
     });
     client.once("close", ({ code, reason }: { code?: number; reason?: string }) => {
+      watching.disconnected(connection);
       if (this.#sessions.get(identity) !== session) return;
       this.#sessions.delete(identity);
       charger.connected = false;

@@ -4,6 +4,15 @@
  * every connector after BootNotification Accepted, and after a reconnect
  * the current status of each connector whose status changed while offline
  * (no replay of intermediate ones).
+ *
+ * Chronological order with transaction messages [SPEC 4.9, 3.7]: a change
+ * is sent only once the transaction messages journaled before it were
+ * delivered (`holdBehind`): no Charging before its StartTransaction, no
+ * Available before the StopTransaction; the statuses after
+ * BootNotification Accepted wait for the journal found at boot. A change
+ * that comes while the one before it still waits does not replace it (up to
+ * MAX_HELD_STATUSES): the CSMS sees every step, e.g. Available, Charging,
+ * Finishing, not Available → Finishing, which the table forbids.
  */
 import type { Timers, TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
@@ -13,7 +22,22 @@ import type { OcppConnectorStatus, OcppErrorCode } from "ocpp/charge-point-hw";
 import type { ConfigurationRegistry } from "./configuration";
 import type { TimeKeeper } from "./timestamps";
 
+/** A status as sent: the current one or one held behind transaction messages. */
+interface StatusStep {
+  status: OcppConnectorStatus;
+  errorCode: OcppErrorCode;
+  info?: string;
+  changedAtUtc?: number;
+  /** Transaction messages journaled before this change (see TransactionOrder). */
+  mark: number;
+}
+
+/** Changes held behind transaction messages per connector (a session's steps fit). */
+export const MAX_HELD_STATUSES = 4;
+
 interface ConnectorReport {
+  /** Earlier changes not sent yet, oldest first. */
+  held: StatusStep[];
   status: OcppConnectorStatus;
   errorCode: OcppErrorCode;
   info?: string;
@@ -22,6 +46,16 @@ interface ConnectorReport {
   sentErrorCode?: OcppErrorCode;
   timer?: TimerHandle;
   changedAtUtc?: number;
+  /** Transaction messages journaled before this change (see TransactionOrder). */
+  mark: number;
+  /** Must be sent even if the CSMS has this status (after BootNotification Accepted). */
+  due: boolean;
+}
+
+/** What the transaction journal tells: how many messages so far, and whether they were delivered. */
+export interface TransactionOrder {
+  eventMark(): number;
+  delivered(mark: number): boolean;
 }
 
 const TRIGGERED = { beforeAccepted: true } as const;
@@ -33,6 +67,7 @@ export class StatusService {
   readonly #time: TimeKeeper;
   readonly #log: Logger;
   readonly #reports: ConnectorReport[] = [];
+  #order: TransactionOrder | undefined;
 
   constructor(options: { engine: OcppEngine; timers: Timers; config: ConfigurationRegistry; time: TimeKeeper; log: Logger; connectorCount: number }) {
     this.#engine = options.engine;
@@ -40,7 +75,12 @@ export class StatusService {
     this.#config = options.config;
     this.#time = options.time;
     this.#log = options.log;
-    for (let i = 0; i <= options.connectorCount; i++) this.#reports.push({ status: "Available", errorCode: "NoError" });
+    for (let i = 0; i <= options.connectorCount; i++) this.#reports.push({ held: [], status: "Available", errorCode: "NoError", mark: 0, due: false });
+  }
+
+  /** Statuses wait for the transaction messages that happened before them. */
+  holdBehind(order: TransactionOrder): void {
+    this.#order = order;
   }
 
   current(connectorId: number): OcppConnectorStatus {
@@ -52,10 +92,21 @@ export class StatusService {
     const report = this.#reports[connectorId];
     if (!report) return;
     if (report.status === status && report.errorCode === errorCode && report.info === info) return;
+    const unsent = report.due || report.sentStatus !== report.status || report.sentErrorCode !== report.errorCode;
+    if (unsent && report.timer === undefined && this.#engine.online && this.#engine.accepted && !this.#passed(report.mark)) {
+      // Still waiting behind a transaction message: kept as a step of its own.
+      if (report.held.length >= MAX_HELD_STATUSES) report.held.shift();
+      const step: StatusStep = { status: report.status, errorCode: report.errorCode, mark: report.mark };
+      if (report.info !== undefined) step.info = report.info;
+      if (report.changedAtUtc !== undefined) step.changedAtUtc = report.changedAtUtc;
+      report.held.push(step);
+      report.due = false;
+    }
     report.status = status;
     report.errorCode = errorCode;
     report.info = info;
     report.changedAtUtc = this.#time.clock.isSynced() ? this.#time.clock.utcMs() : undefined;
+    report.mark = this.#order ? this.#order.eventMark() : 0;
     if (report.timer !== undefined) this.#timers.clear(report.timer);
     report.timer = undefined;
     const holdS = this.#config.int("MinimumStatusDuration");
@@ -69,10 +120,16 @@ export class StatusService {
 
   /** After BootNotification Accepted: every connector, 0 included [ERR 3.22]. */
   reportAll(): void {
-    for (let id = 0; id < this.#reports.length; id++) this.#send(id);
+    // What the connectors show now follows every transaction message journaled so far (a stop after a power cut).
+    const mark = this.#order ? this.#order.eventMark() : 0;
+    for (const report of this.#reports) {
+      report.due = true;
+      if (report.mark < mark) report.mark = mark;
+    }
+    for (let id = 0; id < this.#reports.length; id++) this.#sendIfChanged(id);
   }
 
-  /** After a reconnect: connectors whose status changed while offline. */
+  /** After a reconnect, and after each delivered transaction message: changes not sent yet. */
   reportChanged(): void {
     for (let id = 0; id < this.#reports.length; id++) this.#sendIfChanged(id);
   }
@@ -94,10 +151,21 @@ export class StatusService {
     });
   }
 
+  /** True when the transaction messages journaled before `mark` were delivered. */
+  #passed(mark: number): boolean {
+    return !this.#order || this.#order.delivered(mark);
+  }
+
   #sendIfChanged(connectorId: number): void {
     const report = this.#reports[connectorId];
     if (report.timer !== undefined) return;
-    if (report.sentStatus === report.status && report.sentErrorCode === report.errorCode) return;
+    while (report.held.length > 0) {
+      const step = report.held[0];
+      if (!this.#engine.accepted || !this.#engine.online || !this.#passed(step.mark)) return; // the current one waits too
+      report.held.shift();
+      this.#transmit(connectorId, report, step, false);
+    }
+    if (!report.due && report.sentStatus === report.status && report.sentErrorCode === report.errorCode) return;
     this.#send(connectorId);
   }
 
@@ -115,13 +183,20 @@ export class StatusService {
   #send(connectorId: number, triggered = false): void {
     const report = this.#reports[connectorId];
     if (!triggered && (!this.#engine.accepted || !this.#engine.online)) return; // sent on (re)connect
-    const request: StatusNotificationReq = { connectorId, errorCode: report.errorCode, status: report.status };
-    if (report.info !== undefined) request.info = report.info.slice(0, 50);
-    const stamp = report.changedAtUtc ?? (this.#time.clock.isSynced() ? this.#time.clock.utcMs() : undefined);
+    if (!triggered && !this.#passed(report.mark)) return; // sent after those messages
+    if (triggered) report.held.length = 0; // the CSMS gets the current status now
+    report.due = false;
+    this.#transmit(connectorId, report, report, triggered);
+  }
+
+  #transmit(connectorId: number, report: ConnectorReport, step: StatusStep, triggered: boolean): void {
+    const request: StatusNotificationReq = { connectorId, errorCode: step.errorCode, status: step.status };
+    if (step.info !== undefined) request.info = step.info.slice(0, 50);
+    const stamp = step.changedAtUtc ?? (this.#time.clock.isSynced() ? this.#time.clock.utcMs() : undefined);
     const iso = stamp === undefined ? undefined : this.#time.iso({ u: stamp });
     if (iso !== undefined) request.timestamp = iso;
-    report.sentStatus = report.status;
-    report.sentErrorCode = report.errorCode;
+    report.sentStatus = step.status;
+    report.sentErrorCode = step.errorCode;
     this.#engine.call("StatusNotification", request, triggered ? TRIGGERED : undefined).catch((error: Error) => {
       this.#log.warn(`StatusNotification ${connectorId} failed: ${error.message}`);
       report.sentStatus = undefined; // resend on reconnect

@@ -8,7 +8,15 @@
  * it (offline start) carry the real id; a start that could never be
  * delivered gives -1 [ERR 3.18]. The sequence number of the last answered
  * record is written to the key-value store before the record is popped, so
- * a power cut during the pop never sends a message twice.
+ * a power cut during the pop never sends a message twice. A record is
+ * popped before what its answer triggers runs (an Invalid id stops the
+ * transaction and pumps again), so it is never sent twice.
+ *
+ * Order with other messages: `eventMark()` counts the records journaled so
+ * far and `delivered(mark)` tells when all of them were answered; the
+ * StatusNotification of a change that followed them waits for that (a
+ * Charging never reaches the CSMS before its StartTransaction, an Available
+ * never before the StopTransaction) [SPEC 4.9 chronological order].
  *
  * Journal-full policy: a new transaction is refused unless the journal has
  * room for its start and stop plus the stops of every running transaction;
@@ -19,7 +27,7 @@ import type { KeyValueStore } from "ports/kv";
 import type { Timers, TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
 import type { OcppEngine } from "ocpp/rpc/engine";
-import { CallErrorResponse, InvalidResponseError } from "ocpp/rpc/frame";
+import { CallErrorResponse, CallTimeoutError, InvalidResponseError } from "ocpp/rpc/frame";
 import type { StartTransactionConf, StopTransactionConf, StopTransactionReq } from "ocpp/generated/ocpp16";
 import type { ChargePointConnector, ConnectorMeterSample } from "ocpp/charge-point-hw";
 import { newMeterSample } from "ocpp/charge-point-hw";
@@ -56,6 +64,8 @@ interface ActiveTransaction {
 
 interface RunningState {
   tx: ActiveTransaction;
+  /** Highest register reading of this transaction (Wh): meterStop is never below it. */
+  registerWh: number;
   stopData: StoredMeterValue[];
   sampleTimer?: TimerHandle;
   /** Id invalidated, StopTransactionOnInvalidId false: energy is withheld at this register value. */
@@ -93,8 +103,15 @@ export class TransactionService {
   #retryTimer: TimerHandle | undefined;
   #alignedTimer: TimerHandle | undefined;
   #endedListeners: Array<(connectorId: number) => void> = [];
+  /** A transaction message timed out: sent again only on the next connection (see `#send`). */
+  #awaitingReconnect = false;
+  readonly #onStalled: (() => void) | undefined;
   /** Set by `powerLost`: the charger is going down, no new transaction starts. */
   #poweringDown = false;
+  /** Records journaled (this boot, plus those found at boot) and records answered or dropped. */
+  #journaledRecords: number;
+  #finishedRecords = 0;
+  #deliveredListeners: Array<() => void> = [];
 
   constructor(options: {
     engine: OcppEngine;
@@ -106,6 +123,8 @@ export class TransactionService {
     journal: TransactionJournal;
     connectors: readonly ChargePointConnector[];
     auth: AuthorizationService;
+    /** A transaction message got no answer in time: the connection should be renewed. */
+    onStalled?: () => void;
   }) {
     this.#engine = options.engine;
     this.#kv = options.kv;
@@ -116,6 +135,8 @@ export class TransactionService {
     this.#journal = options.journal;
     this.#connectors = options.connectors;
     this.#auth = options.auth;
+    this.#onStalled = options.onStalled;
+    this.#journaledRecords = this.#journal.size;
     const map = this.#kv.get(NS, "idmap");
     this.#idMap = typeof map === "string" ? (JSON.parse(map) as Record<string, number>) : {};
     const ack = this.#kv.get(NS, "ack");
@@ -137,7 +158,7 @@ export class TransactionService {
       const stored = this.#kv.get(NS, `act${connector.id}`);
       if (typeof stored !== "string") continue;
       const tx = JSON.parse(stored) as ActiveTransaction;
-      this.#running.set(connector.id, { tx, stopData: [] });
+      this.#running.set(connector.id, { tx, registerWh: tx.meterStartWh, stopData: [] });
       this.stop(connector.id, "PowerLoss");
     }
     this.pump();
@@ -145,6 +166,26 @@ export class TransactionService {
 
   onTransactionEnded(listener: (connectorId: number) => void): void {
     this.#endedListeners.push(listener);
+  }
+
+  /** How many transaction messages were journaled so far (a mark for `delivered`). */
+  eventMark(): number {
+    return this.#journaledRecords;
+  }
+
+  /** True once every transaction message up to `mark` was answered (or dropped). */
+  delivered(mark: number): boolean {
+    return this.#finishedRecords >= mark;
+  }
+
+  /** Runs after each transaction message was answered or dropped. */
+  onDelivered(listener: () => void): void {
+    this.#deliveredListeners.push(listener);
+  }
+
+  #journalPush(text: string): void {
+    this.#journal.push(text);
+    this.#journaledRecords++;
   }
 
   hasTransaction(connectorId: number): boolean {
@@ -164,6 +205,11 @@ export class TransactionService {
       if (this.#idMap[String(state.tx.local)] === transactionId) return connectorId;
     }
     return undefined;
+  }
+
+  /** A transaction message is on the wire, its answer not yet in. */
+  get inFlight(): boolean {
+    return this.#sending;
   }
 
   get journalSize(): number {
@@ -201,9 +247,9 @@ export class TransactionService {
     this.#kv.set(NS, "nextLocal", this.#nextLocal);
     const record: JournalRecord = { k: "S", l: tx.local, c: connectorId, tag: idTag, ms: tx.meterStartWh, t: tx.start };
     if (reservationId !== undefined) record.r = reservationId;
-    this.#journal.push(JSON.stringify(record));
+    this.#journalPush(JSON.stringify(record));
     this.#kv.set(NS, `act${connectorId}`, JSON.stringify(tx));
-    const state: RunningState = { tx, stopData: [] };
+    const state: RunningState = { tx, registerWh: tx.meterStartWh, stopData: [] };
     this.#running.set(connectorId, state);
     this.#addStopData(state, "Transaction.Begin", this.#config.list("StopTxnSampledData"));
     connector.setPermission(true);
@@ -219,10 +265,9 @@ export class TransactionService {
     const connector = this.#connectors[connectorId - 1];
     if (state.sampleTimer !== undefined) this.#timers.clear(state.sampleTimer);
     if (state.invalidTimer !== undefined) this.#timers.clear(state.invalidTimer);
-    connector.setPermission(false);
     connector.readMeter(this.#sample);
     this.#addStopData(state, "Transaction.End", this.#config.list("StopTxnSampledData"));
-    const record: JournalRecord = { k: "E", l: state.tx.local, me: Math.round(this.#sample.energyImportWh), t: this.#time.now(), why: reason };
+    const record: JournalRecord = { k: "E", l: state.tx.local, me: this.#meterStopWh(state), t: this.#time.now(), why: reason };
     const tag = idTag ?? (reason === "PowerLoss" || reason === "HardReset" || reason === "SoftReset" || reason === "Reboot" ? undefined : state.tx.idTag);
     if (tag !== undefined) record.tag = tag;
     if (this.#config.list("StopTxnSampledData").length > 0 || this.#config.list("StopTxnAlignedData").length > 0) {
@@ -233,12 +278,29 @@ export class TransactionService {
       record.d = this.#thinOnce(record.d);
       text = JSON.stringify(record);
     }
-    this.#journal.push(text);
+    try {
+      this.#journalPush(text);
+    } finally {
+      // After the journal: the status this causes (Finishing, Available) follows the StopTransaction [SPEC 4.9].
+      connector.setPermission(false);
+    }
     this.#kv.delete(NS, `act${connectorId}`);
     this.#running.delete(connectorId);
     this.pump();
     for (const listener of this.#endedListeners) listener(connectorId);
     return true;
+  }
+
+  /**
+   * meterStop from the reading just taken: never below meterStart or an
+   * earlier reading of the transaction [ERR 3.9]. A meter not read yet after
+   * a restart (register 0, not ok) must not end the transaction at 0 Wh.
+   */
+  #meterStopWh(state: RunningState): number {
+    const readWh = Math.round(this.#sample.energyImportWh);
+    if (Number.isFinite(readWh) && readWh >= state.registerWh) return readWh;
+    this.#log.warn(`connector ${state.tx.connectorId}: register ${readWh} Wh (${this.#sample.ok ? "ok" : "not read"}) below ${state.registerWh} Wh of this transaction; meterStop ${state.registerWh}`);
+    return state.registerWh;
   }
 
   /** Makes every running transaction stop (Reset, shutdown). */
@@ -270,6 +332,7 @@ export class TransactionService {
     const connector = this.#connectors[state.tx.connectorId - 1];
     connector.readMeter(this.#sample);
     if (!this.#sample.ok) return;
+    this.#noteRegister(state);
     this.#addStopData(state, "Sample.Periodic", this.#config.list("StopTxnSampledData"));
     this.#pushMeterValue(state, "Sample.Periodic", this.#config.list("MeterValuesSampledData"), this.#time.now());
   }
@@ -291,6 +354,7 @@ export class TransactionService {
         const connector = this.#connectors[state.tx.connectorId - 1];
         connector.readMeter(this.#sample);
         if (!this.#sample.ok) continue;
+        this.#noteRegister(state);
         this.#addStopData(state, "Sample.Clock", this.#config.list("StopTxnAlignedData"), at);
         this.#pushMeterValue(state, "Sample.Clock", measurands, at);
       }
@@ -359,8 +423,13 @@ export class TransactionService {
     const sv: SampledValue[] = [];
     appendSampledValues(sv, measurands, this.#sample, this.#connectors[state.tx.connectorId - 1].offeredA(), context);
     const record: JournalRecord = { k: "M", l: state.tx.local, c: state.tx.connectorId, mv: [{ t: at, sv }] };
-    this.#journal.push(JSON.stringify(record));
+    this.#journalPush(JSON.stringify(record));
     this.pump();
+  }
+
+  #noteRegister(state: RunningState): void {
+    const readWh = Math.round(this.#sample.energyImportWh);
+    if (readWh > state.registerWh) state.registerWh = readWh;
   }
 
   #addStopData(state: RunningState, context: ReadingContext, measurands: string[], at?: EventTime): void {
@@ -390,14 +459,20 @@ export class TransactionService {
 
   // ---- delivery ----
 
+  /** A new connection: a message that timed out on the last one may go again. */
+  connectionOpened(): void {
+    this.#awaitingReconnect = false;
+  }
+
   /** Sends the oldest journal record when connected, accepted and nothing is in flight. */
   pump(): void {
-    if (this.#sending || this.#retryTimer !== undefined || !this.#engine.online || !this.#engine.accepted) return;
+    if (this.#sending || this.#retryTimer !== undefined || this.#awaitingReconnect || !this.#engine.online || !this.#engine.accepted) return;
     for (let guard = 0; guard < 1000; guard++) {
       const head = this.#journal.peek();
       if (!head) return;
       if (head.seq <= this.#ackSeq) {
         this.#journal.pop(head.seq); // answered before a power cut hit the pop
+        this.#finishedRecords++;
         continue;
       }
       this.#send(head.seq, JSON.parse(head.record) as JournalRecord);
@@ -439,22 +514,30 @@ export class TransactionService {
     this.#sending = true;
     this.#engine.call(action, payload, { priority: true }).then(
       (conf) => {
-        this.#sending = false;
         this.#attempts = 0;
+        let invalidStart = false;
         try {
-          this.#answered(record, conf as Record<string, unknown>);
+          invalidStart = this.#answered(record, conf as Record<string, unknown>);
           this.#done(seq, record);
         } catch (error) {
           // Storage failed (power going down): the record stays and is resent after reboot.
+          this.#sending = false;
           this.#log.error(`${action} answered but not recorded: ${error instanceof Error ? error.message : String(error)}`);
           return;
         }
+        // Only now, with the record popped, may anything pump again: an Invalid id stopping the
+        // transaction here used to resend the StartTransaction still at the head (two transactions).
+        this.#sending = false;
+        this.#finished(); // the Charging that followed the start goes before what the answer causes
+        if (invalidStart && record.k === "S") this.#invalidAtStart(record.l);
         this.pump();
       },
       (error: Error) => {
         this.#sending = false;
-        if (error instanceof CallErrorResponse || error instanceof InvalidResponseError) {
+        const timedOut = error instanceof CallTimeoutError && this.#engine.online && this.#onStalled !== undefined;
+        if (error instanceof CallErrorResponse || error instanceof InvalidResponseError || timedOut) {
           // "Failure to process" [SPEC 3.7.1]: retry after interval × attempts, drop after the last attempt.
+          // A CSMS that never answers counts the same, or statuses would wait behind it for ever.
           this.#attempts++;
           if (this.#attempts >= this.#config.int("TransactionMessageAttempts")) {
             this.#log.warn(`${action} dropped after ${this.#attempts} attempts: ${error.message}`);
@@ -465,13 +548,22 @@ export class TransactionService {
               this.#log.error(`${action} not dropped: ${String(failure)}`);
               return;
             }
+            this.#finished();
             this.pump();
+            return;
+          }
+          if (timedOut) {
+            // The CSMS may still have it and answer late: sent again on this connection it could open a
+            // second transaction (issue 10). It goes again after a reconnect, which the charge point makes now.
+            this.#awaitingReconnect = true;
+            this.#log.warn(`${action} not answered in time: sent again after a reconnect`);
+            this.#onStalled?.();
             return;
           }
           this.#retryAfter(this.#config.int("TransactionMessageRetryInterval") * this.#attempts * 1000);
           return;
         }
-        // Time-out: not a processing failure; try again (or after the reconnect).
+        // Connection lost: not a processing failure [reference 4.6]; sent again after the reconnect.
         if (this.#engine.online) this.#retryAfter(1000);
       },
     );
@@ -484,18 +576,27 @@ export class TransactionService {
     }, delayMs);
   }
 
-  #answered(record: JournalRecord, conf: Record<string, unknown>): void {
+  /** Records what an answer says; true when a StartTransaction's idTag was not Accepted. */
+  #answered(record: JournalRecord, conf: Record<string, unknown>): boolean {
     if (record.k === "S") {
       const start = conf as unknown as StartTransactionConf;
       this.#idMap[String(record.l)] = start.transactionId;
       this.#kv.set(NS, "idmap", JSON.stringify(this.#idMap));
       this.#auth.remember(record.tag, start.idTagInfo as IdTagInfo);
       if (start.idTagInfo.parentIdTag !== undefined) this.#learnParent(record.l, start.idTagInfo.parentIdTag);
-      if (start.idTagInfo.status !== "Accepted") this.#invalidAtStart(record.l);
-    } else if (record.k === "E") {
+      return start.idTagInfo.status !== "Accepted";
+    }
+    if (record.k === "E") {
       const stop = conf as unknown as StopTransactionConf;
       if (stop.idTagInfo && record.tag !== undefined) this.#auth.remember(record.tag, stop.idTagInfo as IdTagInfo);
     }
+    return false;
+  }
+
+  /** One more record answered or dropped: waiting statuses may go. */
+  #finished(): void {
+    this.#finishedRecords++;
+    for (const listener of this.#deliveredListeners) listener();
   }
 
   /** Acknowledges (durably) then pops a record. */
