@@ -4,7 +4,6 @@
  */
 import type { KeyValueStore } from "ports/kv";
 import { Logger, type LogLevel, type LogSink } from "ports/log";
-import { CHARGE_POINT_MODEL, CHARGE_POINT_VENDOR } from "firmware/version";
 import { loadSettings, type ChargerSettings, type LoadedSettings } from "firmware/settings";
 
 export interface BootSettingsOptions {
@@ -31,7 +30,7 @@ export function loadBootSettings(options: BootSettingsOptions): BootSettings {
   const settings = loaded.settings;
   const logLevel = options.logLevel ?? settings.logLevel;
   const log = new Logger(options.logSink, "boot", logLevel);
-  log.info(`${CHARGE_POINT_VENDOR} ${CHARGE_POINT_MODEL} firmware ${options.firmwareVersion}, device ${settings.deviceId}`);
+  log.info(`${settings.chargePointVendor} ${settings.chargePointModel} firmware ${options.firmwareVersion}, device ${settings.deviceId}`);
   for (const error of loaded.errors) log.warn(error);
   if (settings.connectors !== options.boardConnectors && loaded.sources.connectors !== "built-in") {
     log.warn(`settings.connectors is ${settings.connectors} but the board has ${options.boardConnectors}; using the board`);

@@ -8,6 +8,7 @@
 import type { KeyValueStore, KvValue } from "ports/kv";
 import type { LogLevel } from "ports/log";
 import type { ConnectionSettings, UrlPrecedence } from "ocpp/core/connection-settings";
+import { CHARGE_POINT_MODEL, CHARGE_POINT_VENDOR } from "firmware/version";
 
 export const SETTINGS_NAMESPACE = "settings";
 
@@ -42,6 +43,10 @@ export interface ChargerSettings {
   readonly loopPeriodMs: number;
   /** Minimum level of diagnostic log lines. */
   readonly logLevel: LogLevel;
+  /** BootNotification chargePointVendor: the charger maker's name (CiString20). */
+  readonly chargePointVendor: string;
+  /** BootNotification chargePointModel: the product's model (CiString20). */
+  readonly chargePointModel: string;
 }
 
 type Kind = "string" | "boolean" | "integer" | "number";
@@ -69,6 +74,11 @@ function checkPassword(value: string): string | undefined {
   return /^[\x21-\x7e]*$/.test(value) ? undefined : "must be printable ASCII without spaces";
 }
 
+/** OCPP CiString20: 1 to 20 printable ASCII characters. */
+function ciString20(value: string): string | undefined {
+  return /^[\x20-\x7e]{1,20}$/.test(value) ? undefined : "must be 1 to 20 printable ASCII characters (CiString20)";
+}
+
 function intRange(min: number, max: number): (value: number) => string | undefined {
   return (value) => (Number.isInteger(value) && value >= min && value <= max ? undefined : `must be an integer from ${min} to ${max}`);
 }
@@ -79,7 +89,7 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     name: "deviceId",
     nvsKey: "deviceId",
     kind: "string",
-    fallback: "OXS-UNSET",
+    fallback: "WL-UNSET",
     check: (value: string) => (/^[A-Za-z0-9._-]{1,36}$/.test(value) ? undefined : "must be 1 to 36 letters, digits, '.', '_' or '-'"),
   },
   {
@@ -126,6 +136,8 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     fallback: "info",
     check: (value: string) => (value === "debug" || value === "info" || value === "warn" || value === "error" ? undefined : "must be debug, info, warn or error"),
   },
+  { name: "chargePointVendor", nvsKey: "cpVendor", kind: "string", fallback: CHARGE_POINT_VENDOR, check: ciString20 },
+  { name: "chargePointModel", nvsKey: "cpModel", kind: "string", fallback: CHARGE_POINT_MODEL, check: ciString20 },
 ];
 
 export interface LoadedSettings {

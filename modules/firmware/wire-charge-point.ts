@@ -12,7 +12,6 @@ import type { ConnectionSettings } from "ocpp/core/connection-settings";
 import type { OcppFrameLog } from "ocpp/framelog/frame-log";
 import type { BootNotificationReq } from "ocpp/generated/ocpp16";
 import type { FlashQueue } from "storage/flash-queue";
-import { CHARGE_POINT_MODEL, CHARGE_POINT_VENDOR } from "firmware/version";
 import { connectionSettingsOf, type ChargerSettings } from "firmware/settings";
 
 const SUPPORTED_PROFILES = ["Core", "SmartCharging", "LocalAuthListManagement", "Reservation", "RemoteTrigger"];
@@ -39,8 +38,8 @@ export function createChargePoint(options: ChargePointWiringOptions): WiredCharg
   const platform = options.platform;
   const supportedProfiles = platform.http && platform.firmwareSlot ? [...SUPPORTED_PROFILES, "FirmwareManagement"] : SUPPORTED_PROFILES;
   const bootRequest = {
-    chargePointVendor: CHARGE_POINT_VENDOR,
-    chargePointModel: CHARGE_POINT_MODEL,
+    chargePointVendor: options.settings.chargePointVendor,
+    chargePointModel: options.settings.chargePointModel,
     chargePointSerialNumber: options.settings.deviceId,
     firmwareVersion: options.firmwareVersion,
   };

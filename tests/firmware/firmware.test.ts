@@ -41,6 +41,21 @@ describe("firmware: the whole charger on the host", function () {
     assert.ok(statuses.includes("0:Available"), statuses.join());
     assert.ok(statuses.includes("1:Available"), statuses.join());
     assert.deepEqual(bench.firmware.settingErrors, []);
+    assert.equal(bootReq.chargePointVendor, "Wattlight", "our own name by default");
+    assert.equal(bootReq.chargePointModel, "Wattlight-AC");
+  });
+
+  it("a charger maker's provisioned vendor and model go into BootNotification; a bad one is reported and the default used", async () => {
+    const storage = newStorage();
+    storage.kv.set("settings", "cpVendor", "ACME Wallbox");
+    storage.kv.set("settings", "cpModel", "X".repeat(21));
+    const bench = start(storage);
+    await runUntil(bench, "accepted", () => bench.firmware.chargePoint.engine.accepted);
+    const bootReq = csms.calls("BootNotification")[0].params;
+    assert.equal(bootReq.chargePointVendor, "ACME Wallbox");
+    assert.equal(bootReq.chargePointModel, "Wattlight-AC");
+    assert.equal(bench.firmware.settingErrors.length, 1);
+    assert.match(bench.firmware.settingErrors[0], /chargePointModel.*CiString20/);
   });
 
   it("plug, card, charge, smart-charging limit, unplug: Authorize, StartTransaction, MeterValues, StopTransaction(EVDisconnected)", async () => {
