@@ -190,7 +190,7 @@ describe("firmware: loop events leave the tick through a preallocated ring", fun
   });
 
   it("holds one worst-case tick per connector; beyond that it counts and reports the overflow, keeping order", () => {
-    const { hardware, loop } = rig(2);
+    const { hardware } = rig(2);
     assert.equal(hardware.eventCapacity, 2 * MAX_EVENTS_PER_TICK);
     const heard: string[] = [];
     const reports: number[] = [];

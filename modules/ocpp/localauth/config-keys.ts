@@ -28,14 +28,6 @@ export const LOCAL_AUTH_LIST_KEYS: readonly ConfigKeyDeclaration[] = [
   { key: "SendLocalListMaxLength", type: "integer", access: "R", defaultValue: LOCAL_AUTH_DEFAULTS.sendLocalListMaxLength },
 ];
 
-/** Core keys about local authorization that this service reads. */
-export const AUTHORIZATION_KEYS: readonly ConfigKeyDeclaration[] = [
-  { key: "AuthorizationCacheEnabled", type: "boolean", access: "RW", defaultValue: true },
-  { key: "LocalPreAuthorize", type: "boolean", access: "RW", defaultValue: false },
-  { key: "LocalAuthorizeOffline", type: "boolean", access: "RW", defaultValue: true },
-  { key: "AllowOfflineTxForUnknownId", type: "boolean", access: "RW", defaultValue: false },
-];
-
 /** What the service needs to know of the configuration, read at each decision. */
 export interface LocalAuthSettings {
   localAuthListEnabled(): boolean;

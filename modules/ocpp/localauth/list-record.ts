@@ -107,13 +107,6 @@ export function recordPlausible(record: Uint8Array, available: number): boolean 
   return recordSize(record) <= available;
 }
 
-/** The expiry of a record in UTC seconds, or -1 when it has none. */
-export function recordExpirySeconds(record: Uint8Array): number {
-  const keyLength = record[0];
-  const flags = record[1 + keyLength];
-  return flags & HAS_EXPIRY ? readU32(record, 2 + keyLength) : -1;
-}
-
 /** Decodes the IdTagInfo of a record. */
 export function decodeRecordInfo(record: Uint8Array): IdTagInfo {
   const keyLength = record[0];

@@ -20,7 +20,6 @@ export const CALL_ERROR_CODES = [
 
 export type CallErrorCode = (typeof CALL_ERROR_CODES)[number];
 
-export const MESSAGE_TYPE = { CALL: 2, CALLRESULT: 3, CALLERROR: 4 } as const;
 
 /** Message ids are at most 36 characters (room for a GUID) [J 4.1.4]. */
 export const MAX_MESSAGE_ID_LENGTH = 36;

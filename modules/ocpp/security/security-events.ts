@@ -131,7 +131,7 @@ export class SecurityEventService {
   /** The security log as text lines, oldest first (for GetLog). */
   exportText(): string {
     let text = "";
-    this.#o.store.forEach((seq, entry) => {
+    this.#o.store.forEach((_seq, entry) => {
       text += `${entry}\n`;
     });
     return text;

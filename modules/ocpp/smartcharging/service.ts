@@ -122,7 +122,6 @@ export class SmartChargingService {
   // Scratch state of one evaluation, so the limit queries allocate nothing.
   #phases = 0;
   readonly #demandA: Float64Array;
-  readonly #demandPhases: Float64Array;
   readonly #done: Uint8Array;
 
   constructor(options: SmartChargingOptions) {
@@ -140,7 +139,6 @@ export class SmartChargingService {
     this.#log = options.log;
     this.#pending = new Array<InstalledProfile | undefined>(this.numberOfConnectors + 1).fill(undefined);
     this.#demandA = new Float64Array(this.numberOfConnectors + 1);
-    this.#demandPhases = new Float64Array(this.numberOfConnectors + 1);
     this.#done = new Uint8Array(this.numberOfConnectors + 1);
     this.#load();
   }
