@@ -6,7 +6,7 @@
  * Throws a clear error for a pin used twice, a missing or wrong bus, or two
  * Modbus meters on one serial port (each ModbusMeter polls on its own).
  */
-import type { Board, ConnectorDescription } from "connector/board";
+import type { Board, ConnectorDescription } from "hal/board-description";
 import type { ConnectorHal } from "hal/board";
 import type { I2cBus, SerialBus, SpiBus } from "hal/bus";
 import type { EnergyMeter, MeterErrorHandler } from "hal/meter";

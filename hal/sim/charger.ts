@@ -1,11 +1,10 @@
 /**
- * Convenience: a simulated board of N connectors wired to a control loop,
- * for tests, the simulator and benchmarks. Connector i gets phase rotation
- * RST, STR, TRS, ... in turn so single-phase EVs spread over L1..L3.
+ * A simulated board of N connectors (its description and parts), for tests,
+ * the simulator and benchmarks; `tools/sim/simulated-charger.ts` wires one to
+ * a control loop. Connector i gets phase rotation RST, STR, TRS, ... in turn
+ * so single-phase EVs spread over L1..L3.
  */
-import { PHASE_ROTATION_MAP, type Board, type ConnectorDescription, type LoopTiming, type PhaseRotation } from "connector/board";
-import { ControlLoop } from "connector/loop";
-import type { ConnectorEventHandler } from "connector/types";
+import { PHASE_ROTATION_MAP, type Board, type ConnectorDescription, type LoopTiming, type PhaseRotation } from "hal/board-description";
 import { DEFAULT_SIM_PART_TIMING, SimConnector, SimGrid, type SimPartTiming } from "hal/sim/board";
 import { SimEv } from "hal/sim/ev";
 
@@ -42,14 +41,6 @@ export interface SimulatedChargerOptions {
   /** EV maximum current (A, default 32) and phases (default 3); an array of phases sets them per connector. */
   evMaxA?: number;
   evPhases?: 1 | 3 | readonly (1 | 3)[];
-}
-
-export interface SimulatedCharger {
-  readonly loop: ControlLoop;
-  readonly board: Board;
-  readonly grid: SimGrid;
-  /** Simulated parts and EV per connector (index = connector id - 1). */
-  readonly sims: readonly SimConnector[];
 }
 
 const DEFAULT_ROTATIONS: readonly PhaseRotation[] = ["RST", "STR", "TRS"];
@@ -101,13 +92,4 @@ export function createSimulatedBoard(options: SimulatedChargerOptions = {}): {
     timing: options.timing,
   };
   return { board, grid, sims };
-}
-
-/** Builds a simulated board and its control loop (not started: call `loop.start(driver)` or `loop.tick(ms)`). */
-export function createSimulatedCharger(
-  options: SimulatedChargerOptions = {},
-  onEvent: ConnectorEventHandler = () => undefined,
-): SimulatedCharger {
-  const { board, grid, sims } = createSimulatedBoard(options);
-  return { loop: new ControlLoop(board, onEvent), board, grid, sims };
 }

@@ -56,7 +56,7 @@ import { createMeterSample, type MeterSample } from "hal/meter";
 import { createPilotSample, PILOT_MIN_AMPERES, type PilotSample, type PilotState } from "hal/pilot";
 import { createRcdSample, type RcdSample } from "hal/rcd";
 import { createTemperatureSample, type TemperatureSample } from "hal/temperature";
-import type { LoopTiming } from "connector/board";
+import type { LoopTiming } from "hal/board-description";
 import {
   BLOCKING_FAULTS,
   Fault,

@@ -17,7 +17,7 @@
  * hook is counted here and never stops the loop.
  */
 import type { LoopDriver } from "ports/timers";
-import { DEFAULT_LOOP_TIMING, PHASE_ROTATION_MAP, type Board, type LoopTiming } from "connector/board";
+import { DEFAULT_LOOP_TIMING, PHASE_ROTATION_MAP, type Board, type LoopTiming } from "hal/board-description";
 import { Connector } from "connector/connector";
 import { LoadBalancer } from "connector/balance";
 import type { ConnectorEventHandler } from "connector/types";

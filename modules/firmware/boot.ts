@@ -12,7 +12,7 @@
  */
 import type { LogLevel } from "ports/log";
 import type { Platform } from "ports/platform";
-import type { Board } from "connector/board";
+import type { Board } from "hal/board-description";
 import type { ControlLoop } from "connector/loop";
 import type { ChargePoint } from "ocpp/charge-point";
 import type { OcppFrameLog } from "ocpp/framelog/frame-log";

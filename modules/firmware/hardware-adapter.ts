@@ -26,7 +26,7 @@
  * one tick for every connector; if it were ever full, further events are
  * dropped and counted (`eventOverflows`, reported to `onEventOverflow`).
  */
-import type { Board } from "connector/board";
+import type { Board } from "hal/board-description";
 import { createLockSample, type ConnectorLock } from "hal/lock";
 import type { Connector } from "connector/connector";
 import type { ControlLoop } from "connector/loop";

@@ -3,7 +3,7 @@
  * charge point sees its connectors. A loop period or circuit limit set in
  * the settings wins over the board's.
  */
-import type { Board } from "connector/board";
+import type { Board } from "hal/board-description";
 import { ControlLoop } from "connector/loop";
 import type { ChargerSettings, LoadedSettings } from "firmware/settings";
 import { LoopHardware } from "firmware/hardware-adapter";

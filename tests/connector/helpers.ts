@@ -1,7 +1,7 @@
 import type { ConnectorEvent } from "connector/types";
-import { createSimulatedCharger, type SimulatedCharger, type SimulatedChargerOptions } from "hal/sim/charger";
+import { createSimulatedBoardLoop, type SimulatedBoardLoop, type SimulatedChargerOptions } from "../../tools/sim/simulated-board-loop.ts";
 
-export interface Rig extends SimulatedCharger {
+export interface Rig extends SimulatedBoardLoop {
   nowMs: number;
   events: string[];
   /** Runs ticks of 10 ms for `ms`. */
@@ -12,7 +12,7 @@ export interface Rig extends SimulatedCharger {
 
 export function makeRig(options: SimulatedChargerOptions = {}): Rig {
   const events: string[] = [];
-  const charger = createSimulatedCharger(options, (id: number, event: ConnectorEvent) => {
+  const charger = createSimulatedBoardLoop(options, (id: number, event: ConnectorEvent) => {
     events.push(`${id}:${event}`);
   });
   const tickMs = charger.loop.timing.tickMs;

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { createSimulatedCharger } from "hal/sim/charger";
+import { createSimulatedBoardLoop } from "../../tools/sim/simulated-board-loop.ts";
 import { InterlockMonitor, PATH_NAMES } from "../../tools/safety/interlock.ts";
 import { runWalk, v1Board, ACTION_KINDS, type ActionKind, type WalkAction } from "../../tools/safety/walk.ts";
 import { shrinkWalk } from "../../tools/safety/shrink.ts";
@@ -78,7 +78,7 @@ describe("control loop safety: the interlock invariant as a property", function 
   });
 
   it("catches a violation of each clause (the monitor can fail)", function () {
-    const charger = createSimulatedCharger({ connectors: 2, withLock: [true, false] });
+    const charger = createSimulatedBoardLoop({ connectors: 2, withLock: [true, false] });
     const monitor = new InterlockMonitor(charger.loop, charger.sims, { pwmOffGraceMs: 6000, temperatureDetectMs: 0 });
     const c = charger.loop.connector(1);
     const sim = charger.sims[0];

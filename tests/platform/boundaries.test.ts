@@ -62,6 +62,33 @@ describe("firmware boundaries", function () {
     assert.deepEqual(offenders, []);
   });
 
+  // docs/architecture.md: what each layer may not import (its own layer and those below are fine).
+  const UPWARD: readonly { from: string; forbidden: RegExp; why: string }[] = [
+    { from: "hal/", forbidden: /^(connector|ocpp|firmware|storage)\//, why: "the HAL is below the loop, OCPP and the boot wiring" },
+    { from: "modules/connector/", forbidden: /^(ocpp|firmware|storage)\//, why: "the loop knows nothing of OCPP" },
+    { from: "modules/ocpp/", forbidden: /^(connector|hal|firmware)\//, why: "OCPP knows nothing of the loop or the HAL" },
+    { from: "modules/storage/", forbidden: /^(ocpp|connector|hal|firmware)\//, why: "storage sits under OCPP" },
+    { from: "modules/util/", forbidden: /^(ocpp|connector|hal|firmware|storage|platform)\//, why: "util is the bottom" },
+    { from: "modules/ports/", forbidden: /^(ocpp|connector|hal|firmware|storage|platform)\//, why: "ports are interfaces only" },
+  ];
+
+  it("points every import down the layers (docs/architecture.md)", function () {
+    const offenders: string[] = [];
+    for (const file of files) {
+      const rules = UPWARD.filter((rule) => file.startsWith(rule.from));
+      for (const name of importsOf(join(PROJECT_ROOT, file))) {
+        for (const rule of rules) if (rule.forbidden.test(name)) offenders.push(`${file} imports ${name}: ${rule.why}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
+  it("catches an upward import (the rule can fail)", function () {
+    const hal = UPWARD.find((rule) => rule.from === "hal/");
+    assert.ok(hal?.forbidden.test("connector/loop"));
+    assert.ok(!hal?.forbidden.test("hal/pilot"));
+  });
+
   it("imports across folders by module name, never by a relative path out of the folder", function () {
     const offenders: string[] = [];
     for (const file of files) {

@@ -10,7 +10,7 @@
  */
 import { createXsnapPlatform } from "platform/xsnap/index";
 import type { ConnectorEvent } from "connector/types";
-import { createSimulatedCharger } from "hal/sim/charger";
+import { createSimulatedBoardLoop } from "../../tools/sim/simulated-board-loop.ts";
 import type { SimConnector } from "hal/sim/board";
 import type { Connector } from "connector/connector";
 
@@ -31,7 +31,7 @@ function onEvent(_connectorId: number, event: ConnectorEvent): void {
   else if (event === "selfTestPassed") eventCounts[3]++;
 }
 
-const charger = createSimulatedCharger(
+const charger = createSimulatedBoardLoop(
   {
     connectors: 2,
     circuitLimitA: 32,

@@ -7,7 +7,7 @@
  * Plain TypeScript without Node: `npm test`, `npm run safety`, `npm run bench` and the XS run
  * (tests/xs/entry-safety.ts) all use this file.
  */
-import { createSimulatedCharger, type SimulatedCharger, type SimulatedChargerOptions } from "hal/sim/charger";
+import { createSimulatedBoardLoop, type SimulatedBoardLoop, type SimulatedChargerOptions } from "../sim/simulated-board-loop.ts";
 import { InterlockMonitor, type InterlockBounds, type InterlockPaths } from "./interlock.ts";
 import { boardForSeed, type WalkBoard } from "./boards.ts";
 import { mulberry32 } from "./prng.ts";
@@ -103,7 +103,7 @@ export function v1Board(seed: number): WalkBoard {
 }
 
 interface Generator {
-  next(step: number, charger: SimulatedCharger): WalkAction | null;
+  next(step: number, charger: SimulatedBoardLoop): WalkAction | null;
 }
 
 function bit(b: boolean): number {
@@ -261,7 +261,7 @@ function weightedGenerator(random: () => number, tickMs: number): Generator {
 }
 
 /** Applies one action to the board and tells the monitor what the OCPP side now wants. */
-export function applyAction(charger: SimulatedCharger, monitor: InterlockMonitor, action: WalkAction, nowMs: number): void {
+export function applyAction(charger: SimulatedBoardLoop, monitor: InterlockMonitor, action: WalkAction, nowMs: number): void {
   const i = action.connector;
   const c = charger.loop.connectors[i];
   const sim = charger.sims[i];
@@ -349,9 +349,9 @@ export function applyAction(charger: SimulatedCharger, monitor: InterlockMonitor
 export function buildWalkCharger(
   board: WalkBoard,
   bounds: Partial<InterlockBounds> = {},
-): { charger: SimulatedCharger; monitor: InterlockMonitor } {
+): { charger: SimulatedBoardLoop; monitor: InterlockMonitor } {
   const options: SimulatedChargerOptions = board.options;
-  const charger = createSimulatedCharger(options);
+  const charger = createSimulatedBoardLoop(options);
   // The bounds docs/control-loop.md states: the Table A.6 grace, and the sensor's sampling period.
   const monitor = new InterlockMonitor(charger.loop, charger.sims, {
     pwmOffGraceMs: bounds.pwmOffGraceMs ?? charger.loop.timing.pwmOffOpenMs,

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { bootFirmware, type RunningFirmware } from "firmware/boot";
 import { FIRMWARE_VERSION } from "firmware/version";
-import type { Board } from "connector/board";
+import type { Board } from "hal/board-description";
 import type { FlashPartition } from "ports/flash";
 import type { LogLevel, LogSink } from "ports/log";
 import type { Platform } from "ports/platform";

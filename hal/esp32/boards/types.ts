@@ -4,7 +4,7 @@
  * no code: `createEsp32Board(description, io, env)` (hal/esp32/board) turns
  * it into the `Board` the control loop runs. See docs/boards.md.
  */
-import type { LoopTiming, PhaseRotation } from "connector/board";
+import type { LoopTiming, PhaseRotation } from "hal/board-description";
 import type { RcdTrip } from "hal/rcd";
 
 /** A digital pin and its polarity. */

@@ -3,7 +3,7 @@
  * `board` ("dev-1" by default, "duo-2"), driven through the real ECMA-419
  * IO classes. See docs/boards.md.
  */
-import type { Board } from "connector/board";
+import type { Board } from "hal/board-description";
 import type { KeyValueStore } from "ports/kv";
 import { createEsp32Board } from "hal/esp32/board";
 import { DEV_1_BOARD } from "hal/esp32/boards/dev-1";

@@ -4,7 +4,7 @@
  * `tethered: true` for a tethered cable, else a Type 2 socket with a lock).
  * The manifest maps `firmware/target` here on lin and to `esp32.ts` on esp32.
  */
-import type { Board } from "connector/board";
+import type { Board } from "hal/board-description";
 import type { KeyValueStore } from "ports/kv";
 import { createSimulatedBoard } from "hal/sim/charger";
 
