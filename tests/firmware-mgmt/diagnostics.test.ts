@@ -41,7 +41,8 @@ describe("Firmware Management: GetDiagnostics", function () {
     await charger();
     const conf = await csms.call("GetDiagnostics", { location: files.url("/upload/") });
     assert.equal(typeof conf.fileName, "string");
-    assert.ok(conf.fileName.length > 0 && conf.fileName.length <= 255);
+    const fileName = String(conf.fileName);
+    assert.ok(fileName.length > 0 && fileName.length <= 255);
     await waitFor("Uploaded", () => diagStatuses().includes("Uploaded"));
     assert.deepEqual(diagStatuses(), ["Uploading", "Uploaded"]);
     const body = files.uploads.get(`/upload/${conf.fileName}`);

@@ -118,7 +118,7 @@ describe("firmware: AuthorizationKey change (TC_073)", function () {
     assert.equal(bench.firmware.chargePoint.authKey.unconfirmed, false);
     assert.equal(storage.kv.get("authkey", "other"), undefined);
 
-    csms.client.close({ code: 1001, force: true });
+    void csms.client.close({ code: 1001, force: true });
     await runUntil(bench, "offline", () => !bench.firmware.chargePoint.engine.online);
     await runUntil(bench, "back online", () => csms.connections >= 3 && bench.firmware.chargePoint.engine.online);
     assert.deepEqual(passwordsSince(since), [NEW_PASSWORD, NEW_PASSWORD]);

@@ -31,7 +31,7 @@ describe("firmware: invalid id after an offline start (TC_037_2)", function () {
 
     // Offline: the CSMS drops the connection and refuses the reconnects (401) for now.
     csms.passwords = ["only-this"];
-    csms.client.close({ code: 1001, force: true });
+    void csms.client.close({ code: 1001, force: true });
     await runUntil(bench, "offline", () => !fw.chargePoint.engine.online);
     sim.sims[0].ev.plug();
     sim.sims[0].ev.ready = true;

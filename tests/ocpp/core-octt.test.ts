@@ -68,7 +68,7 @@ describe("OCTT Core cases", function () {
     charger = await rig.boot();
     const all = await csms.call("GetConfiguration", {});
     assert.equal(all.unknownKey, undefined);
-    const byKey = new Map<string, { readonly: boolean; value?: string }>(all.configurationKey.map((k: { key: string; readonly: boolean; value?: string }) => [k.key, k]));
+    const byKey = new Map<string, { readonly: boolean; value?: string }>((all.configurationKey as { key: string; readonly: boolean; value?: string }[]).map((k) => [k.key, k]));
     for (const key of ["HeartbeatInterval", "MeterValueSampleInterval", "ConnectionTimeOut", "LocalAuthorizeOffline", "StopTxnSampledData", "TransactionMessageAttempts"]) {
       assert.equal(byKey.get(key)?.readonly, false, key);
     }
@@ -85,7 +85,7 @@ describe("OCTT Core cases", function () {
     charger = await rig.boot();
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "MeterValueSampleInterval", value: "15" }), { status: "Accepted" });
     const conf = await csms.call("GetConfiguration", { key: ["metervaluesampleinterval"] });
-    assert.equal(conf.configurationKey[0].value, "15");
+    assert.equal((conf.configurationKey as { value?: string }[])[0].value, "15");
   });
 
   it("TC_040_1 / TC_040_2 unknown key NotSupported, negative interval Rejected", async function () {

@@ -6,6 +6,7 @@
  * charger (connectors with plug, status, meter), and a ChargePoint on
  * virtual timers.
  */
+import type RpcServerClient from "ocpp-rpc/lib/server-client";
 import { RPCServer } from "ocpp-rpc";
 import type { AddressInfo } from "node:net";
 import type { KeyValueStore } from "ports/kv";
@@ -56,7 +57,8 @@ export class TestCsms {
   readonly received: ReceivedCall[] = [];
   readonly handshakes: Array<{ identity: string; password: string | undefined; protocols: string[] }> = [];
   readonly handlers = new Map<string, Handler>();
-  client: any;
+  // The connected charger (set on connection; tests use it only after one).
+  client!: RpcServerClient;
   port = 0;
   nextTransactionId = 100;
   connections = 0;
@@ -79,7 +81,7 @@ export class TestCsms {
       }
       accept({});
     });
-    this.server.on("client", (client: any) => {
+    this.server.on("client", (client: RpcServerClient) => {
       this.client = client;
       this.connections++;
       const monitor = this.monitor(String(client.identity));
@@ -89,10 +91,12 @@ export class TestCsms {
       });
       client.on("closing", () => monitor.closeRequested(connection));
       client.on("close", () => monitor.disconnected(connection));
-      client.handle((call: { method: string; params: Record<string, unknown> }) => {
-        this.received.push({ action: call.method, params: call.params });
-        const handler = this.handlers.get(call.method) ?? this.#defaults(call.method);
-        return handler(call.params);
+      client.handle(async (call) => {
+        const params = call.params as Record<string, unknown>;
+        const action = call.method ?? "";
+        this.received.push({ action, params });
+        const handler = this.handlers.get(action) ?? this.#defaults(action);
+        return (await handler(params)) as Record<string, unknown>;
       });
     });
   }
@@ -158,8 +162,8 @@ export class TestCsms {
   }
 
   /** Sends a CALL to the charger and returns its answer. */
-  async call(action: string, params: Record<string, unknown>): Promise<any> {
-    return this.client.call(action, params);
+  async call(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return (await this.client.call(action, params)) as Record<string, unknown>;
   }
 
   async close(): Promise<void> {

@@ -57,7 +57,7 @@ class LoopbackCsms implements WebSocketFactory {
       close: () => {
         if (!open) return;
         open = false;
-        Promise.resolve().then(() => events.onClose(1000, ""));
+        queueMicrotask(() => events.onClose(1000, ""));
       },
     };
   }
@@ -98,7 +98,7 @@ class LoopbackCsms implements WebSocketFactory {
         this.received.push(`E:${payload.meterStop}@${payload.transactionId}`);
         break;
     }
-    Promise.resolve().then(() => events.onText(JSON.stringify([3, id, conf])));
+    queueMicrotask(() => events.onText(JSON.stringify([3, id, conf])));
   }
 }
 

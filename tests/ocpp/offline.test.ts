@@ -14,7 +14,7 @@ describe("OCTT offline cases", function () {
 
   async function goOffline(c: TestCharger): Promise<void> {
     csms.passwords = ["only-this"]; // reconnects are refused (401) until cleared
-    csms.client.close({ code: 1001, force: true });
+    void csms.client.close({ code: 1001, force: true });
     await waitFor("offline", () => !c.cp.engine.online);
   }
 

@@ -36,7 +36,7 @@ describe("transaction messages as an independent CSMS sees them (issue 10)", fun
 
   async function goOffline(charger: TestCharger): Promise<void> {
     csms.passwords = ["only-this"]; // reconnects are refused (401) until cleared
-    csms.client.close({ code: 1001, force: true });
+    void csms.client.close({ code: 1001, force: true });
     await waitFor("offline", () => !charger.cp.engine.online);
   }
 

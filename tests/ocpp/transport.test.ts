@@ -125,7 +125,7 @@ describe("OCPP-J transport", function () {
     const csms = new TestCsms();
     await csms.listen();
     const charger = await bootedCharger(csms);
-    csms.client.close({ code: 1001, force: true });
+    void csms.client.close({ code: 1001, force: true });
     await waitFor("disconnected", () => !charger.cp.engine.online);
     const backoffs = [1, 2, 3, 4, 5, 6, 10].map((n) => charger.cp.connection.backoffMs(n));
     assert.ok(backoffs.every((ms) => ms >= 1000 && ms <= 10_400), backoffs.join(","));

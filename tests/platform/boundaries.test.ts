@@ -29,6 +29,38 @@ function importsOf(path: string): string[] {
   return found;
 }
 
+/** Imports that exist at run time (not `import type` / `export type`). */
+function valueImportsOf(file: string): string[] {
+  const text = readFileSync(join(PROJECT_ROOT, file), "utf8");
+  const found: string[] = [];
+  for (const match of text.matchAll(/^(import|export)\s+(type\s+)?[^"';]*?from\s+["']([^"']+)["']/gm)) if (!match[2]) found.push(match[3]);
+  return found;
+}
+
+const MODULE_FOLDERS: Readonly<Record<string, string>> = {
+  ports: "modules/ports",
+  platform: "modules/platform",
+  connector: "modules/connector",
+  ocpp: "modules/ocpp",
+  storage: "modules/storage",
+  firmware: "modules/firmware",
+  util: "modules/util",
+  hal: "hal",
+};
+
+/** The file a module name or relative import of `from` names, when it is a firmware source. */
+function resolveModule(from: string, name: string): string | undefined {
+  let path: string;
+  if (name.startsWith(".")) path = join(from, "..", name);
+  else {
+    const root = name.split("/")[0];
+    const folder = MODULE_FOLDERS[root];
+    if (!folder) return undefined;
+    path = name === "firmware/target" ? "modules/firmware/targets/sim" : join(folder, name.slice(root.length + 1));
+  }
+  return path.endsWith(".ts") ? path : `${path}.ts`;
+}
+
 describe("firmware boundaries", function () {
   const files = [...sourceFiles(join(PROJECT_ROOT, "modules")), ...sourceFiles(join(PROJECT_ROOT, "hal"))].map((path) =>
     relative(PROJECT_ROOT, path),
@@ -87,6 +119,29 @@ describe("firmware boundaries", function () {
     const hal = UPWARD.find((rule) => rule.from === "hal/");
     assert.ok(hal?.forbidden.test("connector/loop"));
     assert.ok(!hal?.forbidden.test("hal/pilot"));
+  });
+
+  it("has no import cycle between firmware modules (value imports; `import type` is erased)", function () {
+    const graph = new Map<string, string[]>();
+    for (const file of files) graph.set(file, valueImportsOf(file).map((name) => resolveModule(file, name)).filter((f): f is string => f !== undefined));
+    let edges = 0;
+    for (const list of graph.values()) for (const target of list) if (graph.has(target)) edges++;
+    assert.ok(edges > 200, `the import graph was read (${edges} edges between firmware files)`);
+    const cycles: string[] = [];
+    const state = new Map<string, "open" | "done">();
+    const stack: string[] = [];
+    const visit = (file: string): void => {
+      state.set(file, "open");
+      stack.push(file);
+      for (const next of graph.get(file) ?? []) {
+        if (state.get(next) === "open") cycles.push([...stack.slice(stack.indexOf(next)), next].join(" -> "));
+        else if (!state.has(next)) visit(next);
+      }
+      stack.pop();
+      state.set(file, "done");
+    };
+    for (const file of files) if (!state.has(file)) visit(file);
+    assert.deepEqual(cycles, []);
   });
 
   it("imports across folders by module name, never by a relative path out of the folder", function () {

@@ -16,6 +16,13 @@ import { SimFlash } from "platform/common/sim-flash";
 import { TestCsms, type ReceivedCall } from "../ocpp/harness.ts";
 import { hostPlatform, LineLog, newStorage, runUntil, type Bench, type SimBoard, type Storage } from "../firmware/helpers.ts";
 
+/**
+ * A CSMS call's answer as the tests read it: a JSON object, or `{ callError }` for a CALLERROR.
+ * Tests walk into it freely (schedules, key lists); the one untyped type of the suite.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read by assertions
+export type CsmsAnswer = Record<string, any>;
+
 /** The wall clock the CSMS hands out at boot (a Monday, whole hour). */
 export const T0 = "2030-03-04T10:00:00.000Z";
 export const T0_MS = Date.parse(T0);
@@ -99,10 +106,10 @@ export class ProfileHarness {
    * Sends a CALL from the CSMS while virtual time moves on; resolves with the
    * answer, or with `{ callError }` for a CALLERROR.
    */
-  async call(rig: Rig, action: string, params: Record<string, unknown>): Promise<Record<string, any>> {
-    let answer: Record<string, any> | undefined;
+  async call(rig: Rig, action: string, params: Record<string, unknown>): Promise<CsmsAnswer> {
+    let answer: CsmsAnswer | undefined;
     this.csms.call(action, params).then(
-      (conf: Record<string, any>) => {
+      (conf: CsmsAnswer) => {
         answer = conf;
       },
       (error: Error & { rpcErrorCode?: string }) => {
@@ -110,7 +117,7 @@ export class ProfileHarness {
       },
     );
     await runUntil(rig.bench, `answer to ${action}`, () => answer !== undefined);
-    return answer as Record<string, any>;
+    return answer as CsmsAnswer;
   }
 
   /** ChangeConfiguration over the socket; asserts Accepted. */

@@ -6,6 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { advance, offeredA, offers, ProfileHarness, secondsBetween, T0, type Rig } from "./helpers.ts";
+import type { CsmsAnswer } from "./helpers.ts";
 
 type Purpose = "ChargePointMaxProfile" | "TxDefaultProfile" | "TxProfile";
 
@@ -59,7 +60,7 @@ describe("profiles: Smart Charging (OCTT)", function () {
   beforeEach(() => h.open());
   afterEach(() => h.close());
 
-  async function set(rig: Rig, connectorId: number, spec: ProfileSpec): Promise<Record<string, any>> {
+  async function set(rig: Rig, connectorId: number, spec: ProfileSpec): Promise<CsmsAnswer> {
     return h.call(rig, "SetChargingProfile", { connectorId, csChargingProfiles: profile(spec) });
   }
 

@@ -28,7 +28,7 @@ describe("Remote Trigger: TriggerMessage with a CSMS", function () {
   async function trigger(params: Record<string, unknown>): Promise<{ status: string; before: number }> {
     const before = csms.received.length;
     const conf = await csms.call("TriggerMessage", params);
-    return { status: conf.status, before };
+    return { status: String(conf.status), before };
   }
 
   it("TC_054 trigger MeterValues, Heartbeat, StatusNotification, DiagnosticsStatusNotification (Idle), FirmwareStatusNotification (Idle)", async function () {

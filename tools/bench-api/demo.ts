@@ -12,7 +12,7 @@ const api = await startBenchApi({ target, port: Number(values.port) });
 console.log(`Bench page (fake charger): ${api.url}/`);
 
 const stop = (): void => {
-  api.close().then(() => process.exit(0));
+  void api.close().then(() => process.exit(0));
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);

@@ -149,5 +149,5 @@ export async function benchBoot(): Promise<Record<string, number>> {
 }
 
 if (process.argv[1] && process.argv[1].endsWith("boot.ts")) {
-  benchBoot().then((figures) => console.log(JSON.stringify(figures, null, 1)));
+  void benchBoot().then((figures) => console.log(JSON.stringify(figures, null, 1)));
 }

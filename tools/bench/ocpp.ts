@@ -29,5 +29,5 @@ export async function benchOcpp(): Promise<Record<string, number>> {
 }
 
 if (process.argv[1] && process.argv[1].endsWith("ocpp.ts")) {
-  benchOcpp().then((figures) => console.log(JSON.stringify(figures)));
+  void benchOcpp().then((figures) => console.log(JSON.stringify(figures)));
 }

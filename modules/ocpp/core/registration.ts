@@ -152,7 +152,7 @@ export class RegistrationService {
     this.#heartbeatTimer = this.#timers.once(() => {
       this.#heartbeatTimer = undefined;
       const idle = this.#time.clock.monotonicMs() - this.#lastActivityMs;
-      if (idle >= intervalS * 1000) this.heartbeat();
+      if (idle >= intervalS * 1000) void this.heartbeat(); // never rejects: failures are logged
       this.#armHeartbeat();
     }, dueMs);
   }

@@ -155,7 +155,7 @@ export class FirmwareService {
 
   /** Sends FirmwareStatusNotification with the triggered status now. */
   sendTriggeredStatus(): void {
-    this.#notify(this.triggeredStatus(), { beforeAccepted: true });
+    void this.#notify(this.triggeredStatus(), { beforeAccepted: true });
   }
 
   /**
@@ -178,7 +178,7 @@ export class FirmwareService {
     this.#phase = "scheduled";
     this.#setStage(STAGE_PLANNED);
     this.#o.log.info(`firmware update from ${request.location} at ${request.retrieveDate}, ${retries} retries`);
-    if (signed && this.#msUntil(request.retrieveDate) > 0) this.#notify("DownloadScheduled");
+    if (signed && this.#msUntil(request.retrieveDate) > 0) void this.#notify("DownloadScheduled");
     this.#waitForRetrieveDate();
   }
 
@@ -197,11 +197,11 @@ export class FirmwareService {
       const sameVersion = typeof old === "number" && this.#o.firmwareVersion !== undefined && versionHash(this.#o.firmwareVersion) === old;
       this.#clearStage();
       // Ahead of queued ordinary calls (the statuses of the boot): the outcome follows the boot [reference §4.11].
-      this.#notify(sameVersion ? "InstallationFailed" : "Installed", { priority: true }, requestId);
+      void this.#notify(sameVersion ? "InstallationFailed" : "Installed", { priority: true }, requestId);
     } else if (stage === STAGE_PLANNED && this.#phase === "idle") {
       // Rebooted before the image was downloaded and set: that update is lost.
       this.#clearStage();
-      this.#notify("DownloadFailed", { priority: true }, requestId);
+      void this.#notify("DownloadFailed", { priority: true }, requestId);
     }
   }
 
@@ -251,7 +251,7 @@ export class FirmwareService {
 
   #startDownload(): void {
     this.#phase = "downloading";
-    this.#notify("Downloading");
+    void this.#notify("Downloading");
     this.#attempt();
   }
 
@@ -314,7 +314,7 @@ export class FirmwareService {
   #downloaded(bytes: number): void {
     this.#o.log.info(`firmware downloaded, ${bytes} bytes`);
     this.#phase = "waitingForTransactions";
-    this.#notify("Downloaded");
+    void this.#notify("Downloaded");
     const signed = this.#signed;
     const hash = this.#hash;
     this.#hash = undefined;
@@ -326,12 +326,12 @@ export class FirmwareService {
         this.#finished("InvalidSignature");
         return;
       }
-      this.#notify("SignatureVerified");
+      void this.#notify("SignatureVerified");
       // installDateTime in the future: InstallScheduled, then install at that time [SEC L01].
       if (this.#msUntil(this.#request?.installDate) > 0) {
         this.#phase = "installScheduled";
         this.#o.log.info(`firmware install scheduled at ${this.#request?.installDate}`);
-        this.#notify("InstallScheduled");
+        void this.#notify("InstallScheduled");
         this.#waitForInstallDate();
         return;
       }
@@ -352,7 +352,7 @@ export class FirmwareService {
     this.#setStage(STAGE_SET_TO_BOOT);
     if (this.#o.firmwareVersion !== undefined) this.#kvSet(KEY_OLD_VERSION, versionHash(this.#o.firmwareVersion));
     // Reboot once Installing went out (or failed to): the CSMS sees the sequence in order.
-    installing.then(() => this.#o.host.reboot());
+    void installing.then(() => this.#o.host.reboot()); // #notify never rejects
   }
 
   #finished(status: FirmwareStatus | SignedFirmwareStatus): void {
@@ -361,13 +361,14 @@ export class FirmwareService {
     this.#request = undefined;
     this.#signed = undefined;
     this.#clearStage();
-    this.#notify(status, {}, requestId);
+    void this.#notify(status, {}, requestId);
   }
 
   /**
    * FirmwareStatusNotification, or SignedFirmwareStatusNotification with the
    * requestId of a signed update (the current one, or `requestId` given).
    */
+  /** Never rejects (a failed notification is logged), so callers may leave the promise with `void`. */
   #notify(status: FirmwareStatus | SignedFirmwareStatus, options: CallOptions = {}, requestId = this.#signed?.requestId): Promise<void> {
     this.#status = status;
     const signed = requestId !== undefined;
