@@ -63,8 +63,8 @@ import {
   type ConnectorEvent,
   type ConnectorEventHandler,
   type ConnectorSnapshot,
-  type OcppErrorCode,
-  type OcppStatus,
+  type ConnectorErrorCode,
+  type ConnectorStatus,
 } from "connector/types";
 
 /** The in-place snapshot (mutable inside the loop, read-only outside). */
@@ -77,8 +77,8 @@ class Snapshot implements ConnectorSnapshot {
   drawnA = 0;
   energyWh = 0;
   readonly meter: MeterSample = createMeterSample();
-  status: OcppStatus = "Available";
-  errorCode: OcppErrorCode = "NoError";
+  status: ConnectorStatus = "Available";
+  errorCode: ConnectorErrorCode = "NoError";
   faults = 0;
   selfTested = false;
   limitA = 0;
@@ -577,7 +577,7 @@ export class Connector {
   private updateStatus(blocked: boolean): void {
     const snap = this.snap;
     const faults = snap.faults;
-    let status: OcppStatus;
+    let status: ConnectorStatus;
     if (blocked) status = "Faulted";
     else if (!this.available) status = "Unavailable";
     else if (!snap.plugged) {
@@ -594,7 +594,7 @@ export class Connector {
     else status = "SuspendedEV";
     if (snap.plugged && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE")) this.pluggedWhilePermitted = true;
 
-    let code: OcppErrorCode = "NoError";
+    let code: ConnectorErrorCode = "NoError";
     if ((faults & (Fault.Welded | Fault.ContactorFailedToClose)) !== 0) code = "PowerSwitchFailure";
     else if ((faults & (Fault.RcdTrip | Fault.RcdSelfTest)) !== 0) code = "GroundFailure";
     else if ((faults & Fault.Temperature) !== 0) code = "HighTemperature";

@@ -1,12 +1,14 @@
 /**
- * What the OCPP side sees of a connector: OCPP 1.6 status and error-code
- * strings, connector events and the fault bits of the control loop.
+ * What the loop reports of a connector: its status and error code (the values
+ * of OCPP 1.6 ChargePointStatus and ChargePointErrorCode, so the firmware's
+ * hardware adapter hands them to OCPP unchanged; OCPP's own types are in
+ * ocpp/charge-point-hw), connector events and the fault bits of the loop.
  */
 import type { PilotState } from "hal/pilot";
 import type { MeterSample } from "hal/meter";
 
-/** OCPP 1.6 ChargePointStatus. */
-export type OcppStatus =
+/** The connector's status, in the values of OCPP 1.6 ChargePointStatus. */
+export type ConnectorStatus =
   | "Available"
   | "Preparing"
   | "Charging"
@@ -17,8 +19,8 @@ export type OcppStatus =
   | "Unavailable"
   | "Faulted";
 
-/** OCPP 1.6 ChargePointErrorCode. */
-export type OcppErrorCode =
+/** Why a connector is Faulted (or a warning), in the values of OCPP 1.6 ChargePointErrorCode. */
+export type ConnectorErrorCode =
   | "ConnectorLockFailure"
   | "EVCommunicationError"
   | "GroundFailure"
@@ -145,9 +147,9 @@ export interface ConnectorSnapshot {
   /** The newest meter reading. */
   readonly meter: MeterSample;
   /** OCPP status. */
-  readonly status: OcppStatus;
+  readonly status: ConnectorStatus;
   /** OCPP error code (NoError when none). */
-  readonly errorCode: OcppErrorCode;
+  readonly errorCode: ConnectorErrorCode;
   /** Active fault bits (see `Fault`). */
   readonly faults: number;
   /** The RCD self-test passed in this session (since plug-in). */

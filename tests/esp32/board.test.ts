@@ -9,11 +9,11 @@ import { SimModbusSlave, loadSdmReadings } from "hal/meters/sim/modbus-meter-sim
 import { SimSerialLink } from "hal/meters/sim/sim-serial";
 import { createPilotSample } from "hal/pilot";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
-import { FakeHardware } from "./fakes.ts";
+import { FakeEsp32Io } from "./fakes.ts";
 
 describe("esp32 bus adapters", () => {
   it("serial: reads into the caller's space only and keeps the rest for the next read", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const bus = new Esp32SerialBus({ io: hw.io().serial, receive: 16, transmit: 17, port: 2, baud: 9600, scratchBytes: 8 });
     assert.deepEqual(hw.serialOptions, { receive: 16, transmit: 17, port: 2, baud: 9600, format: "buffer" });
     const into = new Uint8Array(6);
@@ -31,7 +31,7 @@ describe("esp32 bus adapters", () => {
   });
 
   it("spi: two devices on one controller, each transfer framed by its own chip select", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const io = hw.io();
     const spi = new Esp32SpiController({ io: io.spi, out: 23, in: 19, clock: 18, hz: 200_000, mode: 3 });
     const a = spi.device({ io: io.digital, pin: 5, activeLow: true });
@@ -53,7 +53,7 @@ describe("esp32 bus adapters", () => {
   });
 
   it("spi: releases chip select when the transfer throws", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const io = hw.io();
     const dev = new Esp32SpiController({ io: io.spi, out: 23, in: 19, clock: 18, hz: 1e6, mode: 0 }).device({ io: io.digital, pin: 5, activeLow: true });
     hw.spiAnswer = () => {
@@ -64,7 +64,7 @@ describe("esp32 bus adapters", () => {
   });
 
   it("i2c: passes stop flags through (default stop)", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const bus = new Esp32I2cBus({ io: hw.io().i2c, data: 21, clock: 22, hz: 400_000, address: 0x38 });
     bus.write(Uint8Array.of(1, 2), false);
     const into = new Uint8Array(2);
@@ -79,7 +79,7 @@ describe("esp32 bus adapters", () => {
 
 describe("createEsp32Board", () => {
   it("dev-1: one connector whose SDM630 answers through the serial adapter and whose pilot reads A", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const slave = new SimModbusSlave(1);
     loadSdmReadings(slave, { voltageV: [230, 231, 232], currentA: [10, 10, 10], powerW: [2300, 2310, 2320], frequencyHz: 50, importKWh: 12.5 });
     const wire = new SimSerialLink(slave);
@@ -115,7 +115,7 @@ describe("createEsp32Board", () => {
   });
 
   it("duo-2: two connectors, two ATM90E32 on one SPI bus with their own chip selects, a lock on connector 1 only", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const { board } = createEsp32Board(DUO_2_BOARD, hw.io(), { kv: new MemoryKeyValueStore() });
     assert.equal(board.connectors.length, 2);
     assert.notEqual(board.connectors[0].hal.lock, null);
@@ -128,7 +128,7 @@ describe("createEsp32Board", () => {
   });
 
   it("rejects a GPIO used twice, an unknown bus, two Modbus meters on one UART and more phases than the supply", () => {
-    const io = () => new FakeHardware().io();
+    const io = () => new FakeEsp32Io().io();
     const kv = new MemoryKeyValueStore();
     const c0 = DEV_1_BOARD.connectors[0];
     const twice: Esp32BoardDescription = { ...DEV_1_BOARD, connectors: [{ ...c0, rcd: { ...c0.rcd, test: { pin: 27 } } }] };

@@ -16,7 +16,7 @@ import type {
 
 export const MODE = { Input: 0, InputPullUp: 1, InputPullDown: 2, Output: 3 } as const;
 
-export class FakeHardware {
+export class FakeEsp32Io {
   /** Level per pin: written by outputs, set by tests for inputs. */
   readonly level = new Map<number, number>();
   /** Pin mode as opened. */
@@ -200,7 +200,7 @@ export class CpLine {
   digitalUs = 3;
   periodUs = 1000;
   constructor(
-    readonly hw: FakeHardware,
+    readonly hw: FakeEsp32Io,
     readonly pwmPin: number,
     readonly resolution = 10,
   ) {}

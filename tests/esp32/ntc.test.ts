@@ -6,7 +6,7 @@ import type { Esp32BoardDescription } from "hal/esp32/boards/types";
 import { Esp32NtcSensor, ntcOhmsAt } from "hal/esp32/ntc";
 import { createTemperatureSample } from "hal/temperature";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
-import { FakeHardware } from "./fakes.ts";
+import { FakeEsp32Io } from "./fakes.ts";
 
 const FULL = 4095;
 
@@ -19,7 +19,7 @@ function rawAt(celsius: number, ntcToGround = true, rawAtSupply = FULL): number 
 
 describe("esp32 NTC thermistor", () => {
   function setup(extra: { ntcToGround?: boolean; rawAtSupply?: number; offsetC?: number } = {}) {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     let raw = 2048;
     let reads = 0;
     hw.analogHook.set(32, () => {
@@ -97,12 +97,12 @@ describe("esp32 NTC thermistor", () => {
   });
 
   it("rejects a description without positive resistances or beta", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     assert.throws(() => new Esp32NtcSensor({ adc: { io: hw.io().analog, pin: 32 }, seriesOhm: 0, nominalOhm: 10_000, beta: 3950 }), /positive/);
   });
 
   it("dev-1-ntc: the board fits the NTC as the connector's optional temperature sensor; the loop derates and trips on it", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     hw.level.set(35, 1); // contactor feedback: no power
     hw.analogHook.set(36, () => 3661); // CP +12 V
     hw.digitalHook.set(39, () => 1);
@@ -132,10 +132,10 @@ describe("esp32 NTC thermistor", () => {
   });
 
   it("dev-1 without the sensor builds without one (temperature is optional), and the NTC pin is claimed like any other", () => {
-    const made = createEsp32Board(DEV_1_BOARD, new FakeHardware().io(), { kv: new MemoryKeyValueStore() });
+    const made = createEsp32Board(DEV_1_BOARD, new FakeEsp32Io().io(), { kv: new MemoryKeyValueStore() });
     assert.equal(made.board.connectors[0].hal.temperature ?? null, null);
     const c0 = DEV_1_NTC_BOARD.connectors[0];
     const clash: Esp32BoardDescription = { ...DEV_1_NTC_BOARD, connectors: [{ ...c0, temperature: { ...c0.temperature!, adcPin: 36 } }] };
-    assert.throws(() => createEsp32Board(clash, new FakeHardware().io(), { kv: new MemoryKeyValueStore() }), /GPIO 36 used by connector 1 pilot.adc and connector 1 temperature.adc/);
+    assert.throws(() => createEsp32Board(clash, new FakeEsp32Io().io(), { kv: new MemoryKeyValueStore() }), /GPIO 36 used by connector 1 pilot.adc and connector 1 temperature.adc/);
   });
 });

@@ -5,11 +5,11 @@ import { Esp32Rcd } from "hal/esp32/rcd";
 import { createContactorSample } from "hal/contactor";
 import { createLockSample } from "hal/lock";
 import { createRcdSample } from "hal/rcd";
-import { FakeHardware, MODE } from "./fakes.ts";
+import { FakeEsp32Io, MODE } from "./fakes.ts";
 
 describe("esp32 contactor", () => {
   function setup(holdMs = 0) {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const io = hw.io();
     hw.level.set(35, 1); // opto open collector with pull-up: 1 = no power
     const c = new Esp32Contactor({ output: { io: io.digital, pin: 27 }, feedback: { io: io.digital, pin: 35, activeLow: true, holdMs }, settleMs: 1000 });
@@ -88,7 +88,7 @@ describe("esp32 contactor", () => {
 
 describe("esp32 RCD", () => {
   function setup(withReset = true) {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const io = hw.io();
     const rcd = new Esp32Rcd({
       faults: [{ io: io.digital, pin: 34, kind: "dc" }, { io: io.digital, pin: 32, kind: "ac" }],
@@ -185,7 +185,7 @@ describe("esp32 RCD", () => {
   });
 
   it("treats an unreadable fault input as a trip and a de-asserted status as no-response", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const io = hw.io();
     hw.level.set(33, 1);
     const rcd = new Esp32Rcd({ faults: [{ io: io.digital, pin: 34 }], test: { io: io.digital, pin: 14 }, status: { io: io.digital, pin: 33 } });
@@ -201,7 +201,7 @@ describe("esp32 RCD", () => {
   });
 
   it("opens its inputs with the requested pulls", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const io = hw.io();
     new Esp32Rcd({ faults: [{ io: io.digital, pin: 34, pull: "down" }], test: { io: io.digital, pin: 14, activeLow: true } });
     assert.equal(hw.mode.get(34), MODE.InputPullDown);
@@ -212,7 +212,7 @@ describe("esp32 RCD", () => {
 
 describe("esp32 lock", () => {
   function setup() {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const io = hw.io();
     hw.level.set(17, 1); // switch to ground with pull-up: 1 = unlocked
     const lock = new Esp32Lock({

@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { Esp32ControlPilot, type Esp32PilotOptions } from "hal/esp32/pilot";
 import { createPilotSample, dutyToAmperes } from "hal/pilot";
-import { CpLine, FakeHardware, RAW_MINUS_12, RAW_PLUS_12 } from "./fakes.ts";
+import { CpLine, FakeEsp32Io, RAW_MINUS_12, RAW_PLUS_12 } from "./fakes.ts";
 
 const PWM_PIN = 26;
 const ADC_PIN = 36;
 const SYNC_PIN = 39;
 
 function setup(withSync: boolean, extra: Partial<Esp32PilotOptions> = {}) {
-  const hw = new FakeHardware();
+  const hw = new FakeEsp32Io();
   const io = hw.io();
   const line = new CpLine(hw, PWM_PIN);
   line.attach(ADC_PIN, withSync ? SYNC_PIN : null);
@@ -52,7 +52,7 @@ describe("esp32 control pilot", () => {
 
   it("inverts the duty for an inverting CP stage", () => {
     const { hw, pilot } = setup(false, {});
-    const hw2 = new FakeHardware();
+    const hw2 = new FakeEsp32Io();
     const io2 = hw2.io();
     const inverted = new Esp32ControlPilot({
       pwm: { io: io2.pwm, pin: 5, inverted: true },
@@ -155,7 +155,7 @@ describe("esp32 control pilot", () => {
   });
 
   it("rejects equal calibration points", () => {
-    const hw = new FakeHardware();
+    const hw = new FakeEsp32Io();
     const io = hw.io();
     assert.throws(
       () => new Esp32ControlPilot({ pwm: { io: io.pwm, pin: 1 }, adc: { io: io.analog, pin: 2, rawAtPlus12V: 5, rawAtMinus12V: 5 } }),

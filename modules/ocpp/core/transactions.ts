@@ -52,7 +52,7 @@ type JournalRecord =
   | { k: "M"; l: number; c: number; mv: StoredMeterValue[] }
   | { k: "E"; l: number; tag?: string; me: number; t: EventTime; why: StopReason; d?: StoredMeterValue[] };
 
-interface ActiveTransaction {
+interface OpenTransaction {
   local: number;
   connectorId: number;
   idTag: string;
@@ -63,7 +63,7 @@ interface ActiveTransaction {
 }
 
 interface RunningState {
-  tx: ActiveTransaction;
+  tx: OpenTransaction;
   /** Highest register reading of this transaction (Wh): meterStop is never below it. */
   registerWh: number;
   stopData: StoredMeterValue[];
@@ -157,7 +157,7 @@ export class TransactionService {
     for (const connector of this.#connectors) {
       const stored = this.#kv.get(NS, `act${connector.id}`);
       if (typeof stored !== "string") continue;
-      const tx = JSON.parse(stored) as ActiveTransaction;
+      const tx = JSON.parse(stored) as OpenTransaction;
       this.#running.set(connector.id, { tx, registerWh: tx.meterStartWh, stopData: [] });
       this.stop(connector.id, "PowerLoss");
     }
@@ -235,7 +235,7 @@ export class TransactionService {
       return false;
     }
     connector.readMeter(this.#sample);
-    const tx: ActiveTransaction = {
+    const tx: OpenTransaction = {
       local: this.#nextLocal++,
       connectorId,
       idTag,
