@@ -181,14 +181,14 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
 
   it("a configuration change is kept across a restart of the process", async () => {
     await online();
-    assert.deepEqual(await post(url, "/csms/changeConfiguration", { key: "HeartbeatInterval", value: "123" }), { status: "Accepted" });
+    assert.deepEqual(await post(url, "/csms/changeConfiguration", { key: "MeterValueSampleInterval", value: "17" }), { status: "Accepted" });
     const csms = stack!.csms!;
     const boots = csms.charger(ID)!.bootCount;
     await post(url, "/power", { action: "cut" });
     await post(url, "/power", { action: "restore" });
     await waitUntil("booted again", () => csms.charger(ID)!.bootCount > boots && csms.isConnected(ID), WAIT);
-    const answer = (await csms.send(ID, "GetConfiguration", { key: ["HeartbeatInterval"] })) as { configurationKey?: { key: string; value?: string }[] };
-    assert.equal(answer.configurationKey?.find((k) => k.key === "HeartbeatInterval")?.value, "123");
+    const answer = (await csms.send(ID, "GetConfiguration", { key: ["MeterValueSampleInterval"] })) as { configurationKey?: { key: string; value?: string }[] };
+    assert.equal(answer.configurationKey?.find((k) => k.key === "MeterValueSampleInterval")?.value, "17");
   });
 
   it("answers 501 for what it cannot do (a network drop when --config's csmsUrl bypasses the proxy), 409 for what the EV cannot", async () => {
