@@ -92,6 +92,19 @@ interface LinkLine {
   deviceId?: string;
 }
 
+/** What the lin firmware reports of its XS heaps (platform/moddable/lin/host.c); -1: not counted in this build. */
+export interface LinMemoryFigures {
+  slots: number;
+  peakSlots: number;
+  chunkBytes: number;
+  peakChunkBytes: number;
+  heapSlots: number;
+  stackSlots: number;
+  stackPeakSlots: number;
+  collections: number;
+  slotSize: number;
+}
+
 const NO_DEV_CSMS = "CSMS-side actions need the development CSMS (the charger is connected to an external CSMS)";
 
 export class LinCharger implements BenchTarget {
@@ -216,6 +229,11 @@ export class LinCharger implements BenchTarget {
   /** Transaction messages the firmware has not had answered yet (its journal), when linked. */
   get pendingTransactionMessages(): number | undefined {
     return this.#socket ? this.#linkState?.pendingTransactionMessages : undefined;
+  }
+
+  /** The firmware's XS heap figures (bench link `memory`): after a full collection when `collect`. */
+  async memory(collect = true, resetPeaks = false): Promise<LinMemoryFigures> {
+    return (await this.#command({ cmd: "memory", collect, resetPeaks })) as LinMemoryFigures;
   }
 
   frames(): readonly BenchFrame[] {

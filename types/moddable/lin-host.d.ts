@@ -14,6 +14,25 @@ declare module "platform/moddable/lin/host" {
 	export function readBlock(fd: number, buffer: ArrayBuffer, start: number, length: number, offset: number): void;
 	/** buffer[start, start + length) to the file at `offset`. */
 	export function writeBlock(fd: number, buffer: ArrayBuffer, start: number, length: number, offset: number): void;
+	/** NOR programming: the file's bytes at `offset` become old AND buffer[start, start + length). */
+	export function programBlock(fd: number, buffer: ArrayBuffer, start: number, length: number, offset: number): void;
+	/** The range becomes 0xFF. */
+	export function eraseBlock(fd: number, offset: number, length: number): void;
+	/** The XS heaps (after a full collection when `collect`); -1 where this build does not count. */
+	export function memory(collect: boolean): LinMemory;
+	/** The heap peaks start again from the current use. */
+	export function resetPeaks(): void;
+	export interface LinMemory {
+		slots: number;
+		peakSlots: number;
+		chunkBytes: number;
+		peakChunkBytes: number;
+		heapSlots: number;
+		stackSlots: number;
+		stackPeakSlots: number;
+		collections: number;
+		slotSize: number;
+	}
 	/** Ends the process at once with `code`. */
 	export function exit(code: number): never;
 }

@@ -48,10 +48,18 @@ export interface BenchLinkOptions {
   firmwareVersion: string;
   /** Diagnostic lines (trace on the board). */
   log(message: string): void;
+  /**
+   * The engine's heap figures (the `memory` command): after a full garbage
+   * collection when `collect`; `resetPeaks` starts the peaks again. Absent:
+   * the command answers that this build cannot measure.
+   */
+  memory?(collect: boolean, resetPeaks: boolean): Readonly<Record<string, number>>;
 }
 
 interface CommandLine {
   id?: unknown;
+  collect?: unknown;
+  resetPeaks?: unknown;
   v?: unknown;
   cmd?: unknown;
   connectorId?: unknown;
@@ -162,7 +170,7 @@ export class BenchLink {
       if (command.v !== undefined && command.v !== BENCH_LINK_VERSION) throw new CommandError(`version ${String(command.v)} not supported (this firmware speaks ${BENCH_LINK_VERSION})`);
       const result = this.#run(command);
       this.#send({ t: "reply", id, ok: true, result }, false);
-      if (command.cmd !== "ping") this.#sendState(command.cmd === "state");
+      if (command.cmd !== "ping" && command.cmd !== "memory") this.#sendState(command.cmd === "state");
     } catch (error) {
       this.#send({ t: "reply", id, ok: false, error: (error as Error).message }, false);
     }
@@ -204,6 +212,13 @@ export class BenchLink {
         applySimFault(sim, kind, command.active);
         if (kind === "pilot-short" && !command.active && this.#evStates[connectorId - 1] === "E") sim.faults.pilotShort = true;
         return undefined;
+      }
+      case "memory": {
+        const memory = this.#options.memory;
+        if (!memory) throw new CommandError("memory: this build cannot read its heaps");
+        if (command.collect !== undefined && typeof command.collect !== "boolean") throw new CommandError("memory: collect must be true or false");
+        if (command.resetPeaks !== undefined && typeof command.resetPeaks !== "boolean") throw new CommandError("memory: resetPeaks must be true or false");
+        return memory(command.collect !== false, command.resetPeaks === true);
       }
       default:
         throw new CommandError(typeof command.cmd === "string" ? `unknown command '${command.cmd}'` : "a command line needs a string 'cmd'");

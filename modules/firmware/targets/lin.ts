@@ -16,7 +16,7 @@ import { createSimulatedBoard } from "hal/sim/charger";
 import type { KeyValueStore } from "ports/kv";
 import type { Platform } from "ports/platform";
 import { SETTINGS_NAMESPACE } from "firmware/settings";
-import { benchLinkPort, meterRegistersWh, rebootProcess } from "platform/moddable/lin/process";
+import { benchLinkPort, linMemory, meterRegistersWh, rebootProcess } from "platform/moddable/lin/process";
 
 let sims: readonly SimConnector[] = [];
 let link: BenchLink | undefined;
@@ -60,6 +60,7 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
     sims,
     firmwareVersion,
     log: (message) => trace(`${message}\n`),
+    memory: linMemory,
   });
   return { ...platform, websocket: link.tapWebSocket(platform.websocket) };
 }

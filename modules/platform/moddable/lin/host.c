@@ -5,6 +5,7 @@
  * The SDK's lin `preference` does not persist when preloaded and it has no
  * `flash` module: platform/moddable/lin/* build our ports on these.
  */
+#include "xsAll.h"
 #include "xsmc.h"
 #include "xsHost.h"
 
@@ -203,6 +204,102 @@ void xs_oxs_lin_write_block(xsMachine *the)
 	if (start < 0 || length < 0 || offset < 0 || start + length > capacity)
 		xsRangeError("bad range");
 	writeAll(the, fd, (uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start, length, offset, "block");
+}
+
+/* programBlock(fd, buffer, start, length, offset): NOR programming, the file's bytes become old AND new. */
+void xs_oxs_lin_program_block(xsMachine *the)
+{
+	int fd = xsmcToInteger(xsArg(0));
+	int start = xsmcToInteger(xsArg(2));
+	int length = xsmcToInteger(xsArg(3));
+	int offset = xsmcToInteger(xsArg(4));
+	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	uint8_t cells[256];
+	if (start < 0 || length < 0 || offset < 0 || start + length > capacity)
+		xsRangeError("bad range");
+	for (int done = 0; done < length; done += sizeof(cells)) {
+		int count = length - done < (int)sizeof(cells) ? length - done : (int)sizeof(cells);
+		if (pread(fd, cells, count, offset + done) != count)
+			xsUnknownError("program block: read failed");
+		const uint8_t *bytes = (const uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start + done;
+		for (int i = 0; i < count; i++)
+			cells[i] &= bytes[i];
+		writeAll(the, fd, cells, count, offset + done, "block");
+	}
+}
+
+/* eraseBlock(fd, offset, length): the range becomes 0xFF. */
+void xs_oxs_lin_erase_block(xsMachine *the)
+{
+	int fd = xsmcToInteger(xsArg(0));
+	int offset = xsmcToInteger(xsArg(1));
+	int length = xsmcToInteger(xsArg(2));
+	uint8_t erased[256];
+	if (offset < 0 || length < 0)
+		xsRangeError("bad range");
+	memset(erased, 0xFF, sizeof(erased));
+	for (int done = 0; done < length; done += sizeof(erased)) {
+		int count = length - done < (int)sizeof(erased) ? length - done : (int)sizeof(erased);
+		writeAll(the, fd, erased, count, offset + done, "block");
+	}
+}
+
+/*
+ * memory(collect): the XS heaps of this machine, after a full garbage collection when `collect`.
+ * Slots and chunk bytes are counted by XS in every build; the collection count and the stack
+ * peak only in instrumented builds (mxInstrument), else -1. `slotSize` is this host's slot size
+ * (32 bytes on 64-bit Linux, 16 on the ESP32).
+ */
+void xs_oxs_lin_memory(xsMachine *the)
+{
+	if (xsmcTest(xsArg(0)))
+		xsCollectGarbage();
+	txMachine *machine = (txMachine *)the;
+	int32_t slots = (int32_t)machine->currentHeapCount;
+	int32_t peakSlots = (int32_t)machine->peakHeapCount;
+	int32_t chunk = (int32_t)machine->currentChunksSize;
+	int32_t peakChunk = (int32_t)machine->peakChunksSize;
+	int32_t heapSlots = (int32_t)machine->maximumHeapCount;
+	int32_t stackSlots = (int32_t)(machine->stackTop - machine->stackBottom);
+	int32_t collections = -1;
+	int32_t stackPeakSlots = -1;
+#ifdef mxInstrument
+	collections = (int32_t)machine->garbageCollectionCount;
+	if (machine->stackPeak > machine->stack)
+		machine->stackPeak = machine->stack;
+	stackPeakSlots = (int32_t)(machine->stackTop - machine->stackPeak);
+#endif
+	xsmcVars(1);
+	xsmcSetNewObject(xsResult);
+	xsmcSetInteger(xsVar(0), slots);
+	xsmcSet(xsResult, xsID("slots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), peakSlots);
+	xsmcSet(xsResult, xsID("peakSlots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), chunk);
+	xsmcSet(xsResult, xsID("chunkBytes"), xsVar(0));
+	xsmcSetInteger(xsVar(0), peakChunk);
+	xsmcSet(xsResult, xsID("peakChunkBytes"), xsVar(0));
+	xsmcSetInteger(xsVar(0), heapSlots);
+	xsmcSet(xsResult, xsID("heapSlots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), stackSlots);
+	xsmcSet(xsResult, xsID("stackSlots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), stackPeakSlots);
+	xsmcSet(xsResult, xsID("stackPeakSlots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), collections);
+	xsmcSet(xsResult, xsID("collections"), xsVar(0));
+	xsmcSetInteger(xsVar(0), (int32_t)sizeof(txSlot));
+	xsmcSet(xsResult, xsID("slotSize"), xsVar(0));
+}
+
+/* resetPeaks(): the peaks start again from the current use (a session's peak, not boot's). */
+void xs_oxs_lin_reset_peaks(xsMachine *the)
+{
+	txMachine *machine = (txMachine *)the;
+	machine->peakHeapCount = machine->currentHeapCount;
+	machine->peakChunksSize = machine->currentChunksSize;
+#ifdef mxInstrument
+	machine->stackPeak = machine->stackTop;
+#endif
 }
 
 /* Ends the process at once (a reboot of the lin "board"; the bench host starts it again). */

@@ -5,7 +5,7 @@
  * reboot request; the bench host starts the firmware again, like a board's
  * reset brings it back).
  */
-import { exit, getEnv } from "platform/moddable/lin/host";
+import { exit, getEnv, memory, resetPeaks } from "platform/moddable/lin/host";
 
 /** Exit code of a reboot the firmware asked for. */
 export const LIN_REBOOT_EXIT_CODE = 3;
@@ -34,4 +34,11 @@ export function meterRegistersWh(): number[] {
     registers.push(Number.isFinite(wh) && wh >= 0 ? wh : 0);
   }
   return registers;
+}
+
+/** The XS heaps of this process (the bench link's `memory` command). */
+export function linMemory(collect: boolean, reset: boolean): Readonly<Record<string, number>> {
+  const figures = memory(collect);
+  if (reset) resetPeaks();
+  return figures as unknown as Readonly<Record<string, number>>;
 }
