@@ -191,6 +191,15 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
     assert.equal(answer.configurationKey?.find((k) => k.key === "MeterValueSampleInterval")?.value, "17");
   });
 
+  it("Reset from the CSMS: the firmware ends its process (exit 3) and is started again; it boots and registers", async () => {
+    await online();
+    const csms = stack!.csms!;
+    assert.deepEqual(await post(url, "/csms/reset", { type: "Soft" }), { status: "Accepted" });
+    await waitUntil("a second BootNotification", () => csms.charger(ID)!.bootCount === 2 && csms.isConnected(ID), WAIT);
+    assert.deepEqual(stack!.chargers[0].exits, [3]);
+    assert.equal(stack!.chargers[0].boots, 2);
+  });
+
   it("answers 501 for what it cannot do (a network drop when --config's csmsUrl bypasses the proxy), 409 for what the EV cannot", async () => {
     const direct = await startQuietLinStack(build, { config: {} });
     const csmsUrl = `${direct.csmsUrlTemplate.replace("{deviceId}", ID)}`;
