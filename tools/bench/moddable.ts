@@ -8,11 +8,12 @@
  * Slots are counts (16 bytes each on the 32-bit ESP32, 32 on 64-bit Linux); chunk bytes are the
  * 64-bit host's, an upper bound for the ESP32 (its pointers and slots in chunks are half the size).
  * `moddable.esp32PeakBytes` = peak slots x 16 + peak chunk + the esp32 manifest's stack slots x 16.
- * Without an SDK the figures are absent and the reason goes to stderr.
+ * The instrumented build (tools/moddable/build-lin.sh --instrument) adds collections during boot
+ * and the session's stack peak. Without an SDK the figures are absent and the reason goes to stderr.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildLinFirmware, linBuildUnavailable } from "../lin/build.ts";
+import { buildLinFirmware, linBuildUnavailable, type LinBuild } from "../lin/build.ts";
 import type { LinCharger, LinMemoryFigures } from "../lin/lin-charger.ts";
 import { startLinStack } from "../lin/lin-stack.ts";
 import { PROJECT_ROOT } from "../xs/bundle.ts";
@@ -43,12 +44,16 @@ interface SessionFigures {
   /** XS's own peak since boot's reading, garbage included (what the heap must hold between collections). */
   peakSlotsWithGarbage: number;
   peakChunkBytesWithGarbage: number;
+  /** Garbage collections from start to the after-boot reading (-1: not an instrumented build). */
+  bootCollections: number;
+  /** Deepest stack of the session, slots (-1: not an instrumented build). */
+  stackPeakSlots: number;
 }
 
-async function measureSession(connectors: number): Promise<SessionFigures> {
+async function measureSession(build: LinBuild, connectors: number): Promise<SessionFigures> {
   // One card per connector: the same idTag twice would be ConcurrentTx.
   const idTags: Record<string, { status: "Accepted" }> = { "CARD-1": { status: "Accepted" }, "CARD-2": { status: "Accepted" } };
-  const stack = await startLinStack({ benchPort: null, connectors, devCsms: { heartbeatIntervalS: 60, idTags }, log: () => ({ write: () => undefined }) });
+  const stack = await startLinStack({ build, benchPort: null, connectors, devCsms: { heartbeatIntervalS: 60, idTags }, log: () => ({ write: () => undefined }) });
   try {
     const charger: LinCharger = stack.chargers[0];
     const csms = stack.csms!;
@@ -57,6 +62,8 @@ async function measureSession(connectors: number): Promise<SessionFigures> {
     await until("online", () => charger.getState().connection === "online");
     await until("Available", () => charger.getState().connectors.every((c) => c.ocppStatus === "Available"));
     await sleep(1000);
+    // Collections so far (instrumented build; -1 in a release build), before a forced one counts.
+    const bootCollections = (await charger.memory(false, false)).collections;
     const boot = await charger.memory(true, true);
     let peakSlots = boot.slots;
     let peakChunk = boot.chunkBytes;
@@ -117,6 +124,8 @@ async function measureSession(connectors: number): Promise<SessionFigures> {
       peakChunkBytes: peakChunk,
       peakSlotsWithGarbage: end.peakSlots,
       peakChunkBytesWithGarbage: end.peakChunkBytes,
+      bootCollections,
+      stackPeakSlots: end.stackPeakSlots,
     };
   } finally {
     await stack.close();
@@ -129,12 +138,13 @@ export async function benchModdable(): Promise<Record<string, number>> {
     process.stderr.write(`bench: no moddable.* figures: ${missing}\n`);
     return {};
   }
-  buildLinFirmware();
+  // The instrumented build (mcconfig -i): XS also counts collections and the stack peak there.
+  const build = buildLinFirmware({ instrument: true });
   const figures: Record<string, number> = {};
   const stackSlots = esp32StackSlots();
   let worst = 0;
   for (const connectors of [1, 2]) {
-    const f = await measureSession(connectors);
+    const f = await measureSession(build, connectors);
     const prefix = `moddable.ws.c${connectors}`;
     figures[`${prefix}.bootSlots`] = f.bootSlots;
     figures[`${prefix}.bootChunkBytes`] = f.bootChunkBytes;
@@ -142,6 +152,8 @@ export async function benchModdable(): Promise<Record<string, number>> {
     figures[`${prefix}.peakChunkBytes`] = f.peakChunkBytes;
     figures[`${prefix}.peakSlotsWithGarbage`] = f.peakSlotsWithGarbage;
     figures[`${prefix}.peakChunkBytesWithGarbage`] = f.peakChunkBytesWithGarbage;
+    if (f.bootCollections >= 0) figures[`${prefix}.bootCollections`] = f.bootCollections;
+    if (f.stackPeakSlots >= 0) figures[`${prefix}.stackPeakSlots`] = f.stackPeakSlots;
     worst = Math.max(worst, f.peakSlots * ESP32_SLOT_BYTES + f.peakChunkBytes + stackSlots * ESP32_SLOT_BYTES);
   }
   figures["moddable.esp32PeakBytes"] = worst;
