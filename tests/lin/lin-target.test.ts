@@ -4,7 +4,8 @@
 // test's OCPP exchange goes to build/test-logs/lin-target.log. Without an SDK the suite says so
 // and skips; with CI=true it never skips.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LinBuild } from "../../tools/lin/build.ts";
 import type { LinStack } from "../../tools/lin/lin-stack.ts";
@@ -12,7 +13,7 @@ import { parseScenario } from "../../tools/scenario/scenario.ts";
 import { runScenario } from "../../tools/scenario/runner.ts";
 import { PROJECT_ROOT } from "../../tools/xs/bundle.ts";
 import type { MemoryLogSink } from "platform/host/log-console";
-import { getState, post, waitUntil } from "../sim/helpers.ts";
+import { getState, post, startQuietStack, waitUntil } from "../sim/helpers.ts";
 import { linBuildOrSkip, logExchange, startQuietLinStack } from "./helpers.ts";
 
 const ID = "LIN-0001";
@@ -29,10 +30,13 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
     build = linBuildOrSkip(this);
   });
 
+  const cleanup: (() => void)[] = [];
+
   afterEach(async function () {
     logExchange("lin-target.log", this.currentTest?.fullTitle() ?? "?", stack);
     await stack?.close();
     stack = undefined;
+    for (const step of cleanup.splice(0)) step();
   });
 
   async function online(options: Parameters<typeof startQuietLinStack>[1] = {}): Promise<void> {
@@ -189,6 +193,21 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
     await waitUntil("booted again", () => csms.charger(ID)!.bootCount > boots && csms.isConnected(ID), WAIT);
     const answer = (await csms.send(ID, "GetConfiguration", { key: ["MeterValueSampleInterval"] })) as { configurationKey?: { key: string; value?: string }[] };
     assert.equal(answer.configurationKey?.find((k) => k.key === "MeterValueSampleInterval")?.value, "17");
+  });
+
+  it("shares the Node simulator's state dir format: a key changed on the simulator is there on the lin firmware", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "oxs-lin-shared-"));
+    try {
+      const sim = await startQuietStack({ stateDir: dir, deviceId: ID, benchPort: null });
+      await waitUntil("the simulator online", () => sim.csms!.isConnected(ID), WAIT);
+      assert.deepEqual(await sim.csms!.send(ID, "ChangeConfiguration", { key: "MeterValueSampleInterval", value: "23" }), { status: "Accepted" });
+      await sim.close();
+      await online({ stateDir: dir });
+      const answer = (await stack!.csms!.send(ID, "GetConfiguration", { key: ["MeterValueSampleInterval"] })) as { configurationKey?: { key: string; value?: string }[] };
+      assert.equal(answer.configurationKey?.find((k) => k.key === "MeterValueSampleInterval")?.value, "23");
+    } finally {
+      cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    }
   });
 
   it("Reset from the CSMS: the firmware ends its process (exit 3) and is started again; it boots and registers", async () => {
