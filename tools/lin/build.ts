@@ -33,10 +33,14 @@ export function linBuildUnavailable(): string | undefined {
   return undefined;
 }
 
-/** Builds (incrementally) and returns the lin firmware; `instrument`: the instrumented variant. */
-export function buildLinFirmware(options: { instrument?: boolean } = {}): LinBuild {
+/**
+ * Builds (incrementally) and returns the lin firmware; `instrument`: the instrumented variant;
+ * `esp32Vm`: in Moddable's stock ESP32 XS machine (build/moddable-esp32vm).
+ */
+export function buildLinFirmware(options: { instrument?: boolean; esp32Vm?: boolean } = {}): LinBuild {
   const args = [join(PROJECT_ROOT, "tools", "moddable", "build-lin.sh")];
   if (options.instrument) args.push("--instrument");
+  if (options.esp32Vm) args.push("--esp32-vm");
   const result = spawnSync("bash", args, { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`lin build failed:\n${result.stderr}${result.stdout}`.trim());
   const lines = result.stdout.trim().split("\n");
