@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { LogLevel } from "ports/log";
 import { startSimStack, type SimStack } from "./sim/stack.ts";
+import { startLinStack, type LinStack } from "./lin/lin-stack.ts";
 import { StatusDisplay, type StatusSource } from "./sim/status-display.ts";
 
 const HELP = `npm start [-- options]
@@ -26,6 +27,10 @@ simulated board) that connects to it, and serves the bench web page. Ctrl-C stop
   --csms-port PORT    port of the development CSMS (default 0: a free port)
   --chargers N        run N chargers in this process (a load generator for CSMS developers)
   --log-level LEVEL   debug, info, warn or error (default info; warn for a fleet)
+  --target TARGET     sim (default): the firmware core in this Node process on the simulated board;
+                      lin: the firmware as mcconfig builds it for lin (XS 17, Moddable SDK), run
+                      headless and reached over its bench link (one charger; builds incrementally
+                      first, the SDK from tools/moddable/sdk.sh)
   --help              this text
 `;
 
@@ -39,6 +44,11 @@ function intOption(value: string | undefined, name: string, min: number, max: nu
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) fail(`--${name} must be an integer from ${min} to ${max}`);
   return n;
+}
+
+function chargerName(stack: SimStack | LinStack): string {
+  const first = stack.chargers[0];
+  return "firmware" in first ? (first.firmware?.settings.deviceId ?? first.identity) : `${first.identity}, lin firmware`;
 }
 
 async function main(): Promise<void> {
@@ -57,6 +67,7 @@ async function main(): Promise<void> {
         "csms-port": { type: "string" },
         chargers: { type: "string" },
         "log-level": { type: "string" },
+        target: { type: "string" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -84,11 +95,26 @@ async function main(): Promise<void> {
     }
   }
 
+  const target = v.target ?? "sim";
+  if (target !== "sim" && target !== "lin") fail("--target must be sim or lin");
+  if (target === "lin" && chargers > 1) fail("--target lin runs one charger (--chargers is for the Node simulator)");
+
   const sources: StatusSource[] = [];
   const display = new StatusDisplay(sources);
-  let stack: SimStack;
+  let stack: SimStack | LinStack;
   try {
-    stack = await startSimStack({
+    const common = {
+      csmsUrl: v.csms,
+      deviceId: v["device-id"],
+      password: v.password,
+      connectors: intOption(v.connectors, "connectors", 1, 4),
+      config,
+      stateDir: v["state-dir"],
+      benchPort: intOption(v["bench-port"], "bench-port", 0, 65535) ?? 8080,
+      devCsms: { port: intOption(v["csms-port"], "csms-port", 0, 65535) ?? 0, heartbeatIntervalS: 60 },
+    };
+    if (target === "lin") process.stdout.write("Building the lin firmware (incremental; the first build takes minutes)...\n");
+    stack = target === "lin" ? await startLinStack({ ...common, log: (identity) => display.logSink(`[${identity}] `, logLevel) }) : await startSimStack({
       csmsUrl: v.csms,
       deviceId: v["device-id"],
       password: v.password,
@@ -110,7 +136,7 @@ async function main(): Promise<void> {
     [
       stack.csms ? `Development CSMS: ${stack.csms.url}` : `CSMS: ${stack.csmsUrlTemplate}`,
       // The booted firmware's identity: settings provisioned into the state dir win over --device-id.
-      `Chargers: ${stack.chargers.length} (${stack.chargers[0].firmware?.settings.deviceId ?? stack.chargers[0].identity}${stack.chargers.length > 1 ? " ..." : ""}), state in ${stack.stateDir}`,
+      `Chargers: ${stack.chargers.length} (${chargerName(stack)}${stack.chargers.length > 1 ? " ..." : ""}), state in ${stack.stateDir}`,
       `Bench page: ${stack.bench?.url ?? "none"}`,
       "Ctrl-C stops.",
       "",

@@ -447,6 +447,13 @@ export class SimConnector {
   get energyWh(): number {
     return this.meter.energyWh;
   }
+  /**
+   * Sets the meter's register: a meter is a device of its own and keeps its
+   * count while the charger restarts (the lin build's bench host hands it back).
+   */
+  restoreEnergyWh(wh: number): void {
+    if (Number.isFinite(wh) && wh >= 0) this.meter.energyWh = wh;
+  }
 
   /** Advances the physics to `nowMs` (idempotent within one instant). */
   update(nowMs: number): void {

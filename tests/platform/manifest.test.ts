@@ -20,11 +20,16 @@ const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "manifest.json"), "u
 /** Files mapped under another name per platform (module name by platform; absent = not built there). */
 const PLATFORM_VARIANTS: Readonly<Record<string, Partial<Record<"esp32" | "lin", string>>>> = {
   "modules/platform/moddable/flash.ts": { esp32: "platform/moddable/flash" },
-  "modules/platform/moddable/flash-ram.ts": { lin: "platform/moddable/flash" },
+  "modules/platform/moddable/lin/flash-file.ts": { lin: "platform/moddable/flash" },
+  "modules/platform/moddable/kv-preference.ts": { esp32: "platform/moddable/kv" },
+  "modules/platform/moddable/lin/kv-file.ts": { lin: "platform/moddable/kv" },
+  "modules/platform/moddable/lin/process.ts": { lin: "platform/moddable/lin/process" },
+  "modules/platform/moddable/lin/state-dir.ts": { lin: "platform/moddable/lin/state-dir" },
+  "modules/firmware/bench/link.ts": { lin: "firmware/bench/link" },
   "modules/platform/moddable/firmware-ota.ts": { esp32: "platform/moddable/firmware-ota" },
   "modules/platform/moddable/firmware-ota-lin.ts": { lin: "platform/moddable/firmware-ota" },
   "modules/firmware/targets/esp32.ts": { esp32: "firmware/target" },
-  "modules/firmware/targets/sim.ts": { lin: "firmware/target" },
+  "modules/firmware/targets/lin.ts": { lin: "firmware/target" },
 };
 
 /** Host-only code that the board never loads. */

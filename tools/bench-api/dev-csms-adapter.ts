@@ -34,3 +34,24 @@ export function benchCsmsFor(csms: DevCsms, identity: string): BenchCsms {
 export function benchFrameOf(frame: FrameRecord): BenchFrame {
   return { at: frame.at, direction: frame.direction, text: frame.text };
 }
+
+const NO_DEV_CSMS = "CSMS-side actions need the development CSMS (the charger is connected to an external CSMS)";
+
+/** The CSMS side of a charger connected to an external CSMS: every action refused with a clear message. */
+export function refusingCsms(): BenchCsms {
+  const refuse = async (): Promise<never> => {
+    throw new BenchTargetError(NO_DEV_CSMS);
+  };
+  return {
+    remoteStart: refuse,
+    remoteStop: refuse,
+    setChargingProfile: refuse,
+    changeConfiguration: refuse,
+    reset: refuse,
+    sendLocalList: refuse,
+    reserveNow: refuse,
+    triggerMessage: refuse,
+    updateFirmware: refuse,
+    unlockConnector: refuse,
+  };
+}

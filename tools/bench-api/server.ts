@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { BENCH_ROUTES, CSMS_ROUTES, type PostRoute } from "./routes.ts";
-import { BenchTargetError, type BenchEvent, type BenchFrame, type BenchTarget } from "./target.ts";
+import { BenchTargetError, BenchTargetUnsupported, type BenchEvent, type BenchFrame, type BenchTarget } from "./target.ts";
 import { BadRequest, checkBody } from "./validate.ts";
 
 /** One charger of a fleet the bench can follow. */
@@ -80,6 +80,7 @@ export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi>
       if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message }, error.headers);
       if (error instanceof BadRequest) return sendJson(res, 400, { error: error.message });
       if (error instanceof BenchTargetError) return sendJson(res, 409, { error: error.message });
+      if (error instanceof BenchTargetUnsupported) return sendJson(res, 501, { error: error.message });
       sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
     });
   });

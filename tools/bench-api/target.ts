@@ -97,3 +97,8 @@ export interface BenchTarget {
 export class BenchTargetError extends Error {
   override name = "BenchTargetError";
 }
+
+/** Thrown by a target that cannot do an action at all (answered HTTP 501), e.g. the lin build's missing parts. */
+export class BenchTargetUnsupported extends Error {
+  override name = "BenchTargetUnsupported";
+}

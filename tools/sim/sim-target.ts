@@ -17,8 +17,9 @@ import { ConsoleLogSink } from "platform/host/log-console";
 import { WsWebSocketFactory } from "platform/host/websocket-ws";
 import { createSimulatedBoard } from "hal/sim/charger";
 import type { SimConnector } from "hal/sim/board";
+import { applySimFault, presentSimEvState } from "hal/sim/bench-injections";
 import type { DevCsms } from "../csms/dev-csms.ts";
-import { benchCsmsFor } from "../bench-api/dev-csms-adapter.ts";
+import { benchCsmsFor, refusingCsms } from "../bench-api/dev-csms-adapter.ts";
 import {
   BenchTargetError,
   type BenchConnectorState,
@@ -58,60 +59,6 @@ export interface SimChargerOptions {
   statePollMs?: number;
 }
 
-/** Maps one bench fault kind to the simulated hardware. */
-function applyFault(sim: SimConnector, kind: FaultKind, active: boolean): void {
-  const faults = sim.faults;
-  switch (kind) {
-    case "rcd-dc":
-      faults.residual = active ? "dc" : faults.residual === "dc" ? "none" : faults.residual;
-      break;
-    case "rcd-ac":
-      faults.residual = active ? "ac" : faults.residual === "ac" ? "none" : faults.residual;
-      break;
-    case "weld":
-      faults.welded = active;
-      break;
-    case "diode":
-      sim.ev.diode = !active;
-      break;
-    case "pilot-short":
-      faults.pilotShort = active;
-      break;
-    case "meter-offline":
-      faults.meterOffline = active;
-      break;
-    case "lock-jam":
-      // The lock motor stalls: the feedback no longer follows the command (lock or unlock fails).
-      faults.lockJammed = active;
-      break;
-    case "over-temp":
-      // A loose terminal: it reads 95 °C at once (above the 85 °C trip) and keeps heating; cleared,
-      // the heat source goes and the terminals cool toward ambient (the fault resets below 60 °C).
-      faults.overTemperature = active;
-      if (active && sim.temperatureC < 95) sim.temperatureC = 95;
-      break;
-  }
-}
-
-const NO_DEV_CSMS = "CSMS-side actions need the development CSMS (the charger is connected to an external CSMS)";
-
-function refusingCsms(): BenchCsms {
-  const refuse = async (): Promise<never> => {
-    throw new BenchTargetError(NO_DEV_CSMS);
-  };
-  return {
-    remoteStart: refuse,
-    remoteStop: refuse,
-    setChargingProfile: refuse,
-    changeConfiguration: refuse,
-    reset: refuse,
-    sendLocalList: refuse,
-    reserveNow: refuse,
-    triggerMessage: refuse,
-    updateFirmware: refuse,
-    unlockConnector: refuse,
-  };
-}
 
 export class SimulatedCharger implements BenchTarget {
   readonly identity: string;
@@ -233,16 +180,8 @@ export class SimulatedCharger implements BenchTarget {
 
   setEv(connectorId: number, state: PilotState): void {
     const sim = this.#sim(connectorId);
-    const ev = sim.ev;
-    if (state === "F") throw new BenchTargetError("a simulated EV cannot present state F (-12 V); inject the 'diode' fault instead");
-    if (state === "A") ev.unplug();
-    else {
-      if (!ev.plugged) ev.plug();
-      ev.ready = state === "C" || state === "D" || state === "E";
-      ev.ventilation = state === "D";
-    }
-    // State E: the EV shorts CP to PE; the injected pilot-short fault does the same.
-    sim.faults.pilotShort = state === "E" || this.#faults[connectorId - 1].includes("pilot-short");
+    const problem = presentSimEvState(sim, state, this.#faults[connectorId - 1].includes("pilot-short"));
+    if (problem !== undefined) throw new BenchTargetError(problem);
     this.#evStates[connectorId - 1] = state;
     this.#checkState();
   }
@@ -261,7 +200,7 @@ export class SimulatedCharger implements BenchTarget {
     const at = list.indexOf(kind);
     if (active && at < 0) list.push(kind);
     if (!active && at >= 0) list.splice(at, 1);
-    applyFault(sim, kind, active);
+    applySimFault(sim, kind, active);
     if (kind === "pilot-short" && !active && this.#evStates[connectorId - 1] === "E") sim.faults.pilotShort = true;
     this.#checkState();
   }

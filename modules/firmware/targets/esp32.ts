@@ -5,6 +5,8 @@
  */
 import type { Board } from "hal/board-description";
 import type { KeyValueStore } from "ports/kv";
+import type { Platform } from "ports/platform";
+import type { RunningFirmware } from "firmware/boot";
 import { createEsp32Board } from "hal/esp32/board";
 import { DEV_1_BOARD } from "hal/esp32/boards/dev-1";
 import { DUO_2_BOARD } from "hal/esp32/boards/duo-2";
@@ -19,3 +21,14 @@ export function createTargetBoard(config: Readonly<Record<string, unknown>>, kv:
   if (!description) throw new Error(`unknown board "${name}" in the build config (known: ${Object.keys(BOARDS).join(", ")})`);
   return createEsp32Board(description, ESP32_IO, { kv }).board;
 }
+
+/** The platform the firmware boots on: the board's own. */
+export function targetPlatform(platform: Platform, _config: Readonly<Record<string, unknown>>, _firmwareVersion: string): Platform {
+  return platform;
+}
+
+/** After boot: nothing more on a board. */
+export function startTarget(_firmware: RunningFirmware): void {}
+
+/** No reboot handler yet on the board: the firmware logs the request (see firmware/reboot-hook). */
+export const targetReboot: ((hard: boolean) => void) | undefined = undefined;

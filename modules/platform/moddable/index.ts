@@ -2,6 +2,9 @@
  * The Moddable platform: what the board gives the core. Flash partitions are
  * named in the board's partition table (see README); DNS servers and other
  * build-time settings come from the manifest's `config` (module mc/config).
+ * `platform/moddable/kv` and `platform/moddable/flash` are mapped per platform:
+ * NVS (`preference`) and the partition table on esp32, files in a state
+ * directory on lin (`platform/moddable/lin/*`).
  */
 import config from "mc/config";
 import RNG from "rng";
@@ -12,7 +15,7 @@ import { createModdableClock } from "platform/moddable/clock";
 import { OtaFirmwareSlot } from "platform/moddable/firmware-ota";
 import { Ecma419HttpClient } from "platform/moddable/http-419";
 import { ModdableFlash } from "platform/moddable/flash";
-import { PreferenceKeyValueStore } from "platform/moddable/kv-preference";
+import { createBoardKeyValueStore } from "platform/moddable/kv";
 import { TraceLogSink } from "platform/moddable/log-trace";
 import { Ecma419TcpClient } from "platform/moddable/tcp-419";
 import { ModdableTimers } from "platform/moddable/timers";
@@ -33,7 +36,7 @@ export function createModdablePlatform(): Platform {
     clock,
     timers,
     loopDriver: new TimersLoopDriver(timers, () => clock.monotonicMs()),
-    kv: new PreferenceKeyValueStore(),
+    kv: createBoardKeyValueStore(),
     openFlash(partition: string): FlashPartition {
       let flash = flashes.get(partition);
       if (!flash) {

@@ -28,3 +28,8 @@ export class PreferenceKeyValueStore implements KeyValueStore {
     return Preference.keys(namespace);
   }
 }
+
+/** The board's store (the manifest maps `platform/moddable/kv` here on esp32). */
+export function createBoardKeyValueStore(): KeyValueStore {
+  return new PreferenceKeyValueStore();
+}

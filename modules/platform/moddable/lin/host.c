@@ -1,0 +1,312 @@
+/*
+ * Native helpers of the lin build (ours): the process environment, whole-file
+ * reads and atomic replacement, positioned block writes for file-backed flash
+ * partitions, and the process exit that a reboot or a power cut maps to.
+ * The SDK's lin `preference` does not persist when preloaded and it has no
+ * `flash` module: platform/moddable/lin/* build our ports on these.
+ */
+#include "xsAll.h"
+#include "xsmc.h"
+#include "xsHost.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define kPathMax 1024
+
+static void copyPath(xsMachine *the, xsSlot *slot, char *path)
+{
+	const char *text = xsmcToString(*slot);
+	size_t length = strlen(text);
+	if (length == 0 || length >= kPathMax)
+		xsRangeError("bad path");
+	memcpy(path, text, length + 1);
+}
+
+void xs_oxs_lin_getenv(xsMachine *the)
+{
+	char name[128];
+	const char *text = xsmcToString(xsArg(0));
+	size_t length = strlen(text);
+	if (length == 0 || length >= sizeof(name))
+		xsRangeError("bad name");
+	memcpy(name, text, length + 1);
+	const char *value = getenv(name);
+	if (value)
+		xsmcSetString(xsResult, (char *)value);
+}
+
+void xs_oxs_lin_mkdirs(xsMachine *the)
+{
+	char path[kPathMax];
+	copyPath(the, &xsArg(0), path);
+	for (char *p = path + 1; *p; p++) {
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(path, 0755) && errno != EEXIST)
+				xsUnknownError("mkdir %s: %s", path, strerror(errno));
+			*p = '/';
+		}
+	}
+	if (mkdir(path, 0755) && errno != EEXIST)
+		xsUnknownError("mkdir %s: %s", path, strerror(errno));
+}
+
+/* The whole file as an ArrayBuffer; undefined when it does not exist. */
+void xs_oxs_lin_read_file(xsMachine *the)
+{
+	char path[kPathMax];
+	struct stat info;
+	copyPath(the, &xsArg(0), path);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return;
+		xsUnknownError("open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &info)) {
+		close(fd);
+		xsUnknownError("stat %s: %s", path, strerror(errno));
+	}
+	size_t size = (size_t)info.st_size;
+	xsTry {
+		xsmcSetArrayBuffer(xsResult, NULL, size);
+	}
+	xsCatch {
+		close(fd);
+		xsThrow(xsException);
+	}
+	uint8_t *data = xsmcToArrayBuffer(xsResult); /* no XS allocation below: the pointer stays valid */
+	size_t done = 0;
+	while (done < size) {
+		ssize_t count = read(fd, data + done, size - done);
+		if (count < 0 && errno == EINTR)
+			continue;
+		if (count <= 0)
+			break;
+		done += (size_t)count;
+	}
+	close(fd);
+	if (done != size)
+		xsUnknownError("read %s: short read", path);
+}
+
+static void writeAll(xsMachine *the, int fd, const uint8_t *data, size_t size, off_t offset, const char *path)
+{
+	size_t done = 0;
+	while (done < size) {
+		ssize_t count = pwrite(fd, data + done, size - done, offset + done);
+		if (count < 0 && errno == EINTR)
+			continue;
+		if (count <= 0)
+			xsUnknownError("write %s: %s", path, strerror(errno));
+		done += (size_t)count;
+	}
+}
+
+/* Replaces a file by a string or ArrayBuffer: written beside it, then renamed over it (atomic). */
+void xs_oxs_lin_write_file_atomic(xsMachine *the)
+{
+	char path[kPathMax + 8];
+	char temporary[kPathMax + 8];
+	copyPath(the, &xsArg(0), path);
+	snprintf(temporary, sizeof(temporary), "%s.tmp", path);
+	int fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		xsUnknownError("open %s: %s", temporary, strerror(errno));
+	const uint8_t *data;
+	size_t size;
+	if (xsmcTypeOf(xsArg(1)) == xsStringType) {
+		data = (const uint8_t *)xsmcToString(xsArg(1));
+		size = strlen((const char *)data);
+	}
+	else {
+		size = xsmcGetArrayBufferLength(xsArg(1));
+		data = xsmcToArrayBuffer(xsArg(1));
+	}
+	xsTry {
+		writeAll(the, fd, data, size, 0, temporary);
+	}
+	xsCatch {
+		close(fd);
+		xsThrow(xsException);
+	}
+	fsync(fd);
+	close(fd);
+	if (rename(temporary, path))
+		xsUnknownError("rename %s: %s", path, strerror(errno));
+}
+
+/* Opens (creating, 0xFF-filled, when missing or of another size) a block file of `size` bytes; returns its descriptor. */
+void xs_oxs_lin_open_block(xsMachine *the)
+{
+	char path[kPathMax];
+	struct stat info;
+	copyPath(the, &xsArg(0), path);
+	int size = xsmcToInteger(xsArg(1));
+	if (size <= 0)
+		xsRangeError("bad size");
+	int fd = open(path, O_RDWR | O_CREAT, 0644);
+	if (fd < 0)
+		xsUnknownError("open %s: %s", path, strerror(errno));
+	if (fstat(fd, &info) || info.st_size != size) {
+		uint8_t erased[4096];
+		memset(erased, 0xFF, sizeof(erased));
+		if (ftruncate(fd, 0)) {
+			close(fd);
+			xsUnknownError("truncate %s: %s", path, strerror(errno));
+		}
+		for (int offset = 0; offset < size; offset += sizeof(erased)) {
+			int count = size - offset < (int)sizeof(erased) ? size - offset : (int)sizeof(erased);
+			writeAll(the, fd, erased, count, offset, path);
+		}
+		fsync(fd);
+	}
+	xsmcSetInteger(xsResult, fd);
+}
+
+/* readBlock(fd, buffer, start, length, offset): file bytes at `offset` into buffer[start..start+length). */
+void xs_oxs_lin_read_block(xsMachine *the)
+{
+	int fd = xsmcToInteger(xsArg(0));
+	int start = xsmcToInteger(xsArg(2));
+	int length = xsmcToInteger(xsArg(3));
+	int offset = xsmcToInteger(xsArg(4));
+	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	if (start < 0 || length < 0 || offset < 0 || start + length > capacity)
+		xsRangeError("bad range");
+	uint8_t *data = xsmcToArrayBuffer(xsArg(1));
+	int done = 0;
+	while (done < length) {
+		ssize_t count = pread(fd, data + start + done, length - done, offset + done);
+		if (count < 0 && errno == EINTR)
+			continue;
+		if (count <= 0)
+			xsUnknownError("read block: %s", count < 0 ? strerror(errno) : "end of file");
+		done += (int)count;
+	}
+}
+
+/* writeBlock(fd, buffer, start, length, offset): buffer[start..start+length) to the file at `offset`. */
+void xs_oxs_lin_write_block(xsMachine *the)
+{
+	int fd = xsmcToInteger(xsArg(0));
+	int start = xsmcToInteger(xsArg(2));
+	int length = xsmcToInteger(xsArg(3));
+	int offset = xsmcToInteger(xsArg(4));
+	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	if (start < 0 || length < 0 || offset < 0 || start + length > capacity)
+		xsRangeError("bad range");
+	writeAll(the, fd, (uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start, length, offset, "block");
+}
+
+/* programBlock(fd, buffer, start, length, offset): NOR programming, the file's bytes become old AND new. */
+void xs_oxs_lin_program_block(xsMachine *the)
+{
+	int fd = xsmcToInteger(xsArg(0));
+	int start = xsmcToInteger(xsArg(2));
+	int length = xsmcToInteger(xsArg(3));
+	int offset = xsmcToInteger(xsArg(4));
+	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	uint8_t cells[256];
+	if (start < 0 || length < 0 || offset < 0 || start + length > capacity)
+		xsRangeError("bad range");
+	for (int done = 0; done < length; done += sizeof(cells)) {
+		int count = length - done < (int)sizeof(cells) ? length - done : (int)sizeof(cells);
+		if (pread(fd, cells, count, offset + done) != count)
+			xsUnknownError("program block: read failed");
+		const uint8_t *bytes = (const uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start + done;
+		for (int i = 0; i < count; i++)
+			cells[i] &= bytes[i];
+		writeAll(the, fd, cells, count, offset + done, "block");
+	}
+}
+
+/* eraseBlock(fd, offset, length): the range becomes 0xFF. */
+void xs_oxs_lin_erase_block(xsMachine *the)
+{
+	int fd = xsmcToInteger(xsArg(0));
+	int offset = xsmcToInteger(xsArg(1));
+	int length = xsmcToInteger(xsArg(2));
+	uint8_t erased[256];
+	if (offset < 0 || length < 0)
+		xsRangeError("bad range");
+	memset(erased, 0xFF, sizeof(erased));
+	for (int done = 0; done < length; done += sizeof(erased)) {
+		int count = length - done < (int)sizeof(erased) ? length - done : (int)sizeof(erased);
+		writeAll(the, fd, erased, count, offset + done, "block");
+	}
+}
+
+/*
+ * memory(collect): the XS heaps of this machine, after a full garbage collection when `collect`.
+ * Slots and chunk bytes are counted by XS in every build; the collection count and the stack
+ * peak only in instrumented builds (mxInstrument), else -1. `slotSize` is this host's slot size
+ * (32 bytes on 64-bit Linux, 16 on the ESP32).
+ */
+void xs_oxs_lin_memory(xsMachine *the)
+{
+	if (xsmcTest(xsArg(0)))
+		xsCollectGarbage();
+	txMachine *machine = (txMachine *)the;
+	int32_t slots = (int32_t)machine->currentHeapCount;
+	int32_t peakSlots = (int32_t)machine->peakHeapCount;
+	int32_t chunk = (int32_t)machine->currentChunksSize;
+	int32_t peakChunk = (int32_t)machine->peakChunksSize;
+	int32_t heapSlots = (int32_t)machine->maximumHeapCount;
+	int32_t stackSlots = (int32_t)(machine->stackTop - machine->stackBottom);
+	int32_t collections = -1;
+	int32_t stackPeakSlots = -1;
+#ifdef mxInstrument
+	collections = (int32_t)machine->garbageCollectionCount;
+	if (machine->stackPeak > machine->stack)
+		machine->stackPeak = machine->stack;
+	stackPeakSlots = (int32_t)(machine->stackTop - machine->stackPeak);
+#endif
+	xsmcVars(1);
+	xsmcSetNewObject(xsResult);
+	xsmcSetInteger(xsVar(0), slots);
+	xsmcSet(xsResult, xsID("slots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), peakSlots);
+	xsmcSet(xsResult, xsID("peakSlots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), chunk);
+	xsmcSet(xsResult, xsID("chunkBytes"), xsVar(0));
+	xsmcSetInteger(xsVar(0), peakChunk);
+	xsmcSet(xsResult, xsID("peakChunkBytes"), xsVar(0));
+	xsmcSetInteger(xsVar(0), heapSlots);
+	xsmcSet(xsResult, xsID("heapSlots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), stackSlots);
+	xsmcSet(xsResult, xsID("stackSlots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), stackPeakSlots);
+	xsmcSet(xsResult, xsID("stackPeakSlots"), xsVar(0));
+	xsmcSetInteger(xsVar(0), collections);
+	xsmcSet(xsResult, xsID("collections"), xsVar(0));
+	xsmcSetInteger(xsVar(0), (int32_t)sizeof(txSlot));
+	xsmcSet(xsResult, xsID("slotSize"), xsVar(0));
+}
+
+/* resetPeaks(): the peaks start again from the current use (a session's peak, not boot's). */
+void xs_oxs_lin_reset_peaks(xsMachine *the)
+{
+	txMachine *machine = (txMachine *)the;
+	machine->peakHeapCount = machine->currentHeapCount;
+	machine->peakChunksSize = machine->currentChunksSize;
+#ifdef mxInstrument
+	machine->stackPeak = machine->stackTop;
+#endif
+}
+
+/* Ends the process at once (a reboot of the lin "board"; the bench host starts it again). */
+void xs_oxs_lin_exit(xsMachine *the)
+{
+	int code = xsmcToInteger(xsArg(0));
+	fflush(stdout);
+	fflush(stderr);
+	_exit(code);
+}

@@ -1,0 +1,15 @@
+// Bindings of host.c (ours); typed by types/moddable/lin-host.d.ts.
+function getEnv(name) @ "xs_oxs_lin_getenv";
+function mkdirs(path) @ "xs_oxs_lin_mkdirs";
+function readFile(path) @ "xs_oxs_lin_read_file";
+function writeFileAtomic(path, data) @ "xs_oxs_lin_write_file_atomic";
+function openBlock(path, size) @ "xs_oxs_lin_open_block";
+function readBlock(fd, buffer, start, length, offset) @ "xs_oxs_lin_read_block";
+function writeBlock(fd, buffer, start, length, offset) @ "xs_oxs_lin_write_block";
+function programBlock(fd, buffer, start, length, offset) @ "xs_oxs_lin_program_block";
+function eraseBlock(fd, offset, length) @ "xs_oxs_lin_erase_block";
+function memory(collect) @ "xs_oxs_lin_memory";
+function resetPeaks() @ "xs_oxs_lin_reset_peaks";
+function exit(code) @ "xs_oxs_lin_exit";
+
+export { getEnv, mkdirs, readFile, writeFileAtomic, openBlock, readBlock, writeBlock, programBlock, eraseBlock, memory, resetPeaks, exit };

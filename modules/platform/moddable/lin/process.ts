@@ -1,0 +1,44 @@
+/**
+ * The lin build's process, as the firmware's target sees it: the bench
+ * link's host port from the environment (`OXS_BENCH_LINK_PORT`, set by the
+ * bench host) and the reboot, which ends the process (exit code 3 for a
+ * reboot request; the bench host starts the firmware again, like a board's
+ * reset brings it back).
+ */
+import { exit, getEnv, memory, resetPeaks } from "platform/moddable/lin/host";
+
+/** Exit code of a reboot the firmware asked for. */
+export const LIN_REBOOT_EXIT_CODE = 3;
+
+/** The TCP port on 127.0.0.1 where the bench host waits for the bench link; undefined: none. */
+export function benchLinkPort(): number | undefined {
+  const text = getEnv("OXS_BENCH_LINK_PORT");
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+}
+
+/** Ends the process; the bench host (or whoever started it) restarts it. */
+export function rebootProcess(hard: boolean): never {
+  trace(`lin: ${hard ? "hard" : "soft"} reboot: the process exits with ${LIN_REBOOT_EXIT_CODE}\n`);
+  return exit(LIN_REBOOT_EXIT_CODE);
+}
+
+/** Simulated meter registers to start from, Wh per connector (`OXS_METER_WH`, comma-separated). */
+export function meterRegistersWh(): number[] {
+  const text = getEnv("OXS_METER_WH");
+  const registers: number[] = [];
+  if (text === undefined) return registers;
+  for (const part of text.split(",")) {
+    const wh = Number(part);
+    registers.push(Number.isFinite(wh) && wh >= 0 ? wh : 0);
+  }
+  return registers;
+}
+
+/** The XS heaps of this process (the bench link's `memory` command). */
+export function linMemory(collect: boolean, reset: boolean): Readonly<Record<string, number>> {
+  const figures = memory(collect);
+  if (reset) resetPeaks();
+  return figures as unknown as Readonly<Record<string, number>>;
+}

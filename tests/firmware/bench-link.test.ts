@@ -1,0 +1,145 @@
+// The bench link's protocol (docs/bench-link.md) on the Node simulator's firmware: hello and
+// state on connect, commands answered by id, every bad line answered with an error line and
+// nothing thrown, frames reported, and re-dialling after the host goes away.
+import assert from "node:assert/strict";
+import { BENCH_LINK_MAX_LINE, BENCH_LINK_VERSION, BenchLink } from "firmware/bench/link";
+import type { TcpClient, TcpConnection, TcpEvents } from "ports/tcp";
+import type { TimerHandle, Timers } from "ports/timers";
+import { decodeUtf8, encodeUtf8 } from "util/utf8";
+import type { SimStack } from "../../tools/sim/stack.ts";
+import { startQuietStack, waitUntil } from "../sim/helpers.ts";
+
+class FakeTcp implements TcpClient {
+  readonly dials: { host: string; port: number }[] = [];
+  events: TcpEvents | undefined;
+  written = "";
+  connect(host: string, port: number, events: TcpEvents): TcpConnection {
+    this.dials.push({ host, port });
+    this.events = events;
+    return {
+      write: (bytes: Uint8Array) => {
+        this.written += decodeUtf8(bytes);
+      },
+      pending: 0,
+      close: () => undefined,
+    };
+  }
+  /** Lines written since the last call, parsed. */
+  take(): Record<string, unknown>[] {
+    const lines = this.written.split("\n").filter((l) => l.length > 0);
+    this.written = "";
+    return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+  send(text: string): void {
+    this.events!.onData(encodeUtf8(text));
+  }
+}
+
+class ManualTimers implements Timers {
+  readonly callbacks: (() => void)[] = [];
+  once(callback: () => void): TimerHandle {
+    this.callbacks.push(callback);
+    return this.callbacks.length as unknown as TimerHandle;
+  }
+  every(): TimerHandle {
+    return 0 as unknown as TimerHandle;
+  }
+  clear(): void {}
+}
+
+describe("bench link protocol", function () {
+  this.timeout(30_000);
+  let stack: SimStack;
+  let tcp: FakeTcp;
+  let timers: ManualTimers;
+  let link: BenchLink;
+
+  beforeEach(async () => {
+    stack = await startQuietStack({ benchPort: null });
+    const charger = stack.chargers[0];
+    await waitUntil("the simulator booted", () => charger.firmware !== undefined);
+    tcp = new FakeTcp();
+    timers = new ManualTimers();
+    link = new BenchLink({ tcp, timers, host: "127.0.0.1", port: 4321, sims: charger.sims, firmwareVersion: "9.9.9", log: () => undefined });
+    link.start(charger.firmware!);
+    tcp.events!.onConnect();
+  });
+
+  afterEach(async () => {
+    link.stop();
+    await stack.close();
+  });
+
+  it("dials the host and says hello with its version, then the state", () => {
+    assert.deepEqual(tcp.dials, [{ host: "127.0.0.1", port: 4321 }]);
+    const [hello, state] = tcp.take();
+    assert.equal(hello.t, "hello");
+    assert.equal(hello.v, BENCH_LINK_VERSION);
+    assert.equal(hello.firmwareVersion, "9.9.9");
+    assert.equal(hello.connectors, 1);
+    assert.equal(state.t, "state");
+    const connectors = (state.state as { connectors: { connectorId: number; pilot: string; relayClosed: boolean }[] }).connectors;
+    assert.deepEqual([connectors[0].connectorId, connectors[0].pilot, connectors[0].relayClosed], [1, "A", false]);
+  });
+
+  it("runs commands and answers each by its id; the EV state reaches the simulated board", () => {
+    tcp.take();
+    tcp.send(`{"v":1,"id":7,"cmd":"ev","connectorId":1,"state":"B"}\n{"id":"x","cmd":"ping"}\n`);
+    const lines = tcp.take();
+    assert.deepEqual(lines[0], { t: "reply", id: 7, ok: true });
+    assert.equal(lines[1].t, "state");
+    assert.deepEqual(lines[2], { t: "reply", id: "x", ok: true, result: "pong" });
+    assert.equal(stack.chargers[0].sims[0].ev.plugged, true);
+    tcp.send(`{"id":8,"cmd":"fault","connectorId":1,"kind":"weld","active":true}\n`);
+    assert.deepEqual(tcp.take()[0], { t: "reply", id: 8, ok: true });
+    assert.equal(stack.chargers[0].sims[0].faults.welded, true);
+  });
+
+  it("answers every bad line with an error line and keeps going", () => {
+    tcp.take();
+    const bad = [
+      "not json",
+      "[1,2]",
+      '{"id":1}',
+      '{"id":2,"cmd":"warp"}',
+      '{"id":3,"v":2,"cmd":"ping"}',
+      '{"id":4,"cmd":"ev","connectorId":3,"state":"B"}',
+      '{"id":5,"cmd":"ev","connectorId":1,"state":"Q"}',
+      '{"id":6,"cmd":"ev","connectorId":1,"state":"F"}',
+      '{"id":7,"cmd":"fault","connectorId":1,"kind":"weld","active":"yes"}',
+      '{"id":8,"cmd":"card","idTag":""}',
+      "x".repeat(BENCH_LINK_MAX_LINE + 10),
+      '{"id":9,"cmd":"ping"}',
+    ];
+    tcp.send(`${bad.join("\n")}\n`);
+    const lines = tcp.take();
+    assert.deepEqual(
+      lines.map((l) => (l.t === "error" ? "error" : `${String(l.id)}:${String(l.ok)}`)),
+      ["error", "error", "1:false", "2:false", "3:false", "4:false", "5:false", "6:false", "7:false", "8:false", "error", "9:true"],
+    );
+    assert.match(String(lines[3].error), /unknown command 'warp'/);
+    assert.match(String(lines[4].error), /version 2 not supported/);
+    assert.match(String(lines[5].error), /connectorId must be an integer from 1 to 1/);
+    assert.match(String(lines[10].error), /line longer than 2048 bytes/);
+  });
+
+  it("splits lines across reads and accepts CRLF", () => {
+    tcp.take();
+    tcp.send('{"id":1,"cm');
+    assert.deepEqual(tcp.take(), []);
+    tcp.send('d":"ping"}\r\n');
+    assert.deepEqual(tcp.take(), [{ t: "reply", id: 1, ok: true, result: "pong" }]);
+  });
+
+  it("reports OCPP frames of the tapped WebSocket and dials again after the host went away", () => {
+    tcp.take();
+    link.frame("cp-to-csms", '[2,"1","Heartbeat",{}]');
+    assert.deepEqual(tcp.take(), [{ t: "frame", direction: "cp-to-csms", text: '[2,"1","Heartbeat",{}]' }]);
+    tcp.events!.onClose();
+    link.frame("cp-to-csms", "lost");
+    assert.deepEqual(tcp.take(), []);
+    assert.equal(timers.callbacks.length, 1, "a re-dial is scheduled");
+    timers.callbacks[0]();
+    assert.equal(tcp.dials.length, 2);
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * `moddable.*` figures: the firmware as mcconfig builds it for lin (XS 17), its XS heaps read over
+ * the bench link after a forced full garbage collection (platform/moddable/lin/host.c), after boot
+ * and at the peak of a scripted session with the profiles in use (MeterValues every second, a Local
+ * List, a charging profile, a reservation cancelled, TriggerMessage, GetConfiguration), for 1 and 2
+ * connectors over plain ws. Flash partitions are files on lin (no heap), as on the board.
+ *
+ * Slots are counts (16 bytes each on the 32-bit ESP32, 32 on 64-bit Linux); chunk bytes are the
+ * 64-bit host's, an upper bound for the ESP32 (its pointers and slots in chunks are half the size).
+ * `moddable.esp32PeakBytes` = peak slots x 16 + peak chunk + the esp32 manifest's stack slots x 16.
+ * The instrumented build (tools/moddable/build-lin.sh --instrument) adds the session's stack peak.
+ * `moddable.esp32vm.*`: the same firmware in Moddable's stock ESP32 XS machine (--esp32-vm): whether
+ * it comes online, how often its process died first, and its heaps after boot. (XS's collection
+ * counter is not read: mcsim's instrument sampling resets it every second.) Without an SDK the figures are absent and the reason goes to stderr.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildLinFirmware, linBuildUnavailable, type LinBuild } from "../lin/build.ts";
+import type { LinCharger, LinMemoryFigures } from "../lin/lin-charger.ts";
+import { startLinStack } from "../lin/lin-stack.ts";
+import { PROJECT_ROOT } from "../xs/bundle.ts";
+
+const ESP32_SLOT_BYTES = 16;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function until(what: string, check: () => boolean, timeoutMs = 60_000, detail?: () => string): Promise<void> {
+  for (let waited = 0; !check(); waited += 100) {
+    if (waited > timeoutMs) throw new Error(`moddable bench: timed out waiting for ${what}${detail ? `: ${detail()}` : ""}`);
+    await sleep(100);
+  }
+}
+
+function esp32StackSlots(): number {
+  const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, "manifest.json"), "utf8")) as { creation: { stack: number } };
+  return manifest.creation.stack;
+}
+
+interface SessionFigures {
+  bootSlots: number;
+  bootChunkBytes: number;
+  peakSlots: number;
+  peakChunkBytes: number;
+  /** XS's own peak since boot's reading, garbage included (what the heap must hold between collections). */
+  peakSlotsWithGarbage: number;
+  peakChunkBytesWithGarbage: number;
+  /** Deepest stack of the session, slots (-1: not an instrumented build). */
+  stackPeakSlots: number;
+}
+
+async function measureSession(build: LinBuild, connectors: number): Promise<SessionFigures> {
+  // One card per connector: the same idTag twice would be ConcurrentTx.
+  const idTags: Record<string, { status: "Accepted" }> = { "CARD-1": { status: "Accepted" }, "CARD-2": { status: "Accepted" } };
+  const stack = await startLinStack({ build, benchPort: null, connectors, devCsms: { heartbeatIntervalS: 60, idTags }, log: () => ({ write: () => undefined }) });
+  try {
+    const charger: LinCharger = stack.chargers[0];
+    const csms = stack.csms!;
+    const id = charger.identity;
+    await charger.linked();
+    await until("online", () => charger.getState().connection === "online");
+    await until("Available", () => charger.getState().connectors.every((c) => c.ocppStatus === "Available"));
+    await sleep(1000);
+    const boot = await charger.memory(true, true);
+    let peakSlots = boot.slots;
+    let peakChunk = boot.chunkBytes;
+    const sample = async (): Promise<LinMemoryFigures> => {
+      const m = await charger.memory(true, false);
+      peakSlots = Math.max(peakSlots, m.slots);
+      peakChunk = Math.max(peakChunk, m.chunkBytes);
+      return m;
+    };
+    await csms.send(id, "ChangeConfiguration", { key: "MeterValueSampleInterval", value: "1" });
+    await csms.send(id, "SendLocalList", {
+      listVersion: 1,
+      updateType: "Full",
+      localAuthorizationList: [
+        { idTag: "LOCAL-1", idTagInfo: { status: "Accepted" } },
+        { idTag: "LOCAL-2", idTagInfo: { status: "Blocked" } },
+      ],
+    });
+    await csms.send(id, "ReserveNow", { connectorId: 1, expiryDate: new Date(Date.now() + 3_600_000).toISOString(), idTag: "CARD-1", reservationId: 7 });
+    await csms.send(id, "CancelReservation", { reservationId: 7 });
+    await sample();
+    for (let c = 1; c <= connectors; c++) {
+      await charger.setEv(c, "B");
+      await until(`Preparing on ${c}`, () => charger.getState().connectors[c - 1].ocppStatus === "Preparing");
+      await charger.presentCard(`CARD-${c}`, c);
+      await charger.setEv(c, "C");
+      // The second connector may wait for its share of the circuit (SuspendedEVSE): the transaction is what counts.
+      await until(`a transaction on ${c}`, () => charger.getState().connectors[c - 1].transactionId !== null, 20_000, () => JSON.stringify(charger.getState().connectors));
+      await sample();
+    }
+    await csms.send(id, "SetChargingProfile", {
+      connectorId: 0,
+      csChargingProfiles: {
+        chargingProfileId: 1,
+        stackLevel: 0,
+        chargingProfilePurpose: "ChargePointMaxProfile",
+        chargingProfileKind: "Absolute",
+        chargingSchedule: { chargingRateUnit: "A", chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }] },
+      },
+    });
+    await csms.send(id, "TriggerMessage", { requestedMessage: "StatusNotification" });
+    await csms.send(id, "GetConfiguration", {});
+    for (let i = 0; i < 4; i++) {
+      await sleep(1000);
+      await sample();
+    }
+    for (let c = 1; c <= connectors; c++) {
+      await charger.presentCard(`CARD-${c}`, c);
+      await until(`stopped on ${c}`, () => charger.getState().connectors[c - 1].transactionId === null);
+      await charger.setEv(c, "A");
+    }
+    await until("every StopTransaction delivered", () => csms.transactions().filter((t) => t.stop).length === connectors);
+    const end = await sample();
+    return {
+      bootSlots: boot.slots,
+      bootChunkBytes: boot.chunkBytes,
+      peakSlots,
+      peakChunkBytes: peakChunk,
+      peakSlotsWithGarbage: end.peakSlots,
+      peakChunkBytesWithGarbage: end.peakChunkBytes,
+      stackPeakSlots: end.stackPeakSlots,
+    };
+  } finally {
+    await stack.close();
+  }
+}
+
+/**
+ * The instrumented firmware in Moddable's stock ESP32 XS machine (4,928 slots, 78,848 B chunk, 512
+ * stack slots, no growth): does it come online, and how many collections did its boot take.
+ */
+async function measureEsp32VmBoot(): Promise<Record<string, number>> {
+  const build = buildLinFirmware({ instrument: true, esp32Vm: true });
+  const stack = await startLinStack({ build, benchPort: null, devCsms: { heartbeatIntervalS: 60 }, log: () => ({ write: () => undefined }) });
+  const figures: Record<string, number> = {};
+  try {
+    const charger = stack.chargers[0];
+    let online = true;
+    try {
+      await until("online in the stock ESP32 VM", () => charger.getState().connection === "online" && charger.exits.length === 0, 30_000);
+    } catch {
+      online = false;
+    }
+    figures["moddable.esp32vm.online"] = online ? 1 : 0;
+    figures["moddable.esp32vm.processExits"] = charger.exits.length;
+    if (online) {
+      await sleep(1000);
+      const m = await charger.memory(true, false);
+      figures["moddable.esp32vm.bootSlots"] = m.slots;
+      figures["moddable.esp32vm.bootChunkBytes"] = m.chunkBytes;
+      figures["moddable.esp32vm.bootStackPeakSlots"] = m.stackPeakSlots;
+    }
+  } finally {
+    await stack.close();
+  }
+  return figures;
+}
+
+export async function benchModdable(): Promise<Record<string, number>> {
+  const missing = linBuildUnavailable();
+  if (missing !== undefined) {
+    process.stderr.write(`bench: no moddable.* figures: ${missing}\n`);
+    return {};
+  }
+  // The instrumented build (mcconfig -i): XS also counts collections and the stack peak there.
+  const build = buildLinFirmware({ instrument: true });
+  const figures: Record<string, number> = {};
+  const stackSlots = esp32StackSlots();
+  let worst = 0;
+  for (const connectors of [1, 2]) {
+    const f = await measureSession(build, connectors);
+    const prefix = `moddable.ws.c${connectors}`;
+    figures[`${prefix}.bootSlots`] = f.bootSlots;
+    figures[`${prefix}.bootChunkBytes`] = f.bootChunkBytes;
+    figures[`${prefix}.peakSlots`] = f.peakSlots;
+    figures[`${prefix}.peakChunkBytes`] = f.peakChunkBytes;
+    figures[`${prefix}.peakSlotsWithGarbage`] = f.peakSlotsWithGarbage;
+    figures[`${prefix}.peakChunkBytesWithGarbage`] = f.peakChunkBytesWithGarbage;
+    if (f.stackPeakSlots >= 0) figures[`${prefix}.stackPeakSlots`] = f.stackPeakSlots;
+    worst = Math.max(worst, f.peakSlots * ESP32_SLOT_BYTES + f.peakChunkBytes + stackSlots * ESP32_SLOT_BYTES);
+  }
+  figures["moddable.esp32PeakBytes"] = worst;
+  Object.assign(figures, await measureEsp32VmBoot());
+  return figures;
+}

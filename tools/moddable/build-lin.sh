@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the lin firmware (the SDK's Linux host, XS 17) with the bench link compiled in.
+#   tools/moddable/build-lin.sh [--instrument] [--esp32-vm] [--out DIR] [NAME=VALUE config...]
+# --esp32-vm: Moddable's stock ESP32 XS machine (4,928 slots, 78,848-byte chunk, 512 stack slots,
+# no growth) instead of lin's roomy one, into build/moddable-esp32vm: how the firmware lives in it.
+# Output: DIR (default build/moddable) / bin/lin/<mode>/evse/mc.so, printed on the last line as
+# MC_SO=<path>. Incremental: mcconfig's makefile recompiles only what changed. One build at a time
+# per output folder (flock). The SDK comes from tools/moddable/sdk.sh (a MODDABLE you set wins).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+out="$root/build/moddable"
+flags=(-m -p lin)
+mode=release
+config=()
+esp32vm=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --instrument) flags+=(-i); mode=instrument ;;
+    --out) out="$2"; shift ;;
+    --esp32-vm) esp32vm=1 ;;
+    *=*) config+=("$1") ;;
+    *) echo "build-lin.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+sdk_line="$("$root/tools/moddable/sdk.sh" | tail -1)"
+export MODDABLE="${sdk_line#MODDABLE=}"
+export PATH="$MODDABLE/build/bin/lin/release:$root/node_modules/.bin:$PATH"   # xsc, xsl...; tsc 6.0
+manifest="$root/manifest.json"
+if [ "$esp32vm" = 1 ]; then
+  [ "$out" = "$root/build/moddable" ] && out="$root/build/moddable-esp32vm"
+  mkdir -p "$out/esp32vm"
+  # A manifest of ours that includes the firmware's and, parsed after it, sets the esp32 creation.
+  node -e '
+    const [root, out] = process.argv.slice(1);
+    const lin = { creation: { chunk: { initial: 78848, incremental: 0 }, heap: { initial: 4928, incremental: 0 }, stack: 512 } };
+    require("fs").writeFileSync(out + "/esp32vm/manifest.json", JSON.stringify({ include: [root + "/manifest.json"], platforms: { lin } }, null, 2));
+  ' "$root" "$out"
+  manifest="$out/esp32vm/manifest.json"
+fi
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+exec 9>"$out/.build.lock"
+flock 9
+cd "$root"
+log="$out/build-$mode.log"
+if ! mcconfig "${flags[@]}" -o "$out" "$manifest" benchLink=true "${config[@]}" >"$log" 2>&1; then
+  grep -v '^# ' "$log" | tail -40 >&2
+  echo "build-lin.sh: mcconfig failed (log: $log)" >&2
+  exit 1
+fi
+# mcconfig names the app after the manifest's build NAME ("evse"), whatever the checkout folder is called.
+so="$(ls -t "$out"/bin/lin/"$mode"/evse/mc.so 2>/dev/null | head -1 || true)"
+[ -z "$so" ] && so="$(find "$out/bin/lin" -path "*$mode*" -name mc.so | head -1)"
+if [ -z "$so" ]; then echo "build-lin.sh: no mc.so under $out/bin/lin" >&2; exit 1; fi
+echo "MODDABLE=$MODDABLE"
+echo "MC_SO=$so"
