@@ -5,9 +5,10 @@
  */
 import { benchBoot } from "./boot.ts";
 import { benchFleet } from "./fleet.ts";
+import { benchFuzz } from "./fuzz.ts";
 import { benchLoop } from "./loop.ts";
 import { benchOcpp } from "./ocpp.ts";
 
 const figures: Record<string, number> = {};
-for (const bench of [benchLoop, benchOcpp, benchBoot, benchFleet]) Object.assign(figures, await bench());
+for (const bench of [benchLoop, benchOcpp, benchBoot, benchFleet, benchFuzz]) Object.assign(figures, await bench());
 process.stdout.write(`${JSON.stringify(figures)}\n`);
