@@ -15,6 +15,7 @@ import { parseFrame } from "ocpp/rpc/frame";
 import { MAX_LOGGED_FRAME_CHARS, OcppFrameLog } from "ocpp/framelog/frame-log";
 import { FlashRing } from "storage/flash-ring";
 import { decodeUtf8, encodeUtf8, encodeUtf8Into } from "util/utf8";
+import { decodeBase64 } from "util/base64";
 
 function engineWithOutbox(): { engine: OcppEngine; sent: string[] } {
   const sent: string[] = [];
@@ -88,5 +89,31 @@ describe("fuzz findings", function () {
     assert.equal(lines.length, 1);
     assert.ok(lines[0].endsWith(`...[${frame.length - MAX_LOGGED_FRAME_CHARS} more chars]`), lines[0].slice(-60));
     assert.ok(lines[0].length < MAX_LOGGED_FRAME_CHARS + 100);
+  });
+});
+
+describe("fuzz findings: base64 of long PEM bodies", function () {
+  it("decodes a 10,000-character body exactly, never indexing a string past 256 characters (XS walks from the start)", function () {
+    const bytes = new Uint8Array(7500).map((_, i) => (i * 37 + 11) & 0xff);
+    const text = Buffer.from(bytes).toString("base64").replace(/(.{64})/g, "$1\n");
+    const original = String.prototype.charAt;
+    let furthest = 0;
+    String.prototype.charAt = function (this: string, index: number): string {
+      if (index > furthest) furthest = index;
+      return original.call(this, index);
+    };
+    let decoded: Uint8Array | undefined;
+    try {
+      decoded = decodeBase64(text);
+    } finally {
+      String.prototype.charAt = original;
+    }
+    assert.deepEqual(decoded, bytes);
+    assert.ok(furthest < 256, `charAt(${furthest})`);
+    assert.deepEqual(decodeBase64("QQ=="), new Uint8Array([65]));
+    assert.deepEqual(decodeBase64("QUI="), new Uint8Array([65, 66]));
+    assert.equal(decodeBase64("Q=I="), undefined, "padding inside");
+    assert.equal(decodeBase64(`${"QUJD".repeat(100)}Q===`), undefined, "too much padding");
+    assert.equal(decodeBase64(`${"QUJD".repeat(100)}QU*D`), undefined, "outside the alphabet");
   });
 });
