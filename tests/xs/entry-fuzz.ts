@@ -55,6 +55,27 @@ function csmsAnswer(action: string): unknown {
   }
 }
 
+const BROKEN_CONFS: readonly unknown[] = [{ bogus: [1] }, { status: 5 }, { idTagInfo: "Accepted" }, { currentTime: "yesterday" }, []];
+const ERROR_CODES = ["InternalError", "NotSupported", "SecurityError", "GenericError", "NoSuchCode"];
+
+/**
+ * What the fake CSMS sends back for a CALL of the charge point: mostly the
+ * right answer; now and then (by a counter, so runs repeat) a CALLERROR, a
+ * payload its schema refuses, nothing at all (the call times out) or the
+ * answer twice (the second is an answer to an id no longer outstanding).
+ * BootNotification is always accepted.
+ */
+function csmsReplies(id: string, action: string): string[] {
+  const n = cpCalls;
+  const right = JSON.stringify([3, id, csmsAnswer(action)]);
+  if (action === "BootNotification") return [right];
+  if (n % 13 === 5) return [JSON.stringify([4, id, ERROR_CODES[n % ERROR_CODES.length], "fuzz", {}])];
+  if (n % 17 === 3) return [JSON.stringify([3, id, BROKEN_CONFS[n % BROKEN_CONFS.length]])];
+  if (n % 29 === 7) return [];
+  if (n % 23 === 11) return [right, right];
+  return [right];
+}
+
 class FakeSocket implements WebSocketConnection {
   readonly events: WebSocketEvents;
   open = false;
@@ -73,10 +94,11 @@ class FakeSocket implements WebSocketConnection {
         frame = undefined;
       }
       if (Array.isArray(frame) && typeof frame[1] === "string" && typeof frame[2] === "string") {
-        const reply = JSON.stringify([3, frame[1], csmsAnswer(frame[2])]);
-        pending.push(() => {
-          if (!this.closed) this.events.onText(reply);
-        });
+        for (const reply of csmsReplies(frame[1], frame[2])) {
+          pending.push(() => {
+            if (!this.closed) this.events.onText(reply);
+          });
+        }
       }
     } else answers.push(text);
     return true;
