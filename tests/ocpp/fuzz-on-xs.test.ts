@@ -92,7 +92,7 @@ describe("frame fuzzer on the XS engine", function () {
     const classes = new FrameGenerator(SEED).batch(FRAMES).map((f) => f.klass);
     for (const klass of ["valid-call", "missing-field", "extra-field", "wrong-type", "bad-enum", "too-long", "bad-format", "not-multiple",
       "payload-not-object", "unknown-action", "cp-action", "duplicate-id", "answer-to-unknown-id", "binary", "not-an-array", "wrong-message-type",
-      "truncated", "bad-shape", "bad-id", "invalid-utf8", "deeply-nested", "oversize", "valid-call-whitespace"]) {
+      "truncated", "bad-shape", "bad-id", "invalid-utf8", "deeply-nested", "oversize", "valid-call-whitespace", "odd-id"]) {
       assert.ok((report.byClass[klass] ?? 0) > 0 && classes.includes(klass), `no ${klass} frame`);
     }
   });

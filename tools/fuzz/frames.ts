@@ -402,7 +402,8 @@ export class FrameGenerator {
     else if (roll < 89) out.push(this.#invalidUtf8());
     else if (roll < 91) out.push(this.#deeplyNested());
     else if (roll < 92) out.push(this.#oversize());
-    else if (roll < 96) out.push(this.#validCall(true));
+    else if (roll < 94) out.push(this.#validCall(true));
+    else if (roll < 96) out.push(this.#oddId());
     else out.push(this.#validCall());
   }
 
@@ -424,6 +425,21 @@ export class FrameGenerator {
       kind: "text",
       data: this.#callText(id, action, this.validPayload(action), pretty),
       klass: pretty ? "valid-call-whitespace" : "valid-call",
+      expect: { kind: "answer", id, result: true, codes: SEMANTIC_ERRORS },
+    };
+  }
+
+  /** A valid CALL whose id is unusual but allowed (up to 36 characters, escapes, non-ASCII): echoed exactly. */
+  #oddId(): FuzzFrame {
+    const rng = this.#rng;
+    const unique = this.#id();
+    const suffix = rng.pick(['"', "\\", "\u0000", "\u00e9\u20ac", "\ud83d\ude00", " ", "\n\t", "{}[],:", "x".repeat(36)]);
+    const id = `${unique}${suffix}`.slice(0, 36);
+    const action = this.#action();
+    return {
+      kind: "text",
+      data: this.#callText(id, action, this.validPayload(action)),
+      klass: "odd-id",
       expect: { kind: "answer", id, result: true, codes: SEMANTIC_ERRORS },
     };
   }
