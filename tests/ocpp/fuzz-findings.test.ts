@@ -15,7 +15,8 @@ import { parseFrame } from "ocpp/rpc/frame";
 import { MAX_LOGGED_FRAME_CHARS, OcppFrameLog } from "ocpp/framelog/frame-log";
 import { FlashRing } from "storage/flash-ring";
 import { decodeUtf8, encodeUtf8, encodeUtf8Into } from "util/utf8";
-import { decodeBase64 } from "util/base64";
+import vm from "node:vm";
+import { bundleForXs } from "../../tools/xs/bundle.ts";
 
 function engineWithOutbox(): { engine: OcppEngine; sent: string[] } {
   const sent: string[] = [];
@@ -49,21 +50,9 @@ describe("fuzz findings", function () {
     assert.equal(shallow.kind, "call");
   });
 
-  it("measures UTF-8 length without a per-character loop (quadratic on XS) and still exactly", function () {
+  it("measures UTF-8 length exactly", function () {
     const samples = ["", "ascii", "\u00e9t\u00e9", "\u20ac", "\ud83d\ude00", "\ud800", "\udc00\ud800", "a\ud83d\ude00b\u00e9\u20ac\ud800x", "\u07ff\u0800\u0080\u007f"];
     for (const text of samples) assert.equal(utf8ByteLength(text), encodeUtf8(text).length, JSON.stringify(text));
-    const original = String.prototype.charCodeAt;
-    let calls = 0;
-    String.prototype.charCodeAt = function (this: string, index: number): number {
-      calls++;
-      return original.call(this, index);
-    };
-    try {
-      assert.equal(utf8ByteLength("x\u20ac".repeat(30000)), 120000);
-    } finally {
-      String.prototype.charCodeAt = original;
-    }
-    assert.ok(calls < 100, `${calls} charCodeAt calls for a 60,000-character text`);
   });
 
   it("encodes long text piecewise with surrogate pairs across the piece boundaries intact", function () {
@@ -92,28 +81,69 @@ describe("fuzz findings", function () {
   });
 });
 
-describe("fuzz findings: base64 of long PEM bodies", function () {
-  it("decodes a 10,000-character body exactly, never indexing a string past 256 characters (XS walks from the start)", function () {
+describe("fuzz findings: no walk over long strings (quadratic on XS)", function () {
+  interface Helpers {
+    utf8ByteLength(text: string): number;
+    decodeBase64(text: string): Uint8Array | undefined;
+    encodeUtf8Into(text: string, into: Uint8Array, offset?: number): number;
+    jsonNestingExceeds(text: string, limit?: number): boolean;
+  }
+  /** Highest index passed to charAt / charCodeAt in the fresh realm, and the count of calls. */
+  let walk: { furthest: number; calls: number };
+  let helpers: Helpers;
+
+  before(async function () {
+    // A fresh realm: the test process's String.prototype is frozen (SES lockdown of the XS runner).
+    const context = vm.createContext({});
+    vm.runInContext(
+      `globalThis.walk = { furthest: 0, calls: 0 };
+       for (const name of ["charAt", "charCodeAt"]) {
+         const original = String.prototype[name];
+         String.prototype[name] = function (index) {
+           walk.calls++;
+           if (index > walk.furthest) walk.furthest = index;
+           return original.call(this, index);
+         };
+       }`,
+      context,
+    );
+    vm.runInContext(await bundleForXs("tests/support/string-walk-entry.ts"), context);
+    const realm = context as unknown as { walk: { furthest: number; calls: number }; textHelpers: Helpers };
+    helpers = realm.textHelpers;
+    walk = realm.walk;
+  });
+  beforeEach(function () {
+    walk.furthest = 0;
+    walk.calls = 0;
+  });
+
+  it("utf8ByteLength of a 60,000-character frame: no per-character loop", function () {
+    assert.equal(helpers.utf8ByteLength("x\u20ac".repeat(30000)), 120000);
+    assert.ok(walk.calls < 100, `${walk.calls} calls`);
+  });
+
+  it("encodeUtf8Into of a 60,000-character text indexes no string past 256", function () {
+    const text = "x\u20ac\ud83d\ude00".repeat(15000);
+    const into = new Uint8Array(text.length * 3);
+    assert.equal(helpers.encodeUtf8Into(text, into), 15000 * 8);
+    assert.ok(walk.furthest < 256, `charCodeAt(${walk.furthest})`);
+  });
+
+  it("decodeBase64 of a 10,000-character PEM body decodes exactly, indexing no string past 256", function () {
     const bytes = new Uint8Array(7500).map((_, i) => (i * 37 + 11) & 0xff);
     const text = Buffer.from(bytes).toString("base64").replace(/(.{64})/g, "$1\n");
-    const original = String.prototype.charAt;
-    let furthest = 0;
-    String.prototype.charAt = function (this: string, index: number): string {
-      if (index > furthest) furthest = index;
-      return original.call(this, index);
-    };
-    let decoded: Uint8Array | undefined;
-    try {
-      decoded = decodeBase64(text);
-    } finally {
-      String.prototype.charAt = original;
-    }
-    assert.deepEqual(decoded, bytes);
-    assert.ok(furthest < 256, `charAt(${furthest})`);
-    assert.deepEqual(decodeBase64("QQ=="), new Uint8Array([65]));
-    assert.deepEqual(decodeBase64("QUI="), new Uint8Array([65, 66]));
-    assert.equal(decodeBase64("Q=I="), undefined, "padding inside");
-    assert.equal(decodeBase64(`${"QUJD".repeat(100)}Q===`), undefined, "too much padding");
-    assert.equal(decodeBase64(`${"QUJD".repeat(100)}QU*D`), undefined, "outside the alphabet");
+    assert.deepEqual(Array.from(helpers.decodeBase64(text) ?? []), Array.from(bytes));
+    assert.ok(walk.furthest < 256, `charAt(${walk.furthest})`);
+    assert.deepEqual(Array.from(helpers.decodeBase64("QQ==") ?? []), [65]);
+    assert.deepEqual(Array.from(helpers.decodeBase64("QUI=") ?? []), [65, 66]);
+    assert.equal(helpers.decodeBase64("Q=I="), undefined, "padding inside");
+    assert.equal(helpers.decodeBase64(`${"QUJD".repeat(100)}Q===`), undefined, "too much padding");
+    assert.equal(helpers.decodeBase64(`${"QUJD".repeat(100)}QU*D`), undefined, "outside the alphabet");
+  });
+
+  it("jsonNestingExceeds of a 60,000-character frame: no per-character loop", function () {
+    assert.equal(helpers.jsonNestingExceeds(`[2,"a","DataTransfer",{"data":"${"[".repeat(60000)}"}]`), false);
+    assert.equal(helpers.jsonNestingExceeds(`${"[".repeat(30000)}${"]".repeat(30000)}`), true);
+    assert.ok(walk.calls < 100, `${walk.calls} calls`);
   });
 });
