@@ -49,9 +49,9 @@ describe("frame fuzzer on the XS engine", function () {
       await machine?.close();
     });
 
-    async function exchange(frames: Array<{ kind: string; data: string; repeat?: { unit: string; count: number; tail: string } }>): Promise<Drained> {
+    async function exchange(frames: Array<{ kind: string; data: string; repeat?: { unit: string; count: number; tail: string } }>, advanceMs = 0): Promise<Drained> {
       await machine.call("load", frames);
-      await machine.call("feed", 0);
+      await machine.call("feed", advanceMs);
       return (await machine.call<Drained>("drain")).value;
     }
 
@@ -74,6 +74,25 @@ describe("frame fuzzer on the XS engine", function () {
       );
       const after = await exchange([{ kind: "text", data: '[2,"alive","DataTransfer",{"vendorId":"v","data":"[[[1]]]"}]' }]);
       assert.deepEqual(after.answers, ['[3,"alive",{"status":"UnknownVendorId"}]']);
+    });
+
+    it("does not re-arm the Heartbeat at 0 ms in a loop while it waits behind an unanswered CALL", async function () {
+      const text = (data: string): { kind: string; data: string } => ({ kind: "text", data });
+      const set = await exchange([
+        text('[2,"hb1","ChangeConfiguration",{"key":"MessageTimeout","value":"600"}]'),
+        text('[2,"hb2","ChangeConfiguration",{"key":"HeartbeatInterval","value":"1"}]'),
+      ]);
+      assert.deepEqual(set.answers, ['[3,"hb1",{"status":"Accepted"}]', '[3,"hb2",{"status":"Accepted"}]']);
+      await machine.call("silence", true);
+      try {
+        // The triggered StatusNotification gets no answer: every later CALL waits behind it.
+        const triggered = await exchange([text('[2,"hb3","TriggerMessage",{"requestedMessage":"StatusNotification","connectorId":1}]')]);
+        assert.deepEqual(triggered.answers, ['[3,"hb3",{"status":"Accepted"}]']);
+        const idle = await exchange([], 5000);
+        assert.deepEqual(idle.crashes, [], "a timer loop (the time step never ended)");
+      } finally {
+        await machine.call("silence", false);
+      }
     });
   });
 

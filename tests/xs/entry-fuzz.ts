@@ -15,6 +15,7 @@ import type { FlashPartition } from "ports/flash";
 import { HttpError, type HttpClient, type HttpResult } from "ports/http";
 import type { LogLevel, LogSink } from "ports/log";
 import type { Platform } from "ports/platform";
+import type { Timers } from "ports/timers";
 import type { WebSocketConnectOptions, WebSocketConnection, WebSocketEvents, WebSocketFactory } from "ports/websocket";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { bootFirmware, type RunningFirmware } from "firmware/boot";
@@ -66,6 +67,7 @@ const ERROR_CODES = ["InternalError", "NotSupported", "SecurityError", "GenericE
  * BootNotification is always accepted.
  */
 function csmsReplies(id: string, action: string): string[] {
+  if (silent) return [];
   const n = cpCalls;
   const right = JSON.stringify([3, id, csmsAnswer(action)]);
   if (action === "BootNotification") return [right];
@@ -163,8 +165,33 @@ const flashes = new Map<string, FlashPartition>([
 const socketFactory = new FakeWebSocketFactory();
 const log = new CountingLog();
 let randomState = 0x12345678;
+/** Timer callbacks run in one time step; far more than any charger needs means a timer loop. */
+let firedInStep = 0;
+const TIMER_LOOP_LIMIT = 20000;
+
+function guarded(callback: () => void, delayMs: number): () => void {
+  return () => {
+    if (++firedInStep > TIMER_LOOP_LIMIT) {
+      const at = firedInStep === TIMER_LOOP_LIMIT + 1 ? String(new Error("scheduled").stack) : "";
+      throw new Error(`timer loop: over ${TIMER_LOOP_LIMIT} timers fired in one time step (delay ${delayMs} ms) ${at.slice(0, 600)}`);
+    }
+    callback();
+  };
+}
+
+/** The virtual timers with a guard against timer loops (a timer re-armed at 0 ms forever). */
+const timers: Timers = {
+  once: (callback, delayMs) => base.time.once(guarded(callback, delayMs), delayMs),
+  every: (callback, periodMs) => base.time.every(guarded(callback, periodMs), periodMs),
+  clear: (handle) => base.time.clear(handle),
+};
+
+/** When true the fake CSMS answers nothing (a test of what waits behind an unanswered CALL). */
+let silent = false;
+
 const platform: Platform = {
   ...base,
+  timers,
   kv: new MemoryKeyValueStore(),
   openFlash(partition: string): FlashPartition {
     const flash = flashes.get(partition);
@@ -281,6 +308,7 @@ async function run(list: WireFrame[], advanceMs: number): Promise<void> {
   }
   try {
     pump();
+    firedInStep = 0;
     if (advanceMs > 0) base.time.advance(advanceMs);
     pump();
   } catch (error) {
@@ -317,6 +345,11 @@ base.expose("drain", () => {
   const escaped = crashes;
   crashes = [];
   return { answers: out, crashes: escaped, error: error ?? null, online: running().chargePoint.engine.online, closes };
+});
+
+base.expose("silence", (on: unknown) => {
+  silent = on === true;
+  return silent;
 });
 
 base.expose("gc", () => {
