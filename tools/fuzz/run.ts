@@ -87,8 +87,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
         break;
       }
       await drain((index) => (index >= 0 && index < frames.length ? frames[index].klass : "timers"));
-      // Frequent collections as on the board's small heap (xsnap otherwise lets garbage pile up
-      // to hundreds of MB and slows down); past the warm-up each one is a heap reading.
+      // A forced collection every few batches, as the board's small heap would collect often;
+      // past the warm-up each one is a heap reading.
       if ((b + 1) % gcEvery === 0 || b + 1 === warmup || b + 1 === totalBatches) {
         const heap = (await machine.call("gc")).meter.currentHeapCount;
         if (b + 1 === warmup) baseline = heap;
