@@ -9,8 +9,30 @@
  */
 const charCodeAt = String.prototype.charCodeAt;
 
+/**
+ * On XS, `charCodeAt(i)` walks the UTF-8 text from its start: a loop over a
+ * long string takes quadratic time (a 60 KB diagnostics body took seconds).
+ * Long texts are therefore cut into short pieces by one native regex pass
+ * (surrogate pairs kept whole) and each piece is encoded on its own.
+ */
+const SHORT_TEXT = 256;
+const PIECES = /(?:[\ud800-\udbff][\udc00-\udfff]|[^]){1,128}/g;
+
 /** Encodes `text` into `into` from `offset`; returns the bytes written, or -1 if it does not fit. */
 export function encodeUtf8Into(text: string, into: Uint8Array, offset = 0): number {
+  if (text.length <= SHORT_TEXT) return encodePiece(text, into, offset);
+  const pieces = text.match(PIECES);
+  if (pieces === null) return 0;
+  let at = offset;
+  for (let p = 0; p < pieces.length; p++) {
+    const written = encodePiece(pieces[p], into, at);
+    if (written < 0) return -1;
+    at += written;
+  }
+  return at - offset;
+}
+
+function encodePiece(text: string, into: Uint8Array, offset: number): number {
   let at = offset;
   const length = text.length;
   for (let i = 0; i < length; i++) {

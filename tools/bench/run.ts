@@ -6,11 +6,12 @@
  */
 import { benchBoot } from "./boot.ts";
 import { benchFleet } from "./fleet.ts";
+import { benchFuzz } from "./fuzz.ts";
 import { benchLoop } from "./loop.ts";
 import { benchModdable } from "./moddable.ts";
 import { benchOcpp } from "./ocpp.ts";
 import { benchSafety } from "./safety.ts";
 
 const figures: Record<string, number> = {};
-for (const bench of [benchLoop, benchOcpp, benchBoot, benchFleet, benchSafety, benchModdable]) Object.assign(figures, await bench());
+for (const bench of [benchLoop, benchOcpp, benchBoot, benchFleet, benchSafety, benchFuzz, benchModdable]) Object.assign(figures, await bench());
 process.stdout.write(`${JSON.stringify(figures)}\n`);

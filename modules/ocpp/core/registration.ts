@@ -142,18 +142,25 @@ export class RegistrationService {
     if (Number.isFinite(utc)) this.#time.clock.setUtc(utc, "ocpp");
   }
 
-  #armHeartbeat(): void {
+  /** `afterMs`: wait this long instead of until HeartbeatInterval after the last activity. */
+  #armHeartbeat(afterMs?: number): void {
     if (this.#heartbeatTimer !== undefined) this.#timers.clear(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
     const intervalS = this.#config.int("HeartbeatInterval");
     if (this.#status !== "Accepted" || intervalS <= 0 || !this.#engine.online) return;
     const idleMs = this.#time.clock.monotonicMs() - this.#lastActivityMs;
-    const dueMs = Math.max(0, intervalS * 1000 - idleMs);
+    const dueMs = afterMs ?? Math.max(0, intervalS * 1000 - idleMs);
     this.#heartbeatTimer = this.#timers.once(() => {
       this.#heartbeatTimer = undefined;
       const idle = this.#time.clock.monotonicMs() - this.#lastActivityMs;
-      if (idle >= intervalS * 1000) void this.heartbeat(); // never rejects: failures are logged
-      this.#armHeartbeat();
+      if (idle < intervalS * 1000) {
+        this.#armHeartbeat();
+        return;
+      }
+      void this.heartbeat(); // never rejects: failures are logged
+      // The Heartbeat may wait behind an unanswered CALL, so no activity yet: re-arming from the
+      // last activity would fire again at once, in a loop (found by the fuzzer). A whole interval.
+      this.#armHeartbeat(intervalS * 1000);
     }, dueMs);
   }
 

@@ -7,6 +7,8 @@
  * Frames that are not JSON get the same treatment by pattern.
  */
 
+import { jsonNestingExceeds } from "util/json-depth";
+
 export const REDACTED = "***";
 
 /** Cheap test: frames without any of these go to the log untouched. */
@@ -72,6 +74,8 @@ function redactValue(value: unknown): boolean {
 /** The frame with its secrets replaced by "***" (the same string when it holds none). */
 export function redactFrame(frame: string): string {
   if (!SUSPECT.test(frame)) return frame;
+  // Too deep for JSON.parse on XS (see util/json-depth): patterns only.
+  if (jsonNestingExceeds(frame)) return redactRaw(frame);
   let parsed: unknown;
   try {
     parsed = JSON.parse(frame);

@@ -80,6 +80,13 @@ interface Registration {
 
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The schema validators of an OCPP 1.6 action; not Object.prototype's members ("constructor", "__proto__"). */
+function validatorsOf(action: string): (typeof OCPP16_VALIDATORS)[string] | undefined {
+  return hasOwn.call(OCPP16_VALIDATORS, action) ? OCPP16_VALIDATORS[action] : undefined;
+}
+
 export class OcppEngine {
   readonly #timers: Timers;
   readonly #log: Logger;
@@ -237,7 +244,7 @@ export class OcppEngine {
         if (frame.kind === "error") {
           pending.reject(new CallErrorResponse(pending.action, frame.code, frame.description, frame.details));
         } else {
-          const validators = OCPP16_VALIDATORS[pending.action];
+          const validators = validatorsOf(pending.action);
           const violation = validators ? validators.response(frame.payload) : undefined;
           if (violation) pending.reject(new InvalidResponseError(pending.action, `${violation.path} ${violation.message}`));
           else pending.resolve(frame.payload);
@@ -256,7 +263,7 @@ export class OcppEngine {
     }
     const registration = this.#handlers.get(action);
     if (!registration) {
-      if (OCPP16_VALIDATORS[action]) this.#sendError(id, action, "NotSupported", `${action} is not supported`);
+      if (validatorsOf(action)) this.#sendError(id, action, "NotSupported", `${action} is not supported`);
       else this.#sendError(id, action, "NotImplemented", `${action} is not implemented`);
       return;
     }
@@ -290,7 +297,7 @@ export class OcppEngine {
   }
 
   #reply(id: string, action: string, response: unknown, after: Array<() => void>): void {
-    const validators = OCPP16_VALIDATORS[action];
+    const validators = validatorsOf(action);
     const violation = validators ? validators.response(response) : undefined;
     if (violation) {
       this.#log.error(`our ${action} response breaks its schema at ${violation.path}: ${violation.message}`);

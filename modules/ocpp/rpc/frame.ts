@@ -3,6 +3,7 @@
  * CALLRESULT [3,id,payload], CALLERROR [4,id,code,description,details].
  */
 import { isObject } from "./schema-runtime";
+import { MAX_JSON_DEPTH, jsonNestingExceeds } from "util/json-depth";
 
 /** The ten CALLERROR codes of OCPP-J 1.6 §4.2.3 (1.6 spellings). */
 export const CALL_ERROR_CODES = [
@@ -44,6 +45,10 @@ export function callIdOfText(text: string): string | undefined {
 }
 
 export function parseFrame(text: string): ParsedFrame {
+  // Deep nesting aborts XS's JSON.parse (native stack) instead of throwing.
+  if (jsonNestingExceeds(text, MAX_JSON_DEPTH)) {
+    return { kind: "bad", id: callIdOfText(text), code: "FormationViolation", message: `JSON nested deeper than ${MAX_JSON_DEPTH}` };
+  }
   let frame: unknown;
   try {
     frame = JSON.parse(text);
