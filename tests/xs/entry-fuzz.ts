@@ -240,6 +240,11 @@ base.expose("boot", () => {
     defaults: { deviceId: "FUZZ01", csmsUrlTemplate: "ws://127.0.0.1:9/ocpp/{deviceId}", loopPeriodMs: 100 },
   });
   pump();
+  // The charge point starts once the loop has sensed the board (the debounce and a tick): let virtual time run.
+  for (let i = 0; i < 20 && !running().chargePoint.engine.online; i++) {
+    base.time.advance(100);
+    pump();
+  }
   return running().chargePoint.engine.online;
 });
 
