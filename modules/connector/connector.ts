@@ -173,6 +173,17 @@ export class Connector {
     if (hal.meter.sample(this.snap.meter)) this.snap.energyWh = this.snap.meter.energyImportWh;
   }
 
+  // ---- OCPP-side state, read-only (monitors such as tools/safety/interlock.ts read it) ----
+
+  /** The OCPP side permits charging (a transaction runs) and does not withhold energy. */
+  get permissionGiven(): boolean {
+    return this.permitted && !this.withheld;
+  }
+  /** ChangeAvailability's state: Operative. */
+  get operative(): boolean {
+    return this.available;
+  }
+
   // ---- inputs (OCPP side; may be called any time outside the tick) ----
 
   /** An authorized transaction is active (or not): the EV may be charged. */
@@ -592,6 +603,9 @@ export class Connector {
     else if (!this.pwmOn) status = "SuspendedEVSE";
     else if (isReadyState(this.stable)) status = "Charging";
     else status = "SuspendedEV";
+    // A new transaction on a connector still Finishing goes through Preparing for one tick:
+    // Finishing → Charging/Suspended* is not in the transition table [SPEC 4.9, ERR 3.20].
+    if (snap.status === "Finishing" && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE")) status = "Preparing";
     if (snap.plugged && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE")) this.pluggedWhilePermitted = true;
 
     let code: OcppErrorCode = "NoError";

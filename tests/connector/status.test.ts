@@ -86,3 +86,35 @@ describe("connector status and error codes in OCPP terms", function () {
     assert.equal(c.snapshot.errorCode, "NoError");
   });
 });
+
+describe("connector status: a new transaction after Finishing (chaos seed 11)", function () {
+  // Finishing → Charging/SuspendedEV is not in the transition table [SPEC 4.9, ERR 3.20]; Finishing →
+  // Preparing is. A remote start on a connector still plugged after a stop goes through Preparing.
+  for (const ready of [false, true]) {
+    it(`Finishing → Preparing → ${ready ? "Charging" : "SuspendedEV"} when a transaction starts with the EV still plugged (EV ${ready ? "in C" : "in B"})`, function () {
+      const rig = makeRig({ withLock: false }); // no lock: nothing else passes through Preparing
+      const c = rig.loop.connector(1);
+      const sim = rig.sims[0];
+      sim.ev.plug();
+      sim.ev.ready = true;
+      c.setPermission(true);
+      assert.ok(rig.runUntil(() => c.snapshot.status === "Charging", 5000) >= 0);
+      sim.ev.ready = ready;
+      c.setPermission(false);
+      assert.ok(rig.runUntil(() => c.snapshot.status === "Finishing", 1000) >= 0);
+      rig.run(1000); // the EV's state settles (debounce)
+      assert.equal(c.snapshot.status, "Finishing");
+      const seen: string[] = [];
+      let last = c.snapshot.status;
+      c.setPermission(true);
+      for (let i = 0; i < 500 && seen.length < 2; i++) {
+        rig.run(10);
+        if (c.snapshot.status !== last) {
+          last = c.snapshot.status;
+          seen.push(last);
+        }
+      }
+      assert.deepEqual(seen, ["Preparing", ready ? "Charging" : "SuspendedEV"]);
+    });
+  }
+});

@@ -135,6 +135,20 @@ describe("protocol monitor", function () {
     assert.deepEqual(w.rules(), ["tx-order"]);
   });
 
+  it("allows what a step of the CSMS's own clock moved the charger's clock back (chaos seed 28)", function () {
+    w.boot("Accepted", at(0));
+    w.nowS = 40;
+    w.start(7, 40); // the charger's clock agrees with the CSMS's
+    // The CSMS's clock steps back an hour (NTP), then a Heartbeat sets the charger's clock from it.
+    w.nowS -= 3600;
+    w.monitor.csmsClockMoved(-3_600_000);
+    w.exchange("Heartbeat", {}, { currentTime: at(w.nowS) });
+    w.stop(7, w.nowS + 10, 1000);
+    assert.deepEqual(w.monitor.violations, []);
+    w.start(8, w.nowS - 100); // earlier still than the clock moved
+    assert.deepEqual(w.rules(), ["tx-order"]);
+  });
+
   it("flags meterStop below meterStart", function () {
     w.boot();
     w.start(7, 2, 356);

@@ -238,6 +238,15 @@ export class ProtocolMonitor {
     return this.violations.filter((v) => !v.expected);
   }
 
+  /**
+   * The CSMS's own clock was stepped by `deltaMs` (an NTP correction, an operator): the charger's
+   * clock, unchanged, is now `-deltaMs` further ahead of it, and a clock set that follows moves
+   * the charger's clock back by that much (`tx-order` allows it then).
+   */
+  csmsClockMoved(deltaMs: number): void {
+    this.#chargerLeadMs -= deltaMs;
+  }
+
   /** A new WebSocket connection of this charger; returns its number for `closeRequested`/`disconnected`. */
   connected(): number {
     this.#connection++;
