@@ -335,7 +335,10 @@ export class Connector {
           this.emit("lockFailed");
         }
       } else if (lockSample.error !== "none") transient |= Fault.Lock;
-      const lockedNow = lockSample.locked && lockSample.commandedLocked;
+      // Confirmed for the session that wants it: a lock found locked (still commanded by an earlier
+      // boot's parts) before anyone wanted it does not count, or the session that asks later would
+      // never see its "locked" (and no StartTransaction) while the contactor closes (chaos seed 6).
+      const lockedNow = lockSample.locked && lockSample.commandedLocked && this.lockWanted;
       if (lockedNow && !this.lockReported) this.emit("locked");
       this.lockReported = lockedNow;
     }
@@ -461,7 +464,7 @@ export class Connector {
         this.lockWanted = wantLock;
         lock.setLocked(wantLock, nowMs);
       }
-      lockOk = this.lockSample.locked;
+      lockOk = this.lockReported; // confirmed ("locked" emitted) in a tick before
     }
 
     // Close: EV ready (debounced and raw), PWM on, permitted, healthy, self-tested, locked, and a
@@ -599,7 +602,7 @@ export class Connector {
     }
     else if (this.finishing || this.unlockRequested) status = "Finishing";
     else if (!this.permitted) status = "Preparing";
-    else if (this.lockWanted && !this.lockSample.locked) status = "Preparing"; // waiting for the lock feedback
+    else if (this.lockWanted && !this.lockReported) status = "Preparing"; // waiting for the lock feedback
     else if (!this.pwmOn) status = "SuspendedEVSE";
     else if (isReadyState(this.stable)) status = "Charging";
     else status = "SuspendedEV";
