@@ -609,6 +609,8 @@ export class Connector {
     // A new transaction on a connector still Finishing goes through Preparing for one tick:
     // Finishing → Charging/Suspended* is not in the transition table [SPEC 4.9, ERR 3.20].
     if (snap.status === "Finishing" && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE")) status = "Preparing";
+    // Inoperative while Preparing goes through Available for one tick: Preparing → Unavailable is not in the table either.
+    else if (snap.status === "Preparing" && status === "Unavailable") status = "Available";
     if (snap.plugged && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE")) this.pluggedWhilePermitted = true;
 
     let code: OcppErrorCode = "NoError";

@@ -118,3 +118,29 @@ describe("connector status: a new transaction after Finishing (chaos seed 11)", 
     });
   }
 });
+
+describe("connector status: Inoperative while Preparing (chaos seeds 41, 45, 52, 53)", function () {
+  // Preparing → Unavailable is not in the transition table [SPEC 4.9, ERR 3.20]; Preparing →
+  // Available → Unavailable is. Plugged without a transaction, or id first and not yet plugged.
+  for (const plugged of [true, false]) {
+    it(`Preparing → Available → Unavailable (${plugged ? "EV plugged" : "id presented, not plugged"})`, function () {
+      const rig = makeRig({ withLock: false });
+      const c = rig.loop.connector(1);
+      if (plugged) rig.sims[0].ev.plug();
+      else c.setPermission(true);
+      rig.run(1000);
+      assert.equal(c.snapshot.status, "Preparing");
+      c.setAvailable(false);
+      const seen: string[] = [];
+      let last = c.snapshot.status;
+      for (let i = 0; i < 100 && seen.length < 2; i++) {
+        rig.run(10);
+        if (c.snapshot.status !== last) {
+          last = c.snapshot.status;
+          seen.push(last);
+        }
+      }
+      assert.deepEqual(seen, ["Available", "Unavailable"]);
+    });
+  }
+});
