@@ -150,6 +150,8 @@ export class Connector {
   private underDrawSinceMs = -1;
   private lockWanted = false;
   private lockReported = false;
+  /** "locked" was emitted since the permission began: a new session waiting for the lock gets its own. */
+  private lockAnnounced = false;
   private lockFailReported = false;
   /** The lock stays engaged after the EV side disconnected (see the header). */
   private lockHeld = false;
@@ -191,6 +193,8 @@ export class Connector {
     if (this.permitted && !permitted && this.snap.plugged) this.finishing = true;
     // The transaction that kept the lock after the EV left has ended (e.g. the user presented the id).
     if (this.permitted && !permitted && !this.snap.plugged && this.unlockOnEvDisconnect) this.lockHeld = false;
+    // A new session (permission) waits for a "locked" of its own, also when the lock is still held (chaos seed 74).
+    if (permitted && !this.permitted) this.lockAnnounced = false;
     if (permitted) {
       this.finishing = false;
       this.unlockRequested = false;
@@ -339,7 +343,11 @@ export class Connector {
       // boot's parts) before anyone wanted it does not count, or the session that asks later would
       // never see its "locked" (and no StartTransaction) while the contactor closes (chaos seed 6).
       const lockedNow = lockSample.locked && lockSample.commandedLocked && this.lockWanted;
-      if (lockedNow && !this.lockReported) this.emit("locked");
+      if (lockedNow && (!this.lockReported || !this.lockAnnounced)) {
+        this.emit("locked");
+        this.lockAnnounced = true;
+      }
+      if (!lockedNow) this.lockAnnounced = false;
       this.lockReported = lockedNow;
     }
     this.transient = transient;

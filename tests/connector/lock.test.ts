@@ -98,3 +98,29 @@ describe("connector lock already locked when the loop starts (chaos seed 6)", fu
     });
   }
 });
+
+describe("connector lock still locked from the session before (chaos seed 74)", function () {
+  // A stop leaves the contactor closed for the PWM-off grace while the EV stays in C, so the lock
+  // stays wanted and locked. An id presented then starts a new session that waits for "locked": it
+  // must get one before Charging (and StartTransaction, which the firmware sends on "locked").
+  it(`a new permission while the lock is held gets a "locked" of its own before Charging`, function () {
+    const rig = makeRig({ withLock: true });
+    const c = rig.loop.connector(1);
+    const sim = rig.sims[0];
+    sim.ev.plug();
+    sim.ev.ready = true;
+    c.setPermission(true);
+    assert.ok(rig.runUntil(() => c.snapshot.relayClosed, 5000) >= 0);
+    c.setPermission(false);
+    rig.run(1600);
+    assert.equal(c.snapshot.relayClosed, true, "still closed: the PWM-off grace (the EV stays in C)");
+    rig.events.length = 0;
+    c.setPermission(true);
+    let lockedBeforeCharging: boolean | undefined;
+    for (let i = 0; i < 300 && lockedBeforeCharging === undefined; i++) {
+      rig.run(10);
+      if (c.snapshot.status === "Charging") lockedBeforeCharging = rig.events.includes("1:locked");
+    }
+    assert.equal(lockedBeforeCharging, true, `events ${rig.events.join(", ")}`);
+  });
+});
