@@ -101,6 +101,10 @@ export class StatusService {
       if (report.changedAtUtc !== undefined) step.changedAtUtc = report.changedAtUtc;
       report.held.push(step);
       report.due = false;
+    } else if (!this.#engine.online || !this.#engine.accepted) {
+      // A change while offline: the statuses of this offline period are not replayed [SPEC 4.9], and
+      // neither are the steps held before it (the new connection starts afresh; chaos seed 5083).
+      report.held.length = 0;
     }
     report.status = status;
     report.errorCode = errorCode;
