@@ -8,6 +8,8 @@ import type { ChaosAction } from "../../tools/chaos/campaign.ts";
 export interface ChaosRegression {
   readonly seed: number;
   readonly connectors: number;
+  /** Chargers on the CSMS (default 1). */
+  readonly chargers?: number;
   readonly rule: string;
   readonly finding: string;
   readonly fixedBy: string;
@@ -223,6 +225,46 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
       { kind: "card", charger: 0, connector: 1, a: 0, b: 0, gapMs: 799 },
       { kind: "netDrop", charger: 0, connector: 1, a: 7208, b: 0, gapMs: 1989 },
       { kind: "evLimit", charger: 0, connector: 1, a: 23, b: 0, gapMs: 1788 },
+    ],
+  },
+  {
+    seed: 5083,
+    connectors: 1,
+    chargers: 2,
+    rule: "status-transition",
+    finding: "SuspendedEV → Preparing: a status step held behind a StopTransaction survived the loss of the connection (the stop's answer lost with it) and went out first on the new one",
+    fixedBy: "status steps held behind transaction messages, then a lost connection (chaos seed 5083)",
+    actions: [
+      { kind: "plug", charger: 1, connector: 1, a: 0, b: 0, gapMs: 1648 },
+      { kind: "evReady", charger: 1, connector: 1, a: 1, b: 0, gapMs: 1656 },
+      { kind: "remoteStart", charger: 0, connector: 1, a: 1, b: 0, gapMs: 2877 },
+      { kind: "plug", charger: 1, connector: 1, a: 0, b: 0, gapMs: 709 },
+      { kind: "idle", charger: 1, connector: 1, a: 0, b: 0, gapMs: 73582 },
+      { kind: "card", charger: 1, connector: 1, a: 1, b: 0, gapMs: 688 },
+      { kind: "plug", charger: 1, connector: 1, a: 0, b: 0, gapMs: 8635 },
+      { kind: "plug", charger: 1, connector: 1, a: 0, b: 0, gapMs: 10097 },
+      { kind: "remoteStart", charger: 0, connector: 1, a: 2, b: 0, gapMs: 420 },
+      { kind: "unplug", charger: 0, connector: 1, a: 0, b: 0, gapMs: 3534 },
+      { kind: "plug", charger: 1, connector: 1, a: 0, b: 0, gapMs: 3761 },
+      { kind: "plug", charger: 0, connector: 1, a: 0, b: 0, gapMs: 1119 },
+      { kind: "remoteStart", charger: 1, connector: 1, a: 2, b: 0, gapMs: 479 },
+      { kind: "card", charger: 0, connector: 1, a: 1, b: 0, gapMs: 5060 },
+      { kind: "evReady", charger: 0, connector: 1, a: 1, b: 0, gapMs: 12952 },
+      { kind: "netDrop", charger: 0, connector: 1, a: 3749, b: 0, gapMs: 5372 },
+      { kind: "plug", charger: 0, connector: 1, a: 0, b: 0, gapMs: 506 },
+      { kind: "netDrop", charger: 0, connector: 1, a: 38335, b: 4, gapMs: 542 },
+      { kind: "config", charger: 0, connector: 1, a: 0, b: 0, gapMs: 1013 },
+      { kind: "remoteStart", charger: 0, connector: 1, a: 2, b: 0, gapMs: 1222 },
+      { kind: "card", charger: 0, connector: 1, a: 0, b: 1, gapMs: 1183 },
+      { kind: "remoteStop", charger: 1, connector: 1, a: 0, b: 0, gapMs: 555 },
+      { kind: "remoteStop", charger: 1, connector: 1, a: 0, b: 0, gapMs: 154058 },
+      { kind: "unplug", charger: 0, connector: 1, a: 0, b: 0, gapMs: 327 },
+      { kind: "remoteStop", charger: 0, connector: 1, a: 0, b: 0, gapMs: 8304 },
+      { kind: "powerCut", charger: 0, connector: 1, a: 2, b: 7, gapMs: 4788 },
+      { kind: "remoteStart", charger: 1, connector: 1, a: 0, b: 0, gapMs: 590 },
+      { kind: "plug", charger: 0, connector: 1, a: 0, b: 0, gapMs: 4905 },
+      { kind: "evReady", charger: 1, connector: 1, a: 0, b: 0, gapMs: 397 },
+      { kind: "card", charger: 0, connector: 1, a: 1, b: 1, gapMs: 6797 },
     ],
   },
 ];

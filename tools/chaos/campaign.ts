@@ -150,8 +150,11 @@ export function generate(seed: number, count: number, chargers: number, connecto
         b = int(PARTITIONS.length * 2); // partition and mode
         break;
       case "netDrop":
-      case "csmsRestart":
         a = Math.round(500 * Math.pow(240, random())); // down for 0.5 s .. 2 min
+        b = random() < 0.5 ? 1 + int(4) : 0; // > 0: at the b-th frame the charger is about to receive (lost)
+        break;
+      case "csmsRestart":
+        a = Math.round(500 * Math.pow(240, random()));
         break;
       case "availability":
         a = random() < 0.3 ? 0 : connector; // connector 0: the whole charge point
@@ -196,6 +199,8 @@ class World {
   #frames = 0;
   #steps = 0;
   #netUpAtMs: number[] = [];
+  /** How long an armed drop (`dropNetworkAtFrame`) keeps the network down once it happened. */
+  #netDownForMs: number[] = [];
   #csmsUpAtMs = -1;
   readonly errors: string[] = [];
 
@@ -210,6 +215,7 @@ class World {
   add(charger: ChaosCharger): void {
     this.chargers.push(charger);
     this.#netUpAtMs.push(-1);
+    this.#netDownForMs.push(0);
   }
 
   /** Frames seen on either side so far (traffic: keep the steps small). */
@@ -264,6 +270,7 @@ class World {
         charger.shutDown();
         charger.boot();
       }
+      if (!charger.net.networkUp && this.#netUpAtMs[i] < 0) this.#netUpAtMs[i] = now + this.#netDownForMs[i]; // an armed drop happened
       if (this.#netUpAtMs[i] >= 0 && now >= this.#netUpAtMs[i]) {
         this.#netUpAtMs[i] = -1;
         charger.net.restore();
@@ -282,6 +289,13 @@ class World {
     this.drops++;
     this.chargers[i].net.drop();
     this.#netUpAtMs[i] = this.time.nowMs() + forMs;
+  }
+
+  /** The network drops when the charger is about to receive its `n`-th next frame; down for `forMs` from then. */
+  dropNetworkAtFrame(i: number, n: number, forMs: number): void {
+    this.drops++;
+    this.chargers[i].net.dropAtFrame(n);
+    this.#netDownForMs[i] = forMs;
   }
 
   async csmsDown(forMs: number): Promise<void> {
@@ -355,7 +369,8 @@ async function apply(world: World, action: ChaosAction): Promise<void> {
       else charger.armCut(PARTITIONS[action.b % PARTITIONS.length], action.a, action.b >= PARTITIONS.length ? "torn" : "lost");
       return;
     case "netDrop":
-      world.dropNetwork(action.charger, action.a);
+      if (action.b > 0) world.dropNetworkAtFrame(action.charger, action.b, action.a);
+      else world.dropNetwork(action.charger, action.a);
       return;
     case "csmsRestart":
       await world.csmsDown(action.a);

@@ -20,8 +20,19 @@ export class SwitchedWebSocketFactory implements WebSocketFactory {
     this.onReceived = onReceived;
   }
 
+  #dropAtFrame = 0;
+
   get up(): boolean {
     return this.#network && this.#powered;
+  }
+
+  get networkUp(): boolean {
+    return this.#network;
+  }
+
+  /** The network goes down when the charger is about to receive its `n`-th next frame (which is lost). */
+  dropAtFrame(n: number): void {
+    this.#dropAtFrame = n;
   }
 
   /** The network goes down: open sockets die, new ones fail until `restore`. */
@@ -31,6 +42,7 @@ export class SwitchedWebSocketFactory implements WebSocketFactory {
   }
 
   restore(): void {
+    this.#dropAtFrame = 0;
     this.#network = true;
   }
 
@@ -70,6 +82,10 @@ export class SwitchedWebSocketFactory implements WebSocketFactory {
     socket.on("open", () => events.onOpen(socket.protocol));
     socket.on("message", (data, isBinary) => {
       if (isBinary || !this.up) return;
+      if (this.#dropAtFrame > 0 && --this.#dropAtFrame === 0) {
+        this.drop(); // this frame never arrives
+        return;
+      }
       const text = data.toString();
       this.onReceived(text);
       events.onText(text);
