@@ -190,7 +190,7 @@ export class Connector {
 
   /** An authorized transaction is active (or not): the EV may be charged. */
   setPermission(permitted: boolean): void {
-    if (this.permitted && !permitted && this.snap.plugged) this.finishing = true;
+    if (this.permitted && !permitted && this.snap.plugged && this.available) this.finishing = true;
     // The transaction that kept the lock after the EV left has ended (e.g. the user presented the id).
     if (this.permitted && !permitted && !this.snap.plugged && this.unlockOnEvDisconnect) this.lockHeld = false;
     // A new session (permission) waits for a "locked" of its own, also when the lock is still held (chaos seed 74).
@@ -213,6 +213,9 @@ export class Connector {
   }
   /** ChangeAvailability: Operative (true) or Inoperative (false). */
   setAvailable(available: boolean): void {
+    // The session that ended before going Inoperative is over: Operative again with the EV still
+    // plugged is Preparing (Unavailable → Finishing is not in the table; chaos seed 1354).
+    if (!available && !this.permitted) this.finishing = false;
     this.available = available;
   }
   /** A reservation is active on this connector. */

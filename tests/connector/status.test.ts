@@ -144,3 +144,33 @@ describe("connector status: Inoperative while Preparing (chaos seeds 41, 45, 52,
     });
   }
 });
+
+describe("connector status: Operative again after Inoperative while Finishing (chaos seed 1354)", function () {
+  // Unavailable → Finishing is not in the transition table [SPEC 4.9, ERR 3.20]. The session ended
+  // before the connector went Inoperative: Operative again with the EV still plugged is Preparing.
+  it("Finishing → Unavailable → Preparing, and it stays Preparing", function () {
+    const rig = makeRig({ withLock: false });
+    const c = rig.loop.connector(1);
+    const sim = rig.sims[0];
+    sim.ev.plug();
+    c.setPermission(true);
+    rig.run(1000);
+    c.setPermission(false);
+    rig.run(100);
+    assert.equal(c.snapshot.status, "Finishing");
+    c.setAvailable(false);
+    rig.run(100);
+    assert.equal(c.snapshot.status, "Unavailable");
+    c.setAvailable(true);
+    const seen: string[] = [];
+    let last = c.snapshot.status;
+    for (let i = 0; i < 100; i++) {
+      rig.run(10);
+      if (c.snapshot.status !== last) {
+        last = c.snapshot.status;
+        seen.push(last);
+      }
+    }
+    assert.deepEqual(seen, ["Preparing"]);
+  });
+});
