@@ -149,6 +149,25 @@ describe("protocol monitor", function () {
     assert.deepEqual(w.rules(), ["tx-order"]);
   });
 
+  it("a MeterValues like one answered before a clock set moved the charger back is a new sample, not a resend (chaos seed 2773)", function () {
+    w.boot("Accepted", at(0));
+    w.nowS = 10;
+    w.start(7, 10);
+    w.nowS = 70;
+    w.meterValues(7, 70, 1000);
+    w.meterValues(7, 70, 1000); // the same content again, same clock: a resend
+    assert.deepEqual(w.rules(), ["tx-duplicate"]);
+    w.nowS = 129;
+    w.meterValues(7, 129, 1000);
+    // The CSMS's clock steps back 60 s and a Heartbeat sets the charger's from it.
+    w.nowS -= 60;
+    w.monitor.csmsClockMoved(-60_000);
+    w.exchange("Heartbeat", {}, { currentTime: at(w.nowS) });
+    w.nowS = 70.5;
+    w.meterValues(7, 70, 1000); // the next periodic sample: same time and value as one before the set
+    assert.deepEqual(w.rules(), ["tx-duplicate"]);
+  });
+
   it("flags meterStop below meterStart", function () {
     w.boot();
     w.start(7, 2, 356);

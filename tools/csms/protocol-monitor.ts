@@ -66,6 +66,9 @@ export const REAL_TIME_FLOOR_MS = Date.UTC(2020, 0, 1);
 /** Register readings may differ by rounding (meterStart is whole Wh). */
 const REGISTER_TOLERANCE_WH = 1;
 
+/** A clock set that moves the charger back by more than this forgets the MeterValues contents seen (ms). */
+const CLOCK_BACK_TOLERANCE_MS = 1000;
+
 /** Answered transaction MeterValues remembered for the duplicate check. */
 const REMEMBERED_METER_VALUES = 2000;
 
@@ -529,6 +532,9 @@ export class ProtocolMonitor {
     // earlier than messages queued before it.
     const aheadMs = this.#chargerLeadMs - (t - this.#now());
     if (aheadMs > this.#orderSlackMs) this.#orderSlackMs = aheadMs;
+    // Moved back: a new sample may now carry the time and value of an earlier one (the same
+    // content, not the same message), so content no longer tells a resend (chaos seed 2773).
+    if (aheadMs > CLOCK_BACK_TOLERANCE_MS) this.#answeredMeterValues.clear();
   }
 
   #report(rule: MonitorRule, message: string, frame?: string): void {
