@@ -4,9 +4,12 @@
  * ran, and prints one JSON line: sessions, power cuts, network drops, CSMS restarts, protocol and
  * interlock violations, transactions lost and duplicated (these must be 0), seconds. The seeds
  * that failed are listed with their first finding; replay one with `runChaos({ seed, chargers })`.
+ * `--shrink`: the first three failing sequences are shrunk (`./shrink.ts`) and listed as replayable
+ * action lists (`runChaos({ seed, chargers, replay })`).
  * Exit code 1 when any sequence failed.
  */
-import { describeFailure, passed, runChaos } from "./campaign.ts";
+import { describeFailure, passed, runChaos, type ChaosAction } from "./campaign.ts";
+import { shrinkActions } from "./shrink.ts";
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -36,7 +39,7 @@ const totals = {
   problems: 0,
   virtualHours: 0,
 };
-const failed: Array<{ seed: number; finding: string }> = [];
+const failed: Array<{ seed: number; finding: string; shrunk?: ChaosAction[] }> = [];
 for (let seed = firstSeed; totals.sessions < sessions; seed++) {
   const result = await runChaos({ seed, chargers, actions });
   totals.sessions += result.sessions;
@@ -53,7 +56,12 @@ for (let seed = firstSeed; totals.sessions < sessions; seed++) {
   totals.problems += result.problems.length;
   totals.virtualHours += result.virtualMs / 3_600_000;
   if (!passed(result)) {
-    failed.push({ seed, finding: describeFailure(result).split("\n").slice(0, 3).join(" | ") });
+    const entry: { seed: number; finding: string; shrunk?: ChaosAction[] } = { seed, finding: describeFailure(result).split("\n").slice(0, 3).join(" | ") };
+    if (process.argv.includes("--shrink") && failed.length < 3) {
+      const fails = async (replay: readonly ChaosAction[]): Promise<boolean> => !passed(await runChaos({ seed, chargers, replay }));
+      entry.shrunk = (await shrinkActions(result.actions, fails, 120)).actions;
+    }
+    failed.push(entry);
     if (process.argv.includes("--verbose")) console.error(describeFailure(result));
   }
   if (process.argv.includes("--progress") && totals.sequences % 100 === 0) console.error(`${totals.sessions} sessions, ${failed.length} failed, ${Math.round((Date.now() - started) / 1000)} s`);
