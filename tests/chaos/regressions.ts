@@ -325,4 +325,21 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
       { kind: "card", charger: 0, connector: 1, a: 1, b: 0, gapMs: 1523 },
     ],
   },
+  {
+    seed: 30004,
+    connectors: 1,
+    rule: "tx-order",
+    finding: "(monitor) two clock sets of an hour back each: the monitor allowed only the largest one, not their sum",
+    fixedBy: "protocol monitor: allows what two clock sets moved the charger back in all (chaos seed 30004)",
+    actions: [
+      // shrunk from 60 actions (npm run soak -- --seed 30004 --actions 60 --sessions 1 --shrink, before the fix)
+      { kind: "plug", charger: 0, connector: 1, a: 0, b: 0, gapMs: 100069 },
+      { kind: "card", charger: 0, connector: 1, a: 2, b: 0, gapMs: 612 },
+      { kind: "clockJump", charger: 0, connector: 1, a: -3600000, b: 0, gapMs: 310 },
+      { kind: "unplug", charger: 0, connector: 1, a: 0, b: 0, gapMs: 252 },
+      { kind: "remoteStart", charger: 0, connector: 1, a: 1, b: 0, gapMs: 453 },
+      { kind: "plug", charger: 0, connector: 1, a: 0, b: 0, gapMs: 568 },
+      { kind: "clockJump", charger: 0, connector: 1, a: -3600000, b: 0, gapMs: 71 },
+    ],
+  },
 ];

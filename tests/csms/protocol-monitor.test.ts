@@ -168,6 +168,22 @@ describe("protocol monitor", function () {
     assert.deepEqual(w.rules(), ["tx-duplicate"]);
   });
 
+  it("allows what two clock sets moved the charger back in all (chaos seed 30004)", function () {
+    w.boot("Accepted", at(0));
+    w.nowS = 7200;
+    w.start(7, 7200);
+    for (let k = 0; k < 2; k++) {
+      w.nowS -= 3600; // the CSMS's clock steps back an hour, a Heartbeat follows it
+      w.monitor.csmsClockMoved(-3_600_000);
+      w.exchange("Heartbeat", {}, { currentTime: at(w.nowS) });
+      w.meterValues(7, w.nowS + 1, 1000 + k); // a sample on the charger's new clock
+    }
+    w.meterValues(7, w.nowS + 5, 1010); // two hours before the start, on the charger's clock
+    assert.deepEqual(w.monitor.violations, []);
+    w.meterValues(7, w.nowS - 100, 1020); // before what the two sets allow
+    assert.deepEqual(w.rules(), ["tx-order"]);
+  });
+
   it("flags meterStop below meterStart", function () {
     w.boot();
     w.start(7, 2, 356);

@@ -531,7 +531,11 @@ export class ProtocolMonitor {
     // A clock set back by Δ (the charger ran Δ ahead): events after it may carry times up to Δ
     // earlier than messages queued before it.
     const aheadMs = this.#chargerLeadMs - (t - this.#now());
-    if (aheadMs > this.#orderSlackMs) this.#orderSlackMs = aheadMs;
+    // Set-backs add up: after two of an hour each, a new message may be two hours earlier than one
+    // delivered before the first (chaos seed 30004). Small corrections only widen to the largest.
+    if (aheadMs > CLOCK_BACK_TOLERANCE_MS) this.#orderSlackMs += aheadMs;
+    else if (aheadMs > this.#orderSlackMs) this.#orderSlackMs = aheadMs;
+    this.#chargerLeadMs = t - this.#now(); // the charger's clock follows the set
     // Moved back: a new sample may now carry the time and value of an earlier one (the same
     // content, not the same message), so content no longer tells a resend (chaos seed 2773).
     if (aheadMs > CLOCK_BACK_TOLERANCE_MS) this.#answeredMeterValues.clear();
