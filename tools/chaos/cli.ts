@@ -62,6 +62,7 @@ for (let seed = firstSeed; totals.sessions < sessions; seed++) {
       entry.shrunk = (await shrinkActions(result.actions, fails, 120)).actions;
     }
     failed.push(entry);
+    if (process.argv.includes("--progress")) console.error(`seed ${seed} failed: ${entry.finding}`);
     if (process.argv.includes("--verbose")) console.error(describeFailure(result));
   }
   if (process.argv.includes("--progress") && totals.sequences % 100 === 0) console.error(`${totals.sessions} sessions, ${failed.length} failed, ${Math.round((Date.now() - started) / 1000)} s`);
