@@ -150,6 +150,8 @@ export class Connector {
   private underDrawSinceMs = -1;
   private lockWanted = false;
   private lockReported = false;
+  /** "locked" was emitted since the permission began: a new session waiting for the lock gets its own. */
+  private lockAnnounced = false;
   private lockFailReported = false;
   /** The lock stays engaged after the EV side disconnected (see the header). */
   private lockHeld = false;
@@ -173,13 +175,26 @@ export class Connector {
     if (hal.meter.sample(this.snap.meter)) this.snap.energyWh = this.snap.meter.energyImportWh;
   }
 
+  // ---- OCPP-side state, read-only (monitors such as tools/safety/interlock.ts read it) ----
+
+  /** The OCPP side permits charging (a transaction runs) and does not withhold energy. */
+  get permissionGiven(): boolean {
+    return this.permitted && !this.withheld;
+  }
+  /** ChangeAvailability's state: Operative. */
+  get operative(): boolean {
+    return this.available;
+  }
+
   // ---- inputs (OCPP side; may be called any time outside the tick) ----
 
   /** An authorized transaction is active (or not): the EV may be charged. */
   setPermission(permitted: boolean): void {
-    if (this.permitted && !permitted && this.snap.plugged) this.finishing = true;
+    if (this.permitted && !permitted && this.snap.plugged && this.available) this.finishing = true;
     // The transaction that kept the lock after the EV left has ended (e.g. the user presented the id).
     if (this.permitted && !permitted && !this.snap.plugged && this.unlockOnEvDisconnect) this.lockHeld = false;
+    // A new session (permission) waits for a "locked" of its own, also when the lock is still held (chaos seed 74).
+    if (permitted && !this.permitted) this.lockAnnounced = false;
     if (permitted) {
       this.finishing = false;
       this.unlockRequested = false;
@@ -198,6 +213,9 @@ export class Connector {
   }
   /** ChangeAvailability: Operative (true) or Inoperative (false). */
   setAvailable(available: boolean): void {
+    // The session that ended before going Inoperative is over: Operative again with the EV still
+    // plugged is Preparing (Unavailable → Finishing is not in the table; chaos seed 1354).
+    if (!available && !this.permitted) this.finishing = false;
     this.available = available;
   }
   /** A reservation is active on this connector. */
@@ -324,8 +342,15 @@ export class Connector {
           this.emit("lockFailed");
         }
       } else if (lockSample.error !== "none") transient |= Fault.Lock;
-      const lockedNow = lockSample.locked && lockSample.commandedLocked;
-      if (lockedNow && !this.lockReported) this.emit("locked");
+      // Confirmed for the session that wants it: a lock found locked (still commanded by an earlier
+      // boot's parts) before anyone wanted it does not count, or the session that asks later would
+      // never see its "locked" (and no StartTransaction) while the contactor closes (chaos seed 6).
+      const lockedNow = lockSample.locked && lockSample.commandedLocked && this.lockWanted;
+      if (lockedNow && (!this.lockReported || !this.lockAnnounced)) {
+        this.emit("locked");
+        this.lockAnnounced = true;
+      }
+      if (!lockedNow) this.lockAnnounced = false;
       this.lockReported = lockedNow;
     }
     this.transient = transient;
@@ -450,7 +475,7 @@ export class Connector {
         this.lockWanted = wantLock;
         lock.setLocked(wantLock, nowMs);
       }
-      lockOk = this.lockSample.locked;
+      lockOk = this.lockReported; // confirmed ("locked" emitted) in a tick before
     }
 
     // Close: EV ready (debounced and raw), PWM on, permitted, healthy, self-tested, locked, and a
@@ -588,10 +613,15 @@ export class Connector {
     }
     else if (this.finishing || this.unlockRequested) status = "Finishing";
     else if (!this.permitted) status = "Preparing";
-    else if (this.lockWanted && !this.lockSample.locked) status = "Preparing"; // waiting for the lock feedback
+    else if (this.lockWanted && !this.lockReported) status = "Preparing"; // waiting for the lock feedback
     else if (!this.pwmOn) status = "SuspendedEVSE";
     else if (isReadyState(this.stable)) status = "Charging";
     else status = "SuspendedEV";
+    // A new transaction on a connector still Finishing goes through Preparing for one tick:
+    // Finishing → Charging/Suspended* is not in the transition table [SPEC 4.9, ERR 3.20].
+    if (snap.status === "Finishing" && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE")) status = "Preparing";
+    // Inoperative while Preparing goes through Available for one tick: Preparing → Unavailable is not in the table either.
+    else if (snap.status === "Preparing" && status === "Unavailable") status = "Available";
     if (snap.plugged && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE")) this.pluggedWhilePermitted = true;
 
     let code: ConnectorErrorCode = "NoError";

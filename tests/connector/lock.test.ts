@@ -63,3 +63,64 @@ describe("connector lock", function () {
     assert.ok(rig.events.includes("1:locked"));
   });
 });
+
+describe("connector lock already locked when the loop starts (chaos seed 6)", function () {
+  // After a reboot the lock may still be locked (and, with the sim's parts, still commanded
+  // locked). The "locked" the loop sees before any session wants the lock must not count: the
+  // session that asks for the lock later waits for a "locked" of its own (StartTransaction after
+  // it), and the contactor closes only after that event, with the status Preparing until then.
+  for (const commanded of [true, false]) {
+    it(`a later session still gets "locked" before the contactor closes (lock ${commanded ? "still commanded" : "no longer commanded"})`, function () {
+      const rig = makeRig({ withLock: true });
+      const c = rig.loop.connector(1);
+      const sim = rig.sims[0];
+      const lock = sim.hal.lock;
+      assert.ok(lock);
+      lock.setLocked(true, 0);
+      lock.poll(1000); // locked by the previous boot
+      if (!commanded) lock.setLocked(false, 1000); // a fresh driver: not commanding, still reads locked
+      rig.nowMs = 1000;
+      sim.ev.plug();
+      sim.ev.ready = true;
+      rig.run(2000);
+      rig.events.length = 0;
+      c.setPermission(true);
+      const statuses: string[] = [];
+      let closedAfterLocked: boolean | undefined;
+      for (let i = 0; i < 300 && closedAfterLocked === undefined; i++) {
+        rig.run(10);
+        if (statuses[statuses.length - 1] !== c.snapshot.status) statuses.push(c.snapshot.status);
+        if (c.snapshot.relayClosed) closedAfterLocked = rig.events.includes("1:locked");
+      }
+      assert.equal(closedAfterLocked, true, `the contactor closed only after "locked" (events ${rig.events.join(", ")})`);
+      assert.equal(statuses[0], "Preparing", `statuses ${statuses.join(", ")}`);
+      assert.deepEqual(rig.events.filter((e) => e === "1:locked"), ["1:locked"]);
+    });
+  }
+});
+
+describe("connector lock still locked from the session before (chaos seed 74)", function () {
+  // A stop leaves the contactor closed for the PWM-off grace while the EV stays in C, so the lock
+  // stays wanted and locked. An id presented then starts a new session that waits for "locked": it
+  // must get one before Charging (and StartTransaction, which the firmware sends on "locked").
+  it(`a new permission while the lock is held gets a "locked" of its own before Charging`, function () {
+    const rig = makeRig({ withLock: true });
+    const c = rig.loop.connector(1);
+    const sim = rig.sims[0];
+    sim.ev.plug();
+    sim.ev.ready = true;
+    c.setPermission(true);
+    assert.ok(rig.runUntil(() => c.snapshot.relayClosed, 5000) >= 0);
+    c.setPermission(false);
+    rig.run(1600);
+    assert.equal(c.snapshot.relayClosed, true, "still closed: the PWM-off grace (the EV stays in C)");
+    rig.events.length = 0;
+    c.setPermission(true);
+    let lockedBeforeCharging: boolean | undefined;
+    for (let i = 0; i < 300 && lockedBeforeCharging === undefined; i++) {
+      rig.run(10);
+      if (c.snapshot.status === "Charging") lockedBeforeCharging = rig.events.includes("1:locked");
+    }
+    assert.equal(lockedBeforeCharging, true, `events ${rig.events.join(", ")}`);
+  });
+});

@@ -86,3 +86,91 @@ describe("connector status and error codes in OCPP terms", function () {
     assert.equal(c.snapshot.errorCode, "NoError");
   });
 });
+
+describe("connector status: a new transaction after Finishing (chaos seed 11)", function () {
+  // Finishing → Charging/SuspendedEV is not in the transition table [SPEC 4.9, ERR 3.20]; Finishing →
+  // Preparing is. A remote start on a connector still plugged after a stop goes through Preparing.
+  for (const ready of [false, true]) {
+    it(`Finishing → Preparing → ${ready ? "Charging" : "SuspendedEV"} when a transaction starts with the EV still plugged (EV ${ready ? "in C" : "in B"})`, function () {
+      const rig = makeRig({ withLock: false }); // no lock: nothing else passes through Preparing
+      const c = rig.loop.connector(1);
+      const sim = rig.sims[0];
+      sim.ev.plug();
+      sim.ev.ready = true;
+      c.setPermission(true);
+      assert.ok(rig.runUntil(() => c.snapshot.status === "Charging", 5000) >= 0);
+      sim.ev.ready = ready;
+      c.setPermission(false);
+      assert.ok(rig.runUntil(() => c.snapshot.status === "Finishing", 1000) >= 0);
+      rig.run(1000); // the EV's state settles (debounce)
+      assert.equal(c.snapshot.status, "Finishing");
+      const seen: string[] = [];
+      let last = c.snapshot.status;
+      c.setPermission(true);
+      for (let i = 0; i < 500 && seen.length < 2; i++) {
+        rig.run(10);
+        if (c.snapshot.status !== last) {
+          last = c.snapshot.status;
+          seen.push(last);
+        }
+      }
+      assert.deepEqual(seen, ["Preparing", ready ? "Charging" : "SuspendedEV"]);
+    });
+  }
+});
+
+describe("connector status: Inoperative while Preparing (chaos seeds 41, 45, 52, 53)", function () {
+  // Preparing → Unavailable is not in the transition table [SPEC 4.9, ERR 3.20]; Preparing →
+  // Available → Unavailable is. Plugged without a transaction, or id first and not yet plugged.
+  for (const plugged of [true, false]) {
+    it(`Preparing → Available → Unavailable (${plugged ? "EV plugged" : "id presented, not plugged"})`, function () {
+      const rig = makeRig({ withLock: false });
+      const c = rig.loop.connector(1);
+      if (plugged) rig.sims[0].ev.plug();
+      else c.setPermission(true);
+      rig.run(1000);
+      assert.equal(c.snapshot.status, "Preparing");
+      c.setAvailable(false);
+      const seen: string[] = [];
+      let last = c.snapshot.status;
+      for (let i = 0; i < 100 && seen.length < 2; i++) {
+        rig.run(10);
+        if (c.snapshot.status !== last) {
+          last = c.snapshot.status;
+          seen.push(last);
+        }
+      }
+      assert.deepEqual(seen, ["Available", "Unavailable"]);
+    });
+  }
+});
+
+describe("connector status: Operative again after Inoperative while Finishing (chaos seed 1354)", function () {
+  // Unavailable → Finishing is not in the transition table [SPEC 4.9, ERR 3.20]. The session ended
+  // before the connector went Inoperative: Operative again with the EV still plugged is Preparing.
+  it("Finishing → Unavailable → Preparing, and it stays Preparing", function () {
+    const rig = makeRig({ withLock: false });
+    const c = rig.loop.connector(1);
+    const sim = rig.sims[0];
+    sim.ev.plug();
+    c.setPermission(true);
+    rig.run(1000);
+    c.setPermission(false);
+    rig.run(100);
+    assert.equal(c.snapshot.status, "Finishing");
+    c.setAvailable(false);
+    rig.run(100);
+    assert.equal(c.snapshot.status, "Unavailable");
+    c.setAvailable(true);
+    const seen: string[] = [];
+    let last = c.snapshot.status;
+    for (let i = 0; i < 100; i++) {
+      rig.run(10);
+      if (c.snapshot.status !== last) {
+        last = c.snapshot.status;
+        seen.push(last);
+      }
+    }
+    assert.deepEqual(seen, ["Preparing"]);
+  });
+});

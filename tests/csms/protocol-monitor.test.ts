@@ -135,6 +135,55 @@ describe("protocol monitor", function () {
     assert.deepEqual(w.rules(), ["tx-order"]);
   });
 
+  it("allows what a step of the CSMS's own clock moved the charger's clock back (chaos seed 28)", function () {
+    w.boot("Accepted", at(0));
+    w.nowS = 40;
+    w.start(7, 40); // the charger's clock agrees with the CSMS's
+    // The CSMS's clock steps back an hour (NTP), then a Heartbeat sets the charger's clock from it.
+    w.nowS -= 3600;
+    w.monitor.csmsClockMoved(-3_600_000);
+    w.exchange("Heartbeat", {}, { currentTime: at(w.nowS) });
+    w.stop(7, w.nowS + 10, 1000);
+    assert.deepEqual(w.monitor.violations, []);
+    w.start(8, w.nowS - 100); // earlier still than the clock moved
+    assert.deepEqual(w.rules(), ["tx-order"]);
+  });
+
+  it("a MeterValues like one answered before a clock set moved the charger back is a new sample, not a resend (chaos seed 2773)", function () {
+    w.boot("Accepted", at(0));
+    w.nowS = 10;
+    w.start(7, 10);
+    w.nowS = 70;
+    w.meterValues(7, 70, 1000);
+    w.meterValues(7, 70, 1000); // the same content again, same clock: a resend
+    assert.deepEqual(w.rules(), ["tx-duplicate"]);
+    w.nowS = 129;
+    w.meterValues(7, 129, 1000);
+    // The CSMS's clock steps back 60 s and a Heartbeat sets the charger's from it.
+    w.nowS -= 60;
+    w.monitor.csmsClockMoved(-60_000);
+    w.exchange("Heartbeat", {}, { currentTime: at(w.nowS) });
+    w.nowS = 70.5;
+    w.meterValues(7, 70, 1000); // the next periodic sample: same time and value as one before the set
+    assert.deepEqual(w.rules(), ["tx-duplicate"]);
+  });
+
+  it("allows what two clock sets moved the charger back in all (chaos seed 30004)", function () {
+    w.boot("Accepted", at(0));
+    w.nowS = 7200;
+    w.start(7, 7200);
+    for (let k = 0; k < 2; k++) {
+      w.nowS -= 3600; // the CSMS's clock steps back an hour, a Heartbeat follows it
+      w.monitor.csmsClockMoved(-3_600_000);
+      w.exchange("Heartbeat", {}, { currentTime: at(w.nowS) });
+      w.meterValues(7, w.nowS + 1, 1000 + k); // a sample on the charger's new clock
+    }
+    w.meterValues(7, w.nowS + 5, 1010); // two hours before the start, on the charger's clock
+    assert.deepEqual(w.monitor.violations, []);
+    w.meterValues(7, w.nowS - 100, 1020); // before what the two sets allow
+    assert.deepEqual(w.rules(), ["tx-order"]);
+  });
+
   it("flags meterStop below meterStart", function () {
     w.boot();
     w.start(7, 2, 356);

@@ -66,6 +66,9 @@ export const REAL_TIME_FLOOR_MS = Date.UTC(2020, 0, 1);
 /** Register readings may differ by rounding (meterStart is whole Wh). */
 const REGISTER_TOLERANCE_WH = 1;
 
+/** A clock set that moves the charger back by more than this forgets the MeterValues contents seen (ms). */
+const CLOCK_BACK_TOLERANCE_MS = 1000;
+
 /** Answered transaction MeterValues remembered for the duplicate check. */
 const REMEMBERED_METER_VALUES = 2000;
 
@@ -236,6 +239,15 @@ export class ProtocolMonitor {
   /** Violations not marked expected. */
   unexpected(): MonitorViolation[] {
     return this.violations.filter((v) => !v.expected);
+  }
+
+  /**
+   * The CSMS's own clock was stepped by `deltaMs` (an NTP correction, an operator): the charger's
+   * clock, unchanged, is now `-deltaMs` further ahead of it, and a clock set that follows moves
+   * the charger's clock back by that much (`tx-order` allows it then).
+   */
+  csmsClockMoved(deltaMs: number): void {
+    this.#chargerLeadMs -= deltaMs;
   }
 
   /** A new WebSocket connection of this charger; returns its number for `closeRequested`/`disconnected`. */
@@ -519,7 +531,14 @@ export class ProtocolMonitor {
     // A clock set back by Δ (the charger ran Δ ahead): events after it may carry times up to Δ
     // earlier than messages queued before it.
     const aheadMs = this.#chargerLeadMs - (t - this.#now());
-    if (aheadMs > this.#orderSlackMs) this.#orderSlackMs = aheadMs;
+    // Set-backs add up: after two of an hour each, a new message may be two hours earlier than one
+    // delivered before the first (chaos seed 30004). Small corrections only widen to the largest.
+    if (aheadMs > CLOCK_BACK_TOLERANCE_MS) this.#orderSlackMs += aheadMs;
+    else if (aheadMs > this.#orderSlackMs) this.#orderSlackMs = aheadMs;
+    this.#chargerLeadMs = t - this.#now(); // the charger's clock follows the set
+    // Moved back: a new sample may now carry the time and value of an earlier one (the same
+    // content, not the same message), so content no longer tells a resend (chaos seed 2773).
+    if (aheadMs > CLOCK_BACK_TOLERANCE_MS) this.#answeredMeterValues.clear();
   }
 
   #report(rule: MonitorRule, message: string, frame?: string): void {

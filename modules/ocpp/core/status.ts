@@ -58,7 +58,10 @@ export interface TransactionOrder {
   delivered(mark: number): boolean;
 }
 
-const TRIGGERED = { beforeAccepted: true } as const;
+// Statuses share the transaction messages' lane of the engine's queue (`priority`), first in first
+// out: a StopTransaction journaled after a Charging was queued must not overtake it (chaos seed 5089).
+const ORDERED = { priority: true } as const;
+const TRIGGERED = { beforeAccepted: true, priority: true } as const;
 
 export class StatusService {
   readonly #engine: OcppEngine;
@@ -101,6 +104,10 @@ export class StatusService {
       if (report.changedAtUtc !== undefined) step.changedAtUtc = report.changedAtUtc;
       report.held.push(step);
       report.due = false;
+    } else if (!this.#engine.online || !this.#engine.accepted) {
+      // A change while offline: the statuses of this offline period are not replayed [SPEC 4.9], and
+      // neither are the steps held before it (the new connection starts afresh; chaos seed 5083).
+      report.held.length = 0;
     }
     report.status = status;
     report.errorCode = errorCode;
@@ -197,7 +204,7 @@ export class StatusService {
     if (iso !== undefined) request.timestamp = iso;
     report.sentStatus = step.status;
     report.sentErrorCode = step.errorCode;
-    this.#engine.call("StatusNotification", request, triggered ? TRIGGERED : undefined).catch((error: Error) => {
+    this.#engine.call("StatusNotification", request, triggered ? TRIGGERED : ORDERED).catch((error: Error) => {
       this.#log.warn(`StatusNotification ${connectorId} failed: ${error.message}`);
       report.sentStatus = undefined; // resend on reconnect
     });
