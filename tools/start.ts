@@ -114,20 +114,23 @@ async function main(): Promise<void> {
       devCsms: { port: intOption(v["csms-port"], "csms-port", 0, 65535) ?? 0, heartbeatIntervalS: 60 },
     };
     if (target === "lin") process.stdout.write("Building the lin firmware (incremental; the first build takes minutes)...\n");
-    stack = target === "lin" ? await startLinStack({ ...common, log: (identity) => display.logSink(`[${identity}] `, logLevel) }) : await startSimStack({
-      csmsUrl: v.csms,
-      deviceId: v["device-id"],
-      password: v.password,
-      connectors: intOption(v.connectors, "connectors", 1, 4),
-      tethered: v.tethered ?? false,
-      config,
-      stateDir: v["state-dir"],
-      benchPort: intOption(v["bench-port"], "bench-port", 0, 65535) ?? 8080,
-      chargers,
-      devCsms: { port: intOption(v["csms-port"], "csms-port", 0, 65535) ?? 0, heartbeatIntervalS: 60 },
-      log: (identity) => display.logSink(chargers > 1 ? `[${identity}] ` : "", logLevel),
-      logLevel,
-    });
+    stack =
+      target === "lin"
+        ? await startLinStack({ ...common, log: (identity) => display.logSink(`[${identity}] `, logLevel) })
+        : await startSimStack({
+            csmsUrl: v.csms,
+            deviceId: v["device-id"],
+            password: v.password,
+            connectors: intOption(v.connectors, "connectors", 1, 4),
+            tethered: v.tethered ?? false,
+            config,
+            stateDir: v["state-dir"],
+            benchPort: intOption(v["bench-port"], "bench-port", 0, 65535) ?? 8080,
+            chargers,
+            devCsms: { port: intOption(v["csms-port"], "csms-port", 0, 65535) ?? 0, heartbeatIntervalS: 60 },
+            log: (identity) => display.logSink(chargers > 1 ? `[${identity}] ` : "", logLevel),
+            logLevel,
+          });
   } catch (error) {
     fail((error as Error).message);
   }

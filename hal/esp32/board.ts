@@ -79,7 +79,8 @@ export function createEsp32Board(description: Esp32BoardDescription, io: Esp32Io
   function serialBus(busName: string, owner: string): SerialBus {
     const b = bus(busName, owner);
     if (b.kind !== "serial") throw new Error(`board ${name}: ${owner} needs a serial bus, "${busName}" is ${b.kind}`);
-    if (serialUsers.has(busName)) throw new Error(`board ${name}: ${owner}: serial bus "${busName}" already has a meter (one meter per UART)`);
+    if (serialUsers.has(busName))
+      throw new Error(`board ${name}: ${owner}: serial bus "${busName}" already has a meter (one meter per UART)`);
     serialUsers.add(busName);
     let s = serials.get(busName);
     if (s === undefined) {
@@ -219,7 +220,8 @@ export function createEsp32Board(description: Esp32BoardDescription, io: Esp32Io
   try {
     for (let i = 0; i < description.connectors.length; i++) {
       const c = description.connectors[i];
-      if (c.phases > description.supplyPhases) throw new Error(`board ${name}: connector ${i + 1} has ${c.phases} phases, the supply ${description.supplyPhases}`);
+      if (c.phases > description.supplyPhases)
+        throw new Error(`board ${name}: connector ${i + 1} has ${c.phases} phases, the supply ${description.supplyPhases}`);
       const hal = connector(c, i + 1);
       hals.push(hal);
       connectors.push({ hal, phases: c.phases, rotation: c.rotation, cableMaxA: c.cableMaxA, ratingA: c.ratingA });

@@ -16,7 +16,17 @@
  * - i2c: several instances may share the data/clock pins (one per address).
  */
 import type { I2cBus, SerialBus, SpiBus } from "hal/bus";
-import { openOutput, type DigitalPinOptions, type DigitalPort, type I2cClass, type I2cPort, type SerialClass, type SerialPort, type SpiClass, type SpiPort } from "./io";
+import {
+  openOutput,
+  type DigitalPinOptions,
+  type DigitalPort,
+  type I2cClass,
+  type I2cPort,
+  type SerialClass,
+  type SerialPort,
+  type SpiClass,
+  type SpiPort,
+} from "./io";
 
 export interface Esp32SerialOptions {
   readonly io: SerialClass;

@@ -26,7 +26,17 @@ import {
   type PilotError,
   type PilotSample,
 } from "hal/pilot";
-import { openInput, openOutput, type AnalogClass, type AnalogPort, type DigitalInputOptions, type DigitalPinOptions, type DigitalPort, type PwmClass, type PwmPort } from "./io";
+import {
+  openInput,
+  openOutput,
+  type AnalogClass,
+  type AnalogPort,
+  type DigitalInputOptions,
+  type DigitalPinOptions,
+  type DigitalPort,
+  type PwmClass,
+  type PwmPort,
+} from "./io";
 
 export interface Esp32PilotOptions {
   readonly pwm: {

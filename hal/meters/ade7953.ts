@@ -154,7 +154,8 @@ export class Ade7953 implements EnergyMeter {
 
   #init(): void {
     const config = this.#read(R.CONFIG);
-    if (config === V.CONFIG_ABSENT_LOW || config === V.CONFIG_ABSENT_HIGH) throw new Error("ade7953: no answer (CONFIG reads 0x" + config.toString(16) + ")");
+    if (config === V.CONFIG_ABSENT_LOW || config === V.CONFIG_ABSENT_HIGH)
+      throw new Error("ade7953: no answer (CONFIG reads 0x" + config.toString(16) + ")");
     this.#write(R.UNLOCK, V.UNLOCK_KEY);
     this.#write(R.RESERVED_SETTING, V.RESERVED_SETTING);
     this.#initialised = true;

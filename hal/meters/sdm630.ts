@@ -35,7 +35,13 @@ export const SDM630_PROFILE: ModbusMeterProfile = Object.freeze({
   name: "sdm630",
   phases: 3 as const,
   // One read from phase 1 voltage through import energy: 74 registers.
-  blocks: Object.freeze([Object.freeze({ fn: MODBUS_FUNCTION.READ_INPUT_REGISTERS, start: R.PHASE_1_VOLTAGE, count: R.IMPORT_ACTIVE_ENERGY + 2 - R.PHASE_1_VOLTAGE })]),
+  blocks: Object.freeze([
+    Object.freeze({
+      fn: MODBUS_FUNCTION.READ_INPUT_REGISTERS,
+      start: R.PHASE_1_VOLTAGE,
+      count: R.IMPORT_ACTIVE_ENERGY + 2 - R.PHASE_1_VOLTAGE,
+    }),
+  ]),
   fields: Object.freeze([
     Object.freeze({ block: 0, register: R.PHASE_1_VOLTAGE, type: F32, scale: 1, quantity: QUANTITY.VOLTAGE_L1 }),
     Object.freeze({ block: 0, register: R.PHASE_2_VOLTAGE, type: F32, scale: 1, quantity: QUANTITY.VOLTAGE_L2 }),

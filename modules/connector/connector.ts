@@ -610,19 +610,21 @@ export class Connector {
       // transition table [SPEC 4.9]; reference 4.1, OCTT TC_005_3).
       if (this.permitted) status = this.pluggedWhilePermitted ? "SuspendedEV" : "Preparing";
       else status = this.reserved ? "Reserved" : "Available";
-    }
-    else if (this.finishing || this.unlockRequested) status = "Finishing";
+    } else if (this.finishing || this.unlockRequested) status = "Finishing";
     else if (!this.permitted) status = "Preparing";
-    else if (this.lockWanted && !this.lockReported) status = "Preparing"; // waiting for the lock feedback
+    else if (this.lockWanted && !this.lockReported)
+      status = "Preparing"; // waiting for the lock feedback
     else if (!this.pwmOn) status = "SuspendedEVSE";
     else if (isReadyState(this.stable)) status = "Charging";
     else status = "SuspendedEV";
     // A new transaction on a connector still Finishing goes through Preparing for one tick:
     // Finishing → Charging/Suspended* is not in the transition table [SPEC 4.9, ERR 3.20].
-    if (snap.status === "Finishing" && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE")) status = "Preparing";
+    if (snap.status === "Finishing" && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE"))
+      status = "Preparing";
     // Inoperative while Preparing goes through Available for one tick: Preparing → Unavailable is not in the table either.
     else if (snap.status === "Preparing" && status === "Unavailable") status = "Available";
-    if (snap.plugged && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE")) this.pluggedWhilePermitted = true;
+    if (snap.plugged && (status === "Charging" || status === "SuspendedEV" || status === "SuspendedEVSE"))
+      this.pluggedWhilePermitted = true;
 
     let code: ConnectorErrorCode = "NoError";
     if ((faults & (Fault.Welded | Fault.ContactorFailedToClose)) !== 0) code = "PowerSwitchFailure";

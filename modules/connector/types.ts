@@ -9,15 +9,7 @@ import type { MeterSample } from "hal/meter";
 
 /** The connector's status, in the values of OCPP 1.6 ChargePointStatus. */
 export type ConnectorStatus =
-  | "Available"
-  | "Preparing"
-  | "Charging"
-  | "SuspendedEVSE"
-  | "SuspendedEV"
-  | "Finishing"
-  | "Reserved"
-  | "Unavailable"
-  | "Faulted";
+  "Available" | "Preparing" | "Charging" | "SuspendedEVSE" | "SuspendedEV" | "Finishing" | "Reserved" | "Unavailable" | "Faulted";
 
 /** Why a connector is Faulted (or a warning), in the values of OCPP 1.6 ChargePointErrorCode. */
 export type ConnectorErrorCode =

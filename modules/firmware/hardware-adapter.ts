@@ -44,12 +44,33 @@ import type {
 
 /** Status and error-code tables: the ring stores their indexes (small integers, no strings). */
 const STATUSES: readonly OcppConnectorStatus[] = [
-  "Available", "Preparing", "Charging", "SuspendedEVSE", "SuspendedEV", "Finishing", "Reserved", "Unavailable", "Faulted",
+  "Available",
+  "Preparing",
+  "Charging",
+  "SuspendedEVSE",
+  "SuspendedEV",
+  "Finishing",
+  "Reserved",
+  "Unavailable",
+  "Faulted",
 ];
 const ERROR_CODES: readonly OcppErrorCode[] = [
-  "ConnectorLockFailure", "EVCommunicationError", "GroundFailure", "HighTemperature", "InternalError", "LocalListConflict",
-  "NoError", "OtherError", "OverCurrentFailure", "OverVoltage", "PowerMeterFailure", "PowerSwitchFailure", "ReaderFailure",
-  "ResetFailure", "UnderVoltage", "WeakSignal",
+  "ConnectorLockFailure",
+  "EVCommunicationError",
+  "GroundFailure",
+  "HighTemperature",
+  "InternalError",
+  "LocalListConflict",
+  "NoError",
+  "OtherError",
+  "OverCurrentFailure",
+  "OverVoltage",
+  "PowerMeterFailure",
+  "PowerSwitchFailure",
+  "ReaderFailure",
+  "ResetFailure",
+  "UnderVoltage",
+  "WeakSignal",
 ];
 /** Event codes the OCPP side acts on (indexes into CONNECTOR_EVENTS). */
 const EVENT_PLUGGED = CONNECTOR_EVENTS.indexOf("plugged");

@@ -134,7 +134,8 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
     nvsKey: "logLevel",
     kind: "string",
     fallback: "info",
-    check: (value: string) => (value === "debug" || value === "info" || value === "warn" || value === "error" ? undefined : "must be debug, info, warn or error"),
+    check: (value: string) =>
+      value === "debug" || value === "info" || value === "warn" || value === "error" ? undefined : "must be debug, info, warn or error",
   },
   { name: "chargePointVendor", nvsKey: "cpVendor", kind: "string", fallback: CHARGE_POINT_VENDOR, check: ciString20 },
   { name: "chargePointModel", nvsKey: "cpModel", kind: "string", fallback: CHARGE_POINT_MODEL, check: ciString20 },

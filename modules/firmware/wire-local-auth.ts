@@ -42,7 +42,9 @@ class RegistryLocalAuthSettings implements LocalAuthSettings {
 
 export function wireLocalAuth(chargePoint: ChargePoint, stores: LocalAuthStores, clock: Clock): LocalAuthService {
   const config = chargePoint.config;
-  declareProfileKeys(config, LOCAL_AUTH_LIST_KEYS, (key) => (key.key === "LocalAuthListMaxLength" ? stores.list.maxEntries : key.defaultValue));
+  declareProfileKeys(config, LOCAL_AUTH_LIST_KEYS, (key) =>
+    key.key === "LocalAuthListMaxLength" ? stores.list.maxEntries : key.defaultValue,
+  );
   const localAuth = new LocalAuthService({
     list: stores.list,
     cache: stores.cache,

@@ -17,7 +17,7 @@ export interface WiredLoop {
 
 export function wireControlLoop(board: Board, loaded: LoadedSettings, reboot: (hard: boolean) => void): WiredLoop {
   const settings: ChargerSettings = loaded.settings;
-  const tickMs = loaded.sources.loopPeriodMs !== "built-in" ? settings.loopPeriodMs : board.timing?.tickMs ?? settings.loopPeriodMs;
+  const tickMs = loaded.sources.loopPeriodMs !== "built-in" ? settings.loopPeriodMs : (board.timing?.tickMs ?? settings.loopPeriodMs);
   const loopBoard: Board = { ...board, timing: { ...board.timing, tickMs } };
   const hardware = new LoopHardware(loopBoard, reboot);
   const loop = new ControlLoop(loopBoard, hardware.handleEvent);

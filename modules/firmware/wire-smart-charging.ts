@@ -59,10 +59,13 @@ export function wireSmartCharging(options: SmartChargingWiringOptions): WiredSma
       const change = smartCharging.nextChangeUtcMs(connector.id, now);
       if (change < next) next = change;
     }
-    smartTimer = timers.once(() => {
-      smartTimer = undefined;
-      applyLimits();
-    }, Math.max(1, next - now));
+    smartTimer = timers.once(
+      () => {
+        smartTimer = undefined;
+        applyLimits();
+      },
+      Math.max(1, next - now),
+    );
   };
   const smartCharging = new SmartChargingService({
     numberOfConnectors: hardware.connectors.length,

@@ -6,15 +6,26 @@
 
 /** ChargePointStatus of OCPP 1.6 [SPEC 7.7]. */
 export type OcppConnectorStatus =
-  | "Available" | "Preparing" | "Charging" | "SuspendedEVSE" | "SuspendedEV"
-  | "Finishing" | "Reserved" | "Unavailable" | "Faulted";
+  "Available" | "Preparing" | "Charging" | "SuspendedEVSE" | "SuspendedEV" | "Finishing" | "Reserved" | "Unavailable" | "Faulted";
 
 /** ChargePointErrorCode of OCPP 1.6 [SPEC 7.6]. */
 export type OcppErrorCode =
-  | "ConnectorLockFailure" | "EVCommunicationError" | "GroundFailure" | "HighTemperature"
-  | "InternalError" | "LocalListConflict" | "NoError" | "OtherError" | "OverCurrentFailure"
-  | "OverVoltage" | "PowerMeterFailure" | "PowerSwitchFailure" | "ReaderFailure"
-  | "ResetFailure" | "UnderVoltage" | "WeakSignal";
+  | "ConnectorLockFailure"
+  | "EVCommunicationError"
+  | "GroundFailure"
+  | "HighTemperature"
+  | "InternalError"
+  | "LocalListConflict"
+  | "NoError"
+  | "OtherError"
+  | "OverCurrentFailure"
+  | "OverVoltage"
+  | "PowerMeterFailure"
+  | "PowerSwitchFailure"
+  | "ReaderFailure"
+  | "ResetFailure"
+  | "UnderVoltage"
+  | "WeakSignal";
 
 /** One meter reading, filled in place by `readMeter` (no allocation per sample). */
 export interface ConnectorMeterSample {

@@ -38,7 +38,13 @@ function parse(text: string, lenient: boolean): number {
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
   const sep = text[10];
-  if (text[4] !== "-" || text[7] !== "-" || (sep !== "T" && sep !== "t" && !(lenient && sep === " ")) || text[13] !== ":" || text[16] !== ":") {
+  if (
+    text[4] !== "-" ||
+    text[7] !== "-" ||
+    (sep !== "T" && sep !== "t" && !(lenient && sep === " ")) ||
+    text[13] !== ":" ||
+    text[16] !== ":"
+  ) {
     return NaN;
   }
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
@@ -69,7 +75,14 @@ function parse(text: string, lenient: boolean): number {
       if (rest !== 0) return NaN;
     } else if (zone === "+" || zone === "-") {
       const oh = digits(text, at + 1, 2);
-      const om = rest === 5 && text[at + 3] === ":" ? digits(text, at + 4, 2) : rest === 4 ? digits(text, at + 3, 2) : lenient && rest === 2 ? 0 : -1;
+      const om =
+        rest === 5 && text[at + 3] === ":"
+          ? digits(text, at + 4, 2)
+          : rest === 4
+            ? digits(text, at + 3, 2)
+            : lenient && rest === 2
+              ? 0
+              : -1;
       if (oh < 0 || oh > 23 || om < 0 || om > 59) return NaN;
       offsetMin = (zone === "+" ? 1 : -1) * (oh * 60 + om);
     } else return NaN;

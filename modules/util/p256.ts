@@ -11,7 +11,19 @@
  * only for the rare CSR signature, on the charger itself.
  * Vectors: tests/util/p256.test.ts (RFC 6979 A.2.5, Node crypto both ways).
  */
-import { derBitString, derExpect, derOid, derRead, DerError, derSequence, derSmallInteger, derTlv, derUnsignedInteger, oidText, TAG } from "util/der";
+import {
+  derBitString,
+  derExpect,
+  derOid,
+  derRead,
+  DerError,
+  derSequence,
+  derSmallInteger,
+  derTlv,
+  derUnsignedInteger,
+  oidText,
+  TAG,
+} from "util/der";
 import { hmacSha256 } from "util/sha256";
 
 export const P256_P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;

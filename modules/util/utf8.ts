@@ -75,7 +75,7 @@ export function encodeUtf8(text: string): Uint8Array {
 export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): string {
   let text = "";
   let chunk: number[] = [];
-  for (let i = start; i < end; ) {
+  for (let i = start; i < end;) {
     const lead = bytes[i];
     let code = 0xfffd;
     let size = 1;

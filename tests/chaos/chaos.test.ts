@@ -51,7 +51,14 @@ describe("chaos: every sequence that ever failed, replayed", function () {
   this.timeout(60_000);
   for (const regression of CHAOS_REGRESSIONS) {
     it(`seed ${regression.seed}: ${regression.rule} — ${regression.finding}`, async function () {
-      check(await runChaos({ seed: regression.seed, connectors: regression.connectors, chargers: regression.chargers, replay: regression.actions }));
+      check(
+        await runChaos({
+          seed: regression.seed,
+          connectors: regression.connectors,
+          chargers: regression.chargers,
+          replay: regression.actions,
+        }),
+      );
     });
   }
 });

@@ -21,7 +21,8 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
     seed: 1,
     connectors: 1,
     rule: "timestamp-before-2020",
-    finding: "a security event of an earlier boot resent dated 1970 after the clock was set (known defect, marked expected by the chaos CSMS: only 1970 stamps after a reboot)",
+    finding:
+      "a security event of an earlier boot resent dated 1970 after the clock was set (known defect, marked expected by the chaos CSMS: only 1970 stamps after a reboot)",
     fixedBy: "tests/security/octt-security.test.ts (known defect)",
     actions: [
       { kind: "powerCut", charger: 0, connector: 1, a: 5, b: 5, gapMs: 520034 },
@@ -42,7 +43,8 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
     seed: 6,
     connectors: 2,
     rule: "status-charging-without-tx",
-    finding: "a lock still locked (and commanded) from the boot before a soft reset: \"locked\" spent at the first tick, the session never started its transaction while the contactor closed",
+    finding:
+      'a lock still locked (and commanded) from the boot before a soft reset: "locked" spent at the first tick, the session never started its transaction while the contactor closed',
     fixedBy: "connector lock already locked when the loop starts (chaos seed 6)",
     actions: [
       { kind: "remoteStart", charger: 0, connector: 2, a: 0, b: 0, gapMs: 906505 },
@@ -84,7 +86,8 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
     seed: 28,
     connectors: 1,
     rule: "tx-order",
-    finding: "the CSMS's own clock stepped back an hour; the monitor did not know the following Heartbeat moved the charger back (monitor fix: csmsClockMoved)",
+    finding:
+      "the CSMS's own clock stepped back an hour; the monitor did not know the following Heartbeat moved the charger back (monitor fix: csmsClockMoved)",
     fixedBy: "protocol monitor: allows what a step of the CSMS's own clock moved the charger's clock back (chaos seed 28)",
     actions: [
       { kind: "card", charger: 0, connector: 1, a: 0, b: 0, gapMs: 5370 },
@@ -210,7 +213,8 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
     seed: 74,
     connectors: 1,
     rule: "status-charging-without-tx",
-    finding: "an id presented during the PWM-off grace after a stop (lock still locked): no \"locked\" for the new session, Charging and energy without StartTransaction",
+    finding:
+      'an id presented during the PWM-off grace after a stop (lock still locked): no "locked" for the new session, Charging and energy without StartTransaction',
     fixedBy: "connector lock still locked from the session before (chaos seed 74)",
     actions: [
       { kind: "plug", charger: 0, connector: 1, a: 0, b: 0, gapMs: 14727 },
@@ -232,7 +236,8 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
     connectors: 1,
     chargers: 2,
     rule: "status-transition",
-    finding: "SuspendedEV → Preparing: a status step held behind a StopTransaction survived the loss of the connection (the stop's answer lost with it) and went out first on the new one",
+    finding:
+      "SuspendedEV → Preparing: a status step held behind a StopTransaction survived the loss of the connection (the stop's answer lost with it) and went out first on the new one",
     fixedBy: "status steps held behind transaction messages, then a lost connection (chaos seed 5083)",
     actions: [
       { kind: "plug", charger: 1, connector: 1, a: 0, b: 0, gapMs: 1648 },
@@ -308,8 +313,10 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
     seed: 2773,
     connectors: 1,
     rule: "tx-duplicate",
-    finding: "a new periodic MeterValues after the clock was set back 10 min repeated the time and value of an earlier one: the monitor took it for a resend (monitor fix)",
-    fixedBy: "protocol monitor: a MeterValues like one answered before a clock set moved the charger back is a new sample, not a resend (chaos seed 2773)",
+    finding:
+      "a new periodic MeterValues after the clock was set back 10 min repeated the time and value of an earlier one: the monitor took it for a resend (monitor fix)",
+    fixedBy:
+      "protocol monitor: a MeterValues like one answered before a clock set moved the charger back is a new sample, not a resend (chaos seed 2773)",
     actions: [
       { kind: "powerCut", charger: 0, connector: 1, a: 0, b: 3, gapMs: 373 },
       { kind: "evReady", charger: 0, connector: 1, a: 1, b: 0, gapMs: 1127 },
@@ -346,7 +353,8 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
     seed: 5089,
     connectors: 1,
     rule: "status-charging-without-tx",
-    finding: "the StartTransaction's answer lost with the network; after the reconnect the StopTransaction (priority in the engine's queue) overtook the Charging queued before it (also soak seeds 3078, 4800, 5957, 6003, 7182, 8301, 9048)",
+    finding:
+      "the StartTransaction's answer lost with the network; after the reconnect the StopTransaction (priority in the engine's queue) overtook the Charging queued before it (also soak seeds 3078, 4800, 5957, 6003, 7182, 8301, 9048)",
     fixedBy: "status and transaction messages in the engine's queue (chaos seed 5089)",
     actions: [
       // shrunk from 12 actions (npm run soak -- --seed 5089 --sessions 1 --shrink, before the fix)

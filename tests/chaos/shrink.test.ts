@@ -15,7 +15,10 @@ describe("chaos: shrinking a failing sequence", function () {
       return card >= 0 && cut > card && candidate[card].gapMs >= 1000;
     };
     const { actions: shrunk, runs } = await shrinkActions(actions, fails);
-    assert.deepEqual(shrunk.map((a) => a.kind), ["card", "powerCut"]);
+    assert.deepEqual(
+      shrunk.map((a) => a.kind),
+      ["card", "powerCut"],
+    );
     assert.ok(shrunk[0].gapMs >= 1000 && shrunk[0].gapMs < 8000, `gap ${shrunk[0].gapMs}`);
     assert.ok(await fails(shrunk));
     assert.ok(runs <= 200);

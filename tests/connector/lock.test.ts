@@ -94,7 +94,10 @@ describe("connector lock already locked when the loop starts (chaos seed 6)", fu
       }
       assert.equal(closedAfterLocked, true, `the contactor closed only after "locked" (events ${rig.events.join(", ")})`);
       assert.equal(statuses[0], "Preparing", `statuses ${statuses.join(", ")}`);
-      assert.deepEqual(rig.events.filter((e) => e === "1:locked"), ["1:locked"]);
+      assert.deepEqual(
+        rig.events.filter((e) => e === "1:locked"),
+        ["1:locked"],
+      );
     });
   }
 });

@@ -59,10 +59,16 @@ describe("control loop: temperature supervision", function () {
       rig.loop.connectors[i].setPermission(true);
     }
     rig.run(3000);
-    assert.deepEqual(rig.loop.connectors.map((c) => c.snapshot.offeredA), [16, 16]);
+    assert.deepEqual(
+      rig.loop.connectors.map((c) => c.snapshot.offeredA),
+      [16, 16],
+    );
     rig.sims[0].temperatureC = 80;
     rig.run(20);
-    assert.deepEqual(rig.loop.connectors.map((c) => c.snapshot.offeredA), [6, 26]);
+    assert.deepEqual(
+      rig.loop.connectors.map((c) => c.snapshot.offeredA),
+      [6, 26],
+    );
   });
 
   it("trips at 85 °C in the same tick, latches Faulted + HighTemperature and resets only below 60 °C", function () {

@@ -191,7 +191,10 @@ describe("bench HTTP API", () => {
     const requests: [string, unknown][] = [
       ["/csms/changeConfiguration", { key: "HeartbeatInterval", value: "60" }],
       ["/csms/reset", { type: "Soft" }],
-      ["/csms/sendLocalList", { listVersion: 2, updateType: "Full", localAuthorizationList: [{ idTag: "A", idTagInfo: { status: "Accepted" } }] }],
+      [
+        "/csms/sendLocalList",
+        { listVersion: 2, updateType: "Full", localAuthorizationList: [{ idTag: "A", idTagInfo: { status: "Accepted" } }] },
+      ],
       ["/csms/reserveNow", { connector: 0, idTag: "A", expiryDate: "2030-01-01T00:00:00Z", reservationId: 5 }],
       ["/csms/triggerMessage", { requestedMessage: "StatusNotification", connector: 2 }],
       ["/csms/updateFirmware", { location: "http://127.0.0.1/fw.bin", retrieveDate: "2030-01-01T00:00:00Z", retries: 1 }],
@@ -202,7 +205,10 @@ describe("bench HTTP API", () => {
     assert.deepEqual(sent.slice(3), [
       ["csms.ChangeConfiguration", { key: "HeartbeatInterval", value: "60" }],
       ["csms.Reset", { type: "Soft" }],
-      ["csms.SendLocalList", { listVersion: 2, updateType: "Full", localAuthorizationList: [{ idTag: "A", idTagInfo: { status: "Accepted" } }] }],
+      [
+        "csms.SendLocalList",
+        { listVersion: 2, updateType: "Full", localAuthorizationList: [{ idTag: "A", idTagInfo: { status: "Accepted" } }] },
+      ],
       ["csms.ReserveNow", { connectorId: 0, idTag: "A", expiryDate: "2030-01-01T00:00:00Z", reservationId: 5 }],
       ["csms.TriggerMessage", { requestedMessage: "StatusNotification", connectorId: 2 }],
       ["csms.UpdateFirmware", { location: "http://127.0.0.1/fw.bin", retrieveDate: "2030-01-01T00:00:00Z", retries: 1 }],

@@ -154,7 +154,10 @@ describe("development CSMS", () => {
     assert.equal(first.transactionId, 100);
     assert.equal(first.connectorId, 1);
     assert.equal(first.meterStartWh, 1000);
-    assert.deepEqual(first.meterValues.map((m) => m.sampledValue[0].value), ["1500"]);
+    assert.deepEqual(
+      first.meterValues.map((m) => m.sampledValue[0].value),
+      ["1500"],
+    );
     assert.deepEqual(first.stop, {
       meterStopWh: 2000,
       timestamp: "2025-03-01T12:10:00Z",
@@ -210,8 +213,14 @@ describe("development CSMS", () => {
     await cp.call("StartTransaction", start1);
     assert.deepEqual(emitted, ["tx-duplicate"]);
     assert.equal(warnings.length, 1);
-    assert.match(warnings[0], /^protocol monitor: \[tx-duplicate\] CP1: StartTransaction of connector 1 .* delivered again \(transactionId 5\)/);
-    assert.deepEqual(csms.violations("CP1").map((v) => [v.rule, v.expected]), [["tx-duplicate", true]]);
+    assert.match(
+      warnings[0],
+      /^protocol monitor: \[tx-duplicate\] CP1: StartTransaction of connector 1 .* delivered again \(transactionId 5\)/,
+    );
+    assert.deepEqual(
+      csms.violations("CP1").map((v) => [v.rule, v.expected]),
+      [["tx-duplicate", true]],
+    );
   });
 
   it("answers a frame that breaks the OCPP 1.6 schema with a CALLERROR", async () => {
@@ -297,7 +306,10 @@ describe("development CSMS", () => {
     );
     assert.ok(frames.every((f, i) => i === 0 || f.seq > frames[i - 1].seq));
 
-    await assert.rejects(csms.waitFor(() => false, 20), /not met within 20 ms/);
+    await assert.rejects(
+      csms.waitFor(() => false, 20),
+      /not met within 20 ms/,
+    );
     await cp.close({ force: true });
     await csms.waitFor((c) => !c.isConnected("CP1"));
     assert.equal(csms.charger("CP1")?.connected, false);

@@ -39,13 +39,21 @@ class Wire {
     this.exchange("StatusNotification", { connectorId, errorCode: "NoError", status, timestamp: at(s) });
   }
   start(transactionId: number, s: number, meterStart = 1000, connectorId = 1): void {
-    this.exchange("StartTransaction", { connectorId, idTag: "TAG", meterStart, timestamp: at(s) }, { transactionId, idTagInfo: { status: "Accepted" } });
+    this.exchange(
+      "StartTransaction",
+      { connectorId, idTag: "TAG", meterStart, timestamp: at(s) },
+      { transactionId, idTagInfo: { status: "Accepted" } },
+    );
   }
   meterValues(transactionId: number, s: number, wh: number, connectorId = 1): void {
     this.exchange("MeterValues", { connectorId, transactionId, meterValue: [{ timestamp: at(s), sampledValue: [{ value: String(wh) }] }] });
   }
   stop(transactionId: number, s: number, meterStop: number): void {
-    this.exchange("StopTransaction", { transactionId, meterStop, timestamp: at(s), reason: "Local" }, { idTagInfo: { status: "Accepted" } });
+    this.exchange(
+      "StopTransaction",
+      { transactionId, meterStop, timestamp: at(s), reason: "Local" },
+      { idTagInfo: { status: "Accepted" } },
+    );
   }
   rules(): MonitorRule[] {
     return this.monitor.violations.map((v) => v.rule);
@@ -194,7 +202,11 @@ describe("protocol monitor", function () {
   it("flags a register reading that decreases within a transaction (kWh converted)", function () {
     w.boot();
     w.start(7, 2, 1000);
-    w.exchange("MeterValues", { connectorId: 1, transactionId: 7, meterValue: [{ timestamp: at(5), sampledValue: [{ value: "1.05", unit: "kWh" }] }] });
+    w.exchange("MeterValues", {
+      connectorId: 1,
+      transactionId: 7,
+      meterValue: [{ timestamp: at(5), sampledValue: [{ value: "1.05", unit: "kWh" }] }],
+    });
     w.meterValues(7, 10, 1200);
     assert.deepEqual(w.monitor.violations, []);
     w.stop(7, 20, 1100);
@@ -275,7 +287,10 @@ describe("protocol monitor", function () {
     w.start(7, 2);
     w.start(7, 2);
     w.start(7, 2);
-    assert.deepEqual(w.monitor.violations.map((v) => v.expected), [true, false]);
+    assert.deepEqual(
+      w.monitor.violations.map((v) => v.expected),
+      [true, false],
+    );
     assert.equal(w.monitor.unexpected().length, 1);
   });
 });

@@ -42,7 +42,13 @@ describe("esp32 bus adapters", () => {
     a.transfer(buf);
     assert.deepEqual(Array.from(buf), [0x42, 0x42, 0x42], "in place");
     b.transfer(Uint8Array.of(9));
-    assert.deepEqual(hw.spiLog.map((t) => [t.cs.get(5), t.cs.get(21)]), [[0, 1], [1, 0]]);
+    assert.deepEqual(
+      hw.spiLog.map((t) => [t.cs.get(5), t.cs.get(21)]),
+      [
+        [0, 1],
+        [1, 0],
+      ],
+    );
     assert.deepEqual([hw.level.get(5), hw.level.get(21)], [1, 1], "deselected after");
     assert.equal(hw.spiFlushes, 2);
     a.close();
@@ -55,7 +61,11 @@ describe("esp32 bus adapters", () => {
   it("spi: releases chip select when the transfer throws", () => {
     const hw = new FakeEsp32Io();
     const io = hw.io();
-    const dev = new Esp32SpiController({ io: io.spi, out: 23, in: 19, clock: 18, hz: 1e6, mode: 0 }).device({ io: io.digital, pin: 5, activeLow: true });
+    const dev = new Esp32SpiController({ io: io.spi, out: 23, in: 19, clock: 18, hz: 1e6, mode: 0 }).device({
+      io: io.digital,
+      pin: 5,
+      activeLow: true,
+    });
     hw.spiAnswer = () => {
       throw new Error("bus");
     };
@@ -81,7 +91,13 @@ describe("createEsp32Board", () => {
   it("dev-1: one connector whose SDM630 answers through the serial adapter and whose pilot reads A", () => {
     const hw = new FakeEsp32Io();
     const slave = new SimModbusSlave(1);
-    loadSdmReadings(slave, { voltageV: [230, 231, 232], currentA: [10, 10, 10], powerW: [2300, 2310, 2320], frequencyHz: 50, importKWh: 12.5 });
+    loadSdmReadings(slave, {
+      voltageV: [230, 231, 232],
+      currentA: [10, 10, 10],
+      powerW: [2300, 2310, 2320],
+      frequencyHz: 50,
+      importKWh: 12.5,
+    });
     const wire = new SimSerialLink(slave);
     const scratch = new Uint8Array(512);
     hw.onSerialWrite = (bytes) => {
@@ -120,7 +136,10 @@ describe("createEsp32Board", () => {
     assert.equal(board.connectors.length, 2);
     assert.notEqual(board.connectors[0].hal.lock, null);
     assert.equal(board.connectors[1].hal.lock, null);
-    assert.deepEqual(board.connectors.map((c) => c.rotation), ["RST", "STR"]);
+    assert.deepEqual(
+      board.connectors.map((c) => c.rotation),
+      ["RST", "STR"],
+    );
     for (let t = 0; t <= 2000; t += 10) for (const c of board.connectors) c.hal.meter.poll(t);
     const selects = new Set(hw.spiLog.map((t) => (t.cs.get(5) === 0 ? 5 : t.cs.get(21) === 0 ? 21 : -1)));
     assert.deepEqual([...selects].sort(), [21, 5], "both chips addressed, each with exactly its select low");

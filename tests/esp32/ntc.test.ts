@@ -40,7 +40,13 @@ describe("esp32 NTC thermistor", () => {
 
   it("converts the divider reading by the beta equation (NTC to ground)", () => {
     const t = setup();
-    for (const [ms, celsius] of [[0, 25], [100, -20], [200, 70], [300, 85], [400, 120]] as const) {
+    for (const [ms, celsius] of [
+      [0, 25],
+      [100, -20],
+      [200, 70],
+      [300, 85],
+      [400, 120],
+    ] as const) {
       t.set(rawAt(celsius));
       t.ntc.poll(ms);
       t.ntc.read(t.s);
@@ -98,7 +104,10 @@ describe("esp32 NTC thermistor", () => {
 
   it("rejects a description without positive resistances or beta", () => {
     const hw = new FakeEsp32Io();
-    assert.throws(() => new Esp32NtcSensor({ adc: { io: hw.io().analog, pin: 32 }, seriesOhm: 0, nominalOhm: 10_000, beta: 3950 }), /positive/);
+    assert.throws(
+      () => new Esp32NtcSensor({ adc: { io: hw.io().analog, pin: 32 }, seriesOhm: 0, nominalOhm: 10_000, beta: 3950 }),
+      /positive/,
+    );
   });
 
   it("dev-1-ntc: the board fits the NTC as the connector's optional temperature sensor; the loop derates and trips on it", () => {
@@ -116,7 +125,7 @@ describe("esp32 NTC thermistor", () => {
     const c = loop.connector(1);
     let now = 0;
     const run = (ms: number) => {
-      for (const end = now + ms; now < end; ) loop.tick((now += 10));
+      for (const end = now + ms; now < end;) loop.tick((now += 10));
     };
     run(200);
     assert.ok(Math.abs(c.snapshot.temperatureC - 30) < 0.5, `reads ${c.snapshot.temperatureC}`);
@@ -136,6 +145,9 @@ describe("esp32 NTC thermistor", () => {
     assert.equal(made.board.connectors[0].hal.temperature ?? null, null);
     const c0 = DEV_1_NTC_BOARD.connectors[0];
     const clash: Esp32BoardDescription = { ...DEV_1_NTC_BOARD, connectors: [{ ...c0, temperature: { ...c0.temperature!, adcPin: 36 } }] };
-    assert.throws(() => createEsp32Board(clash, new FakeEsp32Io().io(), { kv: new MemoryKeyValueStore() }), /GPIO 36 used by connector 1 pilot.adc and connector 1 temperature.adc/);
+    assert.throws(
+      () => createEsp32Board(clash, new FakeEsp32Io().io(), { kv: new MemoryKeyValueStore() }),
+      /GPIO 36 used by connector 1 pilot.adc and connector 1 temperature.adc/,
+    );
   });
 });

@@ -12,7 +12,11 @@ describe("esp32 contactor", () => {
     const hw = new FakeEsp32Io();
     const io = hw.io();
     hw.level.set(35, 1); // opto open collector with pull-up: 1 = no power
-    const c = new Esp32Contactor({ output: { io: io.digital, pin: 27 }, feedback: { io: io.digital, pin: 35, activeLow: true, holdMs }, settleMs: 1000 });
+    const c = new Esp32Contactor({
+      output: { io: io.digital, pin: 27 },
+      feedback: { io: io.digital, pin: 35, activeLow: true, holdMs },
+      settleMs: 1000,
+    });
     return { hw, c, s: createContactorSample() };
   }
 
@@ -91,7 +95,10 @@ describe("esp32 RCD", () => {
     const hw = new FakeEsp32Io();
     const io = hw.io();
     const rcd = new Esp32Rcd({
-      faults: [{ io: io.digital, pin: 34, kind: "dc" }, { io: io.digital, pin: 32, kind: "ac" }],
+      faults: [
+        { io: io.digital, pin: 34, kind: "dc" },
+        { io: io.digital, pin: 32, kind: "ac" },
+      ],
       test: { io: io.digital, pin: 14 },
       reset: withReset ? { io: io.digital, pin: 13 } : undefined,
       selfTestTimeoutMs: 1000,
@@ -188,7 +195,11 @@ describe("esp32 RCD", () => {
     const hw = new FakeEsp32Io();
     const io = hw.io();
     hw.level.set(33, 1);
-    const rcd = new Esp32Rcd({ faults: [{ io: io.digital, pin: 34 }], test: { io: io.digital, pin: 14 }, status: { io: io.digital, pin: 33 } });
+    const rcd = new Esp32Rcd({
+      faults: [{ io: io.digital, pin: 34 }],
+      test: { io: io.digital, pin: 14 },
+      status: { io: io.digital, pin: 33 },
+    });
     const s = createRcdSample();
     rcd.poll(0);
     rcd.read(s);
@@ -239,7 +250,10 @@ describe("esp32 lock", () => {
     lock.setLocked(false, 1000);
     assert.deepEqual([hw.level.get(4), hw.level.get(16)], [0, 1]);
     // Replay every write: the two bridge inputs are never asserted together.
-    const levels = new Map<number, number>([[4, 0], [16, 0]]);
+    const levels = new Map<number, number>([
+      [4, 0],
+      [16, 0],
+    ]);
     for (let i = 0; i < hw.writes.length; i++) {
       levels.set(hw.writes[i].pin, hw.writes[i].value);
       assert.ok(!(levels.get(4) === 1 && levels.get(16) === 1), `write ${i}`);

@@ -12,9 +12,9 @@ import { FileServer } from "./file-server.ts";
 import { statusesOf, useManagedRig, type ManagedCharger } from "./setup.ts";
 
 const FRAMES = [
-  "2030-01-01T10:00:00Z out BootNotification [2,\"1\",\"BootNotification\",{}]",
-  "2030-01-01T11:00:00Z in Reset [2,\"2\",\"Reset\",{\"type\":\"Soft\"}]",
-  "2030-01-01T12:00:00Z out StatusNotification [2,\"3\",\"StatusNotification\",{}]",
+  '2030-01-01T10:00:00Z out BootNotification [2,"1","BootNotification",{}]',
+  '2030-01-01T11:00:00Z in Reset [2,"2","Reset",{"type":"Soft"}]',
+  '2030-01-01T12:00:00Z out StatusNotification [2,"3","StatusNotification",{}]',
 ];
 
 describe("Firmware Management: GetDiagnostics", function () {
@@ -149,7 +149,14 @@ describe("Firmware Management: GetDiagnostics", function () {
           return Promise.resolve({} as Conf);
         },
       };
-      const service = new DiagnosticsService({ engine, timers: time, clock: { utcMs: () => Date.UTC(2030, 0, 1) }, http, log: new Logger(new MemoryLog(), "diag"), deviceName: "CP001" });
+      const service = new DiagnosticsService({
+        engine,
+        timers: time,
+        clock: { utcMs: () => Date.UTC(2030, 0, 1) },
+        http,
+        log: new Logger(new MemoryLog(), "diag"),
+        deviceName: "CP001",
+      });
       service.addSource({ name: "frames", text: () => "a line\n" });
       return { service, time, puts, sent };
     }

@@ -38,6 +38,8 @@ describe("ESP32 app image check on the real XS engine", function () {
     assert.equal((await check(badHash, 4096, false)).value, `ok ${image.length}`);
     assert.match((await check(flipped, 4096, false)).value, /checksum/);
     assert.ok(noHash.compute > 0 && noHash.compute < valid.compute);
-    console.log(`      ESP32 image check on XS per KiB: ${Math.round(valid.compute / 32)} computrons with the SHA-256, ${Math.round(noHash.compute / 32)} without`);
+    console.log(
+      `      ESP32 image check on XS per KiB: ${Math.round(valid.compute / 32)} computrons with the SHA-256, ${Math.round(noHash.compute / 32)} without`,
+    );
   });
 });

@@ -86,7 +86,12 @@ describe("ESP32 app image check", () => {
   it("checkHash false (the board's slot: esp_ota_end checks the hash) skips only the SHA-256", () => {
     const badHash = image.slice();
     badHash[image.length - 5] ^= 0x80;
-    assert.deepEqual(verifyEsp32Image(badHash, { checkHash: false }), { ok: true, imageBytes: image.length, segments: 3, hashAppended: true });
+    assert.deepEqual(verifyEsp32Image(badHash, { checkHash: false }), {
+      ok: true,
+      imageBytes: image.length,
+      segments: 3,
+      hashAppended: true,
+    });
     const flipped = image.slice();
     flipped[500] ^= 0x10;
     refused(verifyEsp32Image(flipped, { checkHash: false }), /checksum/);
@@ -134,7 +139,10 @@ describe("ESP32 app image check", () => {
     flipped[3000] ^= 0xff;
     corrupt.begin();
     corrupt.write(flipped);
-    assert.throws(() => corrupt.finish(), (error: unknown) => error instanceof FirmwareUpdateError && error.code === "verify" && /checksum/.test(error.message));
+    assert.throws(
+      () => corrupt.finish(),
+      (error: unknown) => error instanceof FirmwareUpdateError && error.code === "verify" && /checksum/.test(error.message),
+    );
     assert.equal(corrupt.pendingImage, undefined, "nothing set to boot");
     assert.equal(corrupt.open, false);
   });

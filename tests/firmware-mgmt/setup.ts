@@ -68,7 +68,10 @@ export async function managedCharger(csms: TestCsms, options: ManagedOptions = {
   charger.start();
   if (options.waitBooted !== false) {
     const n = charger.hardware.connectors.length;
-    await waitFor("boot and statuses", () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= statusesBefore + n + 1);
+    await waitFor(
+      "boot and statuses",
+      () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= statusesBefore + n + 1,
+    );
   }
   return result;
 }
@@ -123,7 +126,10 @@ export function useManagedRig(options: { files?: boolean } = {}): ManagedRig {
       return csms;
     },
     get files(): FileServer {
-      if (!files) throw new Error(options.files ? "the file server exists only while a test runs" : "useManagedRig({ files: true }) for a file server");
+      if (!files)
+        throw new Error(
+          options.files ? "the file server exists only while a test runs" : "useManagedRig({ files: true }) for a file server",
+        );
       return files;
     },
     async charger(chargerOptions = {}) {

@@ -36,7 +36,10 @@ describe("Firmware Management: UpdateFirmware", function () {
     const kv = new MemoryKeyValueStore();
     const first = await charger({ kv, firmwareVersion: "0.1.0" });
     const retrieveAt = first.charger.platform.clock.utcMs() + 60_000;
-    const conf = await csms.call("UpdateFirmware", { location: files.url("/fw-0.2.0.bin"), retrieveDate: new Date(retrieveAt).toISOString() });
+    const conf = await csms.call("UpdateFirmware", {
+      location: files.url("/fw-0.2.0.bin"),
+      retrieveDate: new Date(retrieveAt).toISOString(),
+    });
     assert.deepEqual(conf, {});
     first.charger.advance(59_000);
     // The charger's timers run inside advance(): a download due by now would already be Downloading with its GET sent.
@@ -216,7 +219,14 @@ describe("Firmware Management: UpdateFirmware", function () {
       answer(status: number, body?: Uint8Array): void;
       fail(message: string): void;
     }
-    function rig(): { service: FirmwareService; time: VirtualTime; gets: HeldGet[]; sent: string[]; slot: string[]; kv: MemoryKeyValueStore } {
+    function rig(): {
+      service: FirmwareService;
+      time: VirtualTime;
+      gets: HeldGet[];
+      sent: string[];
+      slot: string[];
+      kv: MemoryKeyValueStore;
+    } {
       const time = new VirtualTime(0);
       const gets: HeldGet[] = [];
       const sent: string[] = [];

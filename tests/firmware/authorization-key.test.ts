@@ -25,7 +25,11 @@ const OLD_PASSWORD = "factory-password-1";
  * closing cancels what it has not processed yet).
  */
 class LateCsms {
-  readonly wss = new WebSocketServer({ port: 0, host: "127.0.0.1", handleProtocols: (protocols) => (protocols.has("ocpp1.6") ? "ocpp1.6" : false) });
+  readonly wss = new WebSocketServer({
+    port: 0,
+    host: "127.0.0.1",
+    handleProtocols: (protocols) => (protocols.has("ocpp1.6") ? "ocpp1.6" : false),
+  });
   readonly sockets: WsSocket[] = [];
   readonly passwords: string[] = [];
   readonly results = new Map<string, unknown>();
@@ -67,7 +71,12 @@ class LateCsms {
     }
     if (frame[0] !== 2) return;
     const now = new Date().toISOString();
-    const payload = frame[2] === "BootNotification" ? { status: "Accepted", currentTime: now, interval: 300 } : frame[2] === "Heartbeat" ? { currentTime: now } : {};
+    const payload =
+      frame[2] === "BootNotification"
+        ? { status: "Accepted", currentTime: now, interval: 300 }
+        : frame[2] === "Heartbeat"
+          ? { currentTime: now }
+          : {};
     socket.send(JSON.stringify([3, frame[1], payload]));
   }
 }
@@ -86,7 +95,9 @@ describe("firmware: AuthorizationKey change (TC_073)", function () {
 
   async function changeKey(bench: Bench): Promise<number> {
     const handshakes = csms.handshakes.length;
-    assert.deepEqual(await csmsCall(csms, bench, "ChangeConfiguration", { key: "AuthorizationKey", value: NEW_KEY_HEX }), { status: "Accepted" });
+    assert.deepEqual(await csmsCall(csms, bench, "ChangeConfiguration", { key: "AuthorizationKey", value: NEW_KEY_HEX }), {
+      status: "Accepted",
+    });
     return handshakes;
   }
 

@@ -60,7 +60,15 @@ describe("bench link protocol", function () {
     await waitUntil("the simulator booted", () => charger.firmware !== undefined);
     tcp = new FakeTcp();
     timers = new ManualTimers();
-    link = new BenchLink({ tcp, timers, host: "127.0.0.1", port: 4321, sims: charger.sims, firmwareVersion: "9.9.9", log: () => undefined });
+    link = new BenchLink({
+      tcp,
+      timers,
+      host: "127.0.0.1",
+      port: 4321,
+      sims: charger.sims,
+      firmwareVersion: "9.9.9",
+      log: () => undefined,
+    });
     link.start(charger.firmware!);
     tcp.events!.onConnect();
   });

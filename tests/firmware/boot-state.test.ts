@@ -36,7 +36,12 @@ describe("firmware: state at boot", function () {
    * once each of `connectors` has one. Virtual time stands still until the
    * charger either has its statuses or waits for its loop to sense (`sensing`).
    */
-  async function bootWithFastCsms(storage: Storage, sim: SimBoard, connectors: number[], startMs: number): Promise<{ bench: Bench; statuses: (id: number) => string[] }> {
+  async function bootWithFastCsms(
+    storage: Storage,
+    sim: SimBoard,
+    connectors: number[],
+    startMs: number,
+  ): Promise<{ bench: Bench; statuses: (id: number) => string[] }> {
     const before = csms.calls("StatusNotification").length;
     const statuses = (id: number): string[] => statusesOf(id, before);
     const all = (): boolean => connectors.every((id) => statuses(id).length > 0);
@@ -96,7 +101,9 @@ describe("firmware: state at boot", function () {
     assert.deepEqual(second.statuses(0), ["Available"]);
     assert.equal(second.bench.firmware.loop.connector(2).snapshot.status, "Unavailable");
 
-    assert.deepEqual(await csmsCall(csms, second.bench, "ChangeAvailability", { connectorId: 0, type: "Inoperative" }), { status: "Accepted" });
+    assert.deepEqual(await csmsCall(csms, second.bench, "ChangeAvailability", { connectorId: 0, type: "Inoperative" }), {
+      status: "Accepted",
+    });
     await runUntil(second.bench, "connector 1 Unavailable", () => second.statuses(1).includes("Unavailable"));
     rig.cut(second.bench);
 

@@ -65,7 +65,11 @@ describe("firmware: loop events leave the tick through a preallocated ring", fun
     const heard: string[] = [];
     let inTick = false;
     let calledInTick = 0;
-    hardware.subscribe(recorder(heard, () => { if (inTick) calledInTick++; }));
+    hardware.subscribe(
+      recorder(heard, () => {
+        if (inTick) calledInTick++;
+      }),
+    );
     // Step the tick by hand: nothing reaches OCPP until the drain.
     sim.sims[0].ev.plug();
     sim.sims[0].ev.ready = true;

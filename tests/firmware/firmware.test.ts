@@ -27,13 +27,22 @@ describe("firmware: the whole charger on the host", function () {
     csms = rig.csms;
   });
 
-  function start(storage = newStorage(), sim = createSimulatedBoard({ connectors: 1 }), extra: Record<string, unknown> = {}, startMs = 0): Bench {
+  function start(
+    storage = newStorage(),
+    sim = createSimulatedBoard({ connectors: 1 }),
+    extra: Record<string, unknown> = {},
+    startMs = 0,
+  ): Bench {
     return rig.boot(storage, sim, extra, startMs);
   }
 
   it("boots, reports Available and registers with the CSMS under its device id", async () => {
     const bench = start();
-    await runUntil(bench, "accepted and statuses", () => bench.firmware.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2);
+    await runUntil(
+      bench,
+      "accepted and statuses",
+      () => bench.firmware.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2,
+    );
     assert.equal(csms.handshakes[0].identity, "OXS0001");
     const bootReq = csms.calls("BootNotification")[0].params;
     assert.equal(bootReq.chargePointSerialNumber, "OXS0001");
@@ -69,16 +78,25 @@ describe("firmware: the whole charger on the host", function () {
     sim.sims[0].ev.ready = true;
     await runUntil(bench, "plugged", () => fw.loop.connector(1).snapshot.plugged);
     fw.presentCard("CARD-1");
-    await runUntil(bench, "charging", () => fw.loop.connector(1).snapshot.relayClosed && fw.loop.connector(1).snapshot.status === "Charging");
+    await runUntil(
+      bench,
+      "charging",
+      () => fw.loop.connector(1).snapshot.relayClosed && fw.loop.connector(1).snapshot.status === "Charging",
+    );
     assert.equal(csms.calls("Authorize")[0].params.idTag, "CARD-1");
     await runUntil(bench, "StartTransaction", () => csms.calls("StartTransaction").length === 1);
     assert.equal(csms.calls("StartTransaction")[0].params.idTag, "CARD-1");
     assert.equal(csms.calls("StartTransaction")[0].params.connectorId, 1);
     await runUntil(bench, "Charging reported", () => csms.calls("StatusNotification").some((c) => c.params.status === "Charging"));
-    await runUntil(bench, "energy rising in MeterValues", () => {
-      const energies = csms.calls("MeterValues").flatMap(energyOf);
-      return energies.length >= 2 && energies[energies.length - 1] > energies[0];
-    }, 60_000);
+    await runUntil(
+      bench,
+      "energy rising in MeterValues",
+      () => {
+        const energies = csms.calls("MeterValues").flatMap(energyOf);
+        return energies.length >= 2 && energies[energies.length - 1] > energies[0];
+      },
+      60_000,
+    );
     assert.equal(sim.sims[0].powered, true, "the simulated contactor is closed");
     assert.ok(sim.sims[0].energyWh > 0);
 
@@ -92,7 +110,11 @@ describe("firmware: the whole charger on the host", function () {
         stackLevel: 0,
         chargingProfilePurpose: "TxDefaultProfile",
         chargingProfileKind: "Absolute",
-        chargingSchedule: { chargingRateUnit: "A", startSchedule: "2020-01-01T00:00:00Z", chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }] },
+        chargingSchedule: {
+          chargingRateUnit: "A",
+          startSchedule: "2020-01-01T00:00:00Z",
+          chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }],
+        },
       },
     });
     assert.equal(answer.status, "Accepted");
@@ -136,12 +158,20 @@ describe("firmware: the whole charger on the host", function () {
     rig.cut(first);
     holdMeterValues = false;
     const second = start(storage, sim, {}, first.time.nowMs());
-    await runUntil(second, "StopTransaction after reboot", () => csms.calls("StopTransaction").length >= 1 && second.firmware.chargePoint.transactions.journalSize === 0, 60_000);
+    await runUntil(
+      second,
+      "StopTransaction after reboot",
+      () => csms.calls("StopTransaction").length >= 1 && second.firmware.chargePoint.transactions.journalSize === 0,
+      60_000,
+    );
     const stops = csms.calls("StopTransaction");
     assert.equal(stops.length, 1);
     assert.equal(stops[0].params.reason, "PowerLoss");
     assert.equal(csms.calls("StartTransaction").length, 1, "StartTransaction not repeated");
-    assert.ok(answered.some((a) => a.includes('"transactionId"') && !a.includes('"reason"')), "the held MeterValues was delivered");
+    assert.ok(
+      answered.some((a) => a.includes('"transactionId"') && !a.includes('"reason"')),
+      "the held MeterValues was delivered",
+    );
     assert.equal(new Set(answered).size, answered.length, `a message was answered twice: ${answered.join("\n")}`);
   });
 
@@ -151,13 +181,23 @@ describe("firmware: the whole charger on the host", function () {
     assert.match(String(provisionSetting(storage.kv, "csmsUrl", "http://x/y")), /^settings\.csmsUrl: .*ws:\/\//);
     assert.equal(storage.kv.get("settings", "csmsUrl"), undefined);
     storage.kv.set("settings", "wsPingS", -5);
-    const bench = start(storage, createSimulatedBoard({ connectors: 1 }), { circuitLimitA: "lots", freeCharging: true, freeChargingIdTag: "FREE1" });
+    const bench = start(storage, createSimulatedBoard({ connectors: 1 }), {
+      circuitLimitA: "lots",
+      freeCharging: true,
+      freeChargingIdTag: "FREE1",
+    });
     const fw = bench.firmware;
     assert.equal(fw.settings.deviceId, "NVS-42");
     assert.equal(fw.settings.webSocketPingIntervalS, 0);
     assert.equal(fw.settings.circuitLimitA, 32);
-    assert.ok(fw.settingErrors.some((e) => e.startsWith("settings.webSocketPingIntervalS")), fw.settingErrors.join("\n"));
-    assert.ok(fw.settingErrors.some((e) => e.startsWith("settings.circuitLimitA")), fw.settingErrors.join("\n"));
+    assert.ok(
+      fw.settingErrors.some((e) => e.startsWith("settings.webSocketPingIntervalS")),
+      fw.settingErrors.join("\n"),
+    );
+    assert.ok(
+      fw.settingErrors.some((e) => e.startsWith("settings.circuitLimitA")),
+      fw.settingErrors.join("\n"),
+    );
     assert.ok(bench.log.lines.some((l) => l.startsWith("warn [boot] settings.circuitLimitA")));
     assert.equal(fw.chargePoint.config.bool("FreeCharging"), true);
     assert.equal(fw.chargePoint.config.string("FreeChargingIdTag"), "FREE1");

@@ -160,7 +160,12 @@ interface CallingCsms {
 }
 
 /** Sends a CALL from the CSMS while virtual time moves on; resolves with the charger's answer. */
-export async function csmsCall(csms: CallingCsms, bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+export async function csmsCall(
+  csms: CallingCsms,
+  bench: Bench,
+  action: string,
+  params: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
   let answer: Record<string, unknown> | undefined;
   let failure: unknown;
   csms.call(action, params).then(
@@ -178,5 +183,9 @@ export async function csmsCall(csms: CallingCsms, bench: Bench, action: string, 
 
 /** Runs until BootNotification was accepted and the first StatusNotifications arrived. */
 export async function untilBooted(csms: CallingCsms, bench: Bench): Promise<void> {
-  await runUntil(bench, "accepted and statuses", () => bench.firmware.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2);
+  await runUntil(
+    bench,
+    "accepted and statuses",
+    () => bench.firmware.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2,
+  );
 }

@@ -45,10 +45,17 @@ describe("firmware: invalid id after an offline start (TC_037_2)", function () {
     const snapshot = fw.loop.connector(1).snapshot;
     await runUntil(bench, "SuspendedEVSE with the contactor open", () => snapshot.status === "SuspendedEVSE" && !snapshot.relayClosed);
     await runUntil(bench, "SuspendedEVSE reported", () =>
-      csms.calls("StatusNotification").slice(statusesBefore).some((c) => c.params.connectorId === 1 && c.params.status === "SuspendedEVSE"));
+      csms
+        .calls("StatusNotification")
+        .slice(statusesBefore)
+        .some((c) => c.params.connectorId === 1 && c.params.status === "SuspendedEVSE"),
+    );
     assert.equal(snapshot.offeredA, 0, "PWM off");
     await runUntil(bench, "contactor feedback open: no energy", () => !sim.sims[0].powered);
-    const reported = csms.calls("StatusNotification").slice(statusesBefore).map((c) => String(c.params.status));
+    const reported = csms
+      .calls("StatusNotification")
+      .slice(statusesBefore)
+      .map((c) => String(c.params.status));
     assert.ok(!reported.includes("Finishing"), reported.join());
     assert.equal(fw.chargePoint.transactions.hasTransaction(1), true);
     assert.equal(csms.calls("StopTransaction").length, 0);

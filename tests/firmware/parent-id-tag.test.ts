@@ -24,7 +24,10 @@ describe("firmware: stop by a tag of the same group (TC_069)", function () {
     assert.equal(fw.chargePoint.config.change("AuthorizeRemoteTxRequests", "false"), "Accepted");
     csms.handlers.set("StartTransaction", () => ({ transactionId: 69, idTagInfo: { status: "Accepted", parentIdTag: "GROUP-69" } }));
     csms.handlers.set("Authorize", (params) =>
-      params.idTag === "TAG-69-B" ? { idTagInfo: { status: "Accepted", parentIdTag: "GROUP-69" } } : { idTagInfo: { status: "Accepted", parentIdTag: "OTHER" } });
+      params.idTag === "TAG-69-B"
+        ? { idTagInfo: { status: "Accepted", parentIdTag: "GROUP-69" } }
+        : { idTagInfo: { status: "Accepted", parentIdTag: "OTHER" } },
+    );
     await untilBooted(csms, bench);
     sim.sims[0].ev.plug();
     sim.sims[0].ev.ready = true;
@@ -41,7 +44,10 @@ describe("firmware: stop by a tag of the same group (TC_069)", function () {
 
     fw.presentCard("TAG-69-B");
     await runUntil(bench, "StopTransaction", () => csms.calls("StopTransaction").length === 1);
-    assert.deepEqual(csms.calls("Authorize").map((c) => c.params.idTag), ["TAG-69-C", "TAG-69-B"]);
+    assert.deepEqual(
+      csms.calls("Authorize").map((c) => c.params.idTag),
+      ["TAG-69-C", "TAG-69-B"],
+    );
     const stop = csms.calls("StopTransaction")[0].params;
     assert.equal(stop.reason, "Local");
     assert.equal(stop.idTag, "TAG-69-B");

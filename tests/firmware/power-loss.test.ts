@@ -33,7 +33,11 @@ describe("firmware: power loss on backup power", function () {
     const pending = fw.powerLost();
     assert.ok(pending >= 1, "StopTransaction journaled when powerLost returns");
     assert.equal(fw.chargePoint.transactions.hasTransaction(1), false);
-    await runUntil(first, "StopTransaction delivered", () => csms.calls("StopTransaction").length === 1 && fw.chargePoint.transactions.journalSize === 0);
+    await runUntil(
+      first,
+      "StopTransaction delivered",
+      () => csms.calls("StopTransaction").length === 1 && fw.chargePoint.transactions.journalSize === 0,
+    );
     await runUntil(first, "relay open", () => !fw.loop.connector(1).snapshot.relayClosed);
     const stop = csms.calls("StopTransaction")[0].params;
     assert.equal(stop.reason, "PowerLoss");
@@ -45,7 +49,11 @@ describe("firmware: power loss on backup power", function () {
     // The backup runs out; the next boot on the same flash and NVS.
     rig.cut(first);
     const second = rig.boot(storage, sim, { deviceId: "OXS0032" }, first.time.nowMs());
-    await runUntil(second, "accepted again", () => second.firmware.chargePoint.engine.accepted && csms.calls("BootNotification").length === 2);
+    await runUntil(
+      second,
+      "accepted again",
+      () => second.firmware.chargePoint.engine.accepted && csms.calls("BootNotification").length === 2,
+    );
     await runUntil(second, "settled", () => second.firmware.chargePoint.transactions.journalSize === 0, 5_000);
     second.time.advance(1000);
     assert.equal(csms.calls("StopTransaction").length, 1, "not stopped twice");
@@ -79,6 +87,9 @@ describe("firmware: power cut without backup power", function () {
     const stop = csms.calls("StopTransaction")[0].params;
     assert.equal(stop.reason, "PowerLoss");
     assert.ok(Number(stop.meterStop) >= meterStartWh, `meterStop ${String(stop.meterStop)} below meterStart ${meterStartWh}`);
-    assert.ok(Math.abs(Number(stop.meterStop) - atCutWh) <= 1, `meterStop ${String(stop.meterStop)} is the register at the cut (${atCutWh.toFixed(1)} Wh)`);
+    assert.ok(
+      Math.abs(Number(stop.meterStop) - atCutWh) <= 1,
+      `meterStop ${String(stop.meterStop)} is the register at the cut (${atCutWh.toFixed(1)} Wh)`,
+    );
   });
 });

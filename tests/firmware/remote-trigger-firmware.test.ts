@@ -42,7 +42,8 @@ describe("firmware: Remote Trigger and Firmware Management wired in", function (
     return { platform: { http: new NodeHttpClient(), firmwareSlot: new FileFirmwareSlot(slotPath) }, firmwareVersion };
   }
 
-  const call = (bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> => csmsCall(csms, bench, action, params);
+  const call = (bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> =>
+    csmsCall(csms, bench, action, params);
   const booted = (bench: Bench): Promise<void> => untilBooted(csms, bench);
 
   async function profiles(bench: Bench): Promise<string[]> {
@@ -112,12 +113,20 @@ describe("firmware: Remote Trigger and Firmware Management wired in", function (
     const receivedBefore = csms.received.length;
     const statusesBefore = csms.calls("StatusNotification").length;
     const second = start(storage, managed(slotPath, "0.2.0"), first.time.nowMs());
-    await runUntil(second, "Installed and statuses", () => statuses().length === 5 && csms.calls("StatusNotification").length >= statusesBefore + 2, 60_000);
+    await runUntil(
+      second,
+      "Installed and statuses",
+      () => statuses().length === 5 && csms.calls("StatusNotification").length >= statusesBefore + 2,
+      60_000,
+    );
     assert.equal(statuses()[4], "Installed");
     const after = csms.received.slice(receivedBefore).map((c) => c.action);
     assert.equal(after[0], "BootNotification");
     assert.equal(csms.calls("BootNotification").at(-1)?.params.firmwareVersion, "0.2.0");
-    assert.ok(after.indexOf("FirmwareStatusNotification") < after.indexOf("StatusNotification"), `Installed before the statuses: ${after.join()}`);
+    assert.ok(
+      after.indexOf("FirmwareStatusNotification") < after.indexOf("StatusNotification"),
+      `Installed before the statuses: ${after.join()}`,
+    );
     assert.notEqual(FIRMWARE_VERSION, "0.2.0");
   });
 });

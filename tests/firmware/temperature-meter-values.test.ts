@@ -40,7 +40,10 @@ describe("firmware: measurand Temperature from the connector's sensor", function
     sim.sims[0].temperatureC = 31.4;
     const { bench, sampled } = await alignedReadingOf(sim);
     assert.equal(bench.firmware.loop.connector(1).snapshot.temperatureC, 31.4);
-    assert.deepEqual(sampled.map((s) => s.measurand), ["Temperature", "Frequency"]);
+    assert.deepEqual(
+      sampled.map((s) => s.measurand),
+      ["Temperature", "Frequency"],
+    );
     assert.deepEqual(sampled[0], { value: "31.4", context: "Sample.Clock", measurand: "Temperature", unit: "Celsius", location: "Body" });
   });
 
@@ -48,6 +51,9 @@ describe("firmware: measurand Temperature from the connector's sensor", function
     const sim = createSimulatedBoard({ connectors: 1, withTemperature: false });
     const { bench, sampled } = await alignedReadingOf(sim);
     assert.ok(Number.isNaN(bench.firmware.loop.connector(1).snapshot.temperatureC));
-    assert.deepEqual(sampled.map((s) => s.measurand), ["Frequency"]);
+    assert.deepEqual(
+      sampled.map((s) => s.measurand),
+      ["Frequency"],
+    );
   });
 });

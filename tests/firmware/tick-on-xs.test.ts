@@ -48,7 +48,9 @@ describe("firmware on XS: events leave the tick", function () {
     const middle = await retained();
     const second = (await machine.call<Cycles>("cycles", 50)).value;
     const end = await retained();
-    console.log(`      heap slots retained: ${start} -> ${middle} -> ${end} over 2 x 2,000 ticks (${second.ticks} in all); ${first.statusChanges + second.statusChanges} OCPP status changes`);
+    console.log(
+      `      heap slots retained: ${start} -> ${middle} -> ${end} over 2 x 2,000 ticks (${second.ticks} in all); ${first.statusChanges + second.statusChanges} OCPP status changes`,
+    );
     assert.equal(first.statusChanges, 100, "each plug-in and unplug reached the OCPP status");
     assert.equal(second.statusChanges, 100);
     assert.equal(second.overflows, 0);
@@ -87,7 +89,9 @@ describe("firmware on XS: events leave the tick", function () {
       tickCompute = tick.meter.compute;
       drainCompute = drain.meter.compute;
     }
-    console.log(`      computrons: quiet tick ${quiet.meter.compute}, tick with plug-in event ${tickCompute}, after-tick drain (status, StartTransaction journal write) ${drainCompute}`);
+    console.log(
+      `      computrons: quiet tick ${quiet.meter.compute}, tick with plug-in event ${tickCompute}, after-tick drain (status, StartTransaction journal write) ${drainCompute}`,
+    );
     assert.ok(tickCompute > 0, "a tick with the plug-in event was seen");
     assert.ok(drainCompute > tickCompute, "the OCPP work (journal write) is in the drain, not the tick");
   });

@@ -47,7 +47,8 @@ describe("firmware: FTP for GetDiagnostics and UpdateFirmware", function () {
     return rig.boot(storage, createSimulatedBoard({ connectors: 1 }), {}, startMs, { platform: services, firmwareVersion });
   }
 
-  const call = (bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> => csmsCall(csms, bench, action, params);
+  const call = (bench: Bench, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> =>
+    csmsCall(csms, bench, action, params);
   const booted = (bench: Bench): Promise<void> => untilBooted(csms, bench);
 
   const statuses = (action: string): string[] => csms.calls(action).map((c) => String(c.params.status));

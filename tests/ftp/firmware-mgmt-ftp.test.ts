@@ -78,7 +78,10 @@ describe("Firmware Management over FTP", function () {
     charger.start();
     started.push(m);
     const n = charger.hardware.connectors.length;
-    await waitFor("boot and statuses", () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= statusesBefore + n + 1);
+    await waitFor(
+      "boot and statuses",
+      () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= statusesBefore + n + 1,
+    );
     return m;
   }
 
@@ -158,7 +161,11 @@ describe("Firmware Management over FTP", function () {
 
   it("UpdateFirmware from a missing ftp:// file (retries 0): Downloading, DownloadFailed, nothing set to boot", async function () {
     const m = await charger();
-    await csms.call("UpdateFirmware", { location: ftp.url("/fw/missing.bin"), retrieveDate: new Date(Date.now() - 1000).toISOString(), retries: 0 });
+    await csms.call("UpdateFirmware", {
+      location: ftp.url("/fw/missing.bin"),
+      retrieveDate: new Date(Date.now() - 1000).toISOString(),
+      retries: 0,
+    });
     m.charger.advance(0);
     await waitFor("DownloadFailed", () => statuses("FirmwareStatusNotification").length === 2);
     assert.deepEqual(statuses("FirmwareStatusNotification"), ["Downloading", "DownloadFailed"]);

@@ -105,7 +105,11 @@ describe("FTP client", function () {
     });
     assert.equal(parseFtpUrl("ftp://bob@h/x").password, "");
     for (const bad of ["http://h/x", "ftp://", "ftp://h:0/x", "ftp://h:70000/x", "ftp://h/a%0D%0ADELE%20x/f", "ftp://h/%E0%A4%A"]) {
-      assert.throws(() => parseFtpUrl(bad), (error: unknown) => error instanceof FtpError && error.code === "bad-url", bad);
+      assert.throws(
+        () => parseFtpUrl(bad),
+        (error: unknown) => error instanceof FtpError && error.code === "bad-url",
+        bad,
+      );
     }
   });
 
@@ -132,7 +136,15 @@ describe("FTP client", function () {
     assert.equal(sink.size, image.length);
     assert.deepEqual(sink.whole(), image);
     assert.ok(sink.parts.length > 1, "several chunks");
-    assert.deepEqual(server.commands.slice(0, 7), ["USER anonymous", "PASS anonymous@", "TYPE I", "CWD fw", "PASV", "EPSV", "RETR image.bin"]);
+    assert.deepEqual(server.commands.slice(0, 7), [
+      "USER anonymous",
+      "PASS anonymous@",
+      "TYPE I",
+      "CWD fw",
+      "PASV",
+      "EPSV",
+      "RETR image.bin",
+    ]);
   });
 
   it("an empty file uploads as an empty file", async function () {

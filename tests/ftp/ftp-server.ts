@@ -52,7 +52,9 @@ export class TestFtpServer {
     this.#sockets.clear();
     const servers = [this.#server, ...this.#dataServers];
     this.#dataServers.clear();
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
+    await Promise.all(
+      servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))),
+    );
   }
 
   #track(socket: Socket): void {
@@ -158,7 +160,8 @@ export class TestFtpServer {
         queue = queue.then(() => handle(line));
       }
     });
-    if (this.multiLineGreeting) reply("220-Welcome to the test server\r\n220-Second line\r\n 230 a line that only looks like a reply\r\n220 Ready");
+    if (this.multiLineGreeting)
+      reply("220-Welcome to the test server\r\n220-Second line\r\n 230 a line that only looks like a reply\r\n220 Ready");
     else reply("220 Ready");
   }
 

@@ -27,9 +27,25 @@ describe("HAL shared functions", function () {
 
   it("classifies the pilot high level into A-F with gaps as invalid", function () {
     const cases: Array<[number, string]> = [
-      [12, "A"], [11.4, "A"], [12.6, "A"], [9, "B"], [8.36, "B"], [9.56, "B"], [6, "C"], [5.48, "C"],
-      [6.49, "C"], [3, "D"], [2.62, "D"], [0, "E"], [-12, "F"], [10.5, "invalid"], [7.5, "invalid"],
-      [4.5, "invalid"], [1.5, "invalid"], [-5, "invalid"], [14, "invalid"],
+      [12, "A"],
+      [11.4, "A"],
+      [12.6, "A"],
+      [9, "B"],
+      [8.36, "B"],
+      [9.56, "B"],
+      [6, "C"],
+      [5.48, "C"],
+      [6.49, "C"],
+      [3, "D"],
+      [2.62, "D"],
+      [0, "E"],
+      [-12, "F"],
+      [10.5, "invalid"],
+      [7.5, "invalid"],
+      [4.5, "invalid"],
+      [1.5, "invalid"],
+      [-5, "invalid"],
+      [14, "invalid"],
     ];
     for (const [v, state] of cases) assert.equal(classifyPilotVoltage(v), state, `${v} V`);
     assert.equal(classifyDiode(-12, true), "ok");

@@ -47,8 +47,16 @@ export function logExchange(file: string, title: string, stack: (LinStack & { lo
   mkdirSync(LOG_DIR, { recursive: true });
   const frames = stack.csms?.frames() ?? [];
   const path = join(LOG_DIR, file);
-  appendFileSync(path, `\n=== ${title}\n--- OCPP exchange (dev CSMS)\n${formatFrames(frames)}--- firmware log\n${stack.logs.lines.join("\n")}\n`);
-  process.stdout.write(`      OCPP exchange: ${frames.length} frames (${frames.map((f) => actionOf(f.text)).filter((a) => a).join(" ")}) -> ${path}\n`);
+  appendFileSync(
+    path,
+    `\n=== ${title}\n--- OCPP exchange (dev CSMS)\n${formatFrames(frames)}--- firmware log\n${stack.logs.lines.join("\n")}\n`,
+  );
+  process.stdout.write(
+    `      OCPP exchange: ${frames.length} frames (${frames
+      .map((f) => actionOf(f.text))
+      .filter((a) => a)
+      .join(" ")}) -> ${path}\n`,
+  );
 }
 
 function actionOf(text: string): string {

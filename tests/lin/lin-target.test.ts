@@ -73,7 +73,11 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
     const charger = csms.charger(ID)!;
     assert.equal(charger.bootCount, 1);
     assert.equal(charger.boot?.chargePointModel !== undefined, true);
-    await waitUntil("Available at the CSMS", () => csms.charger(ID)!.connectors.find((c) => c.connectorId === 1)?.status === "Available", WAIT);
+    await waitUntil(
+      "Available at the CSMS",
+      () => csms.charger(ID)!.connectors.find((c) => c.connectorId === 1)?.status === "Available",
+      WAIT,
+    );
     const state = await getState(url);
     assert.equal(state.power, "on");
     assert.equal(state.network, "up");
@@ -81,7 +85,10 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
     assert.equal(state.connectors[0].pilot, "A");
     assert.equal(state.connectors[0].relayClosed, false);
     const frames = (await (await fetch(`${url}/log`)).text()).split("\n");
-    assert.ok(frames.some((l) => / -> \[2,"[^"]+","BootNotification"/.test(l)), "the bench saw the BootNotification frame");
+    assert.ok(
+      frames.some((l) => / -> \[2,"[^"]+","BootNotification"/.test(l)),
+      "the bench saw the BootNotification frame",
+    );
   });
 
   it("a card session with MeterValues: StartTransaction, MeterValues, StopTransaction with the energy", async () => {
@@ -105,13 +112,22 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
     await waitUntil("Preparing", async () => (await getState(url)).connectors[0].ocppStatus === "Preparing", WAIT, 100);
     assert.deepEqual(await post(url, "/csms/remoteStart", { idTag: "DEV-ACCEPTED", connector: 1 }), { status: "Accepted" });
     await post(url, "/ev", { connector: 1, state: "C" });
-    const charging = await waitUntil("Charging", async () => {
-      const c = (await getState(url)).connectors[0];
-      return c.ocppStatus === "Charging" && c.transactionId !== null ? c : undefined;
-    }, WAIT, 100);
+    const charging = await waitUntil(
+      "Charging",
+      async () => {
+        const c = (await getState(url)).connectors[0];
+        return c.ocppStatus === "Charging" && c.transactionId !== null ? c : undefined;
+      },
+      WAIT,
+      100,
+    );
     assert.deepEqual(await post(url, "/csms/remoteStop", { transactionId: charging.transactionId }), { status: "Accepted" });
     const csms = stack!.csms!;
-    const tx = await waitUntil("StopTransaction Remote", () => csms.transactions().find((t) => t.transactionId === charging.transactionId && t.stop), WAIT);
+    const tx = await waitUntil(
+      "StopTransaction Remote",
+      () => csms.transactions().find((t) => t.transactionId === charging.transactionId && t.stop),
+      WAIT,
+    );
     assert.equal(tx.stop!.reason, "Remote");
   });
 
@@ -121,10 +137,15 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
     await waitUntil("offering 32 A", async () => (await getState(url)).connectors[0].offeredA >= 31, WAIT, 100);
     const answer = await post(url, "/csms/setChargingProfile", { connector: 1, limit: 10, unit: "A", purpose: "TxProfile", transactionId });
     assert.deepEqual(answer, { status: "Accepted" });
-    const limited = await waitUntil("offering 10 A", async () => {
-      const c = (await getState(url)).connectors[0];
-      return Math.abs(c.offeredA - 10) < 0.6 ? c : undefined;
-    }, WAIT, 100);
+    const limited = await waitUntil(
+      "offering 10 A",
+      async () => {
+        const c = (await getState(url)).connectors[0];
+        return Math.abs(c.offeredA - 10) < 0.6 ? c : undefined;
+      },
+      WAIT,
+      100,
+    );
     assert.ok(limited.drawnA <= 10.5, `the EV draws ${limited.drawnA} A under a 10 A limit`);
   });
 
@@ -143,7 +164,11 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
     assert.equal(csms.transactions().find((t) => t.transactionId === transactionId)?.stop, undefined, "not stopped before restore");
     await post(url, "/power", { action: "restore" });
     await waitUntil("a new BootNotification", () => csms.charger(ID)!.bootCount > boots, WAIT);
-    const tx = await waitUntil("the interrupted transaction stopped", () => csms.transactions().find((t) => t.transactionId === transactionId && t.stop), WAIT);
+    const tx = await waitUntil(
+      "the interrupted transaction stopped",
+      () => csms.transactions().find((t) => t.transactionId === transactionId && t.stop),
+      WAIT,
+    );
     assert.equal(tx.stop!.reason, "PowerLoss");
     assert.ok(tx.stop!.meterStopWh >= tx.meterStartWh, `meterStop ${tx.stop!.meterStopWh} >= meterStart ${tx.meterStartWh}`);
     assert.equal(csms.transactions().filter((t) => t.transactionId === transactionId).length, 1, "one transaction, no duplicate");
@@ -166,7 +191,11 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
     await waitUntil("transaction ended locally", async () => (await getState(url)).connectors[0].transactionId === null, WAIT, 100);
     assert.equal(csms.transactions().find((t) => t.transactionId === transactionId)?.stop, undefined, "nothing delivered while down");
     await post(url, "/network", { action: "restore" });
-    const tx = await waitUntil("StopTransaction after restore", () => csms.transactions().find((t) => t.transactionId === transactionId && t.stop), WAIT);
+    const tx = await waitUntil(
+      "StopTransaction after restore",
+      () => csms.transactions().find((t) => t.transactionId === transactionId && t.stop),
+      WAIT,
+    );
     assert.equal(tx.stop!.reason, "Local");
     assert.ok(tx.meterValues.length > before, "the MeterValues sampled offline were delivered");
     // In order: the transaction's messages after the reconnect are MeterValues (timestamps rising) then StopTransaction.
@@ -174,24 +203,28 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
       .frames(ID)
       .filter((f) => f.direction === "cp-to-csms")
       .map((f) => JSON.parse(f.text) as [number, string, string, Record<string, unknown>])
-      .filter((f) => f[0] === 2 && (f[2] === "MeterValues" || f[2] === "StopTransaction") && (f[3].transactionId === transactionId));
+      .filter((f) => f[0] === 2 && (f[2] === "MeterValues" || f[2] === "StopTransaction") && f[3].transactionId === transactionId);
     const stopAt = calls.findIndex((f) => f[2] === "StopTransaction");
     assert.equal(stopAt, calls.length - 1, "StopTransaction comes after every MeterValues of the transaction");
     const stamps = calls
       .filter((f) => f[2] === "MeterValues")
-      .map((f) => Date.parse(((f[3].meterValue as { timestamp: string }[])[0]).timestamp));
+      .map((f) => Date.parse((f[3].meterValue as { timestamp: string }[])[0].timestamp));
     for (let i = 1; i < stamps.length; i++) assert.ok(stamps[i] >= stamps[i - 1], `MeterValues ${i} not before ${i - 1}`);
   });
 
   it("a configuration change is kept across a restart of the process", async () => {
     await online();
-    assert.deepEqual(await post(url, "/csms/changeConfiguration", { key: "MeterValueSampleInterval", value: "17" }), { status: "Accepted" });
+    assert.deepEqual(await post(url, "/csms/changeConfiguration", { key: "MeterValueSampleInterval", value: "17" }), {
+      status: "Accepted",
+    });
     const csms = stack!.csms!;
     const boots = csms.charger(ID)!.bootCount;
     await post(url, "/power", { action: "cut" });
     await post(url, "/power", { action: "restore" });
     await waitUntil("booted again", () => csms.charger(ID)!.bootCount > boots && csms.isConnected(ID), WAIT);
-    const answer = (await csms.send(ID, "GetConfiguration", { key: ["MeterValueSampleInterval"] })) as { configurationKey?: { key: string; value?: string }[] };
+    const answer = (await csms.send(ID, "GetConfiguration", { key: ["MeterValueSampleInterval"] })) as {
+      configurationKey?: { key: string; value?: string }[];
+    };
     assert.equal(answer.configurationKey?.find((k) => k.key === "MeterValueSampleInterval")?.value, "17");
   });
 
@@ -200,10 +233,14 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
     try {
       const sim = await startQuietStack({ stateDir: dir, deviceId: ID, benchPort: null });
       await waitUntil("the simulator online", () => sim.csms!.isConnected(ID), WAIT);
-      assert.deepEqual(await sim.csms!.send(ID, "ChangeConfiguration", { key: "MeterValueSampleInterval", value: "23" }), { status: "Accepted" });
+      assert.deepEqual(await sim.csms!.send(ID, "ChangeConfiguration", { key: "MeterValueSampleInterval", value: "23" }), {
+        status: "Accepted",
+      });
       await sim.close();
       await online({ stateDir: dir });
-      const answer = (await stack!.csms!.send(ID, "GetConfiguration", { key: ["MeterValueSampleInterval"] })) as { configurationKey?: { key: string; value?: string }[] };
+      const answer = (await stack!.csms!.send(ID, "GetConfiguration", { key: ["MeterValueSampleInterval"] })) as {
+        configurationKey?: { key: string; value?: string }[];
+      };
       assert.equal(answer.configurationKey?.find((k) => k.key === "MeterValueSampleInterval")?.value, "23");
     } finally {
       cleanup.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -34,9 +34,15 @@ describe("LocalAuthService: Local List management (OCTT section 6)", function ()
   it("TC_043: Full then Differential are Accepted and the listed ids are authorised locally", function () {
     const { service, settings } = makeRig({ settings: { preAuthorize: true } });
     const send = createSendLocalListHandler(service);
-    assert.equal(send({ listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "TAG-1", idTagInfo: accepted }] }).status, "Accepted");
+    assert.equal(
+      send({ listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "TAG-1", idTagInfo: accepted }] }).status,
+      "Accepted",
+    );
     assert.equal(service.getLocalListVersion(), 1);
-    assert.equal(send({ listVersion: 2, updateType: "Differential", localAuthorizationList: [{ idTag: "TAG-2", idTagInfo: accepted }] }).status, "Accepted");
+    assert.equal(
+      send({ listVersion: 2, updateType: "Differential", localAuthorizationList: [{ idTag: "TAG-2", idTagInfo: accepted }] }).status,
+      "Accepted",
+    );
     assert.equal(service.getLocalListVersion(), 2);
     assert.deepEqual(service.authorize("tag-1", true), { action: "accept", source: "list", idTagInfo: accepted });
     assert.equal(service.authorize("TAG-2", true).action, "accept");
@@ -49,7 +55,10 @@ describe("LocalAuthService: Local List management (OCTT section 6)", function ()
     assert.equal(service.sendLocalList({ listVersion: 1, updateType: "Full", localAuthorizationList: [] }), "NotSupported");
     assert.equal(service.sendLocalList({ listVersion: 1, updateType: "Differential" }), "NotSupported");
     settings.listEnabled = true;
-    assert.equal(service.sendLocalList({ listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "A", idTagInfo: accepted }] }), "Accepted");
+    assert.equal(
+      service.sendLocalList({ listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "A", idTagInfo: accepted }] }),
+      "Accepted",
+    );
     settings.listEnabled = false;
     assert.equal(service.authorize("A", false).source, "none", "a disabled list is not consulted");
   });
@@ -57,35 +66,68 @@ describe("LocalAuthService: Local List management (OCTT section 6)", function ()
   it("TC_043_2: a Differential with a lower version is a VersionMismatch and changes nothing", function () {
     const { service } = makeRig();
     assert.equal(service.sendLocalList({ listVersion: 2, updateType: "Full", localAuthorizationList: manyEntries(3) }), "Accepted");
-    assert.equal(service.sendLocalList({ listVersion: 5, updateType: "Differential", localAuthorizationList: [{ idTag: "X", idTagInfo: accepted }] }), "Accepted");
+    assert.equal(
+      service.sendLocalList({ listVersion: 5, updateType: "Differential", localAuthorizationList: [{ idTag: "X", idTagInfo: accepted }] }),
+      "Accepted",
+    );
     assert.equal(service.getLocalListVersion(), 5);
-    assert.equal(service.sendLocalList({ listVersion: 4, updateType: "Differential", localAuthorizationList: [{ idTag: "Y", idTagInfo: accepted }] }), "VersionMismatch");
-    assert.equal(service.sendLocalList({ listVersion: 5, updateType: "Differential", localAuthorizationList: [{ idTag: "Y", idTagInfo: accepted }] }), "VersionMismatch");
+    assert.equal(
+      service.sendLocalList({ listVersion: 4, updateType: "Differential", localAuthorizationList: [{ idTag: "Y", idTagInfo: accepted }] }),
+      "VersionMismatch",
+    );
+    assert.equal(
+      service.sendLocalList({ listVersion: 5, updateType: "Differential", localAuthorizationList: [{ idTag: "Y", idTagInfo: accepted }] }),
+      "VersionMismatch",
+    );
     assert.equal(service.getLocalListVersion(), 5);
     assert.equal(service.lookup("Y"), undefined);
   });
 
   it("TC_043_3: more entries than SendLocalListMaxLength or LocalAuthListMaxLength is Failed", function () {
     const { service } = makeRig();
-    assert.equal(service.sendLocalList({ listVersion: 1, updateType: "Full", localAuthorizationList: manyEntries(service.sendLocalListMaxLength + 1) }), "Failed");
+    assert.equal(
+      service.sendLocalList({
+        listVersion: 1,
+        updateType: "Full",
+        localAuthorizationList: manyEntries(service.sendLocalListMaxLength + 1),
+      }),
+      "Failed",
+    );
     // Fill to LocalAuthListMaxLength with several requests, then one more is Failed.
     const chunk = service.sendLocalListMaxLength;
     let version = 1;
     for (let from = 0; from < service.localAuthListMaxLength; from += chunk) {
-      const status = service.sendLocalList({ listVersion: version++, updateType: from === 0 ? "Full" : "Differential", localAuthorizationList: manyEntries(chunk, from) });
+      const status = service.sendLocalList({
+        listVersion: version++,
+        updateType: from === 0 ? "Full" : "Differential",
+        localAuthorizationList: manyEntries(chunk, from),
+      });
       assert.equal(status, "Accepted", `chunk from ${from}`);
     }
     assert.equal(service.getLocalListVersion(), version - 1);
-    assert.equal(service.sendLocalList({ listVersion: version, updateType: "Differential", localAuthorizationList: [{ idTag: "ONE-MORE", idTagInfo: accepted }] }), "Failed");
+    assert.equal(
+      service.sendLocalList({
+        listVersion: version,
+        updateType: "Differential",
+        localAuthorizationList: [{ idTag: "ONE-MORE", idTagInfo: accepted }],
+      }),
+      "Failed",
+    );
     assert.equal(service.getLocalListVersion(), version - 1);
-    assert.equal(service.sendLocalList({ listVersion: version, updateType: "Full", localAuthorizationList: [{ idTag: "NO-INFO" }] }), "Failed");
+    assert.equal(
+      service.sendLocalList({ listVersion: version, updateType: "Full", localAuthorizationList: [{ idTag: "NO-INFO" }] }),
+      "Failed",
+    );
   });
 
   it("a power cut during SendLocalList Full keeps the old list valid after reboot", function () {
     const rig = makeRig();
     assert.equal(rig.service.sendLocalList({ listVersion: 1, updateType: "Full", localAuthorizationList: manyEntries(200) }), "Accepted");
     rig.flash.cutPowerAtOperation(5, "torn");
-    assert.equal(rig.service.sendLocalList({ listVersion: 2, updateType: "Full", localAuthorizationList: manyEntries(200, 500) }), "Failed");
+    assert.equal(
+      rig.service.sendLocalList({ listVersion: 2, updateType: "Full", localAuthorizationList: manyEntries(200, 500) }),
+      "Failed",
+    );
     rig.flash.powerOn();
     rig.reboot();
     assert.equal(rig.service.getLocalListVersion(), 1);
@@ -120,7 +162,11 @@ describe("LocalAuthService: authorization cache and precedence (section 4.5)", f
   it("the Local List wins over the cache, and listed ids are never cached", function () {
     const rig = makeRig({ settings: { preAuthorize: true } });
     rig.service.updateFromCsms("BOTH", accepted);
-    rig.service.sendLocalList({ listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "both", idTagInfo: { status: "Blocked" } }] });
+    rig.service.sendLocalList({
+      listVersion: 1,
+      updateType: "Full",
+      localAuthorizationList: [{ idTag: "both", idTagInfo: { status: "Blocked" } }],
+    });
     assert.equal(rig.cache.has("BOTH"), false, "listing a tag removes it from the cache");
     assert.deepEqual(rig.service.authorize("BOTH", true), { action: "reject", source: "list", idTagInfo: { status: "Blocked" } });
     // A CSMS answer for a listed id is not cached; a different status is a LocalListConflict.
@@ -133,11 +179,19 @@ describe("LocalAuthService: authorization cache and precedence (section 4.5)", f
     const rig = makeRig({ settings: { preAuthorize: true } });
     const expiry = new Date(NOW_MS + 60_000).toISOString();
     rig.service.updateFromCsms("SOON", { status: "Accepted", expiryDate: expiry });
-    rig.service.sendLocalList({ listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "LISTSOON", idTagInfo: { status: "Accepted", expiryDate: expiry } }] });
+    rig.service.sendLocalList({
+      listVersion: 1,
+      updateType: "Full",
+      localAuthorizationList: [{ idTag: "LISTSOON", idTagInfo: { status: "Accepted", expiryDate: expiry } }],
+    });
     assert.equal(rig.service.authorize("SOON", true).action, "accept");
     assert.equal(rig.service.authorize("LISTSOON", false).action, "accept");
     rig.time.advance(60_000);
-    assert.deepEqual(rig.service.authorize("SOON", true), { action: "authorize", source: "cache", idTagInfo: { status: "Expired", expiryDate: expiry } });
+    assert.deepEqual(rig.service.authorize("SOON", true), {
+      action: "authorize",
+      source: "cache",
+      idTagInfo: { status: "Expired", expiryDate: expiry },
+    });
     assert.equal(rig.service.authorize("SOON", false).action, "reject");
     assert.equal(rig.cache.get("SOON")?.status, "Expired");
     assert.equal(rig.service.authorize("LISTSOON", true).action, "reject");
@@ -182,7 +236,14 @@ describe("LocalAuthService: authorization cache and precedence (section 4.5)", f
     const kv = new MemoryKeyValueStore();
     const cache = new AuthorizationCache(kv, { capacity: 1000 });
     for (let i = 0; i < cache.capacity + 5; i++) {
-      assert.equal(cache.put(`${"T".repeat(15)}${String(i).padStart(5, "0")}`, { status: "Accepted", parentIdTag: "P".repeat(20), expiryDate: "2030-01-01T00:00:00Z" }), true);
+      assert.equal(
+        cache.put(`${"T".repeat(15)}${String(i).padStart(5, "0")}`, {
+          status: "Accepted",
+          parentIdTag: "P".repeat(20),
+          expiryDate: "2030-01-01T00:00:00Z",
+        }),
+        true,
+      );
     }
     assert.equal(cache.size, cache.capacity);
     assert.equal(cache.put("X".repeat(21), accepted), false);
@@ -198,11 +259,15 @@ describe("LocalAuthService: authorization cache and precedence (section 4.5)", f
 
   it("TC_069: a tag with the same parentIdTag stops it (locally known or after Authorize)", function () {
     const { service } = makeRig();
-    service.sendLocalList({ listVersion: 1, updateType: "Full", localAuthorizationList: [
-      { idTag: "STARTER", idTagInfo: { status: "Accepted", parentIdTag: "FLEET" } },
-      { idTag: "MATE", idTagInfo: { status: "Accepted", parentIdTag: "fleet" } },
-      { idTag: "BLOCKEDMATE", idTagInfo: { status: "Blocked", parentIdTag: "FLEET" } },
-    ] });
+    service.sendLocalList({
+      listVersion: 1,
+      updateType: "Full",
+      localAuthorizationList: [
+        { idTag: "STARTER", idTagInfo: { status: "Accepted", parentIdTag: "FLEET" } },
+        { idTag: "MATE", idTagInfo: { status: "Accepted", parentIdTag: "fleet" } },
+        { idTag: "BLOCKEDMATE", idTagInfo: { status: "Blocked", parentIdTag: "FLEET" } },
+      ],
+    });
     assert.equal(service.mayStop("STARTER", undefined, "MATE", false), "same-parent");
     assert.equal(service.mayStop("STARTER", undefined, "BLOCKEDMATE", true), "refuse");
     // Unknown locally: ask the CSMS, then check its answer.

@@ -21,7 +21,10 @@ describe("LocalListStore on NOR flash", function () {
     assert.equal(store.lookup("delta"), undefined);
     assert.equal(store.lookup("alph"), undefined);
     assert.equal(store.lookup("x".repeat(21)), undefined);
-    assert.deepEqual([0, 1, 2].map((i) => store.entryAt(i)?.idTag), ["ALPHA", "BRAVO", "CHARLIE"]);
+    assert.deepEqual(
+      [0, 1, 2].map((i) => store.entryAt(i)?.idTag),
+      ["ALPHA", "BRAVO", "CHARLIE"],
+    );
   });
 
   it("holds 1,200 entries in the default 16 x 4 KiB partition and finds each of them", function () {
@@ -71,7 +74,13 @@ describe("LocalListStore on NOR flash", function () {
     assert.equal(store.replaceAll(2, [{ idTag: "B" }]), "bad-entry", "Full needs idTagInfo");
     assert.equal(store.replaceAll(2, [{ idTag: "X".repeat(21), idTagInfo: { status: "Accepted" } }]), "bad-entry");
     assert.equal(store.replaceAll(2, [{ idTag: "B", idTagInfo: { status: "Accepted", expiryDate: "soon" } }]), "bad-entry");
-    assert.equal(store.replaceAll(2, [{ idTag: "b", idTagInfo: { status: "Accepted" } }, { idTag: "B", idTagInfo: { status: "Blocked" } }]), "duplicate");
+    assert.equal(
+      store.replaceAll(2, [
+        { idTag: "b", idTagInfo: { status: "Accepted" } },
+        { idTag: "B", idTagInfo: { status: "Blocked" } },
+      ]),
+      "duplicate",
+    );
     assert.equal(store.replaceAll(2, manyEntries(501)), "too-many");
     // 1 sector per bank = 4 KiB: 500 entries of ~16 bytes do not fit.
     assert.equal(store.replaceAll(2, manyEntries(500)), "no-space");

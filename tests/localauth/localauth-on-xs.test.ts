@@ -41,7 +41,7 @@ describe("the Local List on the real XS engine", function () {
       // Same work on a list ten times larger: the retained heap is the same (within a small margin),
       // where holding the entries in RAM would cost thousands of slots more.
       assert.ok(Math.abs(l.after - s.after) < 200, `heap after lookups: ${s.after} (100 entries) vs ${l.after} (1000 entries)`);
-      assert.ok(Math.abs((l.after - l.before) - (s.after - s.before)) < 100, "lookups retain nothing per entry");
+      assert.ok(Math.abs(l.after - l.before - (s.after - s.before)) < 100, "lookups retain nothing per entry");
     } finally {
       await small.close();
       await large.close();
@@ -49,7 +49,11 @@ describe("the Local List on the real XS engine", function () {
   });
 
   it("keeps the old list through a power cut during a Full update on XS", async function () {
-    const flash = new Map([["authlist", new SimFlash(4096, 16)], ["journal", new SimFlash(4096, 16)], ["ocpplog", new SimFlash(4096, 16)]]);
+    const flash = new Map([
+      ["authlist", new SimFlash(4096, 16)],
+      ["journal", new SimFlash(4096, 16)],
+      ["ocpplog", new SimFlash(4096, 16)],
+    ]);
     const machine = await XsMachine.start({ entry: "tests/xs/entry-localauth.ts", flash });
     try {
       assert.equal((await machine.call("sendRange", 0, 200, 1)).value, "Accepted");

@@ -38,7 +38,7 @@ describe("meters: ADE7953", function () {
     const chip = new SimAde7953();
     chip.setReadings(230, 1, -200);
     const meter = new Ade7953({ spi: chip.spi, kv: new MemoryKeyValueStore() });
-    chip.registers.set(0x31e, (-1000 >>> 0));
+    chip.registers.set(0x31e, -1000 >>> 0);
     const sample = createMeterSample();
     meter.poll(0);
     meter.sample(sample);

@@ -30,7 +30,15 @@ function setup(kind: "sdm630" | "sdm120" | "b23" = "sdm630", kv = new MemoryKeyV
   else loadSdmReadings(slave, READINGS);
   const link = new SimSerialLink(slave);
   const errors: MeterError[] = [];
-  const options = { serial: link, address: 7, kv, intervalMs: 1000, timeoutMs: 200, retries: 2, onError: (e: MeterError) => errors.push(e) };
+  const options = {
+    serial: link,
+    address: 7,
+    kv,
+    intervalMs: 1000,
+    timeoutMs: 200,
+    retries: 2,
+    onError: (e: MeterError) => errors.push(e),
+  };
   const meter = kind === "sdm630" ? createSdm630(options) : kind === "sdm120" ? createSdm120(options) : createAbbB23(options);
   return { slave, link, meter, errors, kv };
 }

@@ -18,18 +18,42 @@ describe("OCPP action registry", function () {
     const e = engine();
     const sent: string[] = [];
     e.connected((text) => sent.push(text) > 0);
-    e.registerAction("ClearCache", () => undefined, () => ({ status: "Accepted" }));
-    assert.throws(() => e.registerAction("ClearCache", () => undefined, () => ({ status: "Rejected" })), /ClearCache has a handler already/);
+    e.registerAction(
+      "ClearCache",
+      () => undefined,
+      () => ({ status: "Accepted" }),
+    );
+    assert.throws(
+      () =>
+        e.registerAction(
+          "ClearCache",
+          () => undefined,
+          () => ({ status: "Rejected" }),
+        ),
+      /ClearCache has a handler already/,
+    );
     assert.equal(e.hasAction("ClearCache"), true);
     e.receive(JSON.stringify([2, "m1", "ClearCache", {}]));
     await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(sent.map((t) => JSON.parse(t) as unknown), [[3, "m1", { status: "Accepted" }]], "the first handler answers");
+    assert.deepEqual(
+      sent.map((t) => JSON.parse(t) as unknown),
+      [[3, "m1", { status: "Accepted" }]],
+      "the first handler answers",
+    );
   });
 
   it("different actions register side by side", function () {
     const e = engine();
-    e.registerAction("ClearCache", () => undefined, () => ({ status: "Accepted" }));
-    e.registerAction("GetLocalListVersion", () => undefined, () => ({ listVersion: 0 }));
+    e.registerAction(
+      "ClearCache",
+      () => undefined,
+      () => ({ status: "Accepted" }),
+    );
+    e.registerAction(
+      "GetLocalListVersion",
+      () => undefined,
+      () => ({ listVersion: 0 }),
+    );
     assert.ok(e.hasAction("ClearCache") && e.hasAction("GetLocalListVersion"));
   });
 });

@@ -20,7 +20,10 @@ describe("OCTT Core cases (more)", function () {
   });
 
   function statuses(connectorId: number): string[] {
-    return csms.calls("StatusNotification").filter((c) => c.params.connectorId === connectorId).map((c) => String(c.params.status));
+    return csms
+      .calls("StatusNotification")
+      .filter((c) => c.params.connectorId === connectorId)
+      .map((c) => String(c.params.status));
   }
 
   async function charging(charger: TestCharger, idTag = "TAG1"): Promise<void> {
@@ -104,7 +107,13 @@ describe("OCTT Core cases (more)", function () {
     const before = csms.received.length;
     const next = await boot({ kv, journal });
     await sleep(30);
-    assert.deepEqual(csms.received.slice(before).map((c) => c.action).filter((a) => a !== "StatusNotification"), ["BootNotification"]);
+    assert.deepEqual(
+      csms.received
+        .slice(before)
+        .map((c) => c.action)
+        .filter((a) => a !== "StatusNotification"),
+      ["BootNotification"],
+    );
     assert.equal(next.cp.transactions.hasTransaction(1), false);
   });
 
@@ -168,9 +177,14 @@ describe("OCTT Core cases (more)", function () {
     await goOnline(charger);
     await csms.waitForCall("StopTransaction");
     await waitFor("journal drained", () => charger.cp.transactions.journalSize === 0);
-    const order = csms.received.slice(received).map((c) => c.action).filter((a) => a === "MeterValues" || a === "StopTransaction");
+    const order = csms.received
+      .slice(received)
+      .map((c) => c.action)
+      .filter((a) => a === "MeterValues" || a === "StopTransaction");
     assert.deepEqual(order, ["MeterValues", "MeterValues", "StopTransaction"]);
-    const energies = csms.calls("MeterValues").map((c) => (c.params.meterValue as Array<{ sampledValue: Array<{ value: string }> }>)[0].sampledValue[0].value);
+    const energies = csms
+      .calls("MeterValues")
+      .map((c) => (c.params.meterValue as Array<{ sampledValue: Array<{ value: string }> }>)[0].sampledValue[0].value);
     assert.deepEqual(energies, ["1100", "1200"], "oldest first");
     const stop = csms.calls("StopTransaction")[0].params;
     assert.equal(stop.transactionId, 100);

@@ -16,7 +16,10 @@ describe("OCTT Core cases", function () {
   });
 
   function statuses(connectorId: number): string[] {
-    return csms.calls("StatusNotification").filter((c) => c.params.connectorId === connectorId).map((c) => String(c.params.status));
+    return csms
+      .calls("StatusNotification")
+      .filter((c) => c.params.connectorId === connectorId)
+      .map((c) => String(c.params.status));
   }
 
   it("TC_001 cold boot: Rejected, BootNotification again after interval, then Accepted, statuses, heartbeat", async function () {
@@ -68,11 +71,21 @@ describe("OCTT Core cases", function () {
     charger = await rig.boot();
     const all = await csms.call("GetConfiguration", {});
     assert.equal(all.unknownKey, undefined);
-    const byKey = new Map<string, { readonly: boolean; value?: string }>((all.configurationKey as { key: string; readonly: boolean; value?: string }[]).map((k) => [k.key, k]));
-    for (const key of ["HeartbeatInterval", "MeterValueSampleInterval", "ConnectionTimeOut", "LocalAuthorizeOffline", "StopTxnSampledData", "TransactionMessageAttempts"]) {
+    const byKey = new Map<string, { readonly: boolean; value?: string }>(
+      (all.configurationKey as { key: string; readonly: boolean; value?: string }[]).map((k) => [k.key, k]),
+    );
+    for (const key of [
+      "HeartbeatInterval",
+      "MeterValueSampleInterval",
+      "ConnectionTimeOut",
+      "LocalAuthorizeOffline",
+      "StopTxnSampledData",
+      "TransactionMessageAttempts",
+    ]) {
       assert.equal(byKey.get(key)?.readonly, false, key);
     }
-    for (const key of ["NumberOfConnectors", "SupportedFeatureProfiles", "GetConfigurationMaxKeys"]) assert.equal(byKey.get(key)?.readonly, true, key);
+    for (const key of ["NumberOfConnectors", "SupportedFeatureProfiles", "GetConfigurationMaxKeys"])
+      assert.equal(byKey.get(key)?.readonly, true, key);
     assert.equal(byKey.get("SupportedFeatureProfiles")?.value, "Core");
     assert.equal(byKey.has("AuthorizationKey"), false);
     const some = await csms.call("GetConfiguration", { key: ["HeartbeatInterval", "Nope", "AuthorizationKey"] });
@@ -93,7 +106,10 @@ describe("OCTT Core cases", function () {
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "Testing", value: "1" }), { status: "NotSupported" });
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "MeterValueSampleInterval", value: "-1" }), { status: "Rejected" });
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "NumberOfConnectors", value: "2" }), { status: "Rejected" });
-    assert.deepEqual(await csms.call("ChangeConfiguration", { key: "MeterValuesSampledData", value: "Energy.Active.Import.Register,SoC" }), { status: "Rejected" });
+    assert.deepEqual(
+      await csms.call("ChangeConfiguration", { key: "MeterValuesSampledData", value: "Energy.Active.Import.Register,SoC" }),
+      { status: "Rejected" },
+    );
     assert.equal(charger.cp.config.int("MeterValueSampleInterval"), 60);
   });
 
@@ -106,7 +122,10 @@ describe("OCTT Core cases", function () {
     assert.equal(start.params.idTag, "TAG1");
     assert.equal(start.params.meterStart, 1000);
     await waitFor("Charging", () => statuses(1).includes("Charging"));
-    assert.deepEqual(csms.actions().filter((a) => a === "Authorize" || a === "StartTransaction"), ["Authorize", "StartTransaction"]);
+    assert.deepEqual(
+      csms.actions().filter((a) => a === "Authorize" || a === "StartTransaction"),
+      ["Authorize", "StartTransaction"],
+    );
   });
 
   it("TC_004_1 / TC_004_2 identification first; no plug → Available after ConnectionTimeOut", async function () {
@@ -285,7 +304,13 @@ describe("OCTT Core cases", function () {
     const before = csms.received.length;
     charger = await rig.boot({ kv });
     const after = csms.received.slice(before).filter((c) => c.action === "StatusNotification");
-    assert.deepEqual(after.map((c) => [c.params.connectorId, c.params.status]), [[0, "Unavailable"], [1, "Unavailable"]]);
+    assert.deepEqual(
+      after.map((c) => [c.params.connectorId, c.params.status]),
+      [
+        [0, "Unavailable"],
+        [1, "Unavailable"],
+      ],
+    );
     assert.deepEqual(await csms.call("ChangeAvailability", { connectorId: 0, type: "Operative" }), { status: "Accepted" });
     await waitFor("Available", () => statuses(1).slice(-1)[0] === "Available");
     charger.connector.plug();
@@ -328,12 +353,20 @@ describe("OCTT Core cases", function () {
   it("TC_062 DataTransfer with an unknown vendorId → UnknownVendorId", async function () {
     charger = await rig.boot();
     assert.deepEqual(await csms.call("DataTransfer", { vendorId: "com.unknown" }), { status: "UnknownVendorId" });
-    charger.cp.dataTransfer.set("org.openevse", (messageId) => ({ status: messageId === "ping" ? "Accepted" : "UnknownMessageId", data: "pong" }));
-    assert.deepEqual(await csms.call("DataTransfer", { vendorId: "org.openevse", messageId: "ping" }), { status: "Accepted", data: "pong" });
+    charger.cp.dataTransfer.set("org.openevse", (messageId) => ({
+      status: messageId === "ping" ? "Accepted" : "UnknownMessageId",
+      data: "pong",
+    }));
+    assert.deepEqual(await csms.call("DataTransfer", { vendorId: "org.openevse", messageId: "ping" }), {
+      status: "Accepted",
+      data: "pong",
+    });
   });
 
   it("TC_070 sampled MeterValues: every MeterValueSampleInterval, Sample.Periodic, configured measurands", async function () {
-    charger = await rig.boot({ config: { MeterValueSampleInterval: "10", MeterValuesSampledData: "Energy.Active.Import.Register,Current.Import,Voltage.L1" } });
+    charger = await rig.boot({
+      config: { MeterValueSampleInterval: "10", MeterValuesSampledData: "Energy.Active.Import.Register,Current.Import,Voltage.L1" },
+    });
     charger.connector.plug();
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     await csms.waitForCall("StartTransaction");
@@ -344,11 +377,16 @@ describe("OCTT Core cases", function () {
     const [first, second] = csms.calls("MeterValues");
     assert.equal(first.params.transactionId, 100);
     const mv = (first.params.meterValue as Array<{ timestamp: string; sampledValue: Array<Record<string, string>> }>)[0];
-    assert.deepEqual(mv.sampledValue.map((s) => `${s.measurand}/${s.phase ?? "-"}/${s.context}`), [
-      "Energy.Active.Import.Register/-/Sample.Periodic",
-      "Current.Import/L1/Sample.Periodic", "Current.Import/L2/Sample.Periodic", "Current.Import/L3/Sample.Periodic",
-      "Voltage/L1-N/Sample.Periodic",
-    ]);
+    assert.deepEqual(
+      mv.sampledValue.map((s) => `${s.measurand}/${s.phase ?? "-"}/${s.context}`),
+      [
+        "Energy.Active.Import.Register/-/Sample.Periodic",
+        "Current.Import/L1/Sample.Periodic",
+        "Current.Import/L2/Sample.Periodic",
+        "Current.Import/L3/Sample.Periodic",
+        "Voltage/L1-N/Sample.Periodic",
+      ],
+    );
     assert.equal(mv.sampledValue[0].value, "1500");
     const t2 = (second.params.meterValue as Array<{ timestamp: string }>)[0].timestamp;
     assert.equal(Date.parse(t2) - Date.parse(mv.timestamp), 10_000);
@@ -362,7 +400,9 @@ describe("OCTT Core cases", function () {
     await csms.waitForCall("StartTransaction");
     charger.advance(40_000);
     await csms.waitForCall("MeterValues", 2);
-    const stamps = csms.calls("MeterValues").map((c) => (c.params.meterValue as Array<{ timestamp: string; sampledValue: Array<{ context: string }> }>)[0]);
+    const stamps = csms
+      .calls("MeterValues")
+      .map((c) => (c.params.meterValue as Array<{ timestamp: string; sampledValue: Array<{ context: string }> }>)[0]);
     for (const mv of stamps) {
       assert.equal(new Date(mv.timestamp).getUTCSeconds() % 20, 0, mv.timestamp);
       assert.equal(mv.sampledValue[0].context, "Sample.Clock");
@@ -377,7 +417,9 @@ describe("OCTT Core cases", function () {
     charger.advance(5_000);
     await charger.cp.sessions.presentIdTag(1, "TAG1");
     const stop = await csms.waitForCall("StopTransaction");
-    const contexts = (stop.params.transactionData as Array<{ sampledValue: Array<{ context: string }> }>).map((m) => m.sampledValue[0].context);
+    const contexts = (stop.params.transactionData as Array<{ sampledValue: Array<{ context: string }> }>).map(
+      (m) => m.sampledValue[0].context,
+    );
     assert.deepEqual(contexts, ["Transaction.Begin", "Sample.Periodic", "Transaction.End"]);
   });
 

@@ -51,7 +51,17 @@ describe("fuzz findings", function () {
   });
 
   it("measures UTF-8 length exactly", function () {
-    const samples = ["", "ascii", "\u00e9t\u00e9", "\u20ac", "\ud83d\ude00", "\ud800", "\udc00\ud800", "a\ud83d\ude00b\u00e9\u20ac\ud800x", "\u07ff\u0800\u0080\u007f"];
+    const samples = [
+      "",
+      "ascii",
+      "\u00e9t\u00e9",
+      "\u20ac",
+      "\ud83d\ude00",
+      "\ud800",
+      "\udc00\ud800",
+      "a\ud83d\ude00b\u00e9\u20ac\ud800x",
+      "\u07ff\u0800\u0080\u007f",
+    ];
     for (const text of samples) assert.equal(utf8ByteLength(text), encodeUtf8(text).length, JSON.stringify(text));
   });
 
@@ -131,7 +141,9 @@ describe("fuzz findings: no walk over long strings (quadratic on XS)", function 
 
   it("decodeBase64 of a 10,000-character PEM body decodes exactly, indexing no string past 256", function () {
     const bytes = new Uint8Array(7500).map((_, i) => (i * 37 + 11) & 0xff);
-    const text = Buffer.from(bytes).toString("base64").replace(/(.{64})/g, "$1\n");
+    const text = Buffer.from(bytes)
+      .toString("base64")
+      .replace(/(.{64})/g, "$1\n");
     assert.deepEqual(Array.from(helpers.decodeBase64(text) ?? []), Array.from(bytes));
     assert.ok(walk.furthest < 256, `charAt(${walk.furthest})`);
     assert.deepEqual(Array.from(helpers.decodeBase64("QQ==") ?? []), [65]);

@@ -25,7 +25,12 @@ describe("frame fuzzer on the XS engine", function () {
 
   it("the checker counts a wrong code, a second answer and a missing answer", function () {
     const checker = new AnswerChecker();
-    const call = (id: string, codes: FuzzFrame["expect"]): FuzzFrame => ({ kind: "text", data: `[2,"${id}","Reset",{}]`, klass: "t", expect: codes });
+    const call = (id: string, codes: FuzzFrame["expect"]): FuzzFrame => ({
+      kind: "text",
+      data: `[2,"${id}","Reset",{}]`,
+      klass: "t",
+      expect: codes,
+    });
     checker.expect(call("a", { kind: "answer", id: "a", result: false, codes: ["TypeConstraintViolation"] }));
     checker.expect(call("b", { kind: "answer", id: "b", result: true, codes: [] }));
     checker.expect(call("c", { kind: "answer", id: "c", result: true, codes: [] }));
@@ -49,7 +54,10 @@ describe("frame fuzzer on the XS engine", function () {
       await machine?.close();
     });
 
-    async function exchange(frames: Array<{ kind: string; data: string; repeat?: { unit: string; count: number; tail: string } }>, advanceMs = 0): Promise<Drained> {
+    async function exchange(
+      frames: Array<{ kind: string; data: string; repeat?: { unit: string; count: number; tail: string } }>,
+      advanceMs = 0,
+    ): Promise<Drained> {
       await machine.call("load", frames);
       await machine.call("feed", advanceMs);
       return (await machine.call<Drained>("drain")).value;
@@ -62,15 +70,28 @@ describe("frame fuzzer on the XS engine", function () {
 
     it("answers JSON nested 5,000 and 30,000 deep FormationViolation and lives on (XS aborted in JSON.parse)", async function () {
       const frames = [5000, 30000].flatMap((depth, i) => [
-        { kind: "text", data: `[2,"deep${i}","DataTransfer",{"vendorId":"v","data":${"[".repeat(depth)}`, repeat: { unit: "]", count: depth, tail: "}]" } },
+        {
+          kind: "text",
+          data: `[2,"deep${i}","DataTransfer",{"vendorId":"v","data":${"[".repeat(depth)}`,
+          repeat: { unit: "]", count: depth, tail: "}]" },
+        },
         // "@" makes the frame log's redaction parse the frame too.
-        { kind: "text", data: `[2,"deepat${i}","DataTransfer",{"vendorId":"a@b","data":${'{"a":'.repeat(depth)}1`, repeat: { unit: "}", count: depth, tail: "}]" } },
+        {
+          kind: "text",
+          data: `[2,"deepat${i}","DataTransfer",{"vendorId":"a@b","data":${'{"a":'.repeat(depth)}1`,
+          repeat: { unit: "}", count: depth, tail: "}]" },
+        },
       ]);
       const drained = await exchange(frames);
       assert.deepEqual(drained.crashes, []);
       assert.deepEqual(
         drained.answers.map((text) => (JSON.parse(text) as unknown[]).slice(0, 3)),
-        [[4, "deep0", "FormationViolation"], [4, "deepat0", "FormationViolation"], [4, "deep1", "FormationViolation"], [4, "deepat1", "FormationViolation"]],
+        [
+          [4, "deep0", "FormationViolation"],
+          [4, "deepat0", "FormationViolation"],
+          [4, "deep1", "FormationViolation"],
+          [4, "deepat1", "FormationViolation"],
+        ],
       );
       const after = await exchange([{ kind: "text", data: '[2,"alive","DataTransfer",{"vendorId":"v","data":"[[[1]]]"}]' }]);
       assert.deepEqual(after.answers, ['[3,"alive",{"status":"UnknownVendorId"}]']);
@@ -109,9 +130,32 @@ describe("frame fuzzer on the XS engine", function () {
     assert.ok(report.heapSlotsGrowth <= HEAP_BOUND_SLOTS, `retained heap grew by ${report.heapSlotsGrowth} slots`);
     // Every class of frame was fed.
     const classes = new FrameGenerator(SEED).batch(FRAMES).map((f) => f.klass);
-    for (const klass of ["valid-call", "missing-field", "extra-field", "wrong-type", "bad-enum", "too-long", "bad-format", "not-multiple",
-      "payload-not-object", "unknown-action", "cp-action", "duplicate-id", "answer-to-unknown-id", "binary", "not-an-array", "wrong-message-type",
-      "truncated", "bad-shape", "bad-id", "invalid-utf8", "deeply-nested", "oversize", "valid-call-whitespace", "odd-id"]) {
+    for (const klass of [
+      "valid-call",
+      "missing-field",
+      "extra-field",
+      "wrong-type",
+      "bad-enum",
+      "too-long",
+      "bad-format",
+      "not-multiple",
+      "payload-not-object",
+      "unknown-action",
+      "cp-action",
+      "duplicate-id",
+      "answer-to-unknown-id",
+      "binary",
+      "not-an-array",
+      "wrong-message-type",
+      "truncated",
+      "bad-shape",
+      "bad-id",
+      "invalid-utf8",
+      "deeply-nested",
+      "oversize",
+      "valid-call-whitespace",
+      "odd-id",
+    ]) {
       assert.ok((report.byClass[klass] ?? 0) > 0 && classes.includes(klass), `no ${klass} frame`);
     }
   });

@@ -18,7 +18,13 @@ import { TimersLoopDriver, VirtualTime } from "platform/common/virtual-timers";
 import { WsWebSocketFactory } from "platform/host/websocket-ws";
 import { ChargePoint } from "ocpp/charge-point";
 import type {
-  ChargePointConnector, ChargePointHardware, ConnectorEvents, ConnectorMeterSample, OcppConnectorStatus, OcppErrorCode, UnlockResult,
+  ChargePointConnector,
+  ChargePointHardware,
+  ConnectorEvents,
+  ConnectorMeterSample,
+  OcppConnectorStatus,
+  OcppErrorCode,
+  UnlockResult,
 } from "ocpp/charge-point-hw";
 import { MemoryJournal, type TransactionJournal } from "ocpp/journal";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
@@ -209,10 +215,15 @@ export class FakeConnector implements ChargePointConnector {
     if (!this.available && !this.permission) return "Unavailable";
     // Like the control loop: no energy before the lock confirmed (Preparing), and an EV unplugged
     // at its side in a kept transaction is SuspendedEV [reference 4.1].
-    if (this.isPlugged && this.permission) return this.hasLock && !this.locked ? "Preparing" : this.energyWithheld ? "SuspendedEVSE" : "Charging";
-    if (this.permission && this.#lastStatus !== "Available" && this.#lastStatus !== "Preparing" && this.#lastStatus !== "Reserved") return "SuspendedEV";
+    if (this.isPlugged && this.permission)
+      return this.hasLock && !this.locked ? "Preparing" : this.energyWithheld ? "SuspendedEVSE" : "Charging";
+    if (this.permission && this.#lastStatus !== "Available" && this.#lastStatus !== "Preparing" && this.#lastStatus !== "Reserved")
+      return "SuspendedEV";
     if (this.permission) return "Preparing";
-    if (this.isPlugged) return this.#lastStatus === "Charging" || this.#lastStatus === "Finishing" || this.#lastStatus === "SuspendedEVSE" ? "Finishing" : "Preparing";
+    if (this.isPlugged)
+      return this.#lastStatus === "Charging" || this.#lastStatus === "Finishing" || this.#lastStatus === "SuspendedEVSE"
+        ? "Finishing"
+        : "Preparing";
     if (this.reserved) return "Reserved";
     return "Available";
   }
@@ -223,8 +234,12 @@ export class FakeConnector implements ChargePointConnector {
   readMeter(into: ConnectorMeterSample): ConnectorMeterSample {
     into.energyImportWh = this.energyWh;
     into.powerW = this.powerW;
-    into.voltageV[0] = 230; into.voltageV[1] = 231; into.voltageV[2] = 229;
-    into.currentA[0] = 16; into.currentA[1] = 16; into.currentA[2] = 15.9;
+    into.voltageV[0] = 230;
+    into.voltageV[1] = 231;
+    into.voltageV[2] = 229;
+    into.currentA[0] = 16;
+    into.currentA[1] = 16;
+    into.currentA[2] = 15.9;
     into.frequencyHz = 50;
     into.ok = true;
     return into;
@@ -407,7 +422,10 @@ export async function bootedCharger(csms: TestCsms, options: Omit<TestChargerOpt
   const statusesBefore = csms.calls("StatusNotification").length;
   charger.start();
   const connectors = charger.hardware.connectors.length;
-  await waitFor("boot and statuses", () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= statusesBefore + connectors + 1);
+  await waitFor(
+    "boot and statuses",
+    () => charger.cp.engine.accepted && csms.calls("StatusNotification").length >= statusesBefore + connectors + 1,
+  );
   return charger;
 }
 

@@ -26,7 +26,9 @@ describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, Lo
 
   it("keeps offering energy after an Invalid StartTransaction.conf until MaxEnergyOnInvalidId Wh were delivered", async function () {
     csms.handlers.set("StartTransaction", () => ({ transactionId: 7, idTagInfo: { status: "Invalid" } }));
-    charger = await rig.boot({ config: { StopTransactionOnInvalidId: "false", MaxEnergyOnInvalidId: "500", MeterValueSampleInterval: "0" } });
+    charger = await rig.boot({
+      config: { StopTransactionOnInvalidId: "false", MaxEnergyOnInvalidId: "500", MeterValueSampleInterval: "0" },
+    });
     const connector = charger.connector;
     connector.plug();
     assert.equal(await charger.cp.sessions.presentIdTag(1, "TAG1"), true);
@@ -64,7 +66,11 @@ describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, Lo
     csms.handlers.set("BootNotification", () => ({ status: "Accepted", currentTime: "2030-01-01T00:00:05Z", interval: 300 }));
     charger = await rig.boot({
       hardware: new FakeHardware(2),
-      config: { ClockAlignedDataInterval: "20", MeterValueSampleInterval: "0", MeterValuesAlignedData: "Energy.Active.Import.Register,Power.Active.Import" },
+      config: {
+        ClockAlignedDataInterval: "20",
+        MeterValueSampleInterval: "0",
+        MeterValuesAlignedData: "Energy.Active.Import.Register,Power.Active.Import",
+      },
     });
     const [one, two] = charger.hardware.connectors;
     one.energyWh = 1000;
@@ -87,15 +93,21 @@ describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, Lo
       for (const sv of mv.meterValue[0].sampledValue) assert.equal(sv.context, "Sample.Clock");
     }
     const main = byConnector.get(0)!.meterValue[0].sampledValue;
-    assert.deepEqual(main.map((sv) => [sv.measurand, sv.value, sv.location]), [
-      ["Energy.Active.Import.Register", "3500", "Inlet"],
-      ["Power.Active.Import", "7000", "Inlet"],
-    ]);
+    assert.deepEqual(
+      main.map((sv) => [sv.measurand, sv.value, sv.location]),
+      [
+        ["Energy.Active.Import.Register", "3500", "Inlet"],
+        ["Power.Active.Import", "7000", "Inlet"],
+      ],
+    );
     const idle = byConnector.get(2)!.meterValue[0].sampledValue;
-    assert.deepEqual(idle.map((sv) => [sv.measurand, sv.value, sv.location]), [
-      ["Energy.Active.Import.Register", "2500", "Outlet"],
-      ["Power.Active.Import", "0", "Outlet"],
-    ]);
+    assert.deepEqual(
+      idle.map((sv) => [sv.measurand, sv.value, sv.location]),
+      [
+        ["Energy.Active.Import.Register", "2500", "Outlet"],
+        ["Power.Active.Import", "0", "Outlet"],
+      ],
+    );
     assert.equal(charger.journal.size, 0, "only the transaction's MeterValues were journaled (and delivered)");
   });
 
@@ -138,6 +150,12 @@ describe("Core keys: MaxEnergyOnInvalidId, aligned data outside transactions, Lo
     charger.advance(RESET_RETRY_DELAY_MS);
     assert.equal(tries, 2);
     assert.deepEqual(hardware.reboots, [false]);
-    assert.equal(csms.calls("StatusNotification").slice(before).some((c) => c.params.errorCode === "ResetFailure"), false);
+    assert.equal(
+      csms
+        .calls("StatusNotification")
+        .slice(before)
+        .some((c) => c.params.errorCode === "ResetFailure"),
+      false,
+    );
   });
 });

@@ -140,9 +140,15 @@ class Board {
       },
       peek: () => queue.peek(),
       pop: (seq: number) => queue.pop(seq),
-      get size() { return queue.size; },
-      get capacityBytes() { return queue.capacityBytes; },
-      get freeBytes() { return queue.freeBytes; },
+      get size() {
+        return queue.size;
+      },
+      get capacityBytes() {
+        return queue.capacityBytes;
+      },
+      get freeBytes() {
+        return queue.freeBytes;
+      },
     };
     this.cp = new ChargePoint({
       platform: {
@@ -157,8 +163,14 @@ class Board {
       hardware: this.hardware,
       journal,
       settings: {
-        deviceId: "CP9", installationUrlTemplate: "ws://127.0.0.1:1/ocpp/{deviceId}", chargerUrl: "", precedence: "installation",
-        legacyIdentity: false, chargerPassword: "", installationInitialPassword: "", caCertificates: [],
+        deviceId: "CP9",
+        installationUrlTemplate: "ws://127.0.0.1:1/ocpp/{deviceId}",
+        chargerUrl: "",
+        precedence: "installation",
+        legacyIdentity: false,
+        chargerPassword: "",
+        installationInitialPassword: "",
+        caCertificates: [],
       },
       boot: { chargePointVendor: "OpenEVSE", chargePointModel: "T" },
     });
@@ -225,7 +237,10 @@ describe("transaction journal survives a power cut at every flash write", functi
     assert.ok(csms.received.filter((r) => r.startsWith("S:")).length === 3);
     assert.ok(csms.received.filter((r) => r.startsWith("M:")).length >= 6);
     // The offline session got its real transactionId after reconnecting.
-    assert.ok(csms.received.some((r) => r.startsWith("E:") && r.endsWith("@502")), csms.received.join(" "));
+    assert.ok(
+      csms.received.some((r) => r.startsWith("E:") && r.endsWith("@502")),
+      csms.received.join(" "),
+    );
   });
 
   for (const mode of ["lost", "torn"] as PowerCutMode[]) {

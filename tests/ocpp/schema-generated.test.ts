@@ -30,12 +30,18 @@ describe("validators generated from the official OCPP 1.6 schemas", function () 
     const bad = v.StopTransaction.request({ transactionId: 1, meterStop: 5, timestamp: "yesterday" });
     assert.deepEqual(bad, { code: "PropertyConstraintViolation", path: "/timestamp", message: "not a date-time" });
     assert.equal(v.StopTransaction.request({ transactionId: 1, meterStop: 5, timestamp: "2024-01-02T03:04:05.123+01:00" }), undefined);
-    assert.equal(v.GetInstalledCertificateIds.response({ status: "Accepted", certificateHashData: [] })?.code, "OccurenceConstraintViolation");
+    assert.equal(
+      v.GetInstalledCertificateIds.response({ status: "Accepted", certificateHashData: [] })?.code,
+      "OccurenceConstraintViolation",
+    );
     const limit = { startPeriod: 0, limit: 6.05 };
     const profile = {
       connectorId: 1,
       csChargingProfiles: {
-        chargingProfileId: 1, stackLevel: 0, chargingProfilePurpose: "TxDefaultProfile", chargingProfileKind: "Absolute",
+        chargingProfileId: 1,
+        stackLevel: 0,
+        chargingProfilePurpose: "TxDefaultProfile",
+        chargingProfileKind: "Absolute",
         chargingSchedule: { chargingRateUnit: "A", chargingSchedulePeriod: [limit] },
       },
     };

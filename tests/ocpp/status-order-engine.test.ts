@@ -37,7 +37,9 @@ describe("status and transaction messages in the engine's queue (chaos seed 5089
     });
     void engine.call("Heartbeat", {}).catch(() => undefined); // outstanding: what follows queues
     status.update(1, "Charging", "NoError"); // its StartTransaction was answered: queued now
-    void engine.call("StopTransaction", { transactionId: 1, meterStop: 0, timestamp: "2026-01-01T00:00:10Z" }, { priority: true }).catch(() => undefined);
+    void engine
+      .call("StopTransaction", { transactionId: 1, meterStop: 0, timestamp: "2026-01-01T00:00:10Z" }, { priority: true })
+      .catch(() => undefined);
     assert.deepEqual(sent, ["Heartbeat"]);
     for (let i = 0; i < 3; i++) {
       engine.receive(JSON.stringify([3, ids[ids.length - 1], i === 0 ? { currentTime: "2026-01-01T00:00:00Z" } : {}]));

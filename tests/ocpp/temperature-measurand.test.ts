@@ -45,12 +45,16 @@ describe("measurand Temperature", function () {
       const conf = await csms.call("GetConfiguration", { key: [key] });
       assert.deepEqual(conf.configurationKey, [{ key, readonly: false, value }]);
     }
-    assert.deepEqual(await csms.call("ChangeConfiguration", { key: "MeterValuesSampledData", value: "Temperature.L1" }), { status: "Rejected" });
+    assert.deepEqual(await csms.call("ChangeConfiguration", { key: "MeterValuesSampledData", value: "Temperature.L1" }), {
+      status: "Rejected",
+    });
     assert.equal(charger.cp.config.string("MeterValuesSampledData"), "Energy.Active.Import.Register,Temperature");
   });
 
   it("sampled MeterValues carry Temperature in Celsius at the Body while the sensor reads, and leave it out without a reading", async function () {
-    charger = await rig.boot({ config: { MeterValueSampleInterval: "10", MeterValuesSampledData: "Energy.Active.Import.Register,Temperature" } });
+    charger = await rig.boot({
+      config: { MeterValueSampleInterval: "10", MeterValuesSampledData: "Energy.Active.Import.Register,Temperature" },
+    });
     const celsius = { value: 41.26 };
     withTemperature(charger, celsius);
     charger.connector.plug();
@@ -59,19 +63,27 @@ describe("measurand Temperature", function () {
     charger.advance(10_000);
     await csms.waitForCall("MeterValues", 1);
     const first = sampledValues(csms.calls("MeterValues")[0]);
-    assert.deepEqual(first.map((s) => s.measurand), ["Energy.Active.Import.Register", "Temperature"]);
+    assert.deepEqual(
+      first.map((s) => s.measurand),
+      ["Energy.Active.Import.Register", "Temperature"],
+    );
     assert.deepEqual(first[1], { value: "41.3", context: "Sample.Periodic", measurand: "Temperature", unit: "Celsius", location: "Body" });
 
     celsius.value = NaN;
     charger.advance(10_000);
     await csms.waitForCall("MeterValues", 2);
     const second = sampledValues(csms.calls("MeterValues")[1]);
-    assert.deepEqual(second.map((s) => s.measurand), ["Energy.Active.Import.Register"]);
+    assert.deepEqual(
+      second.map((s) => s.measurand),
+      ["Energy.Active.Import.Register"],
+    );
   });
 
   it("clock-aligned MeterValues carry the connector's Temperature; connector 0 (the supply) has none", async function () {
     csms.handlers.set("BootNotification", () => ({ status: "Accepted", currentTime: "2030-01-01T00:00:05Z", interval: 300 }));
-    charger = await rig.boot({ config: { ClockAlignedDataInterval: "20", MeterValueSampleInterval: "0", MeterValuesAlignedData: "Temperature,Frequency" } });
+    charger = await rig.boot({
+      config: { ClockAlignedDataInterval: "20", MeterValueSampleInterval: "0", MeterValuesAlignedData: "Temperature,Frequency" },
+    });
     withTemperature(charger, { value: -5 });
     charger.advance(20_000);
     await csms.waitForCall("MeterValues", 2);

@@ -92,7 +92,10 @@ describe("OCTT TC_086 TLS server authentication (security profile 2)", function 
   });
 
   function charger(csms: TestCsms, url: string, settings: Record<string, unknown> = {}): TestCharger {
-    const c = new TestCharger({ csms, settings: { installationUrlTemplate: url, caCertificates: [pki.caPem], chargerPassword: PASSWORD, ...settings } });
+    const c = new TestCharger({
+      csms,
+      settings: { installationUrlTemplate: url, caCertificates: [pki.caPem], chargerPassword: PASSWORD, ...settings },
+    });
     closers.push(() => c.stop());
     c.start();
     return c;
@@ -123,11 +126,21 @@ describe("OCTT TC_086 TLS server authentication (security profile 2)", function 
     closers.push(server.close);
     // Control: the server really speaks TLS 1.1 to a client that allows it.
     const control = await new Promise<string | null>((resolve, reject) => {
-      const socket = tls.connect({ host: "127.0.0.1", port: server.csms.port, ca: [pki.caPem], minVersion: "TLSv1", maxVersion: "TLSv1.1", ciphers: "DEFAULT@SECLEVEL=0" }, () => {
-        const protocol = socket.getProtocol();
-        socket.destroy();
-        resolve(protocol);
-      });
+      const socket = tls.connect(
+        {
+          host: "127.0.0.1",
+          port: server.csms.port,
+          ca: [pki.caPem],
+          minVersion: "TLSv1",
+          maxVersion: "TLSv1.1",
+          ciphers: "DEFAULT@SECLEVEL=0",
+        },
+        () => {
+          const protocol = socket.getProtocol();
+          socket.destroy();
+          resolve(protocol);
+        },
+      );
       socket.on("error", reject);
     });
     assert.equal(control, "TLSv1.1");
@@ -143,7 +156,10 @@ describe("OCTT TC_086 TLS server authentication (security profile 2)", function 
     assert.equal(server.negotiated.length, negotiatedBefore, "no TLS session with the charger");
     assert.equal(server.csms.handshakes.length, 0, "no WebSocket handshake, so no credentials left the charger");
     assert.equal(c.cp.engine.accepted, false);
-    assert.ok(c.log.lines.some((l) => /websocket: .*(version|protocol)/i.test(l)), c.log.lines.join("\n"));
+    assert.ok(
+      c.log.lines.some((l) => /websocket: .*(version|protocol)/i.test(l)),
+      c.log.lines.join("\n"),
+    );
   });
 
   it("TC_086 Basic credentials only inside TLS: profile 2 on a ws:// URL goes TLS, nothing readable reaches a plain listener", async function () {
@@ -169,6 +185,9 @@ describe("OCTT TC_086 TLS server authentication (security profile 2)", function 
     assert.equal(text.includes("GET /ocpp"), false);
     assert.equal(text.includes(Buffer.from(`CP001:${PASSWORD}`).toString("base64")), false);
     assert.equal(text.includes(PASSWORD), false);
-    assert.ok(two.log.lines.some((l) => l.includes("connecting to wss://")), two.log.lines.join("\n"));
+    assert.ok(
+      two.log.lines.some((l) => l.includes("connecting to wss://")),
+      two.log.lines.join("\n"),
+    );
   });
 });

@@ -14,7 +14,9 @@ import { BACKOFF_BASE_MS } from "ocpp/core/connection";
 import { hasOpenssl, makeServerPki, type ServerPki } from "../support/test-pki.ts";
 
 /** The strict ocpp-rpc CSMS behind an https server on 127.0.0.1. */
-async function tlsCsms(pki: ServerPki): Promise<{ csms: TestCsms; https: Server; tcpConnections: () => number; close: () => Promise<void> }> {
+async function tlsCsms(
+  pki: ServerPki,
+): Promise<{ csms: TestCsms; https: Server; tcpConnections: () => number; close: () => Promise<void> }> {
   const csms = new TestCsms();
   const https = createServer({ key: pki.keyPem, cert: pki.certPem, minVersion: "TLSv1.2" });
   https.on("upgrade", csms.server.handleUpgrade);
@@ -71,7 +73,10 @@ describe("wss:// (security profile 2) against a TLS server on 127.0.0.1", functi
     await waitFor("Accepted over TLS", () => charger!.cp.engine.accepted);
     assert.equal(server.csms.handshakes.length, 1);
     assert.deepEqual(server.csms.handshakes[0], { identity: "CP001", password: "0123456789abcdef", protocols: ["ocpp1.6"] });
-    assert.ok(charger.log.lines.some((l) => l.includes("security profile 2")), "profile 2 reported");
+    assert.ok(
+      charger.log.lines.some((l) => l.includes("security profile 2")),
+      "profile 2 reported",
+    );
     const boot = await server.csms.waitForCall("BootNotification");
     assert.equal(boot.params.chargePointVendor, "OpenEVSE");
   });
@@ -83,7 +88,14 @@ describe("wss:// (security profile 2) against a TLS server on 127.0.0.1", functi
       settings: { installationUrlTemplate: wssUrl(), caCertificates: [], chargerPassword: "0123456789abcdef" },
     });
     charger.start();
-    await waitFor("first TLS attempt refused", () => charger!.log.lines.some((l) => l.includes("websocket:")) && !charger!.cp.connection.open && server!.tcpConnections() === 1 && charger!.log.lines.some((l) => l.includes("connection closed")));
+    await waitFor(
+      "first TLS attempt refused",
+      () =>
+        charger!.log.lines.some((l) => l.includes("websocket:")) &&
+        !charger!.cp.connection.open &&
+        server!.tcpConnections() === 1 &&
+        charger!.log.lines.some((l) => l.includes("connection closed")),
+    );
     assert.equal(server.csms.handshakes.length, 0, "no WebSocket handshake, so no credentials left the charger");
     assert.equal(charger.cp.engine.accepted, false);
     // Back-off on virtual time ("connecting" is logged synchronously when an attempt starts).
@@ -93,12 +105,18 @@ describe("wss:// (security profile 2) against a TLS server on 127.0.0.1", functi
     assert.equal(attempts(), 1, "no attempt before the base delay");
     charger.advance(BACKOFF_BASE_MS * 0.3 + 1);
     assert.equal(attempts(), 2, "second attempt after at most base + 30 % jitter");
-    await waitFor("second attempt refused", () => server!.tcpConnections() === 2 && charger!.log.lines.filter((l) => l.includes("connection closed")).length === 2);
+    await waitFor(
+      "second attempt refused",
+      () => server!.tcpConnections() === 2 && charger!.log.lines.filter((l) => l.includes("connection closed")).length === 2,
+    );
     charger.advance(2 * BACKOFF_BASE_MS - 1);
     assert.equal(attempts(), 2, "the second wait is doubled");
     charger.advance(2 * BACKOFF_BASE_MS * 0.3 + 1);
     assert.equal(attempts(), 3);
-    await waitFor("third attempt refused", () => server!.tcpConnections() === 3 && charger!.log.lines.filter((l) => l.includes("connection closed")).length === 3);
+    await waitFor(
+      "third attempt refused",
+      () => server!.tcpConnections() === 3 && charger!.log.lines.filter((l) => l.includes("connection closed")).length === 3,
+    );
     assert.equal(server.csms.handshakes.length, 0);
     assert.equal(charger.cp.connection.open, false);
   });
@@ -113,6 +131,9 @@ describe("wss:// (security profile 2) against a TLS server on 127.0.0.1", functi
     await waitFor("refused", () => server!.tcpConnections() === 1 && charger!.log.lines.some((l) => l.includes("connection closed")));
     assert.equal(server.csms.handshakes.length, 0);
     assert.equal(charger.cp.engine.accepted, false);
-    assert.ok(charger.log.lines.some((l) => /websocket: .*(certificate|issuer)/i.test(l)), "certificate error logged");
+    assert.ok(
+      charger.log.lines.some((l) => /websocket: .*(certificate|issuer)/i.test(l)),
+      "certificate error logged",
+    );
   });
 });

@@ -20,7 +20,10 @@ function localList(entries: Record<string, IdTagInfo>): LocalAuthority {
       if (info.status !== "Accepted") return { action: "reject", source: "list", idTagInfo: info };
       return { action: online ? "authorize" : "accept", source: "list", idTagInfo: info };
     },
-    updateFromCsms: (idTag, info) => ({ cached: false, listConflict: entries[idTag] !== undefined && entries[idTag].status !== info.status }),
+    updateFromCsms: (idTag, info) => ({
+      cached: false,
+      listConflict: entries[idTag] !== undefined && entries[idTag].status !== info.status,
+    }),
     clearCache: () => "Rejected",
     lookup: (idTag) => (entries[idTag] ? { source: "list", idTagInfo: entries[idTag] } : undefined),
   };
@@ -108,11 +111,16 @@ describe("transaction messages as an independent CSMS sees them (issue 10)", fun
     assert.equal(charger.connector.status(), "Charging");
     await goOnline(charger);
     await csms.waitForCall("StartTransaction");
-    await waitFor("Charging reported", () => csms.received.slice(before).some((c) => c.action === "StatusNotification" && c.params.status === "Charging"));
+    await waitFor("Charging reported", () =>
+      csms.received.slice(before).some((c) => c.action === "StatusNotification" && c.params.status === "Charging"),
+    );
     const after = csms.received.slice(before);
     const startAt = after.findIndex((c) => c.action === "StartTransaction");
     const chargingAt = after.findIndex((c) => c.action === "StatusNotification" && c.params.status === "Charging");
-    assert.ok(startAt < chargingAt, `order: ${after.map((c) => `${c.action}${c.params.status ? ` ${String(c.params.status)}` : ""}`).join(", ")}`);
+    assert.ok(
+      startAt < chargingAt,
+      `order: ${after.map((c) => `${c.action}${c.params.status ? ` ${String(c.params.status)}` : ""}`).join(", ")}`,
+    );
   });
 
   it("online: StatusNotification Charging after its StartTransaction, Finishing after its StopTransaction", async function () {

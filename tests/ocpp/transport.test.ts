@@ -8,8 +8,14 @@ import { encodeBase64 as base64 } from "util/base64";
 import { AUTH_KEY_RECONNECT_DELAY_MS } from "ocpp/actions/ChangeConfiguration";
 
 /** A raw ws CSMS to send malformed frames. */
-async function rawCsms(protocol: string | false = "ocpp1.6"): Promise<{ wss: WebSocketServer; url: string; sockets: WsSocket[]; frames: string[]; headers: Array<Record<string, unknown>> }> {
-  const wss = new WebSocketServer({ port: 0, host: "127.0.0.1", handleProtocols: (protocols) => (protocol === false ? false : protocols.has(protocol) ? protocol : false) });
+async function rawCsms(
+  protocol: string | false = "ocpp1.6",
+): Promise<{ wss: WebSocketServer; url: string; sockets: WsSocket[]; frames: string[]; headers: Array<Record<string, unknown>> }> {
+  const wss = new WebSocketServer({
+    port: 0,
+    host: "127.0.0.1",
+    handleProtocols: (protocols) => (protocol === false ? false : protocols.has(protocol) ? protocol : false),
+  });
   await new Promise((resolve) => wss.once("listening", resolve));
   const sockets: WsSocket[] = [];
   const frames: string[] = [];
@@ -21,7 +27,8 @@ async function rawCsms(protocol: string | false = "ocpp1.6"): Promise<{ wss: Web
       const text = data.toString();
       frames.push(text);
       const frame = JSON.parse(text);
-      if (frame[0] === 2 && frame[2] === "BootNotification") socket.send(JSON.stringify([3, frame[1], { status: "Accepted", currentTime: new Date().toISOString(), interval: 300 }]));
+      if (frame[0] === 2 && frame[2] === "BootNotification")
+        socket.send(JSON.stringify([3, frame[1], { status: "Accepted", currentTime: new Date().toISOString(), interval: 300 }]));
       else if (frame[0] === 2) socket.send(JSON.stringify([3, frame[1], {}]));
     });
   });
@@ -75,8 +82,14 @@ describe("OCPP-J transport", function () {
 
   it("builds URL, identity and Basic auth per the connection settings", function () {
     const base = {
-      deviceId: "ZAP123", installationUrlTemplate: "ws://h/devices/{deviceId}", chargerUrl: "wss://h/ocpp/OtherName", precedence: "installation" as const,
-      legacyIdentity: false, chargerPassword: "", installationInitialPassword: "initialpassword1", caCertificates: ["PEM"],
+      deviceId: "ZAP123",
+      installationUrlTemplate: "ws://h/devices/{deviceId}",
+      chargerUrl: "wss://h/ocpp/OtherName",
+      precedence: "installation" as const,
+      legacyIdentity: false,
+      chargerPassword: "",
+      installationInitialPassword: "initialpassword1",
+      caCertificates: ["PEM"],
     };
     const a = resolveConnection(base, "", false);
     assert.equal(a.url, "ws://h/devices/ZAP123");
@@ -108,14 +121,19 @@ describe("OCPP-J transport", function () {
     assert.equal(csms.handshakes[0].identity, "CP001");
     assert.equal(csms.handshakes[0].password, "factory-password");
     assert.deepEqual(await csms.call("ChangeConfiguration", { key: "AuthorizationKey", value: "zz" }), { status: "Rejected" });
-    assert.deepEqual(await csms.call("ChangeConfiguration", { key: "AuthorizationKey", value: "4F43415F4F4354545F61646D696E5F74657374" }), { status: "Accepted" });
+    assert.deepEqual(await csms.call("ChangeConfiguration", { key: "AuthorizationKey", value: "4F43415F4F4354545F61646D696E5F74657374" }), {
+      status: "Accepted",
+    });
     assert.equal(csms.handshakes.length, 1, "no reconnect before the CSMS had time to process the answer");
     charger.advance(AUTH_KEY_RECONNECT_DELAY_MS);
     await waitFor("reconnect", () => csms.handshakes.length >= 2);
     assert.equal(csms.handshakes[1].password, "OCA_OCTT_admin_test");
     assert.equal(charger.kv.get("ocppcfg", "AuthKey"), "4F43415F4F4354545F61646D696E5F74657374");
     assert.ok(!charger.log.lines.some((l) => l.includes("4F43415F")), "key never logged");
-    const conf = await (async () => { await waitFor("client", () => csms.connections >= 2); return csms.call("GetConfiguration", { key: ["AuthorizationKey"] }); })();
+    const conf = await (async () => {
+      await waitFor("client", () => csms.connections >= 2);
+      return csms.call("GetConfiguration", { key: ["AuthorizationKey"] });
+    })();
     assert.deepEqual(conf.configurationKey, []);
     charger.stop();
     await csms.close();
@@ -128,7 +146,10 @@ describe("OCPP-J transport", function () {
     void csms.client.close({ code: 1001, force: true });
     await waitFor("disconnected", () => !charger.cp.engine.online);
     const backoffs = [1, 2, 3, 4, 5, 6, 10].map((n) => charger.cp.connection.backoffMs(n));
-    assert.ok(backoffs.every((ms) => ms >= 1000 && ms <= 10_400), backoffs.join(","));
+    assert.ok(
+      backoffs.every((ms) => ms >= 1000 && ms <= 10_400),
+      backoffs.join(","),
+    );
     charger.advance(10_400);
     await waitFor("reconnected", () => charger.cp.engine.online && csms.connections === 2);
     assert.equal(csms.calls("BootNotification").length, 1);

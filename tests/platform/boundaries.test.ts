@@ -123,7 +123,13 @@ describe("firmware boundaries", function () {
 
   it("has no import cycle between firmware modules (value imports; `import type` is erased)", function () {
     const graph = new Map<string, string[]>();
-    for (const file of files) graph.set(file, valueImportsOf(file).map((name) => resolveModule(file, name)).filter((f): f is string => f !== undefined));
+    for (const file of files)
+      graph.set(
+        file,
+        valueImportsOf(file)
+          .map((name) => resolveModule(file, name))
+          .filter((f): f is string => f !== undefined),
+      );
     let edges = 0;
     for (const list of graph.values()) for (const target of list) if (graph.has(target)) edges++;
     assert.ok(edges > 200, `the import graph was read (${edges} edges between firmware files)`);

@@ -31,16 +31,46 @@ describe("key-value store with the ESP32 NVS rules", function () {
 
   it("refuses what the board would refuse, with a reason", function () {
     const store = new MemoryKeyValueStore();
-    assert.equal(codeOf(() => store.set("ocpp", "HeartbeatInterval", 1)), "bad-name"); // 17 characters
-    assert.equal(codeOf(() => store.set("a namespace", "k", 1)), "bad-name");
-    assert.equal(codeOf(() => store.set("ocpp", "", 1)), "bad-name");
-    assert.equal(codeOf(() => store.set("ocpp", "ratio", 0.5)), "not-integer");
-    assert.equal(codeOf(() => store.set("ocpp", "big", 2 ** 31)), "out-of-range");
-    assert.equal(codeOf(() => store.set("ocpp", "nan", Number.NaN)), "not-integer");
-    assert.equal(codeOf(() => store.set("ocpp", "text", "x".repeat(4000))), "too-large"); // NUL makes 4001
-    assert.equal(codeOf(() => store.set("ocpp", "euro", "€".repeat(1334))), "too-large"); // 4002 bytes + NUL
-    assert.equal(codeOf(() => store.set("ocpp", "bytes", new ArrayBuffer(4001))), "too-large");
-    assert.equal(codeOf(() => checkKvWrite("ocpp", "obj", {} as unknown as string)), "bad-type");
+    assert.equal(
+      codeOf(() => store.set("ocpp", "HeartbeatInterval", 1)),
+      "bad-name",
+    ); // 17 characters
+    assert.equal(
+      codeOf(() => store.set("a namespace", "k", 1)),
+      "bad-name",
+    );
+    assert.equal(
+      codeOf(() => store.set("ocpp", "", 1)),
+      "bad-name",
+    );
+    assert.equal(
+      codeOf(() => store.set("ocpp", "ratio", 0.5)),
+      "not-integer",
+    );
+    assert.equal(
+      codeOf(() => store.set("ocpp", "big", 2 ** 31)),
+      "out-of-range",
+    );
+    assert.equal(
+      codeOf(() => store.set("ocpp", "nan", Number.NaN)),
+      "not-integer",
+    );
+    assert.equal(
+      codeOf(() => store.set("ocpp", "text", "x".repeat(4000))),
+      "too-large",
+    ); // NUL makes 4001
+    assert.equal(
+      codeOf(() => store.set("ocpp", "euro", "€".repeat(1334))),
+      "too-large",
+    ); // 4002 bytes + NUL
+    assert.equal(
+      codeOf(() => store.set("ocpp", "bytes", new ArrayBuffer(4001))),
+      "too-large",
+    );
+    assert.equal(
+      codeOf(() => checkKvWrite("ocpp", "obj", {} as unknown as string)),
+      "bad-type",
+    );
     assert.equal(store.get("ocpp", "ratio"), undefined, "a refused value is not stored");
   });
 
@@ -83,8 +113,14 @@ describe("key-value store with the ESP32 NVS rules", function () {
 
     it("enforces the same rules as the board", function () {
       const store = new FileKeyValueStore(join(dir, "nvs.json"));
-      assert.equal(codeOf(() => store.set("ocpp", "MeterValueSampleInterval", 10)), "bad-name");
-      assert.equal(codeOf(() => store.set("ocpp", "volts", 230.5)), "not-integer");
+      assert.equal(
+        codeOf(() => store.set("ocpp", "MeterValueSampleInterval", 10)),
+        "bad-name",
+      );
+      assert.equal(
+        codeOf(() => store.set("ocpp", "volts", 230.5)),
+        "not-integer",
+      );
     });
   });
 });

@@ -103,7 +103,9 @@ describe("the Moddable manifest", function () {
     it(`preloads every firmware module but main for ${platform} (code and constants go to flash)`, function () {
       const preload = [...manifest.preload, ...(manifest.platforms[platform]?.preload ?? [])];
       const covered = (name: string): boolean =>
-        preload.some((entry) => (entry.endsWith("/*") ? name.startsWith(entry.slice(0, -1)) && !name.slice(entry.length - 1).includes("/") : entry === name));
+        preload.some((entry) =>
+          entry.endsWith("/*") ? name.startsWith(entry.slice(0, -1)) && !name.slice(entry.length - 1).includes("/") : entry === name,
+        );
       const missing = [...mappedFor(platform).keys()].filter((name) => name !== "firmware/main" && !covered(name));
       assert.deepEqual(missing, []);
     });

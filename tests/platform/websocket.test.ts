@@ -63,7 +63,7 @@ describe("host WebSocket client on 127.0.0.1", function () {
     await rec.waitFor("open:");
     assert.equal(rec.events[0], "open:ocpp1.6");
     assert.equal(seenHeaders.at(-1), "Basic Q1AwMDE6cGFzcw==");
-    assert.equal(connection.sendText("[2,\"1\",\"Heartbeat\",{}]"), true);
+    assert.equal(connection.sendText('[2,"1","Heartbeat",{}]'), true);
     await rec.waitFor("text:");
     assert.ok(rec.events.includes('text:echo [2,"1","Heartbeat",{}]'));
     connection.ping();

@@ -63,7 +63,8 @@ export class ProfileHarness {
   async open(): Promise<void> {
     this.csms = new TestCsms();
     await this.csms.listen();
-    const wallNow = (): string => new Date(T0_MS + (this.#current ? this.#current.bench.time.nowMs() - this.#bootVirtualMs : 0)).toISOString();
+    const wallNow = (): string =>
+      new Date(T0_MS + (this.#current ? this.#current.bench.time.nowMs() - this.#bootVirtualMs : 0)).toISOString();
     this.csms.handlers.set("BootNotification", () => {
       this.#bootVirtualMs = this.#current ? this.#current.bench.time.nowMs() : 0;
       return { status: "Accepted", currentTime: wallNow(), interval: 300 };
@@ -98,7 +99,11 @@ export class ProfileHarness {
     this.#rigs.push(rig);
     this.#current = rig;
     const connectors = sim.sims.length;
-    await runUntil(bench, "accepted and boot statuses", () => fw.chargePoint.engine.accepted && this.csms.calls("StatusNotification").length >= statusesBefore + connectors + 1);
+    await runUntil(
+      bench,
+      "accepted and boot statuses",
+      () => fw.chargePoint.engine.accepted && this.csms.calls("StatusNotification").length >= statusesBefore + connectors + 1,
+    );
     return rig;
   }
 
@@ -132,12 +137,20 @@ export class ProfileHarness {
 
   /** "connectorId:status" of every StatusNotification from index `from` on. */
   statuses(from = 0): string[] {
-    return this.csms.calls("StatusNotification").slice(from).map((c) => `${c.params.connectorId}:${c.params.status}`);
+    return this.csms
+      .calls("StatusNotification")
+      .slice(from)
+      .map((c) => `${c.params.connectorId}:${c.params.status}`);
   }
 
   /** Waits until the charger has reported `status` for the connector (after StatusNotification index `from`). */
   async status(rig: Rig, connectorId: number, status: string, from = 0, maxVirtualMs = 30_000): Promise<void> {
-    await runUntil(rig.bench, `StatusNotification ${connectorId}:${status} (seen ${this.statuses(from).join()})`, () => this.statuses(from).includes(`${connectorId}:${status}`), maxVirtualMs);
+    await runUntil(
+      rig.bench,
+      `StatusNotification ${connectorId}:${status} (seen ${this.statuses(from).join()})`,
+      () => this.statuses(from).includes(`${connectorId}:${status}`),
+      maxVirtualMs,
+    );
   }
 
   /** The EV plugs in and asks for energy. */
@@ -183,7 +196,12 @@ export function offeredA(rig: Rig, connectorId = 1): number {
 
 /** Waits until the offered current is `amperes`. */
 export async function offers(rig: Rig, amperes: number, connectorId = 1, maxVirtualMs = 10_000): Promise<void> {
-  await runUntil(rig.bench, `offered ${amperes} A (now ${offeredA(rig, connectorId)} A)`, () => offeredA(rig, connectorId) === amperes, maxVirtualMs);
+  await runUntil(
+    rig.bench,
+    `offered ${amperes} A (now ${offeredA(rig, connectorId)} A)`,
+    () => offeredA(rig, connectorId) === amperes,
+    maxVirtualMs,
+  );
 }
 
 /** Seconds from `from` (ISO) to `to` (ISO). */

@@ -28,7 +28,10 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
     const rig = await h.start();
     assert.equal((await h.call(rig, "SendLocalList", { listVersion: 1, updateType: "Full" })).status, "Accepted");
     assert.equal(await version(rig), 0);
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 3, updateType: "Full", localAuthorizationList: [] })).status, "Accepted");
+    assert.equal(
+      (await h.call(rig, "SendLocalList", { listVersion: 3, updateType: "Full", localAuthorizationList: [] })).status,
+      "Accepted",
+    );
     assert.equal(await version(rig), 0);
   });
 
@@ -68,13 +71,20 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
     await h.plug(rig);
     await h.card(rig, "LIST-A");
     await h.started(rig, 2);
-    assert.deepEqual(h.calls("Authorize").map((c) => c.params.idTag), ["LIST-A"]);
+    assert.deepEqual(
+      h.calls("Authorize").map((c) => c.params.idTag),
+      ["LIST-A"],
+    );
   });
 
   it("TC_043_1: SendLocalList while list management is off → NotSupported (or CALLERROR NotSupported)", async () => {
     const rig = await h.start();
     await h.configure(rig, "LocalAuthListEnabled", "false");
-    const answer = await h.call(rig, "SendLocalList", { listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "X", idTagInfo: { status: "Accepted" } }] });
+    const answer = await h.call(rig, "SendLocalList", {
+      listVersion: 1,
+      updateType: "Full",
+      localAuthorizationList: [{ idTag: "X", idTagInfo: { status: "Accepted" } }],
+    });
     if (answer.callError !== undefined) assert.equal(answer.callError, "NotSupported");
     else assert.equal(answer.status, "NotSupported");
   });
@@ -82,10 +92,19 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
   it("TC_043_2: Full v2, Differential v5 → 5, Differential v4 → VersionMismatch, still 5", async () => {
     const rig = await h.start();
     const entry = (idTag: string): Record<string, unknown> => ({ idTag, idTagInfo: { status: "Accepted" } });
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 2, updateType: "Full", localAuthorizationList: [entry("V-1")] })).status, "Accepted");
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 5, updateType: "Differential", localAuthorizationList: [entry("V-2")] })).status, "Accepted");
+    assert.equal(
+      (await h.call(rig, "SendLocalList", { listVersion: 2, updateType: "Full", localAuthorizationList: [entry("V-1")] })).status,
+      "Accepted",
+    );
+    assert.equal(
+      (await h.call(rig, "SendLocalList", { listVersion: 5, updateType: "Differential", localAuthorizationList: [entry("V-2")] })).status,
+      "Accepted",
+    );
     assert.equal(await version(rig), 5);
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 4, updateType: "Differential", localAuthorizationList: [entry("V-3")] })).status, "VersionMismatch");
+    assert.equal(
+      (await h.call(rig, "SendLocalList", { listVersion: 4, updateType: "Differential", localAuthorizationList: [entry("V-3")] })).status,
+      "VersionMismatch",
+    );
     assert.equal(await version(rig), 5);
     assert.equal(rig.fw.localAuth.lookup("V-3"), undefined, "the refused update changed nothing");
   });
@@ -93,13 +112,31 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
   it("TC_043_3: a list larger than the flash bank holds → Failed, the previous list stays", async () => {
     // Two 4 KiB sectors: one 4 KiB bank per list image.
     const rig = await h.start({ storage: storageWithAuthlist(2) });
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "KEEP-1", idTagInfo: { status: "Accepted" } }] })).status, "Accepted");
+    assert.equal(
+      (
+        await h.call(rig, "SendLocalList", {
+          listVersion: 1,
+          updateType: "Full",
+          localAuthorizationList: [{ idTag: "KEEP-1", idTagInfo: { status: "Accepted" } }],
+        })
+      ).status,
+      "Accepted",
+    );
     const big: Array<Record<string, unknown>> = [];
     for (let i = 0; i < 200; i++) {
-      big.push({ idTag: `TAG-${String(i).padStart(16, "0")}`, idTagInfo: { status: "Accepted", parentIdTag: "PARENT-0123456789AB", expiryDate: "2031-01-01T00:00:00.000Z" } });
+      big.push({
+        idTag: `TAG-${String(i).padStart(16, "0")}`,
+        idTagInfo: { status: "Accepted", parentIdTag: "PARENT-0123456789AB", expiryDate: "2031-01-01T00:00:00.000Z" },
+      });
     }
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 2, updateType: "Full", localAuthorizationList: big })).status, "Failed");
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 3, updateType: "Differential", localAuthorizationList: big })).status, "Failed");
+    assert.equal(
+      (await h.call(rig, "SendLocalList", { listVersion: 2, updateType: "Full", localAuthorizationList: big })).status,
+      "Failed",
+    );
+    assert.equal(
+      (await h.call(rig, "SendLocalList", { listVersion: 3, updateType: "Differential", localAuthorizationList: big })).status,
+      "Failed",
+    );
     assert.equal(await version(rig), 1);
     assert.equal(rig.fw.localAuth.lookup("KEEP-1")?.idTagInfo.status, "Accepted");
   });
@@ -108,7 +145,16 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
     const rig = await h.start();
     await h.configure(rig, "AuthorizationCacheEnabled", "false");
     await h.configure(rig, "LocalPreAuthorize", "true");
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "LOCAL-1", idTagInfo: { status: "Accepted" } }] })).status, "Accepted");
+    assert.equal(
+      (
+        await h.call(rig, "SendLocalList", {
+          listVersion: 1,
+          updateType: "Full",
+          localAuthorizationList: [{ idTag: "LOCAL-1", idTagInfo: { status: "Accepted" } }],
+        })
+      ).status,
+      "Accepted",
+    );
     await h.plug(rig);
     await h.card(rig, "LOCAL-1");
     const start = await h.started(rig);
@@ -119,17 +165,33 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
   });
 
   /** StatusNotifications with errorCode LocalListConflict the CSMS got. */
-  const conflicts = (): Array<Record<string, unknown>> => h.calls("StatusNotification").map((c) => c.params).filter((p) => p.errorCode === "LocalListConflict");
+  const conflicts = (): Array<Record<string, unknown>> =>
+    h
+      .calls("StatusNotification")
+      .map((c) => c.params)
+      .filter((p) => p.errorCode === "LocalListConflict");
 
   it("LocalListConflict: Authorize.conf Invalid for a listed Accepted tag → StatusNotification 0 LocalListConflict, the CSMS's word applies", async () => {
     const rig = await h.start();
     await h.configure(rig, "LocalPreAuthorize", "false");
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "LISTED-1", idTagInfo: { status: "Accepted" } }] })).status, "Accepted");
+    assert.equal(
+      (
+        await h.call(rig, "SendLocalList", {
+          listVersion: 1,
+          updateType: "Full",
+          localAuthorizationList: [{ idTag: "LISTED-1", idTagInfo: { status: "Accepted" } }],
+        })
+      ).status,
+      "Accepted",
+    );
     h.csms.handlers.set("Authorize", () => ({ idTagInfo: { status: "Invalid" } }));
     await h.plug(rig);
     rig.fw.presentCard("LISTED-1", 1);
     await runUntil(rig.bench, "StatusNotification LocalListConflict", () => conflicts().length === 1);
-    assert.deepEqual(h.calls("Authorize").map((c) => c.params.idTag), ["LISTED-1"]);
+    assert.deepEqual(
+      h.calls("Authorize").map((c) => c.params.idTag),
+      ["LISTED-1"],
+    );
     const conflict = conflicts()[0];
     assert.equal(conflict.connectorId, 0, "reported on connector 0 [SPEC 3.5.2]");
     assert.equal(conflict.status, "Available");
@@ -143,7 +205,16 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
     await h.configure(rig, "LocalPreAuthorize", "true");
     // No DeAuthorized stop: that path re-sends StartTransaction today (left to the transaction-ordering work).
     await h.configure(rig, "StopTransactionOnInvalidId", "false");
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "LISTED-2", idTagInfo: { status: "Accepted" } }] })).status, "Accepted");
+    assert.equal(
+      (
+        await h.call(rig, "SendLocalList", {
+          listVersion: 1,
+          updateType: "Full",
+          localAuthorizationList: [{ idTag: "LISTED-2", idTagInfo: { status: "Accepted" } }],
+        })
+      ).status,
+      "Accepted",
+    );
     h.csms.handlers.set("StartTransaction", () => ({ transactionId: 7, idTagInfo: { status: "Blocked" } }));
     await h.plug(rig);
     rig.fw.presentCard("LISTED-2", 1);
@@ -156,7 +227,16 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
   it("no LocalListConflict when the CSMS agrees with the list, nor for an unlisted tag", async () => {
     const rig = await h.start();
     await h.configure(rig, "LocalPreAuthorize", "false");
-    assert.equal((await h.call(rig, "SendLocalList", { listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "LISTED-3", idTagInfo: { status: "Accepted" } }] })).status, "Accepted");
+    assert.equal(
+      (
+        await h.call(rig, "SendLocalList", {
+          listVersion: 1,
+          updateType: "Full",
+          localAuthorizationList: [{ idTag: "LISTED-3", idTagInfo: { status: "Accepted" } }],
+        })
+      ).status,
+      "Accepted",
+    );
     await h.plug(rig);
     await h.card(rig, "LISTED-3");
     await h.started(rig);
@@ -200,6 +280,14 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
     await h.started(rig, 3);
     assert.equal(h.calls("Authorize").length, 2, "after ClearCache the tag is authorized online again");
     // The registry refuses a second ClearCache handler (issue 10: it used to replace Core's silently).
-    assert.throws(() => rig.fw.chargePoint.engine.registerAction("ClearCache", () => undefined, () => ({ status: "Rejected" })), /ClearCache has a handler already/);
+    assert.throws(
+      () =>
+        rig.fw.chargePoint.engine.registerAction(
+          "ClearCache",
+          () => undefined,
+          () => ({ status: "Rejected" }),
+        ),
+      /ClearCache has a handler already/,
+    );
   });
 });

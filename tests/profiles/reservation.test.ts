@@ -11,7 +11,13 @@ describe("profiles: Reservation (OCTT)", function () {
   beforeEach(() => h.open());
   afterEach(() => h.close());
 
-  async function reserve(rig: Rig, connectorId: number, idTag: string, reservationId: number, extra: Record<string, unknown> = {}): Promise<string> {
+  async function reserve(
+    rig: Rig,
+    connectorId: number,
+    idTag: string,
+    reservationId: number,
+    extra: Record<string, unknown> = {},
+  ): Promise<string> {
     const answer = await h.call(rig, "ReserveNow", { connectorId, expiryDate: at(3600), idTag, reservationId, ...extra });
     return answer.status;
   }
@@ -65,7 +71,10 @@ describe("profiles: Reservation (OCTT)", function () {
   it("TC_047: the reservation expires → StatusNotification Available", async () => {
     const rig = await h.start();
     const from = h.statuses().length;
-    assert.equal((await h.call(rig, "ReserveNow", { connectorId: 1, expiryDate: at(30), idTag: "RES-TAG", reservationId: 13 })).status, "Accepted");
+    assert.equal(
+      (await h.call(rig, "ReserveNow", { connectorId: 1, expiryDate: at(30), idTag: "RES-TAG", reservationId: 13 })).status,
+      "Accepted",
+    );
     await h.status(rig, 1, "Reserved", from);
     const reservedAt = h.statuses().lastIndexOf("1:Reserved");
     await h.status(rig, 1, "Available", reservedAt, 60_000);
@@ -100,7 +109,10 @@ describe("profiles: Reservation (OCTT)", function () {
     // The build always supports reservations of a connector; these are the Rejected cases it has.
     const rig = await h.start();
     assert.equal(await reserve(rig, 2, "RES-TAG", 17), "Rejected");
-    assert.equal((await h.call(rig, "ReserveNow", { connectorId: 1, expiryDate: at(-60), idTag: "RES-TAG", reservationId: 17 })).status, "Rejected");
+    assert.equal(
+      (await h.call(rig, "ReserveNow", { connectorId: 1, expiryDate: at(-60), idTag: "RES-TAG", reservationId: 17 })).status,
+      "Rejected",
+    );
     assert.deepEqual(rig.fw.reservations.list(), []);
   });
 
@@ -168,13 +180,17 @@ describe("profiles: Reservation (OCTT)", function () {
     const rig = await h.start();
     assert.equal(await reserve(rig, 1, "RES-TAG", 24), "Accepted");
     assert.equal((await h.call(rig, "CancelReservation", { reservationId: 999 })).status, "Rejected");
-    assert.deepEqual(rig.fw.reservations.list().map((r) => r.reservationId), [24]);
+    assert.deepEqual(
+      rig.fw.reservations.list().map((r) => r.reservationId),
+      [24],
+    );
   });
 
   it("TC_053: reservation with a parentIdTag used by another tag of the same parent", async () => {
     const rig = await h.start();
     h.csms.handlers.set("Authorize", (params) => ({
-      idTagInfo: params.idTag === "STRANGER" ? { status: "Accepted", parentIdTag: "OTHER-PARENT" } : { status: "Accepted", parentIdTag: "FLEET" },
+      idTagInfo:
+        params.idTag === "STRANGER" ? { status: "Accepted", parentIdTag: "OTHER-PARENT" } : { status: "Accepted", parentIdTag: "FLEET" },
     }));
     const from = h.statuses().length;
     assert.equal(await reserve(rig, 1, "DRIVER-1", 25, { parentIdTag: "FLEET" }), "Accepted");

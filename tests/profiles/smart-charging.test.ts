@@ -65,7 +65,12 @@ describe("profiles: Smart Charging (OCTT)", function () {
   }
 
   /** GetCompositeSchedule: [startPeriod, limit] pairs and the seconds from T0 to scheduleStart. */
-  async function composite(rig: Rig, connectorId: number, duration: number, unit?: "A" | "W"): Promise<{ periods: Array<[number, number]>; shiftS: number; duration: number; unit: string }> {
+  async function composite(
+    rig: Rig,
+    connectorId: number,
+    duration: number,
+    unit?: "A" | "W",
+  ): Promise<{ periods: Array<[number, number]>; shiftS: number; duration: number; unit: string }> {
     const request: Record<string, unknown> = { connectorId, duration };
     if (unit) request.chargingRateUnit = unit;
     const answer = await h.call(rig, "GetCompositeSchedule", request);
@@ -75,7 +80,10 @@ describe("profiles: Smart Charging (OCTT)", function () {
     assert.equal(schedule.startSchedule, undefined, "no startSchedule inside [ERR 3.57]");
     const shiftS = secondsBetween(T0, answer.scheduleStart);
     assert.ok(Number.isInteger(shiftS) && shiftS >= 0, `scheduleStart ${answer.scheduleStart} is T0 + whole seconds`);
-    const periods = (schedule.chargingSchedulePeriod as Array<{ startPeriod: number; limit: number }>).map((p): [number, number] => [p.startPeriod, p.limit]);
+    const periods = (schedule.chargingSchedulePeriod as Array<{ startPeriod: number; limit: number }>).map((p): [number, number] => [
+      p.startPeriod,
+      p.limit,
+    ]);
     return { periods, shiftS, duration: schedule.duration, unit: schedule.chargingRateUnit };
   }
 
@@ -95,7 +103,10 @@ describe("profiles: Smart Charging (OCTT)", function () {
     assert.deepEqual(amps.periods, [[0, 6]]);
     assert.equal(amps.duration, 300);
     assert.equal(amps.unit, "A");
-    assert.equal((await set(rig, 1, { id: 2, stackLevel: 0, purpose: "TxDefaultProfile", periods: [[0, 6000]], unit: "W" })).status, "Accepted");
+    assert.equal(
+      (await set(rig, 1, { id: 2, stackLevel: 0, purpose: "TxDefaultProfile", periods: [[0, 6000]], unit: "W" })).status,
+      "Accepted",
+    );
     const watts = await composite(rig, 1, 300, "W");
     assert.deepEqual(watts.periods, [[0, 6000]], "the same stackLevel and purpose replaced the 6 A profile");
     assert.equal(watts.unit, "W");
@@ -130,7 +141,10 @@ describe("profiles: Smart Charging (OCTT)", function () {
     const rig = await h.start();
     const transactionId = await transaction(rig);
     const before = offeredA(rig);
-    assert.equal((await set(rig, 1, { id: 6, stackLevel: 0, purpose: "TxProfile", periods: [[0, 6]], transactionId: transactionId + 1 })).status, "Rejected");
+    assert.equal(
+      (await set(rig, 1, { id: 6, stackLevel: 0, purpose: "TxProfile", periods: [[0, 6]], transactionId: transactionId + 1 })).status,
+      "Rejected",
+    );
     await advance(rig, 2000);
     assert.equal(offeredA(rig), before);
     assert.deepEqual((await composite(rig, 1, 60)).periods, [[0, 32]]);
@@ -140,12 +154,35 @@ describe("profiles: Smart Charging (OCTT)", function () {
     const rig = await h.start();
     const transactionId = await transaction(rig);
     assert.equal((await set(rig, 0, { id: 10, stackLevel: 0, purpose: "ChargePointMaxProfile", periods: [[0, 10]] })).status, "Accepted");
-    const txDefault: Array<[number, number]> = [[0, 6], [60, 10], [120, 8], [180, 15], [260, 8]];
-    assert.equal((await set(rig, 0, { id: 11, stackLevel: 0, purpose: "TxDefaultProfile", periods: txDefault, duration: 300 })).status, "Accepted");
-    const txProfile: Array<[number, number]> = [[0, 8], [50, 11], [140, 16], [200, 6], [240, 12]];
-    assert.equal((await set(rig, 1, { id: 12, stackLevel: 0, purpose: "TxProfile", periods: txProfile, duration: 260, transactionId })).status, "Accepted");
+    const txDefault: Array<[number, number]> = [
+      [0, 6],
+      [60, 10],
+      [120, 8],
+      [180, 15],
+      [260, 8],
+    ];
+    assert.equal(
+      (await set(rig, 0, { id: 11, stackLevel: 0, purpose: "TxDefaultProfile", periods: txDefault, duration: 300 })).status,
+      "Accepted",
+    );
+    const txProfile: Array<[number, number]> = [
+      [0, 8],
+      [50, 11],
+      [140, 16],
+      [200, 6],
+      [240, 12],
+    ];
+    assert.equal(
+      (await set(rig, 1, { id: 12, stackLevel: 0, purpose: "TxProfile", periods: txProfile, duration: 260, transactionId })).status,
+      "Accepted",
+    );
     const result = await composite(rig, 1, 400);
-    const expected: Array<[number, number]> = [[0, 8], [50, 10], [200, 6], [240, 10]];
+    const expected: Array<[number, number]> = [
+      [0, 8],
+      [50, 10],
+      [200, 6],
+      [240, 10],
+    ];
     assert.ok(result.shiftS < 50, `shift ${result.shiftS} s`);
     assert.deepEqual(result.periods, shifted(expected, result.shiftS));
 
@@ -171,9 +208,15 @@ describe("profiles: Smart Charging (OCTT)", function () {
     assert.deepEqual((await composite(rig, 1, 60)).periods, [[0, 8]]);
     assert.equal((await h.call(rig, "ClearChargingProfile", { id: 21 })).status, "Unknown");
 
-    assert.equal((await h.call(rig, "ClearChargingProfile", { chargingProfilePurpose: "TxDefaultProfile", stackLevel: 1 })).status, "Accepted");
+    assert.equal(
+      (await h.call(rig, "ClearChargingProfile", { chargingProfilePurpose: "TxDefaultProfile", stackLevel: 1 })).status,
+      "Accepted",
+    );
     assert.deepEqual((await composite(rig, 1, 60)).periods, [[0, 10]]);
-    assert.equal((await h.call(rig, "ClearChargingProfile", { chargingProfilePurpose: "ChargePointMaxProfile", stackLevel: 0 })).status, "Unknown");
+    assert.equal(
+      (await h.call(rig, "ClearChargingProfile", { chargingProfilePurpose: "ChargePointMaxProfile", stackLevel: 0 })).status,
+      "Unknown",
+    );
 
     assert.equal((await h.call(rig, "ClearChargingProfile", {})).status, "Accepted");
     assert.deepEqual((await composite(rig, 1, 60)).periods, [[0, 32]], "no profile: the connector's own maximum");
@@ -182,11 +225,45 @@ describe("profiles: Smart Charging (OCTT)", function () {
 
   it("TC_072: two TxDefault stack levels → 0→7, 100→9, 150→8, 200→10; the running transaction follows", async () => {
     const rig = await h.start();
-    assert.equal((await set(rig, 0, { id: 31, stackLevel: 0, purpose: "TxDefaultProfile", periods: [[0, 6], [100, 8], [200, 10]], duration: 400 })).status, "Accepted");
-    assert.equal((await set(rig, 0, { id: 32, stackLevel: 1, purpose: "TxDefaultProfile", periods: [[0, 7], [100, 9]], duration: 150 })).status, "Accepted");
+    assert.equal(
+      (
+        await set(rig, 0, {
+          id: 31,
+          stackLevel: 0,
+          purpose: "TxDefaultProfile",
+          periods: [
+            [0, 6],
+            [100, 8],
+            [200, 10],
+          ],
+          duration: 400,
+        })
+      ).status,
+      "Accepted",
+    );
+    assert.equal(
+      (
+        await set(rig, 0, {
+          id: 32,
+          stackLevel: 1,
+          purpose: "TxDefaultProfile",
+          periods: [
+            [0, 7],
+            [100, 9],
+          ],
+          duration: 150,
+        })
+      ).status,
+      "Accepted",
+    );
     const result = await composite(rig, 1, 400);
     assert.equal(result.shiftS, 0, "asked within the first second after the boot set the clock");
-    assert.deepEqual(result.periods, [[0, 7], [100, 9], [150, 8], [200, 10]]);
+    assert.deepEqual(result.periods, [
+      [0, 7],
+      [100, 9],
+      [150, 8],
+      [200, 10],
+    ]);
 
     await transaction(rig);
     await offers(rig, 7);
@@ -213,7 +290,8 @@ describe("profiles: Smart Charging (OCTT)", function () {
     const rig = await h.start();
     const chargingProfile = profile({ id: 42, stackLevel: 0, purpose: "TxDefaultProfile", periods: [[0, 7]] });
     const answer = await h.call(rig, "RemoteStartTransaction", { connectorId: 1, idTag: "REMOTE-2", chargingProfile });
-    if (answer.callError !== undefined) assert.ok(["PropertyConstraintViolation", "OccurenceConstraintViolation"].includes(answer.callError));
+    if (answer.callError !== undefined)
+      assert.ok(["PropertyConstraintViolation", "OccurenceConstraintViolation"].includes(answer.callError));
     else assert.equal(answer.status, "Rejected");
     await h.plug(rig);
     await advance(rig, 2000);

@@ -18,7 +18,7 @@ const VALID = {
   password: "own-Secret-17",
   freeCharging: true,
   legacyIdentity: false,
-  freeChargingIdTag: "Free, \"quoted\"",
+  freeChargingIdTag: 'Free, "quoted"',
   webSocketPingIntervalS: 300,
   connectors: 2,
   circuitLimitA: 25,
@@ -62,7 +62,12 @@ describe("provision (tools/provision)", function () {
     }
     assert.equal(loaded.settings.csmsUrl, "", "the stale csmsUrl is gone");
     assert.equal(kv.get("ocppcfg", "FreeCharging"), false);
-    assert.deepEqual(kv.keys(SETTINGS_NAMESPACE).sort(), SETTING_DEFINITIONS.filter((d) => d.name in VALID).map((d) => d.nvsKey).sort());
+    assert.deepEqual(
+      kv.keys(SETTINGS_NAMESPACE).sort(),
+      SETTING_DEFINITIONS.filter((d) => d.name in VALID)
+        .map((d) => d.nvsKey)
+        .sort(),
+    );
   });
 
   const invalid: Array<[string, Record<string, unknown>, string]> = [
@@ -143,7 +148,10 @@ describe("provision (tools/provision)", function () {
     ]);
     assert.match(parseFleetCsv("deviceId,pass\nCP-1,x\n", "f.csv").errors.join("\n"), /unknown column "pass"/);
     assert.match(parseFleetCsv("deviceId,password\nCP-1\n", "f.csv").errors.join("\n"), /f\.csv line 2: 1 fields/);
-    assert.match(parseFleetCsv("deviceId,password\nCP-1,a\ncp-1,b\n", "f.csv").errors.join("\n"), /line 3: settings\.deviceId: "cp-1" is already on line 2/);
+    assert.match(
+      parseFleetCsv("deviceId,password\nCP-1,a\ncp-1,b\n", "f.csv").errors.join("\n"),
+      /line 3: settings\.deviceId: "cp-1" is already on line 2/,
+    );
     assert.match(parseFleetCsv("", "f.csv").errors.join("\n"), /empty/);
   });
 
@@ -160,12 +168,16 @@ describe("provision (tools/provision)", function () {
   it("the CLI writes one state dir and one NVS CSV per fleet charger, each with its own password", () => {
     const dir = tempDir();
     const shared = join(dir, "shared.json");
-    writeFileSync(shared, JSON.stringify({ csmsUrlTemplate: "ws://csms.example.com/ocpp/{deviceId}", initialPassword: "install-Shared-9", circuitLimitA: 16 }));
+    writeFileSync(
+      shared,
+      JSON.stringify({ csmsUrlTemplate: "ws://csms.example.com/ocpp/{deviceId}", initialPassword: "install-Shared-9", circuitLimitA: 16 }),
+    );
     const fleet = join(dir, "fleet.csv");
     writeFileSync(fleet, "deviceId,password,csmsUrl\nCP-A,alpha-Pass-1,\nCP-B,bravo-Pass-2,wss://other.example.com/ocpp/B\n");
     const result = runCli(["--settings", shared, "--fleet", fleet, "--state-dir", join(dir, "state"), "--nvs-csv", join(dir, "nvs")]);
     assert.equal(result.status, 0, result.err);
-    for (const secret of ["alpha-Pass-1", "bravo-Pass-2", "install-Shared-9"]) assert.ok(!(result.out + result.err).includes(secret), secret);
+    for (const secret of ["alpha-Pass-1", "bravo-Pass-2", "install-Shared-9"])
+      assert.ok(!(result.out + result.err).includes(secret), secret);
     assert.deepEqual(readdirSync(join(dir, "nvs")).sort(), ["CP-A.csv", "CP-B.csv"]);
     assert.deepEqual(readdirSync(join(dir, "state")).sort(), ["CP-A", "CP-B"]);
 
@@ -196,7 +208,8 @@ describe("provision (tools/provision)", function () {
     writeFileSync(file, JSON.stringify({ ...VALID, deviceId: "CP 1", circuitLimitA: 12.5, password: "bad secret" }));
     const result = runCli(["--settings", file, "--state-dir", join(dir, "state"), "--nvs-csv", join(dir, "out.csv")]);
     assert.equal(result.status, 2);
-    for (const name of ["settings.deviceId", "settings.circuitLimitA", "settings.password"]) assert.ok(result.err.includes(name), result.err);
+    for (const name of ["settings.deviceId", "settings.circuitLimitA", "settings.password"])
+      assert.ok(result.err.includes(name), result.err);
     assert.ok(!(result.out + result.err).includes("bad secret"));
     assert.ok(!(result.out + result.err).includes("shared-Secret-42"));
     assert.equal(existsSync(join(dir, "state")), false);
@@ -218,7 +231,16 @@ describe("provision (tools/provision)", function () {
   it("--help lists every option and the two flashing commands; a bad option exits 2", () => {
     const help = runCli(["--help"]);
     assert.equal(help.status, 0);
-    for (const text of ["--settings", "--fleet", "--state-dir", "--nvs-csv", "--help", "nvs_partition_gen.py", "generate OUT.csv nvs.bin 0x10000", "esptool.py write_flash 0x9000 nvs.bin"]) {
+    for (const text of [
+      "--settings",
+      "--fleet",
+      "--state-dir",
+      "--nvs-csv",
+      "--help",
+      "nvs_partition_gen.py",
+      "generate OUT.csv nvs.bin 0x10000",
+      "esptool.py write_flash 0x9000 nvs.bin",
+    ]) {
       assert.ok(help.out.includes(text), text);
     }
     assert.equal(runCli(["--bogus"]).status, 2);

@@ -30,7 +30,17 @@ function rig(count = 2, zeroSupported = true) {
   const sink = { setReserved: (c: number, reserved: boolean) => events.push(`${c}:${reserved ? "Reserved" : "Available"}`) };
   const make = () => new ReservationService({ kv, clock, timers: time, connectors, sink, reserveConnectorZeroSupported: zeroSupported });
   const service = make();
-  return { kv, time, clock, connectors, events, service, make, reserve: createReserveNowHandler(service), cancel: createCancelReservationHandler(service) };
+  return {
+    kv,
+    time,
+    clock,
+    connectors,
+    events,
+    service,
+    make,
+    reserve: createReserveNowHandler(service),
+    cancel: createCancelReservationHandler(service),
+  };
 }
 
 const inMinutes = (minutes: number) => new Date(START_MS + minutes * 60_000).toISOString();
@@ -71,8 +81,16 @@ describe("ReservationService (OCTT section 6, Reservation)", function () {
     assert.equal(r.service.reserveNow({ connectorId: 3, expiryDate: inMinutes(5), idTag: "A", reservationId: 1 }), "Unavailable");
     const off = rig(1, false);
     assert.equal(off.service.reserveNow({ connectorId: 0, expiryDate: inMinutes(5), idTag: "A", reservationId: 1 }), "Rejected");
-    assert.equal(r.service.reserveNow({ connectorId: 4, expiryDate: inMinutes(5), idTag: "A", reservationId: 1 }), "Rejected", "no such connector");
-    assert.equal(off.service.reserveNow({ connectorId: 1, expiryDate: inMinutes(-1), idTag: "A", reservationId: 1 }), "Rejected", "already expired");
+    assert.equal(
+      r.service.reserveNow({ connectorId: 4, expiryDate: inMinutes(5), idTag: "A", reservationId: 1 }),
+      "Rejected",
+      "no such connector",
+    );
+    assert.equal(
+      off.service.reserveNow({ connectorId: 1, expiryDate: inMinutes(-1), idTag: "A", reservationId: 1 }),
+      "Rejected",
+      "already expired",
+    );
     assert.equal(r.events.length, 0);
   });
 
@@ -81,7 +99,10 @@ describe("ReservationService (OCTT section 6, Reservation)", function () {
     assert.equal(r.service.reserveNow({ connectorId: 1, expiryDate: inMinutes(5), idTag: "A", reservationId: 1 }), "Accepted");
     assert.equal(r.service.reserveNow({ connectorId: 1, expiryDate: inMinutes(5), idTag: "B", reservationId: 2 }), "Occupied");
     assert.equal(r.service.reserveNow({ connectorId: 2, expiryDate: inMinutes(9), idTag: "A2", reservationId: 1 }), "Accepted");
-    assert.deepEqual(r.service.list().map((x) => [x.reservationId, x.connectorId, x.idTag]), [[1, 2, "A2"]]);
+    assert.deepEqual(
+      r.service.list().map((x) => [x.reservationId, x.connectorId, x.idTag]),
+      [[1, 2, "A2"]],
+    );
     assert.deepEqual(r.events, ["1:Reserved", "1:Available", "2:Reserved"]);
   });
 
@@ -103,7 +124,11 @@ describe("ReservationService (OCTT section 6, Reservation)", function () {
     r.service.refresh();
     assert.deepEqual(r.events, ["2:Reserved"]);
     assert.equal(r.service.checkStart(2, "OTHER").allowed, false);
-    assert.equal(r.service.reserveNow({ connectorId: 2, expiryDate: inMinutes(10), idTag: "B", reservationId: 2 }), "Occupied", "the last free connector belongs to the connector-0 reservation");
+    assert.equal(
+      r.service.reserveNow({ connectorId: 2, expiryDate: inMinutes(10), idTag: "B", reservationId: 2 }),
+      "Occupied",
+      "the last free connector belongs to the connector-0 reservation",
+    );
     assert.deepEqual(r.service.consumeForStart(2, "any"), { allowed: true, reservationId: 1 });
   });
 
@@ -161,8 +186,12 @@ describe("ReservationService (OCTT section 6, Reservation)", function () {
     assert.equal(typeof r.kv.get("reservation", "list"), "string");
     const events: string[] = [];
     const rebooted = new ReservationService({
-      kv: r.kv, clock: r.clock, timers: r.time, connectors: r.connectors,
-      sink: { setReserved: (c, reserved) => events.push(`${c}:${reserved}`) }, reserveConnectorZeroSupported: true,
+      kv: r.kv,
+      clock: r.clock,
+      timers: r.time,
+      connectors: r.connectors,
+      sink: { setReserved: (c, reserved) => events.push(`${c}:${reserved}`) },
+      reserveConnectorZeroSupported: true,
     });
     assert.deepEqual(rebooted.list(), [
       { reservationId: 11, connectorId: 2, idTag: "PERSIST", parentIdTag: "P", expiryUtcMs: START_MS + 30 * 60_000 },
@@ -172,7 +201,10 @@ describe("ReservationService (OCTT section 6, Reservation)", function () {
     r.service.cancelReservation(11); // the old instance stops writing: clear its timers by cancelling
     r.service.cancelReservation(12);
     r.time.advance(5 * 60_000);
-    assert.deepEqual(rebooted.list().map((x) => x.reservationId), [11]);
+    assert.deepEqual(
+      rebooted.list().map((x) => x.reservationId),
+      [11],
+    );
     assert.deepEqual(events, ["1:true", "2:true", "1:false"]);
   });
 
@@ -181,7 +213,10 @@ describe("ReservationService (OCTT section 6, Reservation)", function () {
     kv.set("reservation", "list", "[not json");
     const time = new VirtualTime(0);
     const service = new ReservationService({
-      kv, clock: new OffsetClock(() => time.nowMs(), START_MS, true), timers: time, connectors: new Connectors(1),
+      kv,
+      clock: new OffsetClock(() => time.nowMs(), START_MS, true),
+      timers: time,
+      connectors: new Connectors(1),
       sink: { setReserved: () => undefined },
     });
     assert.equal(service.list().length, 0);

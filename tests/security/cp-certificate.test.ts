@@ -43,12 +43,28 @@ describe("charge point certificate: SignCertificate / CertificateSigned / profil
     chargers.push(c);
     const security = attachSecurity({
       chargePoint: c.cp,
-      connectionSettings: { deviceId: "CP001", installationUrlTemplate: csms.url, chargerUrl: "", precedence: "installation", legacyIdentity: false, chargerPassword: "", installationInitialPassword: "", caCertificates: [] },
+      connectionSettings: {
+        deviceId: "CP001",
+        installationUrlTemplate: csms.url,
+        chargerUrl: "",
+        precedence: "installation",
+        legacyIdentity: false,
+        chargerPassword: "",
+        installationInitialPassword: "",
+        caCertificates: [],
+      },
       kv,
       timers: c.time,
       deviceName: "CP001",
       firmwareVersion: "0.1.0",
-      triggerTargets: { connectorCount: 1, canSendBootNotification: () => false, sendBootNotification: () => {}, sendHeartbeat: () => {}, sendStatusNotification: () => {}, sendMeterValues: () => false },
+      triggerTargets: {
+        connectorCount: 1,
+        canSendBootNotification: () => false,
+        sendBootNotification: () => {},
+        sendHeartbeat: () => {},
+        sendStatusNotification: () => {},
+        sendMeterValues: () => false,
+      },
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
     });
     c.start();
@@ -78,14 +94,23 @@ describe("charge point certificate: SignCertificate / CertificateSigned / profil
     const { c, security } = await charger();
     const root = certs.root("CSMS Root", 400, 0x1001);
     c.advance(2000); // certificates start at the real "now"; the charger's clock stands at its boot
-    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: root.pem }), { status: "Accepted" });
+    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: root.pem }), {
+      status: "Accepted",
+    });
     const csr = await requestCsr(c);
     const csrPath = join(certs.dir, "check.csr");
     writeFileSync(csrPath, csr);
-    const text = execFileSync("openssl", ["req", "-in", csrPath, "-verify", "-noout", "-text"], { encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
+    const text = execFileSync("openssl", ["req", "-in", csrPath, "-verify", "-noout", "-text"], {
+      encoding: "utf8",
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     assert.match(text, /Subject: O\s?=\s?Example CPO, CN\s?=\s?CP001/);
     assert.match(text, /prime256v1|P-256/);
-    assert.deepEqual(await csms.call("ChangeConfiguration", { key: "SecurityProfile", value: "3" }), { status: "Rejected" }, "no certificate yet");
+    assert.deepEqual(
+      await csms.call("ChangeConfiguration", { key: "SecurityProfile", value: "3" }),
+      { status: "Rejected" },
+      "no certificate yet",
+    );
     const signed = signCsr(csr, 0);
     assert.deepEqual(await csms.call("CertificateSigned", { certificateChain: signed }), { status: "Accepted" });
     assert.equal(security.identity.hasCertificate, true);
@@ -103,7 +128,9 @@ describe("charge point certificate: SignCertificate / CertificateSigned / profil
     const root = certs.root("CSMS Root", 400, 0x1001);
     certs.root("Rogue CA", 400, 0x666);
     c.advance(2000);
-    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: root.pem }), { status: "Accepted" });
+    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: root.pem }), {
+      status: "Accepted",
+    });
     const csr = await requestCsr(c);
     const rogue = signCsr(csr, 1);
     assert.deepEqual(await csms.call("CertificateSigned", { certificateChain: rogue }), { status: "Rejected" });
@@ -115,7 +142,9 @@ describe("charge point certificate: SignCertificate / CertificateSigned / profil
     const root = certs.root("CSMS Root", 400, 0x1001);
     const other = certs.leafOfLast("CP001", 0x77);
     c.advance(2000);
-    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: root.pem }), { status: "Accepted" });
+    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: root.pem }), {
+      status: "Accepted",
+    });
     await requestCsr(c);
     assert.deepEqual(await csms.call("CertificateSigned", { certificateChain: other.pem }), { status: "Rejected" });
   });
@@ -125,13 +154,22 @@ describe("charge point certificate: SignCertificate / CertificateSigned / profil
     const root = certs.root("CSMS Root", 400, 0x1001);
     const serverCert = certs.leafOfLast("127.0.0.1", 0x55, "IP:127.0.0.1");
     c.advance(2000);
-    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: root.pem }), { status: "Accepted" });
+    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: root.pem }), {
+      status: "Accepted",
+    });
     assert.deepEqual(await csms.call("CertificateSigned", { certificateChain: signCsr(await requestCsr(c), 0) }), { status: "Accepted" });
     const credentials = security.identity.credentials()!;
 
     const peers: string[] = [];
     const errors: string[] = [];
-    const server = createServer({ key: serverCert.keyPem, cert: serverCert.pem, ca: root.pem, requestCert: true, rejectUnauthorized: true, minVersion: "TLSv1.2" });
+    const server = createServer({
+      key: serverCert.keyPem,
+      cert: serverCert.pem,
+      ca: root.pem,
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: "TLSv1.2",
+    });
     const wss = new WebSocketServer({ server });
     wss.on("connection", (socket, request) => {
       const peer = (request.socket as import("node:tls").TLSSocket).getPeerCertificate();
@@ -151,7 +189,13 @@ describe("charge point certificate: SignCertificate / CertificateSigned / profil
             caCertificates: [root.pem],
             ...(withClient ? { clientCertificates: credentials.certificates, clientKey: credentials.keyPem } : {}),
           },
-          { onOpen: () => (opened = true), onText: () => {}, onPong: () => {}, onError: (m) => errors.push(m), onClose: () => resolve(opened ? "opened" : "refused") },
+          {
+            onOpen: () => (opened = true),
+            onText: () => {},
+            onPong: () => {},
+            onError: (m) => errors.push(m),
+            onClose: () => resolve(opened ? "opened" : "refused"),
+          },
         );
       });
     try {

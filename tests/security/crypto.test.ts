@@ -13,7 +13,10 @@ describe("security building blocks", () => {
   it("SHA-256: FIPS 180-4 vectors and lengths around the padding boundaries", () => {
     assert.equal(toHex(sha256(ascii(""))), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     assert.equal(toHex(sha256(ascii("abc"))), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-    assert.equal(toHex(sha256(ascii("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))), "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    assert.equal(
+      toHex(sha256(ascii("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))),
+      "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+    );
     for (const length of [55, 56, 63, 64, 65, 119, 1000]) {
       const data = new Uint8Array(length).map((_, i) => (i * 7 + 3) & 0xff);
       assert.equal(toHex(sha256(data)), createHash("sha256").update(data).digest("hex"), `length ${length}`);

@@ -30,7 +30,8 @@ export class SecurityHarness extends ProfileHarness {
   override async open(): Promise<void> {
     await super.open();
     // Same wall clock as the profile harness (T0 at BootNotification), for our own rigs.
-    const wallNow = (): string => new Date(T0_MS + (this.#current ? this.#current.bench.time.nowMs() - this.#bootVirtualMs : 0)).toISOString();
+    const wallNow = (): string =>
+      new Date(T0_MS + (this.#current ? this.#current.bench.time.nowMs() - this.#bootVirtualMs : 0)).toISOString();
     this.csms.handlers.set("BootNotification", () => {
       this.#bootVirtualMs = this.#current ? this.#current.bench.time.nowMs() : 0;
       return { status: "Accepted", currentTime: wallNow(), interval: 300 };
@@ -62,7 +63,11 @@ export class SecurityHarness extends ProfileHarness {
     this.#mine.push(rig);
     this.#current = rig;
     const statuses = this.csms.calls("StatusNotification").length;
-    await runUntil(bench, "accepted and boot statuses", () => fw.chargePoint.engine.accepted && this.csms.calls("StatusNotification").length >= statuses + 2);
+    await runUntil(
+      bench,
+      "accepted and boot statuses",
+      () => fw.chargePoint.engine.accepted && this.csms.calls("StatusNotification").length >= statuses + 2,
+    );
     return rig;
   }
 

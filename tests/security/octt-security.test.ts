@@ -77,12 +77,23 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
   describe("Certificate management", () => {
     it("TC_075_1 / TC_075_2: InstallCertificate Manufacturer and CentralSystem roots → Accepted; GetInstalledCertificateIds lists each with openssl's CertID", async () => {
       const rig = await h.boot();
-      assert.deepEqual(await h.call(rig, "GetInstalledCertificateIds", { certificateType: "ManufacturerRootCertificate" }), { status: "NotFound" });
+      assert.deepEqual(await h.call(rig, "GetInstalledCertificateIds", { certificateType: "ManufacturerRootCertificate" }), {
+        status: "NotFound",
+      });
       const manufacturer = certs.root("Manufacturer Root", 3650, 4095);
       const central = certs.root("CSMS Root", 3650, 0x1234567);
-      assert.equal((await h.call(rig, "InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: manufacturer.pem })).status, "Accepted");
-      assert.equal((await h.call(rig, "InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: central.pem })).status, "Accepted");
-      for (const [type, cert] of [["ManufacturerRootCertificate", manufacturer], ["CentralSystemRootCertificate", central]] as const) {
+      assert.equal(
+        (await h.call(rig, "InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: manufacturer.pem })).status,
+        "Accepted",
+      );
+      assert.equal(
+        (await h.call(rig, "InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: central.pem })).status,
+        "Accepted",
+      );
+      for (const [type, cert] of [
+        ["ManufacturerRootCertificate", manufacturer],
+        ["CentralSystemRootCertificate", central],
+      ] as const) {
         const answer = await h.call(rig, "GetInstalledCertificateIds", { certificateType: type });
         assert.equal(answer.status, "Accepted");
         assert.equal(answer.certificateHashData.length, 1);
@@ -92,7 +103,11 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
         assert.equal(hash.issuerKeyHash.toUpperCase(), cert.issuerKeyHash);
         assert.equal(hash.serialNumber, cert.serialNumber.replace(/^0+/, ""), "hex without leading zeroes");
       }
-      assert.equal((await h.call(rig, "GetInstalledCertificateIds", { certificateType: "ManufacturerRootCertificate" })).certificateHashData[0].serialNumber, "FFF");
+      assert.equal(
+        (await h.call(rig, "GetInstalledCertificateIds", { certificateType: "ManufacturerRootCertificate" })).certificateHashData[0]
+          .serialNumber,
+        "FFF",
+      );
       // The CentralSystemRootCertificate is the wss:// CA list from now on.
       const cas = rig.fw.security.certificates.pems("CentralSystemRootCertificate");
       assert.equal(cas.length, 1);
@@ -105,7 +120,10 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
       h.csms.expectViolation("timestamp-before-2020");
       const rig = await h.boot(storage);
       const central = certs.root("CSMS Root", 3650, 77);
-      assert.equal((await h.call(rig, "InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: central.pem })).status, "Accepted");
+      assert.equal(
+        (await h.call(rig, "InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: central.pem })).status,
+        "Accepted",
+      );
       h.powerCut(rig);
       const again = await h.boot(storage);
       const answer = await h.call(again, "GetInstalledCertificateIds", { certificateType: "CentralSystemRootCertificate" });
@@ -127,13 +145,18 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
       assert.equal(rest.certificateHashData.length, 1);
       assert.notEqual(rest.certificateHashData[0].serialNumber, target.serialNumber);
       assert.deepEqual(await h.call(rig, "DeleteCertificate", { certificateHashData: target }), { status: "NotFound" });
-      assert.deepEqual(await h.call(rig, "DeleteCertificate", { certificateHashData: rest.certificateHashData[0] }), { status: "Accepted" });
-      assert.deepEqual(await h.call(rig, "GetInstalledCertificateIds", { certificateType: "CentralSystemRootCertificate" }), { status: "NotFound" });
+      assert.deepEqual(await h.call(rig, "DeleteCertificate", { certificateHashData: rest.certificateHashData[0] }), {
+        status: "Accepted",
+      });
+      assert.deepEqual(await h.call(rig, "GetInstalledCertificateIds", { certificateType: "CentralSystemRootCertificate" }), {
+        status: "NotFound",
+      });
     });
 
     it("TC_078: an invalid CentralSystemRootCertificate → Rejected and SecurityEventNotification InvalidCentralSystemCertificate (garbage, expired, not a root)", async () => {
       const rig = await h.boot();
-      const garbage = "-----BEGIN CERTIFICATE-----\nTUlJQmtUQ0NBVGVnQXdJQkFnSUJBVEFLQmdncWhrak9QUVFEQWpBUU1RNHdEQVlEVlFRRERBVlNiMjkw\n-----END CERTIFICATE-----\n";
+      const garbage =
+        "-----BEGIN CERTIFICATE-----\nTUlJQmtUQ0NBVGVnQXdJQkFnSUJBVEFLQmdncWhrak9QUVFEQWpBUU1RNHdEQVlEVlFRRERBVlNiMjkw\n-----END CERTIFICATE-----\n";
       const expired = certs.root("Old Root", 30, 5); // valid 30 days from today, long over at the CSMS time (2030)
       certs.root("Issuer", 3650, 6);
       const leaf = certs.leafOfLast("Leaf", 7);
@@ -141,25 +164,42 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
       for (let i = 0; i < cases.length; i++) {
         const answer = await h.call(rig, "InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: cases[i] });
         assert.equal(answer.status, "Rejected", `case ${i}`);
-        await runUntil(rig.bench, `InvalidCentralSystemCertificate #${i + 1}`, () => h.eventTypes().filter((t) => t === "InvalidCentralSystemCertificate").length >= i + 1);
+        await runUntil(
+          rig.bench,
+          `InvalidCentralSystemCertificate #${i + 1}`,
+          () => h.eventTypes().filter((t) => t === "InvalidCentralSystemCertificate").length >= i + 1,
+        );
       }
-      assert.deepEqual(await h.call(rig, "GetInstalledCertificateIds", { certificateType: "CentralSystemRootCertificate" }), { status: "NotFound" });
+      assert.deepEqual(await h.call(rig, "GetInstalledCertificateIds", { certificateType: "CentralSystemRootCertificate" }), {
+        status: "NotFound",
+      });
     });
 
     it("CertificateStoreMaxLength: a root beyond it → Rejected; the keys are reported read-only", async () => {
       const rig = await h.boot();
-      const config = await h.call(rig, "GetConfiguration", { key: ["CertificateStoreMaxLength", "AdditionalRootCertificateCheck", "SecurityProfile"] });
-      const byKey = new Map<string, { readonly: boolean; value?: string }>(config.configurationKey.map((k: { key: string; readonly: boolean; value?: string }) => [k.key, k]));
+      const config = await h.call(rig, "GetConfiguration", {
+        key: ["CertificateStoreMaxLength", "AdditionalRootCertificateCheck", "SecurityProfile"],
+      });
+      const byKey = new Map<string, { readonly: boolean; value?: string }>(
+        config.configurationKey.map((k: { key: string; readonly: boolean; value?: string }) => [k.key, k]),
+      );
       assert.equal(byKey.get("CertificateStoreMaxLength")?.readonly, true);
       assert.equal(byKey.get("AdditionalRootCertificateCheck")?.value, "false");
       assert.equal(byKey.get("SecurityProfile")?.value, "0");
       const max = Number(byKey.get("CertificateStoreMaxLength")?.value);
       for (let i = 0; i < max; i++) {
         const type = i % 2 === 0 ? "CentralSystemRootCertificate" : "ManufacturerRootCertificate";
-        assert.equal((await h.call(rig, "InstallCertificate", { certificateType: type, certificate: certs.root(`Root ${i}`, 3650, 100 + i).pem })).status, "Accepted");
+        assert.equal(
+          (await h.call(rig, "InstallCertificate", { certificateType: type, certificate: certs.root(`Root ${i}`, 3650, 100 + i).pem }))
+            .status,
+          "Accepted",
+        );
       }
       const extra = certs.root("One too many", 3650, 999);
-      assert.equal((await h.call(rig, "InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: extra.pem })).status, "Rejected");
+      assert.equal(
+        (await h.call(rig, "InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: extra.pem })).status,
+        "Rejected",
+      );
     });
   });
 
@@ -167,18 +207,26 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
     it("answers each requested message like TriggerMessage and sends it after the answer", async () => {
       const rig = await h.boot();
       const ask = async (requestedMessage: string, connectorId?: number): Promise<string> =>
-        (await h.call(rig, "ExtendedTriggerMessage", connectorId === undefined ? { requestedMessage } : { requestedMessage, connectorId })).status;
+        (await h.call(rig, "ExtendedTriggerMessage", connectorId === undefined ? { requestedMessage } : { requestedMessage, connectorId }))
+          .status;
       assert.equal(await ask("BootNotification"), "Rejected", "already Accepted");
       const heartbeats = h.calls("Heartbeat").length;
       assert.equal(await ask("Heartbeat"), "Accepted");
       await runUntil(rig.bench, "Heartbeat", () => h.calls("Heartbeat").length > heartbeats);
       const statuses = h.calls("StatusNotification").length;
       assert.equal(await ask("StatusNotification", 1), "Accepted");
-      await runUntil(rig.bench, "StatusNotification 1", () => h.calls("StatusNotification").slice(statuses).some((c) => c.params.connectorId === 1));
+      await runUntil(rig.bench, "StatusNotification 1", () =>
+        h
+          .calls("StatusNotification")
+          .slice(statuses)
+          .some((c) => c.params.connectorId === 1),
+      );
       assert.equal(await ask("MeterValues", 1), "Accepted");
       await runUntil(rig.bench, "MeterValues Trigger", () => h.calls("MeterValues").length > 0);
       assert.equal(await ask("LogStatusNotification"), "Accepted");
-      await runUntil(rig.bench, "LogStatusNotification Idle", () => h.calls("LogStatusNotification").some((c) => c.params.status === "Idle" && c.params.requestId === undefined));
+      await runUntil(rig.bench, "LogStatusNotification Idle", () =>
+        h.calls("LogStatusNotification").some((c) => c.params.status === "Idle" && c.params.requestId === undefined),
+      );
       assert.equal(await ask("FirmwareStatusNotification"), "NotImplemented", "no firmware slot on this rig");
       assert.equal(await ask("SignChargePointCertificate"), "NotImplemented");
       assert.equal(await ask("StatusNotification", 2), "Rejected", "one connector only");
@@ -193,7 +241,10 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
       assert.equal(answer.status, "Accepted");
       assert.match(answer.filename, /^OXS0001-securitylog-/);
       await runUntil(rig.bench, "Uploaded", () => h.calls("LogStatusNotification").some((c) => c.params.status === "Uploaded"));
-      assert.deepEqual(h.calls("LogStatusNotification").map((c) => `${String(c.params.status)}:${String(c.params.requestId)}`), ["Uploading:42", "Uploaded:42"]);
+      assert.deepEqual(
+        h.calls("LogStatusNotification").map((c) => `${String(c.params.status)}:${String(c.params.requestId)}`),
+        ["Uploading:42", "Uploaded:42"],
+      );
       assert.equal(uploads.puts.length, 1);
       assert.equal(uploads.puts[0].path, `/logs/${answer.filename}`);
       assert.match(uploads.puts[0].body, /StartupOfTheDevice/);
@@ -206,7 +257,12 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
       await runUntil(rig.bench, "Uploaded", () => h.calls("LogStatusNotification").some((c) => c.params.status === "Uploaded"));
       assert.match(uploads.puts[0].body, /BootNotification/);
       uploads.statusFor = () => 500;
-      const failing = await h.call(rig, "GetLog", { logType: "SecurityLog", requestId: 8, retries: 0, log: { remoteLocation: uploads.url } });
+      const failing = await h.call(rig, "GetLog", {
+        logType: "SecurityLog",
+        requestId: 8,
+        retries: 0,
+        log: { remoteLocation: uploads.url },
+      });
       assert.equal(failing.status, "Accepted");
       await runUntil(rig.bench, "UploadFailure", () => h.calls("LogStatusNotification").some((c) => c.params.status === "UploadFailure"));
       assert.equal(h.calls("LogStatusNotification").find((c) => c.params.status === "UploadFailure")!.params.requestId, 8);
@@ -215,10 +271,24 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
     it("a GetLog while an upload waits for its retry cancels it → AcceptedCanceled; only the new request is reported from then on", async () => {
       const rig = await h.boot();
       uploads.statusFor = () => 503;
-      assert.equal((await h.call(rig, "GetLog", { logType: "SecurityLog", requestId: 1, retries: 3, retryInterval: 600, log: { remoteLocation: uploads.url } })).status, "Accepted");
+      assert.equal(
+        (
+          await h.call(rig, "GetLog", {
+            logType: "SecurityLog",
+            requestId: 1,
+            retries: 3,
+            retryInterval: 600,
+            log: { remoteLocation: uploads.url },
+          })
+        ).status,
+        "Accepted",
+      );
       await runUntil(rig.bench, "first attempt", () => uploads.puts.length >= 1);
       uploads.statusFor = () => 201;
-      assert.equal((await h.call(rig, "GetLog", { logType: "SecurityLog", requestId: 2, log: { remoteLocation: uploads.url } })).status, "AcceptedCanceled");
+      assert.equal(
+        (await h.call(rig, "GetLog", { logType: "SecurityLog", requestId: 2, log: { remoteLocation: uploads.url } })).status,
+        "AcceptedCanceled",
+      );
       await runUntil(rig.bench, "Uploaded 2", () => h.calls("LogStatusNotification").some((c) => c.params.status === "Uploaded"));
       await advance(rig, 1_300_000, 1000);
       const reported = h.calls("LogStatusNotification").map((c) => `${String(c.params.status)}:${String(c.params.requestId)}`);
@@ -245,7 +315,9 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
       const handshake = h.csms.handshakes[h.csms.handshakes.length - 1];
       assert.equal(handshake.identity, "OXS0001");
       assert.deepEqual(Buffer.from(handshake.password ?? "", "latin1"), Buffer.from("0001020304050607FFFFFFFFFFFFFFFFFFFFFFFF", "hex"));
-      await runUntil(rig.bench, "ReconfigurationOfSecurityParameters", () => h.eventTypes().includes("ReconfigurationOfSecurityParameters"));
+      await runUntil(rig.bench, "ReconfigurationOfSecurityParameters", () =>
+        h.eventTypes().includes("ReconfigurationOfSecurityParameters"),
+      );
       const event = h.calls("SecurityEventNotification").find((c) => c.params.type === "ReconfigurationOfSecurityParameters")!;
       assert.doesNotMatch(JSON.stringify(event.params), /0001020304/, "the key is never reported");
       assert.doesNotMatch(rig.fw.security.events.exportText(), /0001020304/, "nor logged");
@@ -254,7 +326,11 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
     it("TC_083: SecurityProfile 0 → 1 needs an AuthorizationKey; then Accepted, persisted, reconnect with Basic auth; 1 → 2 without a CA → Rejected", async () => {
       const storage = securityStorage();
       const rig = await h.boot(storage);
-      assert.equal((await h.call(rig, "ChangeConfiguration", { key: "SecurityProfile", value: "1" })).status, "Rejected", "no password yet");
+      assert.equal(
+        (await h.call(rig, "ChangeConfiguration", { key: "SecurityProfile", value: "1" })).status,
+        "Rejected",
+        "no password yet",
+      );
       await h.configure(rig, "AuthorizationKey", KEY_HEX);
       await advance(rig, 2_000);
       h.csms.passwords = ["OCA_OCTT_admin_test"];
@@ -263,8 +339,16 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
       await runUntil(rig.bench, "reconnected", () => h.csms.connections > connections);
       assert.equal(h.csms.handshakes[h.csms.handshakes.length - 1].password, "OCA_OCTT_admin_test");
       assert.equal(rig.fw.chargePoint.config.int("SecurityProfile"), 1);
-      assert.equal((await h.call(rig, "ChangeConfiguration", { key: "SecurityProfile", value: "2" })).status, "Rejected", "no CentralSystemRootCertificate");
-      assert.equal((await h.call(rig, "ChangeConfiguration", { key: "SecurityProfile", value: "3" })).status, "Rejected", "no charge point certificate");
+      assert.equal(
+        (await h.call(rig, "ChangeConfiguration", { key: "SecurityProfile", value: "2" })).status,
+        "Rejected",
+        "no CentralSystemRootCertificate",
+      );
+      assert.equal(
+        (await h.call(rig, "ChangeConfiguration", { key: "SecurityProfile", value: "3" })).status,
+        "Rejected",
+        "no charge point certificate",
+      );
       h.powerCut(rig);
       const again = await h.boot(storage);
       const reported = await h.call(again, "GetConfiguration", { key: ["SecurityProfile"] });
@@ -276,12 +360,18 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
       await h.configure(rig, "AuthorizationKey", KEY_HEX);
       await advance(rig, 2_000);
       const central = certs.root("CSMS Root", 3650, 3);
-      assert.equal((await h.call(rig, "InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: central.pem })).status, "Accepted");
+      assert.equal(
+        (await h.call(rig, "InstallCertificate", { certificateType: "CentralSystemRootCertificate", certificate: central.pem })).status,
+        "Accepted",
+      );
       const handshakes = h.csms.handshakes.length;
       assert.equal((await h.call(rig, "ChangeConfiguration", { key: "SecurityProfile", value: "2" })).status, "Accepted");
       await advance(rig, 30_000, 100);
       assert.equal(h.csms.handshakes.length, handshakes, "no plain ws:// handshake after the raise");
-      assert.ok(rig.bench.log.lines.some((l) => l.includes("wss://127.0.0.1")), "connects to wss:// of the same host");
+      assert.ok(
+        rig.bench.log.lines.some((l) => l.includes("wss://127.0.0.1")),
+        "connects to wss:// of the same host",
+      );
     });
 
     it("TC_084: SecurityProfile can never be lowered or set to the same value → Rejected", async () => {

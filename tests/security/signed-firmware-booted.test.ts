@@ -73,12 +73,19 @@ describe("SignedUpdateFirmware through the booted firmware (TC_080)", function (
     const slotPath = join(dir, "firmware-next.bin");
     const storage = newStorage();
     const first = start(storage, managed(slotPath));
-    await runUntil(first, "accepted and statuses", () => first.firmware.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2);
+    await runUntil(
+      first,
+      "accepted and statuses",
+      () => first.firmware.chargePoint.engine.accepted && csms.calls("StatusNotification").length >= 2,
+    );
     // The certificates start at the real "now" in whole seconds; the charger's clock came from the CSMS at boot.
     const root = certs.root("Manufacturer Root", 400, 0x4d11);
     const until = first.time.nowMs() + 2000;
     await runUntil(first, "2 s on", () => first.time.nowMs() >= until);
-    assert.deepEqual(await csmsCall(first, "InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: root.pem }), { status: "Accepted" });
+    assert.deepEqual(
+      await csmsCall(first, "InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: root.pem }),
+      { status: "Accepted" },
+    );
     const signer = certs.leafOfLast("Firmware Signer", 0x5311);
 
     const image = firmwareImage(60_000);
@@ -126,7 +133,10 @@ describe("SignedUpdateFirmware through the booted firmware (TC_080)", function (
     const root = certs.root("Manufacturer Root", 400, 0x4d12);
     const until = bench.time.nowMs() + 2000;
     await runUntil(bench, "2 s on", () => bench.time.nowMs() >= until);
-    assert.deepEqual(await csmsCall(bench, "InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: root.pem }), { status: "Accepted" });
+    assert.deepEqual(
+      await csmsCall(bench, "InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: root.pem }),
+      { status: "Accepted" },
+    );
     const signer = certs.leafOfLast("Firmware Signer", 0x5312);
     files.files.set("/fw/bad.bin", firmwareImage(10_000));
     const conf = await csmsCall(bench, "SignedUpdateFirmware", {
@@ -141,7 +151,9 @@ describe("SignedUpdateFirmware through the booted firmware (TC_080)", function (
     });
     assert.deepEqual(conf, { status: "Accepted" });
     await runUntil(bench, "InvalidSignature", () => signedStatuses().includes("InvalidSignature"), 60_000);
-    await runUntil(bench, "security event", () => csms.calls("SecurityEventNotification").some((c) => c.params.type === "InvalidFirmwareSignature"));
+    await runUntil(bench, "security event", () =>
+      csms.calls("SecurityEventNotification").some((c) => c.params.type === "InvalidFirmwareSignature"),
+    );
     assert.deepEqual(signedStatuses(), ["Downloading", "Downloaded", "InvalidSignature"]);
     assert.ok(csms.calls("SignedFirmwareStatusNotification").every((c) => c.params.requestId === 78));
     assert.deepEqual(bench.reboots, []);

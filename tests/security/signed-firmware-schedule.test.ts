@@ -44,12 +44,28 @@ describe("SignedUpdateFirmware scheduling: DownloadScheduled and InstallSchedule
     started.push(m);
     attachSecurity({
       chargePoint: m.charger.cp,
-      connectionSettings: { deviceId: "CP001", installationUrlTemplate: csms.url, chargerUrl: "", precedence: "installation", legacyIdentity: false, chargerPassword: "", installationInitialPassword: "", caCertificates: [] },
+      connectionSettings: {
+        deviceId: "CP001",
+        installationUrlTemplate: csms.url,
+        chargerUrl: "",
+        precedence: "installation",
+        legacyIdentity: false,
+        chargerPassword: "",
+        installationInitialPassword: "",
+        caCertificates: [],
+      },
       kv,
       timers: m.charger.time,
       deviceName: "CP001",
       firmwareVersion: "0.1.0",
-      triggerTargets: { connectorCount: 1, canSendBootNotification: () => false, sendBootNotification: () => {}, sendHeartbeat: () => {}, sendStatusNotification: () => {}, sendMeterValues: () => false },
+      triggerTargets: {
+        connectorCount: 1,
+        canSendBootNotification: () => false,
+        sendBootNotification: () => {},
+        sendHeartbeat: () => {},
+        sendStatusNotification: () => {},
+        sendMeterValues: () => false,
+      },
       firmware: m.fm.firmware,
     });
     return m;
@@ -58,7 +74,9 @@ describe("SignedUpdateFirmware scheduling: DownloadScheduled and InstallSchedule
   async function signer(m: ManagedCharger): Promise<{ pem: string; keyPem: string }> {
     const root = certs.root("Manufacturer Root", 400, 0x4d21);
     m.charger.advance(2000);
-    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: root.pem }), { status: "Accepted" });
+    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: root.pem }), {
+      status: "Accepted",
+    });
     const leaf = certs.leafOfLast("Firmware Signer", 0x5321);
     return { pem: leaf.pem, keyPem: leaf.keyPem! };
   }
@@ -115,7 +133,9 @@ describe("SignedUpdateFirmware scheduling: DownloadScheduled and InstallSchedule
     m.charger.advance(300_000);
     await waitFor("reboot", () => m.reboots === 1);
     assert.deepEqual(signed().slice(2), ["Downloading", "Downloaded", "SignatureVerified", "InstallScheduled", "Installing"]);
-    assert.ok(csms.calls("SignedFirmwareStatusNotification").every((c) => c.params.status === "DownloadScheduled" || c.params.requestId === 90));
+    assert.ok(
+      csms.calls("SignedFirmwareStatusNotification").every((c) => c.params.status === "DownloadScheduled" || c.params.requestId === 90),
+    );
     assert.deepEqual(m.slot.pendingImage, image);
   });
 
@@ -128,7 +148,13 @@ describe("SignedUpdateFirmware scheduling: DownloadScheduled and InstallSchedule
     const conf = await csms.call("SignedUpdateFirmware", {
       requestId: 91,
       retries: 0,
-      firmware: { location: files.url("/fw-now.bin"), retrieveDateTime: past, installDateTime: past, signingCertificate: key.pem, signature: sign("sha256", image, key.keyPem).toString("base64") },
+      firmware: {
+        location: files.url("/fw-now.bin"),
+        retrieveDateTime: past,
+        installDateTime: past,
+        signingCertificate: key.pem,
+        signature: sign("sha256", image, key.keyPem).toString("base64"),
+      },
     });
     assert.deepEqual(conf, { status: "Accepted" });
     m.charger.advance(0);
@@ -160,7 +186,10 @@ describe("SignedUpdateFirmware scheduling: DownloadScheduled and InstallSchedule
     m.charger.advance(0);
     await waitFor("second InstallScheduled", () => signed().filter((s) => s === "InstallScheduled").length === 2);
     const second = csms.calls("SignedFirmwareStatusNotification").slice(4);
-    assert.ok(second.every((c) => c.params.requestId === 93), JSON.stringify(second.map((c) => c.params)));
+    assert.ok(
+      second.every((c) => c.params.requestId === 93),
+      JSON.stringify(second.map((c) => c.params)),
+    );
     assert.equal(m.reboots, 0);
   });
 });

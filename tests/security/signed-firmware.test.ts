@@ -14,7 +14,6 @@ import { FileServer, firmwareImage } from "../firmware-mgmt/file-server.ts";
 import { statusesOf, useManagedRig, type ManagedCharger } from "../firmware-mgmt/setup.ts";
 import { CertificateFactory } from "../support/test-pki.ts";
 
-
 describe("SignedUpdateFirmware (TC_080, TC_081)", function () {
   this.timeout(30_000);
   const rig = useManagedRig({ files: true });
@@ -35,12 +34,28 @@ describe("SignedUpdateFirmware (TC_080, TC_081)", function () {
     const m = await rig.charger({ kv, firmwareVersion });
     attachSecurity({
       chargePoint: m.charger.cp,
-      connectionSettings: { deviceId: "CP001", installationUrlTemplate: csms.url, chargerUrl: "", precedence: "installation", legacyIdentity: false, chargerPassword: "", installationInitialPassword: "", caCertificates: [] },
+      connectionSettings: {
+        deviceId: "CP001",
+        installationUrlTemplate: csms.url,
+        chargerUrl: "",
+        precedence: "installation",
+        legacyIdentity: false,
+        chargerPassword: "",
+        installationInitialPassword: "",
+        caCertificates: [],
+      },
       kv,
       timers: m.charger.time,
       deviceName: "CP001",
       firmwareVersion,
-      triggerTargets: { connectorCount: 1, canSendBootNotification: () => false, sendBootNotification: () => {}, sendHeartbeat: () => {}, sendStatusNotification: () => {}, sendMeterValues: () => false },
+      triggerTargets: {
+        connectorCount: 1,
+        canSendBootNotification: () => false,
+        sendBootNotification: () => {},
+        sendHeartbeat: () => {},
+        sendStatusNotification: () => {},
+        sendMeterValues: () => false,
+      },
       firmware: m.fm.firmware,
     });
     return m;
@@ -58,7 +73,9 @@ describe("SignedUpdateFirmware (TC_080, TC_081)", function () {
   async function signer(m: ManagedCharger): Promise<{ pem: string; keyPem: string }> {
     const root = certs.root("Manufacturer Root", 400, 0x4d01);
     m.charger.advance(2000);
-    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: root.pem }), { status: "Accepted" });
+    assert.deepEqual(await csms.call("InstallCertificate", { certificateType: "ManufacturerRootCertificate", certificate: root.pem }), {
+      status: "Accepted",
+    });
     const leaf = certs.leafOfLast("Firmware Signer", 0x5301);
     return { pem: leaf.pem, keyPem: leaf.keyPem! };
   }
@@ -72,7 +89,12 @@ describe("SignedUpdateFirmware (TC_080, TC_081)", function () {
     const conf = await csms.call("SignedUpdateFirmware", {
       requestId: 42,
       retries: 0,
-      firmware: { location: files.url("/fw-signed.bin"), retrieveDateTime: past(), signingCertificate: key.pem, signature: sign("sha256", image, key.keyPem).toString("base64") },
+      firmware: {
+        location: files.url("/fw-signed.bin"),
+        retrieveDateTime: past(),
+        signingCertificate: key.pem,
+        signature: sign("sha256", image, key.keyPem).toString("base64"),
+      },
     });
     assert.deepEqual(conf, { status: "Accepted" });
     first.charger.advance(0);
@@ -98,7 +120,12 @@ describe("SignedUpdateFirmware (TC_080, TC_081)", function () {
     const other = firmwareImage(20_001);
     const conf = await csms.call("SignedUpdateFirmware", {
       requestId: 7,
-      firmware: { location: files.url("/fw-bad.bin"), retrieveDateTime: past(), signingCertificate: key.pem, signature: sign("sha256", other, key.keyPem).toString("base64") },
+      firmware: {
+        location: files.url("/fw-bad.bin"),
+        retrieveDateTime: past(),
+        signingCertificate: key.pem,
+        signature: sign("sha256", other, key.keyPem).toString("base64"),
+      },
     });
     assert.deepEqual(conf, { status: "Accepted" });
     m.charger.advance(0);
@@ -118,7 +145,12 @@ describe("SignedUpdateFirmware (TC_080, TC_081)", function () {
     files.files.set("/fw.bin", firmwareImage(1000));
     const conf = await csms.call("SignedUpdateFirmware", {
       requestId: 8,
-      firmware: { location: files.url("/fw.bin"), retrieveDateTime: past(), signingCertificate: stranger.pem, signature: sign("sha256", firmwareImage(1000), stranger.keyPem!).toString("base64") },
+      firmware: {
+        location: files.url("/fw.bin"),
+        retrieveDateTime: past(),
+        signingCertificate: stranger.pem,
+        signature: sign("sha256", firmwareImage(1000), stranger.keyPem!).toString("base64"),
+      },
     });
     assert.deepEqual(conf, { status: "InvalidCertificate" });
     await waitFor("security event", () => events().includes("InvalidFirmwareSigningCertificate"));
@@ -146,7 +178,12 @@ describe("SignedUpdateFirmware (TC_080, TC_081)", function () {
     const conf = await csms.call("SignedUpdateFirmware", {
       requestId: 11,
       retries: 0,
-      firmware: { location: files.url("/missing.bin"), retrieveDateTime: past(), signingCertificate: key.pem, signature: sign("sha256", firmwareImage(10), key.keyPem).toString("base64") },
+      firmware: {
+        location: files.url("/missing.bin"),
+        retrieveDateTime: past(),
+        signingCertificate: key.pem,
+        signature: sign("sha256", firmwareImage(10), key.keyPem).toString("base64"),
+      },
     });
     assert.deepEqual(conf, { status: "Accepted" });
     m.charger.advance(0);

@@ -55,7 +55,10 @@ describe("simulator: connector lock (default) and tethered cable (option)", func
     await post(url, "/card", { idTag: "DEV-ACCEPTED", connector: 1 });
     await waitUntil("Faulted", async () => (await getState(url)).connectors[0].ocppStatus === "Faulted");
     const sent = stack.csms!.frames("SIM-0001").filter((f) => f.direction === "cp-to-csms" && f.text.includes('"StatusNotification"'));
-    assert.ok(sent.some((f) => f.text.includes('"ConnectorLockFailure"')), "StatusNotification with ConnectorLockFailure");
+    assert.ok(
+      sent.some((f) => f.text.includes('"ConnectorLockFailure"')),
+      "StatusNotification with ConnectorLockFailure",
+    );
     assert.equal((await getState(url)).connectors[0].transactionId, null);
   });
 

@@ -40,7 +40,9 @@ describe("simulator end to end (dev CSMS + firmware + bench API)", function () {
     const csms = stack.csms!;
     await waitUntil("MeterValues of the transaction at the CSMS", () => (csms.transactions()[0]?.meterValues.length ?? 0) >= 1);
     await post(url, "/card", { idTag: "DEV-ACCEPTED", connector: 1 });
-    const tx = await waitUntil("StopTransaction at the CSMS", () => csms.transactions().find((t) => t.transactionId === transactionId && t.stop));
+    const tx = await waitUntil("StopTransaction at the CSMS", () =>
+      csms.transactions().find((t) => t.transactionId === transactionId && t.stop),
+    );
     assert.equal(tx.idTag, "DEV-ACCEPTED");
     assert.equal(tx.stop!.reason, "Local");
     assert.ok(tx.stop!.meterStopWh > tx.meterStartWh + 5, `meterStop ${tx.stop!.meterStopWh} after meterStart ${tx.meterStartWh}`);
@@ -77,10 +79,15 @@ describe("simulator end to end (dev CSMS + firmware + bench API)", function () {
 
     await post(url, "/power", { action: "restore" });
     await waitUntil("a new BootNotification", () => csms.charger("SIM-0001")!.bootCount > bootsBefore);
-    const tx = await waitUntil("the interrupted transaction stopped at the CSMS", () => csms.transactions().find((t) => t.transactionId === transactionId && t.stop));
+    const tx = await waitUntil("the interrupted transaction stopped at the CSMS", () =>
+      csms.transactions().find((t) => t.transactionId === transactionId && t.stop),
+    );
     assert.equal(tx.stop!.reason, "PowerLoss");
     assert.ok(tx.stop!.meterStopWh >= tx.meterStartWh, "meterStop not below meterStart");
-    assert.ok(tx.stop!.meterStopWh <= energyAtCut + 1, `meterStop ${tx.stop!.meterStopWh} is what the meter had at the cut (${energyAtCut})`);
+    assert.ok(
+      tx.stop!.meterStopWh <= energyAtCut + 1,
+      `meterStop ${tx.stop!.meterStopWh} is what the meter had at the cut (${energyAtCut})`,
+    );
     assert.equal(csms.transactions().filter((t) => t.transactionId === transactionId).length, 1, "one transaction, not a duplicate");
     const state = await getState(url);
     assert.equal(state.power, "on");
@@ -101,7 +108,11 @@ describe("simulator end to end (dev CSMS + firmware + bench API)", function () {
     assert.equal(csms.transactions().find((t) => t.transactionId === transactionId)?.stop, undefined, "nothing delivered while down");
     assert.equal(csms.isConnected("SIM-0001"), false, "no reconnect while down");
     await post(url, "/network", { action: "restore" });
-    const tx = await waitUntil("StopTransaction after restore", () => csms.transactions().find((t) => t.transactionId === transactionId && t.stop), 20_000);
+    const tx = await waitUntil(
+      "StopTransaction after restore",
+      () => csms.transactions().find((t) => t.transactionId === transactionId && t.stop),
+      20_000,
+    );
     assert.equal(tx.stop!.reason, "Local");
   });
 
@@ -123,7 +134,10 @@ describe("simulator end to end (dev CSMS + firmware + bench API)", function () {
     });
     assert.equal(opened.ocppStatus, "Faulted");
     assert.equal(opened.drawnA, 0);
-    await waitUntil("StatusNotification Faulted at the CSMS", () => stack.csms!.charger("SIM-0001")!.connectors.find((c) => c.connectorId === 1)?.status === "Faulted");
+    await waitUntil(
+      "StatusNotification Faulted at the CSMS",
+      () => stack.csms!.charger("SIM-0001")!.connectors.find((c) => c.connectorId === 1)?.status === "Faulted",
+    );
     await post(url, "/fault", { connector: 1, kind: "rcd-dc", active: false });
     const state = await getState(url);
     assert.deepEqual(state.connectors[0].faults, []);

@@ -55,7 +55,10 @@ describe("bench API and page over a fleet of two chargers", function () {
     const list = await json<ChargerList>(`${url}/chargers`);
     assert.equal(list.status, 200);
     assert.equal(list.body.default, ids[0]);
-    assert.deepEqual(list.body.chargers.map((c) => c.identity), ids);
+    assert.deepEqual(
+      list.body.chargers.map((c) => c.identity),
+      ids,
+    );
 
     // Plug on the second charger only (body field), then present a card there through the query.
     assert.equal((await postJson(`${url}/ev`, { charger: ids[1], connector: 1, state: "B" })).status, 200);
@@ -75,7 +78,10 @@ describe("bench API and page over a fleet of two chargers", function () {
     await waitUntil("first charger plugged", () => stack!.chargers[0].getState().connectors[0].ev === "B");
 
     // A CSMS action to the second charger only: its answer comes from that charger.
-    const changed = await postJson(`${url}/csms/changeConfiguration?charger=${encodeURIComponent(ids[1])}`, { key: "MeterValueSampleInterval", value: "17" });
+    const changed = await postJson(`${url}/csms/changeConfiguration?charger=${encodeURIComponent(ids[1])}`, {
+      key: "MeterValueSampleInterval",
+      value: "17",
+    });
     assert.equal(changed.status, 200, JSON.stringify(changed.body));
     assert.deepEqual(changed.body.response, { status: "Accepted" });
 
@@ -106,7 +112,16 @@ describe("bench API and page over a fleet of two chargers", function () {
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     const page: Page = await browser.newPage();
     const errors: string[] = [];
@@ -121,7 +136,10 @@ describe("bench API and page over a fleet of two chargers", function () {
     await waitUntil("live", async () => ((await page.getByTestId("live-state").textContent()) ?? "").trim() === "live");
     await page.getByTestId("connector-1-plug").click();
     await waitUntil("second charger plugged", () => stack!.chargers[1].getState().connectors[0].ev === "B");
-    await waitUntil("page shows Preparing", async () => ((await page.getByTestId("connector-1-status").textContent()) ?? "").trim() === "Preparing");
+    await waitUntil(
+      "page shows Preparing",
+      async () => ((await page.getByTestId("connector-1-status").textContent()) ?? "").trim() === "Preparing",
+    );
     assert.equal(stack!.chargers[0].getState().connectors[0].ev, "A", "the first charger untouched");
 
     // Back to the first: its (unplugged) state shows.

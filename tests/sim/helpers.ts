@@ -4,7 +4,12 @@ import type { BenchState } from "../../tools/bench-api/target.ts";
 import { startSimStack, type SimStack, type SimStackOptions } from "../../tools/sim/stack.ts";
 
 /** Polls `check` every `stepMs` until it returns a value other than undefined/false; fails after `timeoutMs`. */
-export async function waitUntil<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  stepMs = 50,
+): Promise<T> {
   const steps = Math.ceil(timeoutMs / stepMs);
   for (let i = 0; i <= steps; i++) {
     const value = await check();

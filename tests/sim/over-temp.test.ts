@@ -32,7 +32,9 @@ describe("simulator: over-temperature from the bench", function () {
     const hot = state.connectors[0].temperatureC;
     assert.ok(hot !== null && hot >= 85, `connector temperature ${hot} °C at the trip`);
     await waitUntil("StatusNotification Faulted / HighTemperature", () =>
-      stack.csms!.frames("SIM-0001").some((f) => f.direction === "cp-to-csms" && f.text.includes('"StatusNotification"') && f.text.includes('"HighTemperature"')),
+      stack
+        .csms!.frames("SIM-0001")
+        .some((f) => f.direction === "cp-to-csms" && f.text.includes('"StatusNotification"') && f.text.includes('"HighTemperature"')),
     );
     await post(url, "/fault", { connector: 1, kind: "over-temp", active: false });
     assert.deepEqual((await getState(url)).connectors[0].faults, []);

@@ -23,17 +23,24 @@ describe("simulator: TriggerMessage and UpdateFirmware from the bench", function
 
   /** Calls of `action` the charger sent, as the dev CSMS logged them. */
   function sent(action: string): number {
-    return stack.csms!.frames("SIM-0001").filter((f) => f.direction === "cp-to-csms" && f.text.startsWith("[2,") && f.text.includes(`"${action}"`)).length;
+    return stack
+      .csms!.frames("SIM-0001")
+      .filter((f) => f.direction === "cp-to-csms" && f.text.startsWith("[2,") && f.text.includes(`"${action}"`)).length;
   }
 
   it("POST /csms/triggerMessage: StatusNotification and Heartbeat are Accepted and sent", async () => {
     await waitUntil("boot statuses", () => sent("StatusNotification") >= 2);
     const statuses = sent("StatusNotification");
-    assert.deepEqual(await post(url, "/csms/triggerMessage", { requestedMessage: "StatusNotification", connector: 1 }), { status: "Accepted" });
+    assert.deepEqual(await post(url, "/csms/triggerMessage", { requestedMessage: "StatusNotification", connector: 1 }), {
+      status: "Accepted",
+    });
     await waitUntil("the triggered StatusNotification", () => sent("StatusNotification") === statuses + 1);
     const heartbeats = sent("Heartbeat");
     assert.deepEqual(await post(url, "/csms/triggerMessage", { requestedMessage: "Heartbeat" }), { status: "Accepted" });
-    await waitUntil("the triggered Heartbeat", () => stack.csms!.charger("SIM-0001")!.lastHeartbeatAt !== undefined && sent("Heartbeat") === heartbeats + 1);
+    await waitUntil(
+      "the triggered Heartbeat",
+      () => stack.csms!.charger("SIM-0001")!.lastHeartbeatAt !== undefined && sent("Heartbeat") === heartbeats + 1,
+    );
     assert.deepEqual(await post(url, "/csms/triggerMessage", { requestedMessage: "FirmwareStatusNotification" }), { status: "Accepted" });
     await waitUntil("firmware status Idle", () => stack.csms!.charger("SIM-0001")!.firmwareStatus === "Idle");
   });
@@ -70,7 +77,8 @@ describe("simulator: TriggerMessage and UpdateFirmware from the bench", function
       assert.equal(csms.charger("SIM-0001")!.bootCount, 1, "no reboot");
       assert.equal((await getState(url)).firmwareVersion, FIRMWARE_VERSION, "the old version runs");
       assert.equal(sent("BootNotification"), 1);
-      const statuses = stack.csms!.frames("SIM-0001")
+      const statuses = stack
+        .csms!.frames("SIM-0001")
         .filter((f) => f.direction === "cp-to-csms" && f.text.includes('"FirmwareStatusNotification"'))
         .map((f) => String((JSON.parse(f.text) as [number, string, string, { status: string }])[3].status));
       assert.deepEqual(statuses, ["Downloading", "Downloaded", "Installing", "InstallationFailed"]);

@@ -29,10 +29,26 @@ describe("scenario runner", function () {
 
     it("refuses unknown steps, unknown fields, bad values and unknown variables with the step number", () => {
       assert.throws(() => parseScenario({ name: "x", steps: [{ do: "jump" }] }), /step 1: unknown step "jump"/);
-      assert.throws(() => parseScenario({ name: "x", steps: [{ do: "plug", connector: 1, speed: 3 }] }), /step 1 \(plug\): unknown field 'speed'/);
-      assert.throws(() => parseScenario({ name: "x", steps: [{ do: "sleep", ms: 1 }, { do: "ev", connector: 1, state: "Z" }] }), /step 2 \(ev\): 'state' must be one of/);
+      assert.throws(
+        () => parseScenario({ name: "x", steps: [{ do: "plug", connector: 1, speed: 3 }] }),
+        /step 1 \(plug\): unknown field 'speed'/,
+      );
+      assert.throws(
+        () =>
+          parseScenario({
+            name: "x",
+            steps: [
+              { do: "sleep", ms: 1 },
+              { do: "ev", connector: 1, state: "Z" },
+            ],
+          }),
+        /step 2 \(ev\): 'state' must be one of/,
+      );
       assert.throws(() => parseScenario({ name: "x", steps: [{ do: "card", idTag: "${tag}" }] }), /unknown variable \$\{tag\}/);
-      assert.throws(() => parseScenario({ name: "x", steps: [{ do: "waitEnergy", connector: 1 }] }), /exactly one of 'aboveWh' and 'riseWh'/);
+      assert.throws(
+        () => parseScenario({ name: "x", steps: [{ do: "waitEnergy", connector: 1 }] }),
+        /exactly one of 'aboveWh' and 'riseWh'/,
+      );
       assert.throws(() => parseScenario({ name: "x", steps: [] }), /'steps' must be a non-empty array/);
     });
 
@@ -40,7 +56,9 @@ describe("scenario runner", function () {
       assert.equal(partialMatch({ a: 1, b: { c: 2, d: 3 } }, { b: { c: 2 } }), true);
       assert.equal(partialMatch({ a: 1, b: { c: 2 } }, { b: { c: 3 } }), false);
       assert.equal(partialMatch({ a: null }, { a: null }), true);
-      const frames = parseLog('2026-01-01T00:00:00.000Z -> [2,"1","Heartbeat",{}]\n2026-01-01T00:00:00.100Z <- [3,"1",{"currentTime":"x"}]\nnot a frame\n');
+      const frames = parseLog(
+        '2026-01-01T00:00:00.000Z -> [2,"1","Heartbeat",{}]\n2026-01-01T00:00:00.100Z <- [3,"1",{"currentTime":"x"}]\nnot a frame\n',
+      );
       assert.deepEqual(
         frames.map((f) => [f.direction, f.frame[0]]),
         [
@@ -93,7 +111,13 @@ describe("scenario runner", function () {
     });
 
     it("an expected frame that never comes fails; one already logged before the scenario does not count", async () => {
-      const online = parseScenario({ name: "online", steps: [{ do: "waitConnection", state: "online" }, { do: "expectFrame", action: "BootNotification", timeoutMs: 5000 }] });
+      const online = parseScenario({
+        name: "online",
+        steps: [
+          { do: "waitConnection", state: "online" },
+          { do: "expectFrame", action: "BootNotification", timeoutMs: 5000 },
+        ],
+      });
       const first = await runScenario(online, stack.bench!.url);
       assert.equal(first.passed, true, "the first BootNotification is new to the first run");
       const again = parseScenario({ name: "again", steps: [{ do: "expectFrame", action: "BootNotification", timeoutMs: 300 }] });
@@ -104,12 +128,19 @@ describe("scenario runner", function () {
 
     it("the CLI prints PASS per step and exits 0, and exits 1 on a failing scenario", async () => {
       const url = stack.bench!.url;
-      const ok = await run(process.execPath, ["--import", "tsx", "tools/scenario/run.ts", "scenarios/basic-session.json", "--bench", url], { timeout: 60_000 });
+      const ok = await run(process.execPath, ["--import", "tsx", "tools/scenario/run.ts", "scenarios/basic-session.json", "--bench", url], {
+        timeout: 60_000,
+      });
       assert.match(ok.stdout, /PASS +1\/\d+ waitConnection/);
       assert.match(ok.stdout, /PASSED basic-session/);
       await assert.rejects(
-        run(process.execPath, ["--import", "tsx", "tools/scenario/run.ts", "scenarios/basic-session.json", "--bench", "http://127.0.0.1:1"], { timeout: 30_000 }),
-        (error: Error & { code?: number; stdout?: string }) => error.code === 1 && /bench API at http:\/\/127\.0\.0\.1:1 does not answer/.test(error.stdout ?? ""),
+        run(
+          process.execPath,
+          ["--import", "tsx", "tools/scenario/run.ts", "scenarios/basic-session.json", "--bench", "http://127.0.0.1:1"],
+          { timeout: 30_000 },
+        ),
+        (error: Error & { code?: number; stdout?: string }) =>
+          error.code === 1 && /bench API at http:\/\/127\.0\.0\.1:1 does not answer/.test(error.stdout ?? ""),
       );
     });
   });

@@ -35,7 +35,17 @@ describe("npm start (tools/start.ts)", function () {
     const cli = startCli(["--help"]);
     children.push(cli.child);
     assert.equal(await cli.exited, 0);
-    for (const option of ["--csms", "--device-id", "--password", "--connectors", "--tethered", "--config", "--state-dir", "--bench-port", "--chargers"]) {
+    for (const option of [
+      "--csms",
+      "--device-id",
+      "--password",
+      "--connectors",
+      "--tethered",
+      "--config",
+      "--state-dir",
+      "--bench-port",
+      "--chargers",
+    ]) {
       assert.ok(cli.output().includes(option), option);
     }
   });
@@ -53,7 +63,20 @@ describe("npm start (tools/start.ts)", function () {
     const config = join(dir, "settings.json");
     writeFileSync(config, JSON.stringify({ freeChargingIdTag: "DEV-ACCEPTED", freeCharging: true }));
     const stateDir = join(dir, "state");
-    const cli = startCli(["--bench-port", "0", "--connectors", "2", "--device-id", "CP-START", "--state-dir", stateDir, "--config", config, "--password", "s3cret-pw"]);
+    const cli = startCli([
+      "--bench-port",
+      "0",
+      "--connectors",
+      "2",
+      "--device-id",
+      "CP-START",
+      "--state-dir",
+      stateDir,
+      "--config",
+      config,
+      "--password",
+      "s3cret-pw",
+    ]);
     children.push(cli.child);
     const url = await waitUntil("the printed bench URL", () => /Bench page: (http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output())?.[1], 20_000);
     assert.match(cli.output(), /Development CSMS: ws:\/\/127\.0\.0\.1:\d+\/ocpp/);

@@ -9,7 +9,19 @@ import type { BenchConnectorState, BenchState } from "../../tools/bench-api/targ
 import { startQuietStack, waitUntil } from "./helpers.ts";
 
 function connector(connectorId: number, temperatureC: number | null): BenchConnectorState {
-  return { connectorId, pilot: "A", ev: "A", relayClosed: false, offeredA: 0, drawnA: 0, energyWh: 1234, temperatureC, ocppStatus: "Available", transactionId: null, faults: [] };
+  return {
+    connectorId,
+    pilot: "A",
+    ev: "A",
+    relayClosed: false,
+    offeredA: 0,
+    drawnA: 0,
+    energyWh: 1234,
+    temperatureC,
+    ocppStatus: "Available",
+    transactionId: null,
+    faults: [],
+  };
 }
 
 function state(...connectors: BenchConnectorState[]): BenchState {

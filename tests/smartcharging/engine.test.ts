@@ -43,11 +43,17 @@ describe("Smart Charging actions through the OCPP engine", function () {
   it("answers TC_072 with a composite that passes the response schema", function () {
     const common = { purpose: "TxDefaultProfile" as const, startMs: T0, validFromMs: T0, validToMs: T0 + 401000 };
     assert.deepEqual(
-      call("1", "SetChargingProfile", { connectorId: 1, csChargingProfiles: profile({ ...common, id: 30, durationS: 400, periods: periods([0, 6], [100, 8], [200, 10]) }) }),
+      call("1", "SetChargingProfile", {
+        connectorId: 1,
+        csChargingProfiles: profile({ ...common, id: 30, durationS: 400, periods: periods([0, 6], [100, 8], [200, 10]) }),
+      }),
       [3, "1", { status: "Accepted" }],
     );
     assert.deepEqual(
-      call("2", "SetChargingProfile", { connectorId: 1, csChargingProfiles: profile({ ...common, id: 31, stackLevel: 1, durationS: 150, periods: periods([0, 7], [100, 9]) }) }),
+      call("2", "SetChargingProfile", {
+        connectorId: 1,
+        csChargingProfiles: profile({ ...common, id: 31, stackLevel: 1, durationS: 150, periods: periods([0, 7], [100, 9]) }),
+      }),
       [3, "2", { status: "Accepted" }],
     );
     nowMs = T0 + 250; // a fraction of a second after the profiles
@@ -73,7 +79,10 @@ describe("Smart Charging actions through the OCPP engine", function () {
   });
 
   it("answers an unknown connector with CALLERROR PropertyConstraintViolation and a bad unit with a schema CALLERROR", function () {
-    const reply = call("4", "SetChargingProfile", { connectorId: 9, csChargingProfiles: profile({ id: 1, purpose: "TxDefaultProfile", periods: periods([0, 6]) }) }) as unknown[];
+    const reply = call("4", "SetChargingProfile", {
+      connectorId: 9,
+      csChargingProfiles: profile({ id: 1, purpose: "TxDefaultProfile", periods: periods([0, 6]) }),
+    }) as unknown[];
     assert.equal(reply[0], 4);
     assert.equal(reply[2], "PropertyConstraintViolation");
     const badUnit = call("5", "GetCompositeSchedule", { connectorId: 1, duration: 60, chargingRateUnit: "kW" }) as unknown[];
@@ -84,7 +93,14 @@ describe("Smart Charging actions through the OCPP engine", function () {
 
   it("clears by criteria: Unknown when nothing matches, Accepted otherwise", function () {
     assert.deepEqual(call("7", "ClearChargingProfile", {}), [3, "7", { status: "Unknown" }]);
-    call("8", "SetChargingProfile", { connectorId: 0, csChargingProfiles: profile({ id: 2, purpose: "ChargePointMaxProfile", periods: periods([0, 16]) }) });
-    assert.deepEqual(call("9", "ClearChargingProfile", { connectorId: 0, chargingProfilePurpose: "ChargePointMaxProfile" }), [3, "9", { status: "Accepted" }]);
+    call("8", "SetChargingProfile", {
+      connectorId: 0,
+      csChargingProfiles: profile({ id: 2, purpose: "ChargePointMaxProfile", periods: periods([0, 16]) }),
+    });
+    assert.deepEqual(call("9", "ClearChargingProfile", { connectorId: 0, chargingProfilePurpose: "ChargePointMaxProfile" }), [
+      3,
+      "9",
+      { status: "Accepted" },
+    ]);
   });
 });

@@ -62,7 +62,14 @@ describe("OCTT Smart Charging cases", function () {
   it("TC_056: the same profile in W (6000 W) reports 6000 W, and 8.7 A at 230 V x 3 phases", function () {
     setProfile({
       connectorId: 1,
-      csChargingProfiles: profile({ id: 10, purpose: "TxDefaultProfile", startMs: T0, durationS: 300, unit: "W", periods: periods([0, 6000]) }),
+      csChargingProfiles: profile({
+        id: 10,
+        purpose: "TxDefaultProfile",
+        startMs: T0,
+        durationS: 300,
+        unit: "W",
+        periods: periods([0, 6000]),
+      }),
     });
     assert.deepEqual(compositePeriods(1, 300, "W"), [{ startPeriod: 0, limit: 6000 }]);
     assert.deepEqual(compositePeriods(1, 300, "A"), [{ startPeriod: 0, limit: 8.7 }]);
@@ -77,7 +84,10 @@ describe("OCTT Smart Charging cases", function () {
     getComposite = createGetCompositeScheduleHandler(service, clock);
     assert.equal(service.currentLimitA(1, T0), Infinity);
     assert.deepEqual(
-      setProfile({ connectorId: 1, csChargingProfiles: profile({ id: 11, purpose: "TxDefaultProfile", startMs: T0, durationS: 300, periods: periods([0, 6]) }) }),
+      setProfile({
+        connectorId: 1,
+        csChargingProfiles: profile({ id: 11, purpose: "TxDefaultProfile", startMs: T0, durationS: 300, periods: periods([0, 6]) }),
+      }),
       { status: "Accepted" },
     );
     assert.equal(changes, 1, "onLimitChanged told the loop");
@@ -87,7 +97,10 @@ describe("OCTT Smart Charging cases", function () {
 
   it("TC_057: a TxProfile for the running transaction is accepted and overrides the TxDefaultProfile", function () {
     transactions.start(1, 501, T0 - 60000);
-    setProfile({ connectorId: 0, csChargingProfiles: profile({ id: 1, purpose: "TxDefaultProfile", startMs: T0, durationS: 600, periods: periods([0, 16]) }) });
+    setProfile({
+      connectorId: 0,
+      csChargingProfiles: profile({ id: 1, purpose: "TxDefaultProfile", startMs: T0, durationS: 600, periods: periods([0, 16]) }),
+    });
     const response = setProfile({
       connectorId: 1,
       csChargingProfiles: profile({
@@ -113,7 +126,14 @@ describe("OCTT Smart Charging cases", function () {
     transactions.start(1, 502, T0 - 100000);
     setProfile({
       connectorId: 1,
-      csChargingProfiles: profile({ id: 3, purpose: "TxProfile", kind: "Relative", transactionId: 502, durationS: 3600, periods: periods([0, 6], [300, 12]) }),
+      csChargingProfiles: profile({
+        id: 3,
+        purpose: "TxProfile",
+        kind: "Relative",
+        transactionId: 502,
+        durationS: 3600,
+        periods: periods([0, 6], [300, 12]),
+      }),
     });
     // The transaction is 100 s old: the 12 A period starts 200 s from now.
     assert.deepEqual(compositePeriods(1, 400, "A"), [
@@ -176,7 +196,14 @@ describe("OCTT Smart Charging cases", function () {
 
   it("TC_067: clear by id, by purpose + stackLevel, then all; the composite follows each time", function () {
     transactions.start(1, 700, T0 - 1000);
-    const txDefault = profile({ id: 20, purpose: "TxDefaultProfile", stackLevel: 1, startMs: T0, durationS: 400, periods: periods([0, 6], [60, 8], [200, 10]) });
+    const txDefault = profile({
+      id: 20,
+      purpose: "TxDefaultProfile",
+      stackLevel: 1,
+      startMs: T0,
+      durationS: 400,
+      periods: periods([0, 6], [60, 8], [200, 10]),
+    });
     const shaped = [
       { startPeriod: 0, limit: 6 },
       { startPeriod: 60, limit: 8 },
@@ -202,11 +229,17 @@ describe("OCTT Smart Charging cases", function () {
   it("TC_072: two TxDefaultProfile stack levels compose to 0→7, 100→9, 150→8, 200→10", function () {
     const common = { purpose: "TxDefaultProfile" as const, startMs: T0, validFromMs: T0, validToMs: T0 + 401000 };
     assert.equal(
-      setProfile({ connectorId: 1, csChargingProfiles: profile({ ...common, id: 30, stackLevel: 0, durationS: 400, periods: periods([0, 6], [100, 8], [200, 10]) }) }).status,
+      setProfile({
+        connectorId: 1,
+        csChargingProfiles: profile({ ...common, id: 30, stackLevel: 0, durationS: 400, periods: periods([0, 6], [100, 8], [200, 10]) }),
+      }).status,
       "Accepted",
     );
     assert.equal(
-      setProfile({ connectorId: 1, csChargingProfiles: profile({ ...common, id: 31, stackLevel: 1, durationS: 150, periods: periods([0, 7], [100, 9]) }) }).status,
+      setProfile({
+        connectorId: 1,
+        csChargingProfiles: profile({ ...common, id: 31, stackLevel: 1, durationS: 150, periods: periods([0, 7], [100, 9]) }),
+      }).status,
       "Accepted",
     );
     assert.deepEqual(compositePeriods(1, 400, "A"), [

@@ -6,7 +6,12 @@
  */
 import type { KeyValueStore } from "ports/kv";
 import { formatIsoUtc } from "util/iso8601";
-import { SmartChargingService, type ActiveTransaction, type SmartChargingOptions, type TransactionLookup } from "ocpp/smartcharging/service";
+import {
+  SmartChargingService,
+  type ActiveTransaction,
+  type SmartChargingOptions,
+  type TransactionLookup,
+} from "ocpp/smartcharging/service";
 import type { ChargingProfile, ChargingSchedulePeriod } from "ocpp/smartcharging/types";
 
 /** 2025-03-10T12:00:00Z, a Monday. */
@@ -94,14 +99,26 @@ export function runTc066(
   // OCTT: with the W unit every limit is multiplied by 1000.
   const scale = unit === "W" ? 1000 : 1;
   const periods = (...pairs: Array<[number, number]>): ChargingSchedulePeriod[] =>
-    pairs.map(([startPeriod, limit]) => (numberPhases === undefined ? { startPeriod, limit: limit * scale } : { startPeriod, limit: limit * scale, numberPhases }));
+    pairs.map(([startPeriod, limit]) =>
+      numberPhases === undefined ? { startPeriod, limit: limit * scale } : { startPeriod, limit: limit * scale, numberPhases },
+    );
   const profile = (options: ProfileOptions): ChargingProfile => profileOf({ ...options, unit });
   transactions.start(1, 1001, t0 - 60000);
   const statuses = [
-    service.setProfile(0, profile({ id: 1, purpose: "ChargePointMaxProfile", startMs: t0, durationS: 86400, periods: periods([0, 10]) }), t0).status,
+    service.setProfile(
+      0,
+      profile({ id: 1, purpose: "ChargePointMaxProfile", startMs: t0, durationS: 86400, periods: periods([0, 10]) }),
+      t0,
+    ).status,
     service.setProfile(
       1,
-      profile({ id: 2, purpose: "TxDefaultProfile", startMs: t0, durationS: 300, periods: periods([0, 6], [60, 10], [120, 8], [180, 15], [260, 8]) }),
+      profile({
+        id: 2,
+        purpose: "TxDefaultProfile",
+        startMs: t0,
+        durationS: 300,
+        periods: periods([0, 6], [60, 10], [120, 8], [180, 15], [260, 8]),
+      }),
       t0,
     ).status,
     service.setProfile(

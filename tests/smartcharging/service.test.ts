@@ -61,7 +61,10 @@ describe("SmartChargingService", function () {
 
   describe("rules and configuration keys", function () {
     it("rejects profiles on the wrong connector and answers an unknown connector with PropertyConstraintViolation", function () {
-      assert.equal(service.setProfile(1, profile({ id: 1, purpose: "ChargePointMaxProfile", periods: periods([0, 6]) }), T0).status, "Rejected");
+      assert.equal(
+        service.setProfile(1, profile({ id: 1, purpose: "ChargePointMaxProfile", periods: periods([0, 6]) }), T0).status,
+        "Rejected",
+      );
       transactions.start(1, 5, T0);
       assert.equal(service.setProfile(0, profile({ id: 2, purpose: "TxProfile", periods: periods([0, 6]) }), T0).status, "Rejected");
       assert.throws(
@@ -96,7 +99,12 @@ describe("SmartChargingService", function () {
       registry.declareAll(smartChargingKeys({ maxStackLevel: 2, maxPeriods: 3, maxProfiles: 2, allowedUnits: ["Current"] }));
       assert.deepEqual(
         registry.report(undefined).configurationKey.map((k) => `${k.key}=${k.value}${k.readonly ? " (R)" : ""}`),
-        ["ChargeProfileMaxStackLevel=2 (R)", "ChargingScheduleAllowedChargingRateUnit=Current (R)", "ChargingScheduleMaxPeriods=3 (R)", "MaxChargingProfilesInstalled=2 (R)"],
+        [
+          "ChargeProfileMaxStackLevel=2 (R)",
+          "ChargingScheduleAllowedChargingRateUnit=Current (R)",
+          "ChargingScheduleMaxPeriods=3 (R)",
+          "MaxChargingProfilesInstalled=2 (R)",
+        ],
       );
       assert.equal(registry.change("ChargingScheduleMaxPeriods", "100"), "Rejected", "read-only");
       service = makeService(kv, transactions, { settings: smartChargingSettingsFrom(registry) });
@@ -104,7 +112,11 @@ describe("SmartChargingService", function () {
       const tx = (id: number, extra: Partial<Parameters<typeof profile>[0]> = {}) =>
         profile({ id, purpose: "TxDefaultProfile", stackLevel: id, periods: periods([0, 6]), ...extra });
       assert.equal(service.setProfile(1, tx(3), T0).status, "Rejected", "stack level 3 > 2");
-      assert.equal(service.setProfile(1, tx(1, { periods: periods([0, 6], [10, 7], [20, 8], [30, 9]) }), T0).status, "Rejected", "4 periods > 3");
+      assert.equal(
+        service.setProfile(1, tx(1, { periods: periods([0, 6], [10, 7], [20, 8], [30, 9]) }), T0).status,
+        "Rejected",
+        "4 periods > 3",
+      );
       assert.equal(service.setProfile(1, tx(1, { unit: "W", periods: periods([0, 6000]) }), T0).status, "Rejected", "W not allowed");
       assert.equal(service.setProfile(1, tx(1, { periods: periods([0, 6], [10, 7], [20, 8]) }), T0).status, "Accepted");
       assert.equal(service.setProfile(1, tx(2), T0).status, "Accepted");
@@ -165,7 +177,15 @@ describe("SmartChargingService", function () {
       const start = T0 - DAY - 4 * HOUR; // yesterday 08:00
       service.setProfile(
         1,
-        profile({ id: 1, purpose: "TxDefaultProfile", kind: "Recurring", recurrencyKind: "Daily", startMs: start, durationS: 7200, periods: periods([0, 10], [3600, 20]) }),
+        profile({
+          id: 1,
+          purpose: "TxDefaultProfile",
+          kind: "Recurring",
+          recurrencyKind: "Daily",
+          startMs: start,
+          durationS: 7200,
+          periods: periods([0, 10], [3600, 20]),
+        }),
         T0,
       );
       const today8 = T0 - 4 * HOUR;
@@ -179,7 +199,15 @@ describe("SmartChargingService", function () {
     it("runs a Weekly recurring profile on the same weekday only", function () {
       service.setProfile(
         1,
-        profile({ id: 1, purpose: "TxDefaultProfile", kind: "Recurring", recurrencyKind: "Weekly", startMs: T0, durationS: 86400, periods: periods([0, 6]) }),
+        profile({
+          id: 1,
+          purpose: "TxDefaultProfile",
+          kind: "Recurring",
+          recurrencyKind: "Weekly",
+          startMs: T0,
+          durationS: 86400,
+          periods: periods([0, 6]),
+        }),
         T0,
       );
       assert.equal(new Date(T0).getUTCDay(), 1, "T0 is a Monday");
@@ -193,7 +221,15 @@ describe("SmartChargingService", function () {
       service.setProfile(1, profile({ id: 1, purpose: "TxDefaultProfile", stackLevel: 0, periods: periods([0, 16]) }), T0);
       service.setProfile(
         1,
-        profile({ id: 2, purpose: "TxDefaultProfile", stackLevel: 1, validFromMs: T0 + HOUR, validToMs: T0 + 2 * HOUR, startMs: T0, periods: periods([0, 6]) }),
+        profile({
+          id: 2,
+          purpose: "TxDefaultProfile",
+          stackLevel: 1,
+          validFromMs: T0 + HOUR,
+          validToMs: T0 + 2 * HOUR,
+          startMs: T0,
+          periods: periods([0, 6]),
+        }),
         T0,
       );
       assert.equal(service.currentLimitA(1, T0), 16);
@@ -206,7 +242,11 @@ describe("SmartChargingService", function () {
 
     it("steps nextChangeUtcMs through the TC_072 boundaries", function () {
       const common = { purpose: "TxDefaultProfile" as const, startMs: T0, validFromMs: T0, validToMs: T0 + 401000 };
-      service.setProfile(1, profile({ ...common, id: 30, stackLevel: 0, durationS: 400, periods: periods([0, 6], [100, 8], [200, 10]) }), T0);
+      service.setProfile(
+        1,
+        profile({ ...common, id: 30, stackLevel: 0, durationS: 400, periods: periods([0, 6], [100, 8], [200, 10]) }),
+        T0,
+      );
       service.setProfile(1, profile({ ...common, id: 31, stackLevel: 1, durationS: 150, periods: periods([0, 7], [100, 9]) }), T0);
       const seen: Array<[number, number]> = [];
       let t = T0;
@@ -214,24 +254,43 @@ describe("SmartChargingService", function () {
         seen.push([(t - T0) / 1000, service.currentLimitA(1, t)]);
         t = service.nextChangeUtcMs(1, t);
       }
-      assert.deepEqual(seen, [[0, 7], [100, 9], [150, 8], [200, 10], [400, Infinity], [401, Infinity]]);
+      assert.deepEqual(seen, [
+        [0, 7],
+        [100, 9],
+        [150, 8],
+        [200, 10],
+        [400, Infinity],
+        [401, Infinity],
+      ]);
     });
 
     it("bounds the composite walk of a long recurring schedule", function () {
       const hourly = Array.from({ length: 24 }, (_, i) => ({ startPeriod: i * 3600, limit: i % 2 === 0 ? 6 : 10 }));
-      service.setProfile(1, profile({ id: 1, purpose: "TxDefaultProfile", kind: "Recurring", recurrencyKind: "Daily", startMs: T0, periods: hourly }), T0);
+      service.setProfile(
+        1,
+        profile({ id: 1, purpose: "TxDefaultProfile", kind: "Recurring", recurrencyKind: "Daily", startMs: T0, periods: hourly }),
+        T0,
+      );
       const composite = service.compositeSchedule(1, 100 * 86400, "A", T0);
       assert.ok(composite);
       assert.ok(composite.periods.length <= 1000);
       assert.ok(composite.durationS < 100 * 86400 && composite.durationS > 30 * 86400, `reached ${composite.durationS}`);
-      assert.deepEqual(composite.periods.slice(0, 3), [{ startPeriod: 0, limit: 6 }, { startPeriod: 3600, limit: 10 }, { startPeriod: 7200, limit: 6 }]);
+      assert.deepEqual(composite.periods.slice(0, 3), [
+        { startPeriod: 0, limit: 6 },
+        { startPeriod: 3600, limit: 10 },
+        { startPeriod: 7200, limit: 6 },
+      ]);
     });
   });
 
   describe("units and sharing", function () {
     it("converts W to A per phase with the period's numberPhases and the nominal voltage", function () {
       service = makeService(kv, transactions, { nominalVoltageV: 240 });
-      service.setProfile(1, profile({ id: 1, purpose: "TxDefaultProfile", unit: "W", periods: [{ startPeriod: 0, limit: 2400, numberPhases: 1 }] }), T0);
+      service.setProfile(
+        1,
+        profile({ id: 1, purpose: "TxDefaultProfile", unit: "W", periods: [{ startPeriod: 0, limit: 2400, numberPhases: 1 }] }),
+        T0,
+      );
       service.setProfile(2, profile({ id: 2, purpose: "TxDefaultProfile", unit: "W", periods: [{ startPeriod: 0, limit: 7200 }] }), T0);
       assert.equal(service.currentLimitA(1, T0), 10);
       assert.equal(service.currentLimitA(2, T0), 10, "numberPhases absent = 3");
@@ -256,8 +315,15 @@ describe("SmartChargingService", function () {
       assert.deepEqual(service.compositeSchedule(0, 60, "A", T0)?.periods, [{ startPeriod: 0, limit: 64 }]);
       service.setProfile(0, profile({ id: 1, purpose: "TxDefaultProfile", periods: periods([0, 10]) }), T0);
       assert.deepEqual(service.compositeSchedule(0, 60, "A", T0)?.periods, [{ startPeriod: 0, limit: 20 }]);
-      service.setProfile(0, profile({ id: 2, purpose: "ChargePointMaxProfile", startMs: T0, durationS: 30, periods: periods([0, 12]) }), T0);
-      assert.deepEqual(service.compositeSchedule(0, 60, "A", T0)?.periods, [{ startPeriod: 0, limit: 12 }, { startPeriod: 30, limit: 20 }]);
+      service.setProfile(
+        0,
+        profile({ id: 2, purpose: "ChargePointMaxProfile", startMs: T0, durationS: 30, periods: periods([0, 12]) }),
+        T0,
+      );
+      assert.deepEqual(service.compositeSchedule(0, 60, "A", T0)?.periods, [
+        { startPeriod: 0, limit: 12 },
+        { startPeriod: 30, limit: 20 },
+      ]);
     });
   });
 
@@ -265,7 +331,11 @@ describe("SmartChargingService", function () {
     it("keeps profiles across a reboot and forgets cleared ones", function () {
       transactions.start(1, 9, T0);
       service.setProfile(0, profile({ id: 1, purpose: "ChargePointMaxProfile", periods: periods([0, 25]) }), T0);
-      service.setProfile(1, profile({ id: 2, purpose: "TxDefaultProfile", kind: "Relative", durationS: 600, periods: periods([0, 6], [300, 9]) }), T0);
+      service.setProfile(
+        1,
+        profile({ id: 2, purpose: "TxDefaultProfile", kind: "Relative", durationS: 600, periods: periods([0, 6], [300, 9]) }),
+        T0,
+      );
       service.setProfile(1, profile({ id: 3, purpose: "TxProfile", transactionId: 9, stackLevel: 2, periods: periods([0, 7]) }), T0);
       service.clearProfiles({ id: 2 });
       const before = service.compositeSchedule(1, 600, "A", T0 + 1000);
@@ -293,7 +363,12 @@ describe("SmartChargingService", function () {
 
     it("keeps the newer record when a power cut left a replaced one behind, and drops unreadable records", function () {
       const record = (seq: number, id: number, limit: number) =>
-        JSON.stringify({ connectorId: 1, seq, installedAtMs: T0, profile: profile({ id, purpose: "TxDefaultProfile", stackLevel: 1, periods: periods([0, limit]) }) });
+        JSON.stringify({
+          connectorId: 1,
+          seq,
+          installedAtMs: T0,
+          profile: profile({ id, purpose: "TxDefaultProfile", stackLevel: 1, periods: periods([0, limit]) }),
+        });
       kv.set(PROFILE_NAMESPACE, "p7", record(3, 7, 6));
       kv.set(PROFILE_NAMESPACE, "p8", record(5, 8, 9));
       kv.set(PROFILE_NAMESPACE, "p9", "{not json");
@@ -306,7 +381,11 @@ describe("SmartChargingService", function () {
     });
 
     it("keeps a RemoteStart TxProfile across a reboot until its transaction starts, where a later one of the same stack level replaces it", function () {
-      assert.equal(service.acceptRemoteStartProfile(1, profile({ id: 50, purpose: "TxProfile", transactionId: 3, periods: periods([0, 6]) }), T0).status, "Accepted");
+      assert.equal(
+        service.acceptRemoteStartProfile(1, profile({ id: 50, purpose: "TxProfile", transactionId: 3, periods: periods([0, 6]) }), T0)
+          .status,
+        "Accepted",
+      );
       const rebooted = makeService(kv, transactions);
       assert.equal(rebooted.pendingTxProfile(1)?.id, 50);
       assert.equal(rebooted.pendingTxProfile(1)?.transactionId, undefined, "bound to the transaction that starts, not to a given id");
@@ -315,7 +394,10 @@ describe("SmartChargingService", function () {
       assert.equal(rebooted.pendingTxProfile(1), undefined);
       assert.equal(rebooted.currentLimitA(1, T0 + 2000), 6);
       transactions.start(1, 77, T0 + 1000); // StartTransaction.conf arrived
-      assert.equal(rebooted.setProfile(1, profile({ id: 51, purpose: "TxProfile", transactionId: 77, periods: periods([0, 11]) }), T0 + 3000).status, "Accepted");
+      assert.equal(
+        rebooted.setProfile(1, profile({ id: 51, purpose: "TxProfile", transactionId: 77, periods: periods([0, 11]) }), T0 + 3000).status,
+        "Accepted",
+      );
       assert.deepEqual(ids(rebooted), [51]);
       assert.deepEqual(kv.keys(PROFILE_NAMESPACE), ["p51"]);
     });

@@ -37,7 +37,7 @@ class MarkerTearFlash extends SimFlash {
     if (++this.#erases === this.tearAtErase) {
       const start = sector * this.sectorSize;
       const image = this.cells.subarray(start, start + this.sectorSize);
-      for (let at = SECTOR_HEADER_BYTES; scanRecord(image, at, this.sectorSize) === RecordScan.record; ) {
+      for (let at = SECTOR_HEADER_BYTES; scanRecord(image, at, this.sectorSize) === RecordScan.record;) {
         image[at + RecordField.pop] = 0xff;
         at += alignedSize(RECORD_HEADER_BYTES + recordLength(image, at));
       }
@@ -166,7 +166,10 @@ describe("FlashQueue", function () {
     const seqs = ["a", "b", "c", "d"].map((r) => queue.push(r));
     queue.pop(seqs[2]);
     queue.pop(999); // unknown: ignored
-    assert.deepEqual(waiting(queue).map(([, r]) => r), ["a", "b", "d"]);
+    assert.deepEqual(
+      waiting(queue).map(([, r]) => r),
+      ["a", "b", "d"],
+    );
     queue.pop(seqs[0]);
     assert.deepEqual(queue.peek(), { seq: seqs[1], record: "b" });
     assert.equal(queue.size, 2);
@@ -186,7 +189,10 @@ describe("FlashQueue", function () {
     assert.equal(queue.size, frames.length);
     assert.ok(queue.freeBytes > 0 && queue.freeBytes < queue.capacityBytes);
     const reopened = new FlashQueue(flash);
-    assert.deepEqual(waiting(reopened).map(([, r]) => r), frames);
+    assert.deepEqual(
+      waiting(reopened).map(([, r]) => r),
+      frames,
+    );
   });
 
   it("throws QueueFullError when full and never overwrites a waiting record", function () {
@@ -205,7 +211,10 @@ describe("FlashQueue", function () {
     }
     assert.ok(refused, "the queue filled up");
     assert.throws(() => queue.push(refused), QueueFullError, "still full");
-    assert.deepEqual(waiting(new FlashQueue(flash)).map(([, r]) => r), pushed);
+    assert.deepEqual(
+      waiting(new FlashQueue(flash)).map(([, r]) => r),
+      pushed,
+    );
     // Popping the oldest sector's records makes room again.
     for (let i = 0; i < 4; i++) queue.pop(queue.peek()!.seq);
     queue.push("fits again");

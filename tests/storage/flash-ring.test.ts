@@ -29,9 +29,16 @@ describe("FlashRing", function () {
     ring.append("");
     assert.ok(ring.usedBytes > 0);
     const reopened = new FlashRing(flash);
-    assert.deepEqual(entries(reopened), [[1, "one"], [2, "two ⚡"], [3, ""]]);
+    assert.deepEqual(entries(reopened), [
+      [1, "one"],
+      [2, "two ⚡"],
+      [3, ""],
+    ]);
     reopened.append("four");
-    assert.deepEqual(entries(new FlashRing(flash)).map(([seq]) => seq), [1, 2, 3, 4]);
+    assert.deepEqual(
+      entries(new FlashRing(flash)).map(([seq]) => seq),
+      [1, 2, 3, 4],
+    );
   });
 
   it("drops the oldest sector when full and keeps the newest entries", function () {
@@ -44,8 +51,17 @@ describe("FlashRing", function () {
     }
     const kept = entries(new FlashRing(flash, { compress: false }));
     assert.ok(kept.length > 3 && kept.length < 20, `kept ${kept.length}`);
-    assert.ok(isSuffix(kept.map(([, e]) => e), all), "a contiguous run ending with the newest entry");
-    assert.deepEqual(kept.map(([seq]) => seq), kept.map((_, i) => 201 - kept.length + i));
+    assert.ok(
+      isSuffix(
+        kept.map(([, e]) => e),
+        all,
+      ),
+      "a contiguous run ending with the newest entry",
+    );
+    assert.deepEqual(
+      kept.map(([seq]) => seq),
+      kept.map((_, i) => 201 - kept.length + i),
+    );
     assert.ok(ring.usedBytes <= ring.capacityBytes);
   });
 
@@ -66,7 +82,10 @@ describe("FlashRing", function () {
     // Wrapping over the sectors hidden by the clear never brings them back.
     for (let i = 0; i < 40; i++) ring.append(line(100 + i));
     const seqs = entries(new FlashRing(flash)).map(([seq]) => seq);
-    assert.ok(seqs.every((seq, i) => seq > 31 && (i === 0 || seq === seqs[i - 1] + 1)), seqs.join(","));
+    assert.ok(
+      seqs.every((seq, i) => seq > 31 && (i === 0 || seq === seqs[i - 1] + 1)),
+      seqs.join(","),
+    );
   });
 
   it("cuts an entry longer than a sector and marks it", function () {
@@ -122,7 +141,10 @@ describe("FlashRing", function () {
         ring.append("after");
         const again = entries(new FlashRing(flash));
         assert.equal(again[again.length - 1][1], "after", where);
-        assert.ok(again.every(([seq], i) => i === 0 || seq > again[i - 1][0]), `${where}: seqs increase`);
+        assert.ok(
+          again.every(([seq], i) => i === 0 || seq > again[i - 1][0]),
+          `${where}: seqs increase`,
+        );
       }
     }
   });

@@ -61,7 +61,10 @@ describe("OcppFrameLog", function () {
     assert.equal(board.log.verbose, true);
     board.log.record("out", "Heartbeat", heartbeat);
     board.log.record("in", "MeterValues", '[3,"m1",{}]');
-    assert.deepEqual(board.lines().map((line) => line.split(" ")[2]), ["StatusNotification", "Heartbeat", "MeterValues"]);
+    assert.deepEqual(
+      board.lines().map((line) => line.split(" ")[2]),
+      ["StatusNotification", "Heartbeat", "MeterValues"],
+    );
     board.monoMs += HOUR_MS;
     assert.equal(board.log.verbose, false, "switched itself off at the deadline");
     assert.deepEqual(board.kv.keys("ocpplog"), [], "and forgot the deadline");
@@ -117,9 +120,21 @@ describe("OcppFrameLog", function () {
     const secret = "0123456789abcdef0123456789abcdef";
     board.log.record("in", "ChangeConfiguration", `[2,"c1","ChangeConfiguration",{"key":"AuthorizationKey","value":"${secret}"}]`);
     board.log.record("in", "ChangeConfiguration", `[2,"c2","ChangeConfiguration",{"value":"${secret}","key":"authorizationkey"}]`);
-    board.log.record("out", "GetConfiguration", `[3,"g1",{"configurationKey":[{"key":"AuthorizationKey","readonly":false,"value":"${secret}"},{"key":"HeartbeatInterval","readonly":false,"value":"300"}]}]`);
-    board.log.record("out", "DataTransfer", `[2,"d1","DataTransfer",{"vendorId":"v","data":{"wifiPassword":"${secret}","headers":{"Authorization":"Basic ${secret}"}}}]`);
-    board.log.record("in", "UpdateFirmware", `[2,"u1","UpdateFirmware",{"location":"ftp://user:${secret}@example.com/fw.bin","retrieveDate":"2025-05-01T12:00:00Z"}]`);
+    board.log.record(
+      "out",
+      "GetConfiguration",
+      `[3,"g1",{"configurationKey":[{"key":"AuthorizationKey","readonly":false,"value":"${secret}"},{"key":"HeartbeatInterval","readonly":false,"value":"300"}]}]`,
+    );
+    board.log.record(
+      "out",
+      "DataTransfer",
+      `[2,"d1","DataTransfer",{"vendorId":"v","data":{"wifiPassword":"${secret}","headers":{"Authorization":"Basic ${secret}"}}}]`,
+    );
+    board.log.record(
+      "in",
+      "UpdateFirmware",
+      `[2,"u1","UpdateFirmware",{"location":"ftp://user:${secret}@example.com/fw.bin","retrieveDate":"2025-05-01T12:00:00Z"}]`,
+    );
     board.log.record("in", "ChangeConfiguration", `[2,"c3","ChangeConfiguration",{"key":"AuthorizationKey","value":"${secret}"`); // broken JSON
     board.log.record("out", "Connect", `GET /ocpp/CP1 HTTP/1.1\r\nAuthorization: Basic ${secret}\r\n`);
     const text = board.log.exportText();
@@ -134,6 +149,9 @@ describe("OcppFrameLog", function () {
     assert.equal(redactFrame(frame), frame);
     const spaced = '[2, "c1", "ChangeConfiguration", {"key": "HeartbeatInterval", "value": "60"}]';
     assert.equal(redactFrame(spaced), spaced);
-    assert.equal(redactFrame('[2,"c",{"key":"AuthorizationCacheEnabled","value":"true"}]'), '[2,"c",{"key":"AuthorizationCacheEnabled","value":"true"}]');
+    assert.equal(
+      redactFrame('[2,"c",{"key":"AuthorizationCacheEnabled","value":"true"}]'),
+      '[2,"c",{"key":"AuthorizationCacheEnabled","value":"true"}]',
+    );
   });
 });

@@ -27,7 +27,10 @@ describe("storage on the real XS engine", function () {
     assert.equal(pushed.error, undefined);
     assert.equal(pushed.seqs.length, 10);
     const popped = (await machine.call<{ popped: Array<[number, string]> }>("queuePop", 3)).value.popped;
-    assert.deepEqual(popped.map(([, r]) => r), frames.slice(0, 3));
+    assert.deepEqual(
+      popped.map(([, r]) => r),
+      frames.slice(0, 3),
+    );
 
     // Power goes off in the middle of the next push (its commit marker write).
     const journal = flash.get("journal")!;
@@ -40,20 +43,37 @@ describe("storage on the real XS engine", function () {
     machine = await XsMachine.start({ entry: ENTRY, flash, kv });
     assert.equal((await machine.call("queueOpen")).value, 7, "7 acknowledged records wait; the torn push is absent");
     const list = (await machine.call<{ all: Array<[number, string]> }>("queueList")).value.all;
-    assert.deepEqual(list.map(([, r]) => r), frames.slice(3));
-    assert.deepEqual(list.map(([seq]) => seq), pushed.seqs.slice(3));
+    assert.deepEqual(
+      list.map(([, r]) => r),
+      frames.slice(3),
+    );
+    assert.deepEqual(
+      list.map(([seq]) => seq),
+      pushed.seqs.slice(3),
+    );
     const more = (await machine.call<{ seqs: number[] }>("queuePush", ["after reboot"])).value.seqs;
     assert.ok(more[0] > pushed.seqs[9], "seqs keep growing");
     const rest = (await machine.call<{ popped: Array<[number, string]> }>("queuePop", 20)).value.popped;
-    assert.deepEqual(rest.map(([, r]) => r), [...frames.slice(3), "after reboot"]);
+    assert.deepEqual(
+      rest.map(([, r]) => r),
+      [...frames.slice(3), "after reboot"],
+    );
   });
 
   it("logs frames with secrets redacted through the frame log on XS", async function () {
     machine = await XsMachine.start({ entry: ENTRY, flash, kv });
     await machine.call("frameLogRecord", "out", "Heartbeat", '[2,"h","Heartbeat",{}]');
     const text = (
-      await machine.call<string>("frameLogRecord", "in", "ChangeConfiguration", '[2,"c","ChangeConfiguration",{"key":"AuthorizationKey","value":"s3cr3tk3y"}]')
+      await machine.call<string>(
+        "frameLogRecord",
+        "in",
+        "ChangeConfiguration",
+        '[2,"c","ChangeConfiguration",{"key":"AuthorizationKey","value":"s3cr3tk3y"}]',
+      )
     ).value;
-    assert.equal(text, '1970-01-01T00:00:00.000Z? in ChangeConfiguration [2,"c","ChangeConfiguration",{"key":"AuthorizationKey","value":"***"}]\n');
+    assert.equal(
+      text,
+      '1970-01-01T00:00:00.000Z? in ChangeConfiguration [2,"c","ChangeConfiguration",{"key":"AuthorizationKey","value":"***"}]\n',
+    );
   });
 });

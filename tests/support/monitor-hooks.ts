@@ -53,7 +53,8 @@ export const mochaHooks = {
         result = await (body as (this: Mocha.Context) => unknown).call(this);
       } catch (error) {
         const found = takeNewViolations();
-        if (found.length > 0 && error instanceof Error) error.message += `\nprotocol monitor: ${found.length} violation(s):\n${formatViolations(found)}`;
+        if (found.length > 0 && error instanceof Error)
+          error.message += `\nprotocol monitor: ${found.length} violation(s):\n${formatViolations(found)}`;
         throw error;
       }
       assertNoViolation("during the test");

@@ -54,7 +54,24 @@ export function makeServerPki(caName: string, serial: number, prefix = "ocpp-tls
     run("req", "-x509", ...ec, "-keyout", "other.key", "-out", "other.pem", "-days", "2", "-subj", "/O=Test/CN=Other CA");
     run("req", ...ec, "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/O=Test/CN=127.0.0.1");
     writeFileSync(join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
-    run("x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-set_serial", String(serial), "-out", "srv.pem", "-days", "2", "-extfile", "ext.cnf");
+    run(
+      "x509",
+      "-req",
+      "-in",
+      "srv.csr",
+      "-CA",
+      "ca.pem",
+      "-CAkey",
+      "ca.key",
+      "-set_serial",
+      String(serial),
+      "-out",
+      "srv.pem",
+      "-days",
+      "2",
+      "-extfile",
+      "ext.cnf",
+    );
     const read = (name: string): string => readFileSync(join(dir, name), "utf8");
     return { caPem: read("ca.pem"), otherCaPem: read("other.pem"), keyPem: read("srv.key"), certPem: read("srv.pem") };
   });
@@ -66,7 +83,27 @@ export function makeCa(subject: string): { pem: string; der: Uint8Array } {
     const key = join(dir, "ca.key");
     const pem = join(dir, "ca.pem");
     const der = join(dir, "ca.der");
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", pem, "-days", "2", "-subj", subject], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        pem,
+        "-days",
+        "2",
+        "-subj",
+        subject,
+      ],
+      { stdio: "ignore" },
+    );
     execFileSync("openssl", ["x509", "-in", pem, "-outform", "DER", "-out", der]);
     return { pem: readFileSync(pem, "utf8"), der: new Uint8Array(readFileSync(der)) };
   });
@@ -93,8 +130,29 @@ export class CertificateFactory {
     const n = this.#count++;
     const key = join(this.dir, `k${n}.pem`);
     const cert = join(this.dir, `c${n}.pem`);
-    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert,
-      "-days", String(days), "-subj", `/O=OCPP Test/CN=${name}`, "-set_serial", String(serial)], { stdio: "pipe" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        cert,
+        "-days",
+        String(days),
+        "-subj",
+        `/O=OCPP Test/CN=${name}`,
+        "-set_serial",
+        String(serial),
+      ],
+      { stdio: "pipe" },
+    );
     return this.#withHash(cert);
   }
 
@@ -115,8 +173,45 @@ export class CertificateFactory {
       writeFileSync(ext, `subjectAltName=${subjectAltName}\n`);
       san.push("-extfile", ext);
     }
-    execFileSync("openssl", ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", csr, "-subj", `/O=OCPP Test/CN=${name}`], { stdio: "pipe" });
-    execFileSync("openssl", ["x509", "-req", "-in", csr, "-CA", join(this.dir, `c${n}.pem`), "-CAkey", join(this.dir, `k${n}.pem`), "-out", cert, "-days", "3650", "-set_serial", String(serial), ...san], { stdio: "pipe" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        csr,
+        "-subj",
+        `/O=OCPP Test/CN=${name}`,
+      ],
+      { stdio: "pipe" },
+    );
+    execFileSync(
+      "openssl",
+      [
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        join(this.dir, `c${n}.pem`),
+        "-CAkey",
+        join(this.dir, `k${n}.pem`),
+        "-out",
+        cert,
+        "-days",
+        "3650",
+        "-set_serial",
+        String(serial),
+        ...san,
+      ],
+      { stdio: "pipe" },
+    );
     return { pem: readFileSync(cert, "utf8"), keyPem: readFileSync(key, "utf8"), issuerNameHash: "", issuerKeyHash: "", serialNumber: "" };
   }
 
@@ -125,7 +220,26 @@ export class CertificateFactory {
     const csrPath = join(this.dir, `cp${rootIndex}-${Date.now()}.csr`);
     const out = `${csrPath}.pem`;
     writeFileSync(csrPath, csr);
-    execFileSync("openssl", ["x509", "-req", "-in", csrPath, "-CA", join(this.dir, `c${rootIndex}.pem`), "-CAkey", join(this.dir, `k${rootIndex}.pem`), "-out", out, "-days", String(days), "-set_serial", String(serial)], { stdio: "pipe" });
+    execFileSync(
+      "openssl",
+      [
+        "x509",
+        "-req",
+        "-in",
+        csrPath,
+        "-CA",
+        join(this.dir, `c${rootIndex}.pem`),
+        "-CAkey",
+        join(this.dir, `k${rootIndex}.pem`),
+        "-out",
+        out,
+        "-days",
+        String(days),
+        "-set_serial",
+        String(serial),
+      ],
+      { stdio: "pipe" },
+    );
     return readFileSync(out, "utf8");
   }
 

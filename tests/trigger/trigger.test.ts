@@ -37,7 +37,8 @@ describe("Remote Trigger: TriggerMessage with a CSMS", function () {
     assert.equal(r.status, "Accepted");
     const mv = await csms.waitForCall("MeterValues");
     assert.equal(mv.params.connectorId, 1);
-    const values = (mv.params.meterValue as Array<{ sampledValue: Array<{ context?: string; measurand?: string; value: string }> }>)[0].sampledValue;
+    const values = (mv.params.meterValue as Array<{ sampledValue: Array<{ context?: string; measurand?: string; value: string }> }>)[0]
+      .sampledValue;
     assert.ok(values.length > 0);
     for (const v of values) assert.equal(v.context, "Trigger");
     assert.equal(values[0].measurand, "Energy.Active.Import.Register");
@@ -82,11 +83,17 @@ describe("Remote Trigger: TriggerMessage with a CSMS", function () {
     const statusBefore = csms.calls("StatusNotification").length;
     assert.equal((await trigger({ requestedMessage: "StatusNotification" })).status, "Accepted");
     await csms.waitForCall("StatusNotification", statusBefore + 3);
-    const ids = csms.calls("StatusNotification").slice(statusBefore).map((c) => c.params.connectorId);
+    const ids = csms
+      .calls("StatusNotification")
+      .slice(statusBefore)
+      .map((c) => c.params.connectorId);
     assert.deepEqual(ids, [0, 1, 2]);
     assert.equal((await trigger({ requestedMessage: "MeterValues" })).status, "Accepted");
     await csms.waitForCall("MeterValues", 2);
-    assert.deepEqual(csms.calls("MeterValues").map((c) => c.params.connectorId), [1, 2]);
+    assert.deepEqual(
+      csms.calls("MeterValues").map((c) => c.params.connectorId),
+      [1, 2],
+    );
   });
 
   it("MeterValues during a transaction carry its transactionId", async function () {
@@ -114,7 +121,11 @@ describe("Remote Trigger: TriggerMessage with a CSMS", function () {
   it("FirmwareStatusNotification trigger during a download reports Downloading", async function () {
     const m = await charger();
     // A location that never answers quickly is not needed: the phase is read synchronously.
-    await csms.call("UpdateFirmware", { location: "http://127.0.0.1:1/fw.bin", retrieveDate: new Date(Date.now() - 1000).toISOString(), retries: 0 });
+    await csms.call("UpdateFirmware", {
+      location: "http://127.0.0.1:1/fw.bin",
+      retrieveDate: new Date(Date.now() - 1000).toISOString(),
+      retries: 0,
+    });
     m.charger.advance(0);
     assert.equal(m.fm.firmware.triggeredStatus(), "Downloading");
     await waitFor("DownloadFailed", () => statusesOf(csms, "FirmwareStatusNotification").includes("DownloadFailed"));
@@ -186,18 +197,28 @@ describe("Remote Trigger: TriggerMessage through the engine", function () {
     const mark = (what: string) => (): void => {
       seen.push(`${what}:${String(sent.length > 0 && sent[sent.length - 1][0] === 3)}`);
     };
-    registerTriggerActions(engine, targets({
-      sendBootNotification: mark("boot"),
-      sendHeartbeat: mark("heartbeat"),
-      sendStatusNotification: mark("status"),
-      sendMeterValues: () => {
-        mark("meter")();
-        return true;
-      },
-      sendDiagnosticsStatus: mark("diagnostics"),
-      sendFirmwareStatus: mark("firmware"),
-    }));
-    for (const requestedMessage of ["BootNotification", "Heartbeat", "StatusNotification", "MeterValues", "DiagnosticsStatusNotification", "FirmwareStatusNotification"]) {
+    registerTriggerActions(
+      engine,
+      targets({
+        sendBootNotification: mark("boot"),
+        sendHeartbeat: mark("heartbeat"),
+        sendStatusNotification: mark("status"),
+        sendMeterValues: () => {
+          mark("meter")();
+          return true;
+        },
+        sendDiagnosticsStatus: mark("diagnostics"),
+        sendFirmwareStatus: mark("firmware"),
+      }),
+    );
+    for (const requestedMessage of [
+      "BootNotification",
+      "Heartbeat",
+      "StatusNotification",
+      "MeterValues",
+      "DiagnosticsStatusNotification",
+      "FirmwareStatusNotification",
+    ]) {
       sent.length = 0;
       receive({ requestedMessage, connectorId: 1 });
     }

@@ -22,7 +22,16 @@ describe("util/json-depth", function () {
   });
 
   it("many siblings are not depth: a long SendLocalList is fine", function () {
-    const list = JSON.stringify([2, "1", "SendLocalList", { listVersion: 1, updateType: "Full", localAuthorizationList: Array.from({ length: 200 }, (_, i) => ({ idTag: `T${i}`, idTagInfo: { status: "Accepted" } })) }]);
+    const list = JSON.stringify([
+      2,
+      "1",
+      "SendLocalList",
+      {
+        listVersion: 1,
+        updateType: "Full",
+        localAuthorizationList: Array.from({ length: 200 }, (_, i) => ({ idTag: `T${i}`, idTagInfo: { status: "Accepted" } })),
+      },
+    ]);
     assert.equal(jsonNestingExceeds(list), false);
   });
 

@@ -47,9 +47,15 @@ describe("util/p256 and SHA-256 helpers", () => {
   });
 
   it("HMAC-SHA-256: RFC 4231 test case 2 and Node for long keys", () => {
-    assert.equal(toHex(hmacSha256(ascii("Jefe"), ascii("what do ya want "), ascii("for nothing?"))), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    assert.equal(
+      toHex(hmacSha256(ascii("Jefe"), ascii("what do ya want "), ascii("for nothing?"))),
+      "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
+    );
     const key = new Uint8Array(131).fill(0xaa);
-    assert.equal(toHex(hmacSha256(key, ascii("Test Using Larger Than Block-Size Key - Hash Key First"))), createHmac("sha256", key).update("Test Using Larger Than Block-Size Key - Hash Key First").digest("hex"));
+    assert.equal(
+      toHex(hmacSha256(key, ascii("Test Using Larger Than Block-Size Key - Hash Key First"))),
+      createHmac("sha256", key).update("Test Using Larger Than Block-Size Key - Hash Key First").digest("hex"),
+    );
   });
 
   describe("RFC 6979 A.2.5 (P-256, SHA-256)", () => {
@@ -63,8 +69,16 @@ describe("util/p256 and SHA-256 helpers", () => {
 
     it("signs 'sample' and 'test' with the published r and s, and verifies them", () => {
       const cases = [
-        ["sample", "EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716", "F7CB1C942D657C41D436C7A1B6E29F65F3E900DBB9AFF4064DC4AB2F843ACDA8"],
-        ["test", "F1ABB023518351CD71D881567B1EA663ED3EFCF6C5132B354F28D3B0B7D38367", "019F4113742A2B14BD25926B49C649155F267E60D3814B4C0CC84250E46F0083"],
+        [
+          "sample",
+          "EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716",
+          "F7CB1C942D657C41D436C7A1B6E29F65F3E900DBB9AFF4064DC4AB2F843ACDA8",
+        ],
+        [
+          "test",
+          "F1ABB023518351CD71D881567B1EA663ED3EFCF6C5132B354F28D3B0B7D38367",
+          "019F4113742A2B14BD25926B49C649155F267E60D3814B4C0CC84250E46F0083",
+        ],
       ];
       const u = hex("04" + ux + uy);
       for (const [message, r, s] of cases) {
@@ -91,7 +105,11 @@ describe("util/p256 and SHA-256 helpers", () => {
       tampered[3] ^= 1;
       assert.equal(p256VerifyDer(pair.publicKey, sha256(tampered), nodeSignature), false, "tampered message");
       const mine = ecdsaSignatureToDer(p256Sign(pair.privateKey, digest));
-      assert.equal(verify("sha256", message, createPublicKey({ key: Buffer.from(pair.spki), format: "der", type: "spki" }), mine), true, "here → Node");
+      assert.equal(
+        verify("sha256", message, createPublicKey({ key: Buffer.from(pair.spki), format: "der", type: "spki" }), mine),
+        true,
+        "here → Node",
+      );
       assert.deepEqual(ecdsaSignatureFromDer(mine), p256Sign(pair.privateKey, digest), "deterministic and DER round trip");
     }
   });

@@ -17,7 +17,10 @@ describe("ECDSA P-256 on the real XS engine", function () {
   it("RFC 6979 A.2.5: public key and the 'sample' signature", async function () {
     const key = "c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721";
     const publicKey = (await machine.call<string>("publicKey", key)).value;
-    assert.equal(publicKey.toUpperCase(), "0460FED4BA255A9D31C961EB74C6356D68C049B8923B61FA6CE669622E60F29FB67903FE1008B8BC99A41AE9E95628BC64F2F1B20C2D7E9F5177A3C294D4462299");
+    assert.equal(
+      publicKey.toUpperCase(),
+      "0460FED4BA255A9D31C961EB74C6356D68C049B8923B61FA6CE669622E60F29FB67903FE1008B8BC99A41AE9E95628BC64F2F1B20C2D7E9F5177A3C294D4462299",
+    );
     const digest = createHash("sha256").update("sample").digest("hex");
     assert.equal((await machine.call<string>("sha256", Buffer.from("sample").toString("hex"))).value, digest);
     const der = (await machine.call<string>("sign", key, digest)).value;
@@ -37,7 +40,10 @@ describe("ECDSA P-256 on the real XS engine", function () {
     const otherDigest = createHash("sha256").update("another image").digest("hex");
     assert.equal((await machine.call<boolean>("verify", publicHex, otherDigest, signature)).value, false);
     const mine = (await machine.call<string>("sign", Buffer.from(jwk.d!, "base64url").toString("hex"), digest)).value;
-    assert.equal(verify("sha256", message, createPublicKey(pair.publicKey.export({ format: "pem", type: "spki" })), Buffer.from(mine, "hex")), true);
+    assert.equal(
+      verify("sha256", message, createPublicKey(pair.publicKey.export({ format: "pem", type: "spki" })), Buffer.from(mine, "hex")),
+      true,
+    );
     assert.ok(good.meter.compute > 0);
     console.log(`      one P-256 verification on XS: ${good.meter.compute} computrons, ${good.meter.currentHeapCount} heap slots after`);
   });

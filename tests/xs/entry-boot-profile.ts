@@ -121,7 +121,11 @@ const steps: Record<string, (url: string) => void> = {
     hardware.followUnlockKey(parts.chargePoint.chargePoint.config);
   },
   localAuth() {
-    parts.localAuth = wireLocalAuth(need(parts.chargePoint, "chargePoint").chargePoint, need(parts.authStores, "authStores"), platform.clock);
+    parts.localAuth = wireLocalAuth(
+      need(parts.chargePoint, "chargePoint").chargePoint,
+      need(parts.authStores, "authStores"),
+      platform.clock,
+    );
   },
   reservations() {
     parts.reservations = wireReservation(need(parts.chargePoint, "chargePoint").chargePoint, need(parts.loop, "loop").hardware, platform);
@@ -129,7 +133,13 @@ const steps: Record<string, (url: string) => void> = {
   smartCharging() {
     const { loop, hardware } = need(parts.loop, "loop");
     const log = need(parts.boot, "settings").log;
-    parts.smartCharging = wireSmartCharging({ chargePoint: need(parts.chargePoint, "chargePoint").chargePoint, hardware, loop, platform, log: log.child("smart") });
+    parts.smartCharging = wireSmartCharging({
+      chargePoint: need(parts.chargePoint, "chargePoint").chargePoint,
+      hardware,
+      loop,
+      platform,
+      log: log.child("smart"),
+    });
   },
   firmware() {
     parts.management = wireFirmwareManagement({
@@ -206,7 +216,13 @@ base.expose("card", (idTag: unknown) => {
 base.expose("state", () => {
   const fw = need(firmware, "boot");
   const snapshot = fw.loop.connector(1).snapshot;
-  return { accepted: fw.chargePoint.engine.accepted, status: snapshot.status, relayClosed: snapshot.relayClosed, energyWh: snapshot.energyWh, journal: fw.chargePoint.transactions.journalSize };
+  return {
+    accepted: fw.chargePoint.engine.accepted,
+    status: snapshot.status,
+    relayClosed: snapshot.relayClosed,
+    energyWh: snapshot.energyWh,
+    journal: fw.chargePoint.transactions.journalSize,
+  };
 });
 
 base.expose("stop", () => {

@@ -18,7 +18,9 @@ platform.expose("sha256", (hexData: unknown) => toHex(sha256(fromHex(String(hexD
 
 platform.expose("publicKey", (hexKey: unknown) => toHex(p256PublicKey(fromHex(String(hexKey)))));
 
-platform.expose("sign", (hexKey: unknown, hexDigest: unknown) => toHex(ecdsaSignatureToDer(p256Sign(fromHex(String(hexKey)), fromHex(String(hexDigest))))));
+platform.expose("sign", (hexKey: unknown, hexDigest: unknown) =>
+  toHex(ecdsaSignatureToDer(p256Sign(fromHex(String(hexKey)), fromHex(String(hexDigest))))),
+);
 
 platform.expose("verify", (hexPublicKey: unknown, hexDigest: unknown, hexSignature: unknown) =>
   p256VerifyDer(fromHex(String(hexPublicKey)), fromHex(String(hexDigest)), fromHex(String(hexSignature))),

@@ -74,7 +74,13 @@ base.expose("cycles", (cycles: unknown) => {
     if (fw.chargePoint.status.current(1) !== last) statusChanges++;
     last = fw.chargePoint.status.current(1);
   }
-  return { statusChanges, ticks: fw.loop.ticks, overflows: fw.hardware.eventOverflows, errors: fw.hardware.eventErrors, pending: fw.hardware.eventsPending };
+  return {
+    statusChanges,
+    ticks: fw.loop.ticks,
+    overflows: fw.hardware.eventOverflows,
+    errors: fw.hardware.eventErrors,
+    pending: fw.hardware.eventsPending,
+  };
 });
 
 /** FreeCharging (and PreBootTransactions: offline, never accepted): a plug-in starts a transaction. */
@@ -115,5 +121,10 @@ base.expose("drain", () => {
 base.expose("state", () => {
   const fw = running();
   const snapshot = fw.loop.connector(1).snapshot;
-  return { status: snapshot.status, plugged: snapshot.plugged, journal: fw.chargePoint.transactions.journalSize, ocppStatus: fw.chargePoint.status.current(1) };
+  return {
+    status: snapshot.status,
+    plugged: snapshot.plugged,
+    journal: fw.chargePoint.transactions.journalSize,
+    ocppStatus: fw.chargePoint.status.current(1),
+  };
 });

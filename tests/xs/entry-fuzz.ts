@@ -249,7 +249,9 @@ base.expose("boot", () => {
 });
 
 /** The CSMS actions the booted charge point has a handler for. */
-base.expose("actions", (names: unknown) => (Array.isArray(names) ? names : []).filter((n) => running().chargePoint.engine.hasAction(String(n))));
+base.expose("actions", (names: unknown) =>
+  (Array.isArray(names) ? names : []).filter((n) => running().chargePoint.engine.hasAction(String(n))),
+);
 
 base.expose("state", () => {
   const fw = running();

@@ -31,7 +31,11 @@ platform.expose("sendRange", (from: unknown, count: unknown, version: unknown) =
   for (let i = Number(from); i < Number(from) + Number(count); i++) {
     entries.push({ idTag: tag(i), idTagInfo: i % 10 === 0 ? { status: "Accepted", parentIdTag: "FLEET" } : { status: "Accepted" } });
   }
-  return s.sendLocalList({ listVersion: Number(version), updateType: Number(from) === 0 ? "Full" : "Differential", localAuthorizationList: entries });
+  return s.sendLocalList({
+    listVersion: Number(version),
+    updateType: Number(from) === 0 ? "Full" : "Differential",
+    localAuthorizationList: entries,
+  });
 });
 
 platform.expose("boot", () => {

@@ -6,7 +6,13 @@ import { createXsnapPlatform } from "platform/xsnap/index";
 import { FlashQueue } from "storage/flash-queue";
 import { ChargePoint } from "ocpp/charge-point";
 import type {
-  ChargePointConnector, ChargePointHardware, ConnectorEvents, ConnectorMeterSample, OcppConnectorStatus, OcppErrorCode, UnlockResult,
+  ChargePointConnector,
+  ChargePointHardware,
+  ConnectorEvents,
+  ConnectorMeterSample,
+  OcppConnectorStatus,
+  OcppErrorCode,
+  UnlockResult,
 } from "ocpp/charge-point-hw";
 import { newMeterSample } from "ocpp/charge-point-hw";
 import { buildMeterValue } from "ocpp/core/metering";
@@ -24,7 +30,9 @@ class SimConnector implements ChargePointConnector {
   energyWh = 5000;
   events: ConnectorEvents | undefined;
   #last: OcppConnectorStatus = "Available";
-  plugged(): boolean { return this.isPlugged; }
+  plugged(): boolean {
+    return this.isPlugged;
+  }
   status(): OcppConnectorStatus {
     if (!this.available) return "Unavailable";
     if (this.isPlugged && this.permission) return "Charging";
@@ -32,23 +40,39 @@ class SimConnector implements ChargePointConnector {
     if (this.permission || this.isPlugged) return "Preparing";
     return "Available";
   }
-  errorCode(): OcppErrorCode { return "NoError"; }
+  errorCode(): OcppErrorCode {
+    return "NoError";
+  }
   readMeter(into: ConnectorMeterSample): ConnectorMeterSample {
     into.energyImportWh = this.energyWh;
     into.powerW = 11000;
-    into.voltageV[0] = 230; into.voltageV[1] = 230; into.voltageV[2] = 230;
-    into.currentA[0] = 16; into.currentA[1] = 16; into.currentA[2] = 16;
+    into.voltageV[0] = 230;
+    into.voltageV[1] = 230;
+    into.voltageV[2] = 230;
+    into.currentA[0] = 16;
+    into.currentA[1] = 16;
+    into.currentA[2] = 16;
     into.frequencyHz = 50;
     into.ok = true;
     return into;
   }
-  offeredA(): number { return 16; }
-  setPermission(allowed: boolean): void { this.permission = allowed; this.report(); }
-  setAvailable(available: boolean): void { this.available = available; this.report(); }
+  offeredA(): number {
+    return 16;
+  }
+  setPermission(allowed: boolean): void {
+    this.permission = allowed;
+    this.report();
+  }
+  setAvailable(available: boolean): void {
+    this.available = available;
+    this.report();
+  }
   setReserved(): void {}
   setEnergyWithheld(): void {}
   setOcppLimitA(): void {}
-  unlock(): UnlockResult { return "Unlocked"; }
+  unlock(): UnlockResult {
+    return "Unlocked";
+  }
   report(): void {
     const status = this.status();
     if (status === this.#last) return;
@@ -60,7 +84,9 @@ class SimConnector implements ChargePointConnector {
 const connector = new SimConnector();
 const hardware: ChargePointHardware = {
   connectors: [connector],
-  subscribe(events: ConnectorEvents): void { connector.events = events; },
+  subscribe(events: ConnectorEvents): void {
+    connector.events = events;
+  },
   reboot(): void {},
 };
 let chargePoint: ChargePoint | undefined;
@@ -72,8 +98,14 @@ platform.expose("start", (url: unknown) => {
     hardware,
     journal: new FlashQueue(platform.openFlash("journal")),
     settings: {
-      deviceId: "XS001", installationUrlTemplate: String(url), chargerUrl: "", precedence: "installation",
-      legacyIdentity: false, chargerPassword: "xs-password-0001", installationInitialPassword: "", caCertificates: [],
+      deviceId: "XS001",
+      installationUrlTemplate: String(url),
+      chargerUrl: "",
+      precedence: "installation",
+      legacyIdentity: false,
+      chargerPassword: "xs-password-0001",
+      installationInitialPassword: "",
+      caCertificates: [],
     },
     boot: { chargePointVendor: "OpenEVSE", chargePointModel: "XS", firmwareVersion: "0.1.0" },
   });
@@ -91,7 +123,14 @@ platform.expose("plug", (plugged: unknown) => {
 
 platform.expose("presentIdTag", (idTag: unknown) => {
   lastResult = undefined;
-  chargePoint!.sessions.presentIdTag(1, String(idTag)).then((r) => { lastResult = r; }, (e: Error) => { lastResult = e.message; });
+  chargePoint!.sessions.presentIdTag(1, String(idTag)).then(
+    (r) => {
+      lastResult = r;
+    },
+    (e: Error) => {
+      lastResult = e.message;
+    },
+  );
   return true;
 });
 
@@ -115,12 +154,17 @@ const meterValuesPayload = {
   meterValue: [buildMeterValue("2030-01-01T00:00:00Z", measurands, sample, 16, "Sample.Periodic")],
 };
 const meterValuesFrame = callFrame("abc.1", "MeterValues", meterValuesPayload);
-const inboundCall = '[2,"srv-17","RemoteStartTransaction",{"idTag":"ABCDEF0123","connectorId":1,"chargingProfile":{"chargingProfileId":1,"stackLevel":0,"chargingProfilePurpose":"TxProfile","chargingProfileKind":"Absolute","chargingSchedule":{"chargingRateUnit":"A","chargingSchedulePeriod":[{"startPeriod":0,"limit":16.0}]}}}]';
+const inboundCall =
+  '[2,"srv-17","RemoteStartTransaction",{"idTag":"ABCDEF0123","connectorId":1,"chargingProfile":{"chargingProfileId":1,"stackLevel":0,"chargingProfilePurpose":"TxProfile","chargingProfileKind":"Absolute","chargingSchedule":{"chargingRateUnit":"A","chargingSchedulePeriod":[{"startPeriod":0,"limit":16.0}]}}}]';
 
 platform.expose("benchMeterValuesEncode", (n: unknown) => {
   let length = 0;
   for (let i = 0; i < Number(n); i++) {
-    const payload = { connectorId: 1, transactionId: 1234, meterValue: [buildMeterValue("2030-01-01T00:00:00Z", measurands, sample, 16, "Sample.Periodic")] };
+    const payload = {
+      connectorId: 1,
+      transactionId: 1234,
+      meterValue: [buildMeterValue("2030-01-01T00:00:00Z", measurands, sample, 16, "Sample.Periodic")],
+    };
     length += callFrame("abc.1", "MeterValues", payload).length;
   }
   return length;

@@ -28,7 +28,10 @@ export class FakeBenchTarget implements BenchTarget {
   #nextTransactionId = 1;
   #nextMessageId = 1;
 
-  constructor(connectorCount = 2, readonly maxOfferedA = 16) {
+  constructor(
+    connectorCount = 2,
+    readonly maxOfferedA = 16,
+  ) {
     this.#state = {
       firmwareVersion: "0.1.0-fake",
       connection: "online",

@@ -181,9 +181,7 @@ export const CSMS_ROUTES: Readonly<Record<string, PostRoute>> = {
 
 /** A full profile from the body, or a one-period Relative profile from its `limit` shorthand. */
 function profileFrom(b: Record<string, unknown>): ChargingProfile {
-  const shorthand = ["limit", "unit", "purpose", "stackLevel", "chargingProfileId", "transactionId"].filter(
-    (k) => b[k] !== undefined,
-  );
+  const shorthand = ["limit", "unit", "purpose", "stackLevel", "chargingProfileId", "transactionId"].filter((k) => b[k] !== undefined);
   if (b.chargingProfile !== undefined) {
     if (shorthand.length) throw new BadRequest(`give either 'chargingProfile' or '${shorthand.join("', '")}', not both`);
     return b.chargingProfile as unknown as ChargingProfile;

@@ -56,7 +56,11 @@ export function formatBenchFrames(frames: readonly BenchFrame[]): string {
 
 export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi> {
   const chargers: readonly NamedBenchTarget[] =
-    options.chargers && options.chargers.length > 0 ? options.chargers : options.target ? [{ identity: "charger", target: options.target }] : [];
+    options.chargers && options.chargers.length > 0
+      ? options.chargers
+      : options.target
+        ? [{ identity: "charger", target: options.target }]
+        : [];
   if (chargers.length === 0) throw new Error("startBenchApi needs a target or at least one charger");
   const byIdentity = new Map<string, BenchTarget>();
   for (const c of chargers) {

@@ -119,7 +119,9 @@ export async function benchFleet(): Promise<Record<string, number>> {
       process.stderr.write(`fleet: ${size} chargers: ${(error as Error).message}\n`);
       result = { keptUp: false, heapBytesPerCharger: 0, tickRatio: 0, meterValuesRatio: 0 };
     }
-    process.stderr.write(`fleet: ${size} chargers: tick ratio ${result.tickRatio.toFixed(3)}, MeterValues from ${(result.meterValuesRatio * 100).toFixed(0)} % (${((Date.now() - begun) / 1000).toFixed(1)} s)\n`);
+    process.stderr.write(
+      `fleet: ${size} chargers: tick ratio ${result.tickRatio.toFixed(3)}, MeterValues from ${(result.meterValuesRatio * 100).toFixed(0)} % (${((Date.now() - begun) / 1000).toFixed(1)} s)\n`,
+    );
     if (result.keptUp) {
       return {
         "fleet.maxChargers": size,

@@ -53,7 +53,13 @@ interface SessionFigures {
 async function measureSession(build: LinBuild, connectors: number): Promise<SessionFigures> {
   // One card per connector: the same idTag twice would be ConcurrentTx.
   const idTags: Record<string, { status: "Accepted" }> = { "CARD-1": { status: "Accepted" }, "CARD-2": { status: "Accepted" } };
-  const stack = await startLinStack({ build, benchPort: null, connectors, devCsms: { heartbeatIntervalS: 60, idTags }, log: () => ({ write: () => undefined }) });
+  const stack = await startLinStack({
+    build,
+    benchPort: null,
+    connectors,
+    devCsms: { heartbeatIntervalS: 60, idTags },
+    log: () => ({ write: () => undefined }),
+  });
   try {
     const charger: LinCharger = stack.chargers[0];
     const csms = stack.csms!;
@@ -80,7 +86,12 @@ async function measureSession(build: LinBuild, connectors: number): Promise<Sess
         { idTag: "LOCAL-2", idTagInfo: { status: "Blocked" } },
       ],
     });
-    await csms.send(id, "ReserveNow", { connectorId: 1, expiryDate: new Date(Date.now() + 3_600_000).toISOString(), idTag: "CARD-1", reservationId: 7 });
+    await csms.send(id, "ReserveNow", {
+      connectorId: 1,
+      expiryDate: new Date(Date.now() + 3_600_000).toISOString(),
+      idTag: "CARD-1",
+      reservationId: 7,
+    });
     await csms.send(id, "CancelReservation", { reservationId: 7 });
     await sample();
     for (let c = 1; c <= connectors; c++) {
@@ -89,7 +100,12 @@ async function measureSession(build: LinBuild, connectors: number): Promise<Sess
       await charger.presentCard(`CARD-${c}`, c);
       await charger.setEv(c, "C");
       // The second connector may wait for its share of the circuit (SuspendedEVSE): the transaction is what counts.
-      await until(`a transaction on ${c}`, () => charger.getState().connectors[c - 1].transactionId !== null, 20_000, () => JSON.stringify(charger.getState().connectors));
+      await until(
+        `a transaction on ${c}`,
+        () => charger.getState().connectors[c - 1].transactionId !== null,
+        20_000,
+        () => JSON.stringify(charger.getState().connectors),
+      );
       await sample();
     }
     await csms.send(id, "SetChargingProfile", {
@@ -135,7 +151,12 @@ async function measureSession(build: LinBuild, connectors: number): Promise<Sess
  */
 async function measureEsp32VmBoot(): Promise<Record<string, number>> {
   const build = buildLinFirmware({ instrument: true, esp32Vm: true });
-  const stack = await startLinStack({ build, benchPort: null, devCsms: { heartbeatIntervalS: 60 }, log: () => ({ write: () => undefined }) });
+  const stack = await startLinStack({
+    build,
+    benchPort: null,
+    devCsms: { heartbeatIntervalS: 60 },
+    log: () => ({ write: () => undefined }),
+  });
   const figures: Record<string, number> = {};
   try {
     const charger = stack.chargers[0];

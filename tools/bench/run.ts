@@ -13,5 +13,6 @@ import { benchOcpp } from "./ocpp.ts";
 import { benchSafety } from "./safety.ts";
 
 const figures: Record<string, number> = {};
-for (const bench of [benchLoop, benchOcpp, benchBoot, benchFleet, benchSafety, benchFuzz, benchModdable]) Object.assign(figures, await bench());
+for (const bench of [benchLoop, benchOcpp, benchBoot, benchFleet, benchSafety, benchFuzz, benchModdable])
+  Object.assign(figures, await bench());
 process.stdout.write(`${JSON.stringify(figures)}\n`);

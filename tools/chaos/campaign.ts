@@ -245,7 +245,9 @@ class World {
           this.time.advanceTo(target);
         } catch (error) {
           if (!(error instanceof PowerCutError)) {
-            this.errors.push(`timer threw at ${this.time.nowMs()} ms: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+            this.errors.push(
+              `timer threw at ${this.time.nowMs()} ms: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+            );
           }
         }
         this.#housekeeping();
@@ -376,7 +378,10 @@ async function apply(world: World, action: ChaosAction): Promise<void> {
       await world.csmsDown(action.a);
       return;
     case "availability":
-      await world.call(charger, "ChangeAvailability", { connectorId: action.a === 0 ? 0 : connectorId, type: action.b === 1 ? "Operative" : "Inoperative" });
+      await world.call(charger, "ChangeAvailability", {
+        connectorId: action.a === 0 ? 0 : connectorId,
+        type: action.b === 1 ? "Operative" : "Inoperative",
+      });
       return;
     case "reset":
       await world.call(charger, "Reset", { type: action.a === 1 ? "Hard" : "Soft" });
@@ -410,7 +415,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   await world.csms.start();
   try {
     for (let k = 0; k < chargerCount; k++) {
-      const charger = new ChaosCharger({ identity: `CHAOS${seed}-${k}`, time: world.time, connectors, csmsUrl: world.csms.url, withLock: (seed + k) % 2 === 0 });
+      const charger = new ChaosCharger({
+        identity: `CHAOS${seed}-${k}`,
+        time: world.time,
+        connectors,
+        csmsUrl: world.csms.url,
+        withLock: (seed + k) % 2 === 0,
+      });
       world.add(charger);
       charger.boot();
     }
@@ -424,7 +435,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     await settle(world);
     checkEnd(world, problems);
   } catch (error) {
-    problems.push(`run failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    problems.push(`run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
     for (const charger of world.chargers) charger.shutDown();
     await world.csms.close();
@@ -475,14 +486,17 @@ async function settle(world: World): Promise<void> {
       return tx.journalSize === 0 && world.csms.openTransactions(c.identity).length === 0;
     });
   for (let round = 0; round < 6 && !quiet(); round++) {
-    await world.run(120_000, () => world.chargers.every((c) => c.firmware?.chargePoint.engine.accepted === true && world.csms.isConnected(c.identity)));
+    await world.run(120_000, () =>
+      world.chargers.every((c) => c.firmware?.chargePoint.engine.accepted === true && world.csms.isConnected(c.identity)),
+    );
     for (const charger of world.chargers) {
       for (const sim of charger.sim.sims) {
         sim.ev.unplug();
         sim.ev.stopDrawing = false;
       }
       await world.call(charger, "ChangeAvailability", { connectorId: 0, type: "Operative" });
-      for (const tx of world.csms.openTransactions(charger.identity)) await world.call(charger, "RemoteStopTransaction", { transactionId: tx.transactionId });
+      for (const tx of world.csms.openTransactions(charger.identity))
+        await world.call(charger, "RemoteStopTransaction", { transactionId: tx.transactionId });
     }
     await world.run(300_000, quiet);
   }
@@ -496,14 +510,17 @@ function checkEnd(world: World, problems: string[]): void {
       problems.push(`${charger.identity}: not running at the end`);
       continue;
     }
-    if (fw.chargePoint.transactions.journalSize !== 0) problems.push(`${charger.identity}: ${fw.chargePoint.transactions.journalSize} transaction messages never delivered`);
+    if (fw.chargePoint.transactions.journalSize !== 0)
+      problems.push(`${charger.identity}: ${fw.chargePoint.transactions.journalSize} transaction messages never delivered`);
     for (let id = 1; id <= charger.connectorCount; id++) {
-      if (fw.chargePoint.transactions.hasTransaction(id)) problems.push(`${charger.identity}: connector ${id} still has a transaction after the final stop`);
+      if (fw.chargePoint.transactions.hasTransaction(id))
+        problems.push(`${charger.identity}: connector ${id} still has a transaction after the final stop`);
     }
   }
   for (const tx of world.csms.transactions.values()) {
     if (tx.stops === 0) problems.push(`${tx.identity}: transaction ${tx.transactionId} never stopped at the CSMS`);
-    if (tx.meterStopWh !== undefined && tx.meterStopWh < tx.meterStartWh) problems.push(`${tx.identity}: transaction ${tx.transactionId} meterStop ${tx.meterStopWh} < meterStart ${tx.meterStartWh}`);
+    if (tx.meterStopWh !== undefined && tx.meterStopWh < tx.meterStartWh)
+      problems.push(`${tx.identity}: transaction ${tx.transactionId} meterStop ${tx.meterStopWh} < meterStart ${tx.meterStartWh}`);
   }
   if (world.csms.stopsWithoutStart > 0) problems.push(`${world.csms.stopsWithoutStart} StopTransaction(s) for a start the CSMS never saw`);
 }

@@ -261,6 +261,7 @@ export class ChaosCharger {
     if (!monitor) return;
     this.ticksChecked++;
     const violation = monitor.afterTick(nowMs);
-    if (violation !== null && this.interlockViolations.length < 20) this.interlockViolations.push(`${this.identity} at ${nowMs} ms: ${violation}`);
+    if (violation !== null && this.interlockViolations.length < 20)
+      this.interlockViolations.push(`${this.identity} at ${nowMs} ms: ${violation}`);
   }
 }

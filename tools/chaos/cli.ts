@@ -56,7 +56,10 @@ for (let seed = firstSeed; totals.sessions < sessions; seed++) {
   totals.problems += result.problems.length;
   totals.virtualHours += result.virtualMs / 3_600_000;
   if (!passed(result)) {
-    const entry: { seed: number; finding: string; shrunk?: ChaosAction[] } = { seed, finding: describeFailure(result).split("\n").slice(0, 3).join(" | ") };
+    const entry: { seed: number; finding: string; shrunk?: ChaosAction[] } = {
+      seed,
+      finding: describeFailure(result).split("\n").slice(0, 3).join(" | "),
+    };
     if (process.argv.includes("--shrink") && failed.length < 3) {
       const fails = async (replay: readonly ChaosAction[]): Promise<boolean> => !passed(await runChaos({ seed, chargers, replay }));
       entry.shrunk = (await shrinkActions(result.actions, fails, 120)).actions;
@@ -65,8 +68,18 @@ for (let seed = firstSeed; totals.sessions < sessions; seed++) {
     if (process.argv.includes("--progress")) console.error(`seed ${seed} failed: ${entry.finding}`);
     if (process.argv.includes("--verbose")) console.error(describeFailure(result));
   }
-  if (process.argv.includes("--progress") && totals.sequences % 100 === 0) console.error(`${totals.sessions} sessions, ${failed.length} failed, ${Math.round((Date.now() - started) / 1000)} s`);
+  if (process.argv.includes("--progress") && totals.sequences % 100 === 0)
+    console.error(`${totals.sessions} sessions, ${failed.length} failed, ${Math.round((Date.now() - started) / 1000)} s`);
 }
 totals.virtualHours = Math.round(totals.virtualHours * 10) / 10;
-console.log(JSON.stringify({ ...totals, firstSeed, chargers, actionsPerSequence: actions, failedSeeds: failed, seconds: Math.round((Date.now() - started) / 100) / 10 }));
+console.log(
+  JSON.stringify({
+    ...totals,
+    firstSeed,
+    chargers,
+    actionsPerSequence: actions,
+    failedSeeds: failed,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  }),
+);
 process.exit(failed.length > 0 ? 1 : 0);

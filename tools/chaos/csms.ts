@@ -58,7 +58,10 @@ function resendSignature(action: string, payload: Record<string, unknown>): { si
       return { sig: `E|${Number(payload.transactionId)}`, rule: "tx-stop-once" };
     case "MeterValues":
       if (payload.transactionId === undefined) return undefined;
-      return { sig: `M|${String(payload.connectorId)}|${Number(payload.transactionId)}|${JSON.stringify(payload.meterValue)}`, rule: "tx-duplicate" };
+      return {
+        sig: `M|${String(payload.connectorId)}|${Number(payload.transactionId)}|${JSON.stringify(payload.meterValue)}`,
+        rule: "tx-duplicate",
+      };
     default:
       return undefined;
   }
@@ -203,7 +206,9 @@ export class ChaosCsms {
     this.#connections.set(identity, connection);
     client.on("message", ({ message, outbound }: { message: string | Buffer; outbound: boolean }) => {
       const text = typeof message === "string" ? message : message.toString("utf8");
-      this.frames.push(`${new Date(this.now()).toISOString()} ${identity} ${outbound ? "<-" : "->"} ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`);
+      this.frames.push(
+        `${new Date(this.now()).toISOString()} ${identity} ${outbound ? "<-" : "->"} ${text.length > 300 ? `${text.slice(0, 300)}…` : text}`,
+      );
       if (this.frames.length > 600) this.frames.splice(0, 300);
       if (!outbound) this.#expectResend(connection, text);
       else this.#noteAnswer(connection, text);

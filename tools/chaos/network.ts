@@ -77,7 +77,11 @@ export class SwitchedWebSocketFactory implements WebSocketFactory {
       });
       return { sendText: () => false, ping: () => undefined, close: () => undefined };
     }
-    const socket = new WebSocket(options.url, options.protocols, { headers: options.headers, handshakeTimeout: 10_000, maxPayload: 256 * 1024 });
+    const socket = new WebSocket(options.url, options.protocols, {
+      headers: options.headers,
+      handshakeTimeout: 10_000,
+      maxPayload: 256 * 1024,
+    });
     this.#open.add(socket);
     socket.on("open", () => events.onOpen(socket.protocol));
     socket.on("message", (data, isBinary) => {

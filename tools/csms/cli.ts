@@ -41,7 +41,11 @@ const csms = await startDevCsms({
 });
 
 console.log(`Development CSMS listening: ${csms.url}/<identity>`);
-console.log(`Known idTags: ${Object.entries(DEV_ID_TAGS).map(([tag, e]) => `${tag} (${e.status})`).join(", ")}`);
+console.log(
+  `Known idTags: ${Object.entries(DEV_ID_TAGS)
+    .map(([tag, e]) => `${tag} (${e.status})`)
+    .join(", ")}`,
+);
 csms.on("connected", (identity) => console.log(`[csms] ${identity} connected`));
 csms.on("disconnected", ({ identity, code }) => console.log(`[csms] ${identity} disconnected (${code ?? "?"})`));
 csms.on("authRejected", ({ identity, reason }) => console.log(`[csms] ${identity} refused: ${reason}`));

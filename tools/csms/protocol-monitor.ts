@@ -103,7 +103,8 @@ function parse(text: string): Frame {
     return { kind: "bad", why: "not JSON" };
   }
   if (!Array.isArray(value) || typeof value[1] !== "string") return { kind: "bad", why: "not an OCPP-J array with a message id" };
-  const payloadOf = (p: unknown): Record<string, unknown> => (p !== null && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : {});
+  const payloadOf = (p: unknown): Record<string, unknown> =>
+    p !== null && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
   switch (value[0]) {
     case 2:
       if (typeof value[2] !== "string") return { kind: "bad", why: "CALL without action" };
@@ -372,7 +373,11 @@ export class ProtocolMonitor {
     if (atMs === undefined || atMs < REAL_TIME_FLOOR_MS) return;
     const last = this.#lastTxMessageMs;
     if (last !== undefined && atMs + this.#orderSlackMs < last) {
-      this.#report("tx-order", `${action} of ${new Date(atMs).toISOString()} delivered after a transaction message of ${new Date(last).toISOString()}`, text);
+      this.#report(
+        "tx-order",
+        `${action} of ${new Date(atMs).toISOString()} delivered after a transaction message of ${new Date(last).toISOString()}`,
+        text,
+      );
     }
     if (last === undefined || atMs > last) this.#lastTxMessageMs = atMs;
   }
@@ -384,13 +389,21 @@ export class ProtocolMonitor {
     const earlier = this.#starts.get(key);
     // Answered, or still unanswered on this connection (the CSMS holds it and will answer): a duplicate.
     if (earlier?.answered || this.#openStart(key)) {
-      this.#report("tx-duplicate", `StartTransaction of connector ${connectorId} at ${String(payload.timestamp)} meterStart ${meterStartWh} delivered again (${earlier?.answered ? `transactionId ${String(earlier.transactionId)}` : "its first sending still unanswered"})`, text);
+      this.#report(
+        "tx-duplicate",
+        `StartTransaction of connector ${connectorId} at ${String(payload.timestamp)} meterStart ${meterStartWh} delivered again (${earlier?.answered ? `transactionId ${String(earlier.transactionId)}` : "its first sending still unanswered"})`,
+        text,
+      );
       return; // the same transaction: keep the first view
     }
     this.#inOrder("StartTransaction", timeOf(payload.timestamp), text);
     const open = this.#open.get(connectorId);
     if (open && open !== earlier) {
-      this.#report("tx-overlap", `StartTransaction on connector ${connectorId} while transaction ${String(open.transactionId)} is open there`, text);
+      this.#report(
+        "tx-overlap",
+        `StartTransaction on connector ${connectorId} while transaction ${String(open.transactionId)} is open there`,
+        text,
+      );
     }
     const tx: TxView = earlier ?? { key, connectorId, meterStartWh, registerWh: meterStartWh, answered: false, stopped: false };
     this.#starts.set(key, tx);
@@ -413,7 +426,11 @@ export class ProtocolMonitor {
   #register(tx: TxView, readingsWh: number[], what: string, text: string): void {
     for (const wh of readingsWh) {
       if (wh + REGISTER_TOLERANCE_WH < tx.registerWh) {
-        this.#report("meter-decreasing", `${what}: register ${wh} Wh below ${tx.registerWh} Wh earlier in transaction ${String(tx.transactionId)}`, text);
+        this.#report(
+          "meter-decreasing",
+          `${what}: register ${wh} Wh below ${tx.registerWh} Wh earlier in transaction ${String(tx.transactionId)}`,
+          text,
+        );
       }
       if (wh > tx.registerWh) tx.registerWh = wh;
     }
@@ -430,7 +447,11 @@ export class ProtocolMonitor {
       return;
     }
     if (meterStopWh < tx.meterStartWh) {
-      this.#report("meter-stop-below-start", `transaction ${transactionId}: meterStop ${meterStopWh} Wh below meterStart ${tx.meterStartWh} Wh`, text);
+      this.#report(
+        "meter-stop-below-start",
+        `transaction ${transactionId}: meterStop ${meterStopWh} Wh below meterStart ${tx.meterStartWh} Wh`,
+        text,
+      );
     }
     this.#register(tx, registerReadings(payload.transactionData), `StopTransaction.transactionData of ${transactionId}`, text);
     this.#register(tx, [meterStopWh], `meterStop of ${transactionId}`, text);
@@ -470,7 +491,11 @@ export class ProtocolMonitor {
       this.#report("status-charging-without-tx", `connector ${connectorId} Charging before its StartTransaction was delivered`, text);
     }
     if (status === "Available" && open) {
-      this.#report("status-available-with-tx", `connector ${connectorId} Available while transaction ${String(open.transactionId)} is open`, text);
+      this.#report(
+        "status-available-with-tx",
+        `connector ${connectorId} Available while transaction ${String(open.transactionId)} is open`,
+        text,
+      );
     }
   }
 

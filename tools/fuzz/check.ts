@@ -19,8 +19,16 @@ export interface WrongAnswer {
 }
 
 const ERROR_CODES = new Set<string>([
-  "NotImplemented", "NotSupported", "InternalError", "ProtocolError", "SecurityError", "FormationViolation",
-  "PropertyConstraintViolation", "OccurenceConstraintViolation", "TypeConstraintViolation", "GenericError",
+  "NotImplemented",
+  "NotSupported",
+  "InternalError",
+  "ProtocolError",
+  "SecurityError",
+  "FormationViolation",
+  "PropertyConstraintViolation",
+  "OccurenceConstraintViolation",
+  "TypeConstraintViolation",
+  "GenericError",
 ]);
 
 function isPlainObject(value: unknown): boolean {
@@ -43,7 +51,12 @@ export class AnswerChecker {
     const e = frame.expect;
     if (e.kind === "none") return;
     const list = this.#outstanding.get(e.id) ?? [];
-    list.push({ klass: frame.klass, result: e.result, codes: e.codes, frame: frame.kind === "text" ? frame.data : `${frame.kind}:${frame.data}` });
+    list.push({
+      klass: frame.klass,
+      result: e.result,
+      codes: e.codes,
+      frame: frame.kind === "text" ? frame.data : `${frame.kind}:${frame.data}`,
+    });
     this.#outstanding.set(e.id, list);
   }
 

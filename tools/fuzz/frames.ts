@@ -13,8 +13,16 @@ import { loadOfficialSchemas, type JsonSchema } from "../schema/generate.ts";
 
 /** The CALLERROR codes of OCPP-J 1.6 §4.2.3. */
 export type ErrorCode =
-  | "NotImplemented" | "NotSupported" | "InternalError" | "ProtocolError" | "SecurityError" | "FormationViolation"
-  | "PropertyConstraintViolation" | "OccurenceConstraintViolation" | "TypeConstraintViolation" | "GenericError";
+  | "NotImplemented"
+  | "NotSupported"
+  | "InternalError"
+  | "ProtocolError"
+  | "SecurityError"
+  | "FormationViolation"
+  | "PropertyConstraintViolation"
+  | "OccurenceConstraintViolation"
+  | "TypeConstraintViolation"
+  | "GenericError";
 
 /** What one frame must get back. */
 export type Expectation =
@@ -42,55 +50,177 @@ export const SEMANTIC_ERRORS: readonly ErrorCode[] = ["PropertyConstraintViolati
 
 /** Actions the Central System sends (OCPP 1.6 + security white paper). */
 export const CSMS_ACTIONS = [
-  "CancelReservation", "CertificateSigned", "ChangeAvailability", "ChangeConfiguration", "ClearCache",
-  "ClearChargingProfile", "DataTransfer", "DeleteCertificate", "ExtendedTriggerMessage", "GetCompositeSchedule",
-  "GetConfiguration", "GetDiagnostics", "GetInstalledCertificateIds", "GetLocalListVersion", "GetLog",
-  "InstallCertificate", "RemoteStartTransaction", "RemoteStopTransaction", "ReserveNow", "Reset", "SendLocalList",
-  "SetChargingProfile", "SignedUpdateFirmware", "TriggerMessage", "UnlockConnector", "UpdateFirmware",
+  "CancelReservation",
+  "CertificateSigned",
+  "ChangeAvailability",
+  "ChangeConfiguration",
+  "ClearCache",
+  "ClearChargingProfile",
+  "DataTransfer",
+  "DeleteCertificate",
+  "ExtendedTriggerMessage",
+  "GetCompositeSchedule",
+  "GetConfiguration",
+  "GetDiagnostics",
+  "GetInstalledCertificateIds",
+  "GetLocalListVersion",
+  "GetLog",
+  "InstallCertificate",
+  "RemoteStartTransaction",
+  "RemoteStopTransaction",
+  "ReserveNow",
+  "Reset",
+  "SendLocalList",
+  "SetChargingProfile",
+  "SignedUpdateFirmware",
+  "TriggerMessage",
+  "UnlockConnector",
+  "UpdateFirmware",
 ] as const;
 
 /** Actions only the charge point sends: known to it, but not accepted from the CSMS. */
 export const CP_ACTIONS = [
-  "Authorize", "BootNotification", "DataTransferX", "DiagnosticsStatusNotification", "FirmwareStatusNotification",
-  "Heartbeat", "LogStatusNotification", "MeterValues", "SecurityEventNotification", "SignCertificate",
-  "SignedFirmwareStatusNotification", "StartTransaction", "StatusNotification", "StopTransaction",
+  "Authorize",
+  "BootNotification",
+  "DataTransferX",
+  "DiagnosticsStatusNotification",
+  "FirmwareStatusNotification",
+  "Heartbeat",
+  "LogStatusNotification",
+  "MeterValues",
+  "SecurityEventNotification",
+  "SignCertificate",
+  "SignedFirmwareStatusNotification",
+  "StartTransaction",
+  "StatusNotification",
+  "StopTransaction",
 ].filter((a) => a !== "DataTransferX");
 
 /** Names no OCPP 1.6 action has, including Object.prototype members and near-misses of real ones. */
 const UNKNOWN_ACTIONS = [
-  "", "reset", "RESET", "Reset ", " Reset", "Reset.req", "ResetX", "Frobnicate", "GetVariables", "SetVariables",
-  "RequestStartTransaction", "constructor", "toString", "__proto__", "hasOwnProperty", "valueOf", "isPrototypeOf",
-  "propertyIsEnumerable", "toLocaleString", "__defineGetter__", "Heartbeat\u0000", "R\u00e9set", "\ud83d\ude00",
+  "",
+  "reset",
+  "RESET",
+  "Reset ",
+  " Reset",
+  "Reset.req",
+  "ResetX",
+  "Frobnicate",
+  "GetVariables",
+  "SetVariables",
+  "RequestStartTransaction",
+  "constructor",
+  "toString",
+  "__proto__",
+  "hasOwnProperty",
+  "valueOf",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+  "toLocaleString",
+  "__defineGetter__",
+  "Heartbeat\u0000",
+  "R\u00e9set",
+  "\ud83d\ude00",
 ];
 
 /** Real configuration keys, so ChangeConfiguration and GetConfiguration reach more than "unknown key". */
 const CONFIG_KEYS = [
-  "HeartbeatInterval", "MeterValueSampleInterval", "ClockAlignedDataInterval", "ConnectionTimeOut", "MessageTimeout",
-  "LocalAuthorizeOffline", "LocalPreAuthorize", "AuthorizeRemoteTxRequests", "AuthorizationCacheEnabled",
-  "MeterValuesSampledData", "MeterValuesAlignedData", "StopTxnSampledData", "StopTxnAlignedData",
-  "TransactionMessageAttempts", "TransactionMessageRetryInterval", "WebSocketPingInterval", "ResetRetries",
-  "StopTransactionOnInvalidId", "StopTransactionOnEVSideDisconnect", "UnlockConnectorOnEVSideDisconnect",
-  "LocalAuthListEnabled", "SendLocalListMaxLength", "ChargeProfileMaxStackLevel", "ChargingScheduleMaxPeriods",
-  "MaxChargingProfilesInstalled", "SecurityProfile", "AuthorizationKey", "CpoName", "NumberOfConnectors",
-  "SupportedFeatureProfiles", "LightIntensity", "MinimumStatusDuration", "BlinkRepeat", "FreeCharging",
-  "CertificateSignedMaxChainSize", "CertificateStoreMaxLength", "AdditionalRootCertificateCheck",
+  "HeartbeatInterval",
+  "MeterValueSampleInterval",
+  "ClockAlignedDataInterval",
+  "ConnectionTimeOut",
+  "MessageTimeout",
+  "LocalAuthorizeOffline",
+  "LocalPreAuthorize",
+  "AuthorizeRemoteTxRequests",
+  "AuthorizationCacheEnabled",
+  "MeterValuesSampledData",
+  "MeterValuesAlignedData",
+  "StopTxnSampledData",
+  "StopTxnAlignedData",
+  "TransactionMessageAttempts",
+  "TransactionMessageRetryInterval",
+  "WebSocketPingInterval",
+  "ResetRetries",
+  "StopTransactionOnInvalidId",
+  "StopTransactionOnEVSideDisconnect",
+  "UnlockConnectorOnEVSideDisconnect",
+  "LocalAuthListEnabled",
+  "SendLocalListMaxLength",
+  "ChargeProfileMaxStackLevel",
+  "ChargingScheduleMaxPeriods",
+  "MaxChargingProfilesInstalled",
+  "SecurityProfile",
+  "AuthorizationKey",
+  "CpoName",
+  "NumberOfConnectors",
+  "SupportedFeatureProfiles",
+  "LightIntensity",
+  "MinimumStatusDuration",
+  "BlinkRepeat",
+  "FreeCharging",
+  "CertificateSignedMaxChainSize",
+  "CertificateStoreMaxLength",
+  "AdditionalRootCertificateCheck",
 ];
 const CONFIG_VALUES = [
-  "", "0", "1", "-1", "30", "86400", "2147483648", "99999999999999999999", "true", "false", "TRUE", "1.5", "abc",
-  "Energy.Active.Import.Register", "Energy.Active.Import.Register,Power.Active.Import,Voltage,Current.Import",
-  "Energy.Active.Import.Register,Bogus", ",,,", "0001020304050607FFFFFFFFFFFFFFFFFFFFFFFF", "4F43415F4F4354545F61646D696E5F74657374",
-  "3", "2", "\u0000", "\ud800",
+  "",
+  "0",
+  "1",
+  "-1",
+  "30",
+  "86400",
+  "2147483648",
+  "99999999999999999999",
+  "true",
+  "false",
+  "TRUE",
+  "1.5",
+  "abc",
+  "Energy.Active.Import.Register",
+  "Energy.Active.Import.Register,Power.Active.Import,Voltage,Current.Import",
+  "Energy.Active.Import.Register,Bogus",
+  ",,,",
+  "0001020304050607FFFFFFFFFFFFFFFFFFFFFFFF",
+  "4F43415F4F4354545F61646D696E5F74657374",
+  "3",
+  "2",
+  "\u0000",
+  "\ud800",
 ];
 const ID_TAGS = ["", "TAG1", "ABCDEF0123", "tag1", "01234567890123456789", "\u00e9\u00e9", " "];
 const EDGE_INTS = [0, 1, 2, -1, 3, 7, 99, 255, 65535, 2147483647, -2147483648, 4294967296, 9007199254740991, -9007199254740991, 1e21];
 const EDGE_NUMBERS = [0, 0.1, 6, 16, 32, 6000, -1, -0.1, 1e15, 1e300, -1e300];
 const DATE_TIMES = [
-  "2030-01-01T00:00:00Z", "2020-02-29T12:34:56.789Z", "1970-01-01T00:00:00Z", "0000-01-01T00:00:00Z",
-  "9999-12-31T23:59:60Z", "2030-06-01T10:00:00+14:00", "2030-06-01T10:00:00-12:00", "2030-02-31T00:00:00z",
+  "2030-01-01T00:00:00Z",
+  "2020-02-29T12:34:56.789Z",
+  "1970-01-01T00:00:00Z",
+  "0000-01-01T00:00:00Z",
+  "9999-12-31T23:59:60Z",
+  "2030-06-01T10:00:00+14:00",
+  "2030-06-01T10:00:00-12:00",
+  "2030-02-31T00:00:00z",
   "2030-01-01t00:00:00.000000001Z",
 ];
-const URIS = ["http://127.0.0.1:9/fw.bin", "https://127.0.0.1:9/x", "ftp://u:p@127.0.0.1:9/d", "ws:x", "a:", "file:///etc/passwd", "mailto:x@y"];
-const BAD_DATE_TIMES = ["", "2030-01-01", "2030-01-01T00:00:00", "2030-13-01T00:00:00Z", "2030-01-01 00:00:00Z", "yesterday", "2030-01-01T24:00:00Z", "1e9"];
+const URIS = [
+  "http://127.0.0.1:9/fw.bin",
+  "https://127.0.0.1:9/x",
+  "ftp://u:p@127.0.0.1:9/d",
+  "ws:x",
+  "a:",
+  "file:///etc/passwd",
+  "mailto:x@y",
+];
+const BAD_DATE_TIMES = [
+  "",
+  "2030-01-01",
+  "2030-01-01T00:00:00",
+  "2030-13-01T00:00:00Z",
+  "2030-01-01 00:00:00Z",
+  "yesterday",
+  "2030-01-01T24:00:00Z",
+  "1e9",
+];
 const BAD_URIS = ["", "no scheme", "://x", "1http://x", "http ://x", "\u0000:x"];
 
 /** A small deterministic PRNG (mulberry32). */
@@ -289,7 +419,12 @@ function mutate(rng: Rng, payload: JsonObject, schema: JsonSchema): MutationResu
     const name = rng.pick(EXTRA_NAMES);
     if (name in (target.schema.properties ?? {})) return undefined;
     // defineProperty: an own "__proto__" key, as JSON.parse makes on the other side.
-    Object.defineProperty(target.node, name, { value: validValue(rng, { type: "string" }, "", 1), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(target.node, name, {
+      value: validValue(rng, { type: "string" }, "", 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     return { klass: "extra-field", codes: ["PropertyConstraintViolation"] };
   }
   const sites: Site[] = [];
@@ -524,18 +659,38 @@ export class FrameGenerator {
   #binary(): FuzzFrame {
     const id = this.#id();
     const text = this.#callText(id, "Reset", { type: "Soft" });
-    const bytes = this.#rng.chance(0.5) ? Buffer.from(text, "utf8") : Buffer.from(Array.from({ length: 1 + this.#rng.int(64) }, () => this.#rng.int(256)));
+    const bytes = this.#rng.chance(0.5)
+      ? Buffer.from(text, "utf8")
+      : Buffer.from(Array.from({ length: 1 + this.#rng.int(64) }, () => this.#rng.int(256)));
     return { kind: "binary", data: hex(bytes), klass: "binary", expect: { kind: "none" } };
   }
 
   #notArray(): FuzzFrame {
-    const data = this.#rng.pick(["{}", '{"0":2,"1":"a","2":"Reset","3":{}}', "2", '"[2,\\"a\\",\\"Reset\\",{}]"', "null", "true", "[]", "[2]", '[2,"a"]', "", " ", "\n"]);
+    const data = this.#rng.pick([
+      "{}",
+      '{"0":2,"1":"a","2":"Reset","3":{}}',
+      "2",
+      '"[2,\\"a\\",\\"Reset\\",{}]"',
+      "null",
+      "true",
+      "[]",
+      "[2]",
+      '[2,"a"]',
+      "",
+      " ",
+      "\n",
+    ]);
     return { kind: "text", data, klass: "not-an-array", expect: { kind: "none" } };
   }
 
   #wrongTypeId(): FuzzFrame {
     const type = this.#rng.pick<Json>([0, 1, 5, 6, 99, -2, 2.5, "2", null, true, [2], { t: 2 }]);
-    return { kind: "text", data: JSON.stringify([type, this.#id(), "Reset", { type: "Soft" }]), klass: "wrong-message-type", expect: { kind: "none" } };
+    return {
+      kind: "text",
+      data: JSON.stringify([type, this.#id(), "Reset", { type: "Soft" }]),
+      klass: "wrong-message-type",
+      expect: { kind: "none" },
+    };
   }
 
   #truncated(): FuzzFrame {
@@ -564,7 +719,12 @@ export class FrameGenerator {
       [2, id, ["Reset"], {}],
     ];
     if (rng.chance(0.6)) {
-      return { kind: "text", data: JSON.stringify(rng.pick(addressable)), klass: "bad-shape", expect: { kind: "answer", id, result: false, codes: ["FormationViolation"] } };
+      return {
+        kind: "text",
+        data: JSON.stringify(rng.pick(addressable)),
+        klass: "bad-shape",
+        expect: { kind: "answer", id, result: false, codes: ["FormationViolation"] },
+      };
     }
     const unaddressable: Json[] = [
       [2, 17, "Reset", { type: "Soft" }],
@@ -580,7 +740,16 @@ export class FrameGenerator {
   #invalidUtf8(): FuzzFrame {
     const rng = this.#rng;
     const id = this.#id();
-    const bad = rng.pick([[0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf4, 0x90, 0x80, 0x80], [0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc3]]);
+    const bad = rng.pick([
+      [0xff],
+      [0xc0, 0x80],
+      [0xed, 0xa0, 0x80],
+      [0xe2, 0x82],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0x80],
+      [0xf8, 0x88, 0x80, 0x80, 0x80],
+      [0xc3],
+    ]);
     const where = rng.int(3);
     const marker = "\u0001MARK\u0001";
     let text: string;

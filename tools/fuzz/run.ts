@@ -80,7 +80,10 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       fed += frames.length;
       for (const frame of frames) checker.expect(frame);
       try {
-        await machine.call("load", frames.map((f) => ({ kind: f.kind, data: f.data, repeat: f.repeat })));
+        await machine.call(
+          "load",
+          frames.map((f) => ({ kind: f.kind, data: f.data, repeat: f.repeat })),
+        );
         compute += (await machine.call("feed", advanceMs)).meter.compute;
       } catch (error) {
         crash(`engine died in batch ${b}: ${error instanceof Error ? error.message : String(error)}`);

@@ -28,7 +28,8 @@ export function linBuildUnavailable(): string | undefined {
   if (!moddable && !existsSync(SDK_TARBALL)) return `no Moddable SDK: MODDABLE is not set and ${SDK_TARBALL} is missing`;
   if (moddable && !existsSync(join(moddable, "build", "makefiles", "lin"))) return `MODDABLE=${moddable} is not a Moddable SDK`;
   if (!onPath("cc") || !onPath("make")) return "no C compiler or make (apt-get install build-essential)";
-  if (spawnSync("pkg-config", ["--exists", "gtk+-3.0"], { stdio: "ignore" }).status !== 0) return "no GTK 3 development files (apt-get install libgtk-3-dev)";
+  if (spawnSync("pkg-config", ["--exists", "gtk+-3.0"], { stdio: "ignore" }).status !== 0)
+    return "no GTK 3 development files (apt-get install libgtk-3-dev)";
   if (!onPath("Xvfb")) return "no Xvfb to run mcsim headless (apt-get install xvfb)";
   return undefined;
 }

@@ -276,7 +276,9 @@ export class LinCharger implements BenchTarget {
     const proxy = this.#proxy;
     if (!proxy) throw new BenchTargetUnsupported("the lin charger has no network link yet (not started)");
     if (typeof this.#options.config?.csmsUrl === "string" && this.#options.config.csmsUrl !== "")
-      throw new BenchTargetUnsupported("network drop/restore on the lin target works through its proxy in the CSMS URL template; the --config csmsUrl setting bypasses it");
+      throw new BenchTargetUnsupported(
+        "network drop/restore on the lin target works through its proxy in the CSMS URL template; the --config csmsUrl setting bypasses it",
+      );
     if (action === "drop") proxy.drop();
     else proxy.restore();
     this.#checkState();
@@ -332,7 +334,9 @@ export class LinCharger implements BenchTarget {
 
   #startXvfb(): Promise<string> {
     return new Promise((resolve, reject) => {
-      const xvfb = spawn("Xvfb", ["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "640x480x24"], { stdio: ["ignore", "pipe", "pipe"] });
+      const xvfb = spawn("Xvfb", ["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "640x480x24"], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       this.#xvfb = xvfb;
       let text = "";
       xvfb.stdout!.on("data", (chunk: Buffer) => {
@@ -501,7 +505,10 @@ export class LinCharger implements BenchTarget {
 
   #command(command: Record<string, unknown>): Promise<unknown> {
     const socket = this.#socket;
-    if (!socket) return Promise.reject(new BenchTargetError(this.#powered ? "the firmware is booting (its bench link is not up yet)" : "the charger is powered off"));
+    if (!socket)
+      return Promise.reject(
+        new BenchTargetError(this.#powered ? "the firmware is booting (its bench link is not up yet)" : "the charger is powered off"),
+      );
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -514,7 +521,8 @@ export class LinCharger implements BenchTarget {
   }
 
   #checkConnector(connectorId: number): void {
-    if (!Number.isInteger(connectorId) || connectorId < 1 || connectorId > this.#connectors) throw new BenchTargetError(`no connector ${connectorId} (this charger has ${this.#connectors})`);
+    if (!Number.isInteger(connectorId) || connectorId < 1 || connectorId > this.#connectors)
+      throw new BenchTargetError(`no connector ${connectorId} (this charger has ${this.#connectors})`);
   }
 
   #frame(direction: BenchFrame["direction"], text: string): void {
@@ -543,4 +551,3 @@ export class LinCharger implements BenchTarget {
     }
   }
 }
-

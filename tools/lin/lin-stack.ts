@@ -70,7 +70,8 @@ export async function startLinStack(options: LinStackOptions = {}): Promise<LinS
   };
   try {
     await charger.start();
-    if (options.benchPort !== null) bench = await startBenchApi({ chargers: [{ identity, target: charger }], port: options.benchPort ?? 0 });
+    if (options.benchPort !== null)
+      bench = await startBenchApi({ chargers: [{ identity, target: charger }], port: options.benchPort ?? 0 });
   } catch (error) {
     await close();
     throw error;

@@ -4,15 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  checkFleet,
-  checkSettings,
-  nvsCsv,
-  parseFleetCsv,
-  showValue,
-  writeStateDir,
-  type ProvisionedCharger,
-} from "./provision.ts";
+import { checkFleet, checkSettings, nvsCsv, parseFleetCsv, showValue, writeStateDir, type ProvisionedCharger } from "./provision.ts";
 
 const HELP = `provision --settings FILE [--fleet FILE] [--state-dir DIR] [--nvs-csv PATH]
 
@@ -143,7 +135,9 @@ function main(): void {
     process.exit(1);
   }
   if (v["state-dir"] === undefined && v["nvs-csv"] === undefined) {
-    process.stdout.write(`${chargers.length} charger${chargers.length === 1 ? "" : "s"} checked; nothing written (no --state-dir or --nvs-csv)\n`);
+    process.stdout.write(
+      `${chargers.length} charger${chargers.length === 1 ? "" : "s"} checked; nothing written (no --state-dir or --nvs-csv)\n`,
+    );
   }
 }
 

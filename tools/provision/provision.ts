@@ -5,13 +5,7 @@
 // the firmware would write and read it back.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import {
-  loadSettings,
-  provisionSetting,
-  SETTING_DEFINITIONS,
-  SETTINGS_NAMESPACE,
-  type ChargerSettings,
-} from "firmware/settings";
+import { loadSettings, provisionSetting, SETTING_DEFINITIONS, SETTINGS_NAMESPACE, type ChargerSettings } from "firmware/settings";
 import { checkKvName } from "ports/kv";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { FileKeyValueStore } from "platform/host/kv-file";
@@ -188,7 +182,8 @@ export function parseFleetCsv(text: string, origin: string): { rows: FleetRow[];
   if (!header) return { rows, errors: [`${origin}: empty; expected a header "deviceId,password[,csmsUrl]" and one row per charger`] };
   const columns = new Map<string, number>();
   header.fields.forEach((name, index) => {
-    if (!(FLEET_COLUMNS as readonly string[]).includes(name)) errors.push(`${origin}: unknown column "${name}" in the header (columns: deviceId, password, csmsUrl)`);
+    if (!(FLEET_COLUMNS as readonly string[]).includes(name))
+      errors.push(`${origin}: unknown column "${name}" in the header (columns: deviceId, password, csmsUrl)`);
     else if (columns.has(name)) errors.push(`${origin}: column "${name}" appears twice in the header`);
     else columns.set(name, index);
   });
@@ -240,7 +235,12 @@ export function checkSharedForFleet(shared: unknown, origin: string): string[] {
 }
 
 /** Checks every charger of a fleet; `chargers` holds all of them only when there is no error. */
-export function checkFleet(shared: unknown, sharedOrigin: string, rows: readonly FleetRow[], fleetOrigin: string): { chargers: ProvisionedCharger[]; errors: string[] } {
+export function checkFleet(
+  shared: unknown,
+  sharedOrigin: string,
+  rows: readonly FleetRow[],
+  fleetOrigin: string,
+): { chargers: ProvisionedCharger[]; errors: string[] } {
   const errors = checkSharedForFleet(shared, sharedOrigin);
   const chargers: ProvisionedCharger[] = [];
   if (typeof shared !== "object" || shared === null || Array.isArray(shared)) {

@@ -22,7 +22,14 @@ interface CliOptions {
 }
 
 function parseArgs(argv: readonly string[]): CliOptions {
-  const options: CliOptions = { seeds: 64, steps: 100_000, first: 1, jobs: os.availableParallelism(), connectors: undefined, mix: "weighted" };
+  const options: CliOptions = {
+    seeds: 64,
+    steps: 100_000,
+    first: 1,
+    jobs: os.availableParallelism(),
+    connectors: undefined,
+    mix: "weighted",
+  };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];

@@ -173,7 +173,8 @@ export class InterlockMonitor {
       const s = c.snapshot;
       const sim = this.sims[i];
       const where = `connector ${i + 1}`;
-      if (s.relayClosed !== sim.commandedClosed) return `${where}: snapshot says ${s.relayClosed ? "closed" : "open"}, contactor commanded the other way`;
+      if (s.relayClosed !== sim.commandedClosed)
+        return `${where}: snapshot says ${s.relayClosed ? "closed" : "open"}, contactor commanded the other way`;
       const faults = s.faults;
       if ((faults & Fault.Welded) !== 0) this.weldedSinceClear[i] = true;
       const entitled = this.permitted[i] && this.available[i] && s.offeredA >= 6 && s.limitA >= 6;
@@ -213,7 +214,8 @@ export class InterlockMonitor {
           if (!this.lockSample.locked || !this.lockSample.commandedLocked) return `${where}: closed without a confirmed lock`;
         }
         // Entitled (permitted, available, limit ≥ 6 A), or within the Table A.6 grace since it stopped being so.
-        if (nowMs - this.lastEntitledMs[i] > this.bounds.pwmOffGraceMs) return `${where}: closed ${nowMs - this.lastEntitledMs[i]} ms after it stopped being entitled`;
+        if (nowMs - this.lastEntitledMs[i] > this.bounds.pwmOffGraceMs)
+          return `${where}: closed ${nowMs - this.lastEntitledMs[i]} ms after it stopped being entitled`;
         if (!entitled) paths.pwmOffGrace++;
       } else {
         if (this.closedBeforeTick[i] && !evInC) paths.evLeftWhileClosed++;

@@ -391,8 +391,22 @@ export function runWalk(options: WalkOptions): WalkResult {
     charger.loop.tick(nowMs);
     const message = monitor.afterTick(nowMs);
     if (message !== null) {
-      return { seed: options.seed, board: board.name, steps: step + 1, violation: { step, message }, paths: monitor.paths, actions: generator ? recorded : replay };
+      return {
+        seed: options.seed,
+        board: board.name,
+        steps: step + 1,
+        violation: { step, message },
+        paths: monitor.paths,
+        actions: generator ? recorded : replay,
+      };
     }
   }
-  return { seed: options.seed, board: board.name, steps: options.steps, violation: null, paths: monitor.paths, actions: generator ? recorded : replay };
+  return {
+    seed: options.seed,
+    board: board.name,
+    steps: options.steps,
+    violation: null,
+    paths: monitor.paths,
+    actions: generator ? recorded : replay,
+  };
 }

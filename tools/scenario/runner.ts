@@ -219,7 +219,13 @@ export async function runScenario(scenario: Scenario, benchUrl: string, options:
             if (used.has(f.line)) continue;
             seen++;
             if (!step.result) {
-              if (f.direction === step.direction && f.frame[0] === 2 && f.frame[2] === step.action && (!step.payload || partialMatch(f.frame[3], step.payload))) return f;
+              if (
+                f.direction === step.direction &&
+                f.frame[0] === 2 &&
+                f.frame[2] === step.action &&
+                (!step.payload || partialMatch(f.frame[3], step.payload))
+              )
+                return f;
             } else if (f.direction !== step.direction && f.frame[0] === 3) {
               const call = calls.get(`${step.direction} ${String(f.frame[1])}`);
               if (call && call.frame[2] === step.action && (!step.payload || partialMatch(f.frame[2], step.payload))) return f;

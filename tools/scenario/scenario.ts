@@ -97,7 +97,11 @@ function checkStep(raw: unknown, index: number): TimedStep {
       step = { do: kind, connector: field("connector", isConnector, "a connector number")! };
       break;
     case "ev":
-      step = { do: kind, connector: field("connector", isConnector, "a connector number")!, state: field("state", oneOf(PILOT), `one of ${PILOT.join(", ")}`)! };
+      step = {
+        do: kind,
+        connector: field("connector", isConnector, "a connector number")!,
+        state: field("state", oneOf(PILOT), `one of ${PILOT.join(", ")}`)!,
+      };
       break;
     case "card": {
       const connector = field("connector", isConnector, "a connector number", true);
@@ -105,7 +109,11 @@ function checkStep(raw: unknown, index: number): TimedStep {
       break;
     }
     case "waitStatus":
-      step = { do: kind, connector: field("connector", isConnector, "a connector number")!, status: field("status", isString, "an OCPP status")! };
+      step = {
+        do: kind,
+        connector: field("connector", isConnector, "a connector number")!,
+        status: field("status", isString, "an OCPP status")!,
+      };
       break;
     case "waitConnection":
       step = { do: kind, state: field("state", oneOf(["online", "connecting", "offline"] as const), "online, connecting or offline")! };
@@ -114,12 +122,21 @@ function checkStep(raw: unknown, index: number): TimedStep {
       const isWh = (v: unknown): v is number => typeof v === "number" && v >= 0;
       const aboveWh = field("aboveWh", isWh, "a number of Wh (the meter register passes it)", true);
       const riseWh = field("riseWh", isWh, "a number of Wh (the register rises by it during the step)", true);
-      if ((aboveWh === undefined) === (riseWh === undefined)) throw new ScenarioError(`${where} (waitEnergy): give exactly one of 'aboveWh' and 'riseWh'`);
-      step = { do: kind, connector: field("connector", isConnector, "a connector number")!, ...(aboveWh !== undefined ? { aboveWh } : { riseWh }) };
+      if ((aboveWh === undefined) === (riseWh === undefined))
+        throw new ScenarioError(`${where} (waitEnergy): give exactly one of 'aboveWh' and 'riseWh'`);
+      step = {
+        do: kind,
+        connector: field("connector", isConnector, "a connector number")!,
+        ...(aboveWh !== undefined ? { aboveWh } : { riseWh }),
+      };
       break;
     }
     case "waitConnector":
-      step = { do: kind, connector: field("connector", isConnector, "a connector number")!, match: field("match", isObject, "an object of connector fields")! };
+      step = {
+        do: kind,
+        connector: field("connector", isConnector, "a connector number")!,
+        match: field("match", isObject, "an object of connector fields")!,
+      };
       break;
     case "expectFrame": {
       const payload = field("payload", isObject, "an object", true);
@@ -147,7 +164,10 @@ function checkStep(raw: unknown, index: number): TimedStep {
       step = { do: kind, action: field("action", oneOf(["drop", "restore"] as const), '"drop" or "restore"')! };
       break;
     case "sleep":
-      step = { do: kind, ms: field("ms", (v): v is number => typeof v === "number" && v >= 0 && v <= MAX_SLEEP_MS, `ms from 0 to ${MAX_SLEEP_MS}`)! };
+      step = {
+        do: kind,
+        ms: field("ms", (v): v is number => typeof v === "number" && v >= 0 && v <= MAX_SLEEP_MS, `ms from 0 to ${MAX_SLEEP_MS}`)!,
+      };
       break;
     case "csms": {
       const expect = field("expect", isObject, "an object", true);
@@ -167,7 +187,8 @@ function checkStep(raw: unknown, index: number): TimedStep {
   for (const key of Object.keys(raw)) if (!allowed.has(key)) throw new ScenarioError(`${where} (${String(kind)}): unknown field '${key}'`);
   const timed: TimedStep = step;
   if (raw.timeoutMs !== undefined) {
-    if (typeof raw.timeoutMs !== "number" || !(raw.timeoutMs > 0) || raw.timeoutMs > MAX_SLEEP_MS) throw new ScenarioError(`${where}: 'timeoutMs' must be from 1 to ${MAX_SLEEP_MS}`);
+    if (typeof raw.timeoutMs !== "number" || !(raw.timeoutMs > 0) || raw.timeoutMs > MAX_SLEEP_MS)
+      throw new ScenarioError(`${where}: 'timeoutMs' must be from 1 to ${MAX_SLEEP_MS}`);
     timed.timeoutMs = raw.timeoutMs;
   }
   if (raw.note !== undefined) {
@@ -184,7 +205,8 @@ function checkStep(raw: unknown, index: number): TimedStep {
 export function parseScenario(raw: unknown, overrides: Readonly<Record<string, string>> = {}): Scenario {
   if (!isObject(raw)) throw new ScenarioError("a scenario must be a JSON object");
   for (const key of Object.keys(raw)) {
-    if (!["name", "description", "timeoutMs", "variables", "steps"].includes(key)) throw new ScenarioError(`unknown top-level field '${key}'`);
+    if (!["name", "description", "timeoutMs", "variables", "steps"].includes(key))
+      throw new ScenarioError(`unknown top-level field '${key}'`);
   }
   if (typeof raw.name !== "string" || raw.name === "") throw new ScenarioError("'name' must be a non-empty string");
   const variables: Record<string, string> = {};
@@ -199,7 +221,8 @@ export function parseScenario(raw: unknown, overrides: Readonly<Record<string, s
   if (!Array.isArray(raw.steps) || raw.steps.length === 0) throw new ScenarioError("'steps' must be a non-empty array");
   if (raw.steps.length > MAX_STEPS) throw new ScenarioError(`at most ${MAX_STEPS} steps`);
   const timeoutMs = raw.timeoutMs === undefined ? 15_000 : raw.timeoutMs;
-  if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > MAX_SLEEP_MS) throw new ScenarioError(`'timeoutMs' must be from 1 to ${MAX_SLEEP_MS}`);
+  if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > MAX_SLEEP_MS)
+    throw new ScenarioError(`'timeoutMs' must be from 1 to ${MAX_SLEEP_MS}`);
   const steps = raw.steps.map((step, i) => checkStep(substitute(step, variables, `step ${i + 1}`), i));
   return { name: raw.name, description: typeof raw.description === "string" ? raw.description : undefined, timeoutMs, steps };
 }

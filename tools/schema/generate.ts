@@ -39,8 +39,20 @@ export interface JsonSchema {
 }
 
 const KNOWN_KEYWORDS = new Set([
-  "$id", "$schema", "$ref", "type", "properties", "required", "additionalProperties", "enum",
-  "maxLength", "minItems", "items", "multipleOf", "format", "definitions",
+  "$id",
+  "$schema",
+  "$ref",
+  "type",
+  "properties",
+  "required",
+  "additionalProperties",
+  "enum",
+  "maxLength",
+  "minItems",
+  "items",
+  "multipleOf",
+  "format",
+  "definitions",
 ]);
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -99,13 +111,22 @@ class Emitter {
         this.line(indent, `if (!isObject(${expr})) return fail("TypeConstraintViolation", ${where}, "object expected");`);
         const props = schema.properties ?? {};
         for (const name of schema.required ?? []) {
-          this.line(indent, `if (${expr}[${JSON.stringify(name)}] === undefined) return fail("OccurenceConstraintViolation", ${cat(where, "/" + name)}, "required");`);
+          this.line(
+            indent,
+            `if (${expr}[${JSON.stringify(name)}] === undefined) return fail("OccurenceConstraintViolation", ${cat(where, "/" + name)}, "required");`,
+          );
         }
         if (schema.additionalProperties === false) {
           const keyVar = `k${this.#depth}`;
-          const allowed = Object.keys(props).map((p) => `${keyVar} !== ${JSON.stringify(p)}`).join(" && ") || "true";
+          const allowed =
+            Object.keys(props)
+              .map((p) => `${keyVar} !== ${JSON.stringify(p)}`)
+              .join(" && ") || "true";
           this.line(indent, `for (const ${keyVar} in ${expr}) {`);
-          this.line(indent, `  if (${allowed}) return fail("PropertyConstraintViolation", ${cat(where, "/")} + ${keyVar}, "property not allowed");`);
+          this.line(
+            indent,
+            `  if (${allowed}) return fail("PropertyConstraintViolation", ${cat(where, "/")} + ${keyVar}, "property not allowed");`,
+          );
           this.line(indent, `}`);
         }
         for (const [name, sub] of Object.entries(props)) {
@@ -120,7 +141,10 @@ class Emitter {
       case "array": {
         this.line(indent, `if (!Array.isArray(${expr})) return fail("TypeConstraintViolation", ${where}, "array expected");`);
         if (schema.minItems !== undefined) {
-          this.line(indent, `if (${expr}.length < ${schema.minItems}) return fail("OccurenceConstraintViolation", ${where}, "at least ${schema.minItems} item(s)");`);
+          this.line(
+            indent,
+            `if (${expr}.length < ${schema.minItems}) return fail("OccurenceConstraintViolation", ${where}, "at least ${schema.minItems} item(s)");`,
+          );
         }
         if (schema.items) {
           const index = `i${++this.#depth}`;
@@ -135,10 +159,16 @@ class Emitter {
       case "string":
         this.line(indent, `if (typeof ${expr} !== "string") return fail("TypeConstraintViolation", ${where}, "string expected");`);
         if (schema.enum) {
-          this.line(indent, `if (!${this.enumTable(schema.enum)}.has(${expr})) return fail("PropertyConstraintViolation", ${where}, "value not in enumeration");`);
+          this.line(
+            indent,
+            `if (!${this.enumTable(schema.enum)}.has(${expr})) return fail("PropertyConstraintViolation", ${where}, "value not in enumeration");`,
+          );
         }
         if (schema.maxLength !== undefined) {
-          this.line(indent, `if (${expr}.length > ${schema.maxLength}) return fail("PropertyConstraintViolation", ${where}, "longer than ${schema.maxLength}");`);
+          this.line(
+            indent,
+            `if (${expr}.length > ${schema.maxLength}) return fail("PropertyConstraintViolation", ${where}, "longer than ${schema.maxLength}");`,
+          );
         }
         if (schema.format === "date-time") {
           this.line(indent, `if (!isDateTime(${expr})) return fail("PropertyConstraintViolation", ${where}, "not a date-time");`);
@@ -147,12 +177,21 @@ class Emitter {
         } else if (schema.format !== undefined) throw new Error(`format ${schema.format} not handled`);
         return;
       case "integer":
-        this.line(indent, `if (typeof ${expr} !== "number" || !Number.isInteger(${expr})) return fail("TypeConstraintViolation", ${where}, "integer expected");`);
+        this.line(
+          indent,
+          `if (typeof ${expr} !== "number" || !Number.isInteger(${expr})) return fail("TypeConstraintViolation", ${where}, "integer expected");`,
+        );
         return;
       case "number":
-        this.line(indent, `if (typeof ${expr} !== "number" || !Number.isFinite(${expr})) return fail("TypeConstraintViolation", ${where}, "number expected");`);
+        this.line(
+          indent,
+          `if (typeof ${expr} !== "number" || !Number.isFinite(${expr})) return fail("TypeConstraintViolation", ${where}, "number expected");`,
+        );
         if (schema.multipleOf !== undefined) {
-          this.line(indent, `if (!isMultipleOf(${expr}, ${schema.multipleOf})) return fail("PropertyConstraintViolation", ${where}, "not a multiple of ${schema.multipleOf}");`);
+          this.line(
+            indent,
+            `if (!isMultipleOf(${expr}, ${schema.multipleOf})) return fail("PropertyConstraintViolation", ${where}, "not a multiple of ${schema.multipleOf}");`,
+          );
         }
         return;
       case "boolean":
@@ -231,7 +270,9 @@ export function generate(schemas: JsonSchema[]): string {
   out.push("");
   out.push(bodies.join("\n"));
   out.push("/** Request and response validators of every OCPP 1.6 action, by action name. */");
-  out.push("export const OCPP16_VALIDATORS: Readonly<Record<string, { request: (value: unknown) => SchemaViolation | undefined; response: (value: unknown) => SchemaViolation | undefined }>> = {");
+  out.push(
+    "export const OCPP16_VALIDATORS: Readonly<Record<string, { request: (value: unknown) => SchemaViolation | undefined; response: (value: unknown) => SchemaViolation | undefined }>> = {",
+  );
   for (const [action, entry] of actions) {
     if (!entry.Req || !entry.Conf) throw new Error(`action ${action} lacks a req or conf schema`);
     out.push(`  ${action}: { request: validate${entry.Req}, response: validate${entry.Conf} },`);

@@ -4,7 +4,14 @@
  * tests and the simulator tooling serve images a board would accept.
  */
 import { sha256 } from "util/sha256";
-import { ESP_CHECKSUM_SEED, ESP_CHIP_ID_ESP32, ESP_IMAGE_HASH_BYTES, ESP_IMAGE_HEADER_BYTES, ESP_IMAGE_MAGIC, ESP_SEGMENT_HEADER_BYTES } from "platform/common/esp32-image";
+import {
+  ESP_CHECKSUM_SEED,
+  ESP_CHIP_ID_ESP32,
+  ESP_IMAGE_HASH_BYTES,
+  ESP_IMAGE_HEADER_BYTES,
+  ESP_IMAGE_MAGIC,
+  ESP_SEGMENT_HEADER_BYTES,
+} from "platform/common/esp32-image";
 
 export interface Esp32Segment {
   loadAddress: number;

@@ -59,7 +59,6 @@ export interface SimChargerOptions {
   statePollMs?: number;
 }
 
-
 export class SimulatedCharger implements BenchTarget {
   readonly identity: string;
   readonly board: Board;
@@ -195,7 +194,8 @@ export class SimulatedCharger implements BenchTarget {
 
   setFault(connectorId: number, kind: FaultKind, active: boolean): void {
     const sim = this.#sim(connectorId);
-    if (kind === "lock-jam" && sim.hal.lock === null) throw new BenchTargetError(`connector ${connectorId} has a tethered cable: no lock to jam`);
+    if (kind === "lock-jam" && sim.hal.lock === null)
+      throw new BenchTargetError(`connector ${connectorId} has a tethered cable: no lock to jam`);
     const list = this.#faults[connectorId - 1];
     const at = list.indexOf(kind);
     if (active && at < 0) list.push(kind);

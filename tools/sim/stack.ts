@@ -54,11 +54,13 @@ const SETTING_NAMES = new Set<string>(SETTING_DEFINITIONS.map((d) => d.name));
 
 /** Checks a `--config` object: every key must be a setting (the firmware checks the values). */
 export function checkConfig(config: unknown): Record<string, string | boolean | number> {
-  if (typeof config !== "object" || config === null || Array.isArray(config)) throw new Error("the config must be a JSON object of settings");
+  if (typeof config !== "object" || config === null || Array.isArray(config))
+    throw new Error("the config must be a JSON object of settings");
   const out: Record<string, string | boolean | number> = {};
   for (const [key, value] of Object.entries(config)) {
     if (!SETTING_NAMES.has(key)) throw new Error(`unknown setting '${key}' (known: ${[...SETTING_NAMES].join(", ")})`);
-    if (typeof value !== "string" && typeof value !== "boolean" && typeof value !== "number") throw new Error(`setting '${key}' must be a string, boolean or number`);
+    if (typeof value !== "string" && typeof value !== "boolean" && typeof value !== "number")
+      throw new Error(`setting '${key}' must be a string, boolean or number`);
     out[key] = value;
   }
   return out;
@@ -130,7 +132,8 @@ export async function startSimStack(options: SimStackOptions = {}): Promise<SimS
       chargers.push(charger);
       charger.start();
     }
-    if (options.benchPort !== null) bench = await startBenchApi({ chargers: chargers.map((c) => ({ identity: c.identity, target: c })), port: options.benchPort ?? 0 });
+    if (options.benchPort !== null)
+      bench = await startBenchApi({ chargers: chargers.map((c) => ({ identity: c.identity, target: c })), port: options.benchPort ?? 0 });
   } catch (error) {
     await close();
     throw error;

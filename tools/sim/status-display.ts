@@ -63,7 +63,9 @@ export class StatusDisplay {
       }
     }
     if (this.#sources.length > this.#detailed) {
-      lines.push(`fleet: ${this.#sources.length} chargers, ${online} online, ${charging} connectors charging, ${(energyWh / 1000).toFixed(1)} kWh`);
+      lines.push(
+        `fleet: ${this.#sources.length} chargers, ${online} online, ${charging} connectors charging, ${(energyWh / 1000).toFixed(1)} kWh`,
+      );
     }
     return lines;
   }

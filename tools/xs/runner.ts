@@ -219,8 +219,7 @@ export class XsMachine {
         return { header: { op: "ok", kind: "value", value } };
       }
       case "kv.set": {
-        const value: KvValue =
-          header.kind === "bytes" ? payload.slice().buffer : (header.value as KvValue);
+        const value: KvValue = header.kind === "bytes" ? payload.slice().buffer : (header.value as KvValue);
         this.kv.set(String(header.namespace), String(header.key), value);
         return { header: ok };
       }

@@ -1,38 +1,38 @@
 // Our native module of the lin build (modules/platform/moddable/lin/host.c and host.js).
 declare module "platform/moddable/lin/host" {
-	/** A variable of the process environment; undefined when unset. */
-	export function getEnv(name: string): string | undefined;
-	/** Creates a directory and its parents (existing ones are fine). */
-	export function mkdirs(path: string): void;
-	/** The whole file; undefined when it does not exist. */
-	export function readFile(path: string): ArrayBuffer | undefined;
-	/** Replaces the file: written to `path.tmp`, synced, renamed over `path`. */
-	export function writeFileAtomic(path: string, data: string | ArrayBuffer): void;
-	/** Opens a block file of `size` bytes (created 0xFF-filled when missing or of another size); its descriptor. */
-	export function openBlock(path: string, size: number): number;
-	/** File bytes at `offset` into buffer[start, start + length). */
-	export function readBlock(fd: number, buffer: ArrayBuffer, start: number, length: number, offset: number): void;
-	/** buffer[start, start + length) to the file at `offset`. */
-	export function writeBlock(fd: number, buffer: ArrayBuffer, start: number, length: number, offset: number): void;
-	/** NOR programming: the file's bytes at `offset` become old AND buffer[start, start + length). */
-	export function programBlock(fd: number, buffer: ArrayBuffer, start: number, length: number, offset: number): void;
-	/** The range becomes 0xFF. */
-	export function eraseBlock(fd: number, offset: number, length: number): void;
-	/** The XS heaps (after a full collection when `collect`); -1 where this build does not count. */
-	export function memory(collect: boolean): LinMemory;
-	/** The heap peaks start again from the current use. */
-	export function resetPeaks(): void;
-	export interface LinMemory {
-		slots: number;
-		peakSlots: number;
-		chunkBytes: number;
-		peakChunkBytes: number;
-		heapSlots: number;
-		stackSlots: number;
-		stackPeakSlots: number;
-		collections: number;
-		slotSize: number;
-	}
-	/** Ends the process at once with `code`. */
-	export function exit(code: number): never;
+  /** A variable of the process environment; undefined when unset. */
+  export function getEnv(name: string): string | undefined;
+  /** Creates a directory and its parents (existing ones are fine). */
+  export function mkdirs(path: string): void;
+  /** The whole file; undefined when it does not exist. */
+  export function readFile(path: string): ArrayBuffer | undefined;
+  /** Replaces the file: written to `path.tmp`, synced, renamed over `path`. */
+  export function writeFileAtomic(path: string, data: string | ArrayBuffer): void;
+  /** Opens a block file of `size` bytes (created 0xFF-filled when missing or of another size); its descriptor. */
+  export function openBlock(path: string, size: number): number;
+  /** File bytes at `offset` into buffer[start, start + length). */
+  export function readBlock(fd: number, buffer: ArrayBuffer, start: number, length: number, offset: number): void;
+  /** buffer[start, start + length) to the file at `offset`. */
+  export function writeBlock(fd: number, buffer: ArrayBuffer, start: number, length: number, offset: number): void;
+  /** NOR programming: the file's bytes at `offset` become old AND buffer[start, start + length). */
+  export function programBlock(fd: number, buffer: ArrayBuffer, start: number, length: number, offset: number): void;
+  /** The range becomes 0xFF. */
+  export function eraseBlock(fd: number, offset: number, length: number): void;
+  /** The XS heaps (after a full collection when `collect`); -1 where this build does not count. */
+  export function memory(collect: boolean): LinMemory;
+  /** The heap peaks start again from the current use. */
+  export function resetPeaks(): void;
+  export interface LinMemory {
+    slots: number;
+    peakSlots: number;
+    chunkBytes: number;
+    peakChunkBytes: number;
+    heapSlots: number;
+    stackSlots: number;
+    stackPeakSlots: number;
+    collections: number;
+    slotSize: number;
+  }
+  /** Ends the process at once with `code`. */
+  export function exit(code: number): never;
 }

@@ -54,7 +54,13 @@ export const DEV_1_BOARD: Esp32BoardDescription = Object.freeze({
  * (12 bits, 11 dB) saturates near 3.1 V, so the 3.3 V supply reads about 4095 x 3.3 / 3.1 = 4359:
  * measure it once per board (and `offsetC` against a reference thermometer).
  */
-export const DEV_1_NTC: NtcDescription = Object.freeze({ adcPin: 32, seriesOhm: 10_000, nominalOhm: 10_000, beta: 3950, rawAtSupply: 4359 });
+export const DEV_1_NTC: NtcDescription = Object.freeze({
+  adcPin: 32,
+  seriesOhm: 10_000,
+  nominalOhm: 10_000,
+  beta: 3950,
+  rawAtSupply: 4359,
+});
 
 /** dev-1 with the terminal NTC fitted: the loop derates above 70 °C and trips at 85 °C. */
 export const DEV_1_NTC_BOARD: Esp32BoardDescription = Object.freeze({

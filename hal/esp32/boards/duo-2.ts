@@ -25,7 +25,11 @@ export const DUO_2_BOARD: Esp32BoardDescription = Object.freeze({
   connectors: Object.freeze([
     Object.freeze({
       pilot: Object.freeze({ pwmPin: 26, ledcChannel: 0, adcPin: 36, rawAtPlus12V: CP_ADC_PLUS_12V, rawAtMinus12V: CP_ADC_MINUS_12V }),
-      contactor: Object.freeze({ coil: Object.freeze({ pin: 27 }), feedback: Object.freeze({ pin: 35, activeLow: true }), feedbackHoldMs: 30 }),
+      contactor: Object.freeze({
+        coil: Object.freeze({ pin: 27 }),
+        feedback: Object.freeze({ pin: 35, activeLow: true }),
+        feedbackHoldMs: 30,
+      }),
       rcd: Object.freeze({ faults: Object.freeze([Object.freeze({ pin: 34 })]), test: Object.freeze({ pin: 14 }) }),
       lock: Object.freeze({
         lockOutput: Object.freeze({ pin: 4 }),
@@ -42,7 +46,11 @@ export const DUO_2_BOARD: Esp32BoardDescription = Object.freeze({
     }),
     Object.freeze({
       pilot: Object.freeze({ pwmPin: 25, ledcChannel: 1, adcPin: 39, rawAtPlus12V: CP_ADC_PLUS_12V, rawAtMinus12V: CP_ADC_MINUS_12V }),
-      contactor: Object.freeze({ coil: Object.freeze({ pin: 22 }), feedback: Object.freeze({ pin: 33, activeLow: true, pull: "up" as const }), feedbackHoldMs: 30 }),
+      contactor: Object.freeze({
+        coil: Object.freeze({ pin: 22 }),
+        feedback: Object.freeze({ pin: 33, activeLow: true, pull: "up" as const }),
+        feedbackHoldMs: 30,
+      }),
       rcd: Object.freeze({ faults: Object.freeze([Object.freeze({ pin: 32 })]), test: Object.freeze({ pin: 13 }) }),
       lock: null,
       meter: Object.freeze({ kind: "atm90e32" as const, bus: "meters", select: Object.freeze({ pin: 21, activeLow: true }) }),

@@ -83,7 +83,8 @@ export class SimHlw8032 {
     put24(F.OFFSET_POWER, this.powerW > 0 ? (this.powerParameter * this.kv * this.ki) / this.powerW : 0);
     let state: number = F.STATE_NORMAL;
     if (this.currentA <= 0) state = F.STATE_OVERFLOW_MASK | F.STATE_CURRENT_OVERFLOW;
-    if (this.powerW <= 0) state = state === F.STATE_NORMAL ? F.STATE_OVERFLOW_MASK | F.STATE_POWER_OVERFLOW : state | F.STATE_POWER_OVERFLOW;
+    if (this.powerW <= 0)
+      state = state === F.STATE_NORMAL ? F.STATE_OVERFLOW_MASK | F.STATE_POWER_OVERFLOW : state | F.STATE_POWER_OVERFLOW;
     b[F.OFFSET_STATE] = state;
     b[F.OFFSET_DATA_UPDATE] = this.#pfOverflow | F.UPDATE_VOLTAGE | F.UPDATE_CURRENT | F.UPDATE_POWER;
     b[F.OFFSET_PF] = this.pf >>> 8;

@@ -167,7 +167,8 @@ export class BenchLink {
     const command = parsed as CommandLine;
     const id = typeof command.id === "number" || typeof command.id === "string" ? command.id : null;
     try {
-      if (command.v !== undefined && command.v !== BENCH_LINK_VERSION) throw new CommandError(`version ${String(command.v)} not supported (this firmware speaks ${BENCH_LINK_VERSION})`);
+      if (command.v !== undefined && command.v !== BENCH_LINK_VERSION)
+        throw new CommandError(`version ${String(command.v)} not supported (this firmware speaks ${BENCH_LINK_VERSION})`);
       const result = this.#run(command);
       this.#send({ t: "reply", id, ok: true, result }, false);
       if (command.cmd !== "ping" && command.cmd !== "memory") this.#sendState(command.cmd === "state");
@@ -185,7 +186,8 @@ export class BenchLink {
       case "state":
         return undefined;
       case "card": {
-        if (typeof command.idTag !== "string" || command.idTag.length < 1 || command.idTag.length > 20) throw new CommandError("card: idTag must be a string of 1 to 20 characters");
+        if (typeof command.idTag !== "string" || command.idTag.length < 1 || command.idTag.length > 20)
+          throw new CommandError("card: idTag must be a string of 1 to 20 characters");
         const connectorId = command.connectorId === undefined ? undefined : this.#connectorId(command.connectorId, false);
         this.#running().presentCard(command.idTag, connectorId);
         return undefined;
@@ -194,7 +196,11 @@ export class BenchLink {
         const connectorId = this.#connectorId(command.connectorId, true);
         const state = SIM_PILOT_STATES.find((s) => s === command.state);
         if (state === undefined) throw new CommandError(`ev: state must be one of ${SIM_PILOT_STATES.join(", ")}`);
-        const problem = presentSimEvState(this.#options.sims[connectorId - 1], state, this.#faults[connectorId - 1].includes("pilot-short"));
+        const problem = presentSimEvState(
+          this.#options.sims[connectorId - 1],
+          state,
+          this.#faults[connectorId - 1].includes("pilot-short"),
+        );
         if (problem !== undefined) throw new CommandError(problem);
         this.#evStates[connectorId - 1] = state;
         return undefined;
@@ -216,12 +222,16 @@ export class BenchLink {
       case "memory": {
         const memory = this.#options.memory;
         if (!memory) throw new CommandError("memory: this build cannot read its heaps");
-        if (command.collect !== undefined && typeof command.collect !== "boolean") throw new CommandError("memory: collect must be true or false");
-        if (command.resetPeaks !== undefined && typeof command.resetPeaks !== "boolean") throw new CommandError("memory: resetPeaks must be true or false");
+        if (command.collect !== undefined && typeof command.collect !== "boolean")
+          throw new CommandError("memory: collect must be true or false");
+        if (command.resetPeaks !== undefined && typeof command.resetPeaks !== "boolean")
+          throw new CommandError("memory: resetPeaks must be true or false");
         return memory(command.collect !== false, command.resetPeaks === true);
       }
       default:
-        throw new CommandError(typeof command.cmd === "string" ? `unknown command '${command.cmd}'` : "a command line needs a string 'cmd'");
+        throw new CommandError(
+          typeof command.cmd === "string" ? `unknown command '${command.cmd}'` : "a command line needs a string 'cmd'",
+        );
     }
   }
 
@@ -233,7 +243,8 @@ export class BenchLink {
 
   #connectorId(value: unknown, simulated: boolean): number {
     const count = this.#firmware?.loop.connectors.length ?? this.#options.sims.length;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > count) throw new CommandError(`connectorId must be an integer from 1 to ${count}`);
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > count)
+      throw new CommandError(`connectorId must be an integer from 1 to ${count}`);
     if (simulated && value > this.#options.sims.length) throw new CommandError("this board has no simulated EV or faults (a real board)");
     return value;
   }

@@ -11,8 +11,10 @@ import type { ConnectionService } from "ocpp/core/connection";
 import type { AuthKeyRecovery } from "ocpp/core/auth-key-recovery";
 
 /** A vendor's DataTransfer handler, by vendorId. */
-export type DataTransferHandler = (messageId: string | undefined, data: string | undefined) =>
-  { status: "Accepted" | "Rejected" | "UnknownMessageId"; data?: string };
+export type DataTransferHandler = (
+  messageId: string | undefined,
+  data: string | undefined,
+) => { status: "Accepted" | "Rejected" | "UnknownMessageId"; data?: string };
 
 export interface CoreContext {
   engine: OcppEngine;

@@ -27,7 +27,10 @@ export interface IdTagInfo {
  */
 export interface LocalAuthority {
   /** The local decision for a presented idTag: start now, ask the CSMS (Authorize.req) or refuse. */
-  authorize(idTag: string, online: boolean): { action: "accept" | "authorize" | "reject"; source: "list" | "cache" | "none"; idTagInfo?: IdTagInfo };
+  authorize(
+    idTag: string,
+    online: boolean,
+  ): { action: "accept" | "authorize" | "reject"; source: "list" | "cache" | "none"; idTagInfo?: IdTagInfo };
   /** An IdTagInfo from Authorize/Start/StopTransaction.conf: cached unless listed; `listConflict` when the list says otherwise. */
   updateFromCsms(idTag: string, idTagInfo: IdTagInfo): { cached: boolean; listConflict: boolean };
   /** ClearCache.req. */

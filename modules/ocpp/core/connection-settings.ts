@@ -72,8 +72,6 @@ export function isValidAuthorizationKey(text: string, raw: boolean): boolean {
   return bytes !== undefined && bytes.length >= 16 && bytes.length <= 20;
 }
 
-
-
 /** The endpoint URL per the precedence rule, with {deviceId} substituted. */
 export function endpointUrl(settings: ConnectionSettings): string {
   const template = settings.installationUrlTemplate;

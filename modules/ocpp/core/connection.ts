@@ -201,11 +201,14 @@ export class ConnectionService {
       if (!this.#socket || !this.#open) return;
       if (this.#pongTimer === undefined) {
         // A pong must come before the next ping, and within 10 s at most.
-        this.#pongTimer = this.#timers.once(() => {
-          this.#pongTimer = undefined;
-          this.#log.warn("no pong: reconnecting");
-          this.#drop("pong timeout", 1001);
-        }, Math.min(periodMs, 10000));
+        this.#pongTimer = this.#timers.once(
+          () => {
+            this.#pongTimer = undefined;
+            this.#log.warn("no pong: reconnecting");
+            this.#drop("pong timeout", 1001);
+          },
+          Math.min(periodMs, 10000),
+        );
       }
       this.#socket.ping();
     }, periodMs);

@@ -224,7 +224,8 @@ export class SessionService {
     const connector = this.#connectors[connectorId - 1];
     if (connector.hasLock === true) {
       // All preconditions include the lock [reference 4.4 step 3]: StartTransaction after "locked".
-      if (this.#tx.hasTransaction(connectorId) || !this.#tx.hasRoomForTransaction()) return this.#begin(connectorId, idTag, parentIdTag, reservationId);
+      if (this.#tx.hasTransaction(connectorId) || !this.#tx.hasRoomForTransaction())
+        return this.#begin(connectorId, idTag, parentIdTag, reservationId);
       const waiting: { idTag: string; parentIdTag?: string; reservationId?: number } = { idTag };
       if (parentIdTag !== undefined) waiting.parentIdTag = parentIdTag;
       if (reservationId !== undefined) waiting.reservationId = reservationId;

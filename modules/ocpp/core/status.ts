@@ -72,13 +72,21 @@ export class StatusService {
   readonly #reports: ConnectorReport[] = [];
   #order: TransactionOrder | undefined;
 
-  constructor(options: { engine: OcppEngine; timers: Timers; config: ConfigurationRegistry; time: TimeKeeper; log: Logger; connectorCount: number }) {
+  constructor(options: {
+    engine: OcppEngine;
+    timers: Timers;
+    config: ConfigurationRegistry;
+    time: TimeKeeper;
+    log: Logger;
+    connectorCount: number;
+  }) {
     this.#engine = options.engine;
     this.#timers = options.timers;
     this.#config = options.config;
     this.#time = options.time;
     this.#log = options.log;
-    for (let i = 0; i <= options.connectorCount; i++) this.#reports.push({ held: [], status: "Available", errorCode: "NoError", mark: 0, due: false });
+    for (let i = 0; i <= options.connectorCount; i++)
+      this.#reports.push({ held: [], status: "Available", errorCode: "NoError", mark: 0, due: false });
   }
 
   /** Statuses wait for the transaction messages that happened before them. */

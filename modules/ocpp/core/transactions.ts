@@ -38,8 +38,17 @@ import { appendSampledValues, type ReadingContext, type SampledValue } from "./m
 import type { EventTime, TimeKeeper } from "./timestamps";
 
 export type StopReason =
-  | "DeAuthorized" | "EmergencyStop" | "EVDisconnected" | "HardReset" | "Local" | "Other"
-  | "PowerLoss" | "Reboot" | "Remote" | "SoftReset" | "UnlockCommand";
+  | "DeAuthorized"
+  | "EmergencyStop"
+  | "EVDisconnected"
+  | "HardReset"
+  | "Local"
+  | "Other"
+  | "PowerLoss"
+  | "Reboot"
+  | "Remote"
+  | "SoftReset"
+  | "UnlockCommand";
 
 /** A meter value with a time to resolve at send time. */
 interface StoredMeterValue {
@@ -268,7 +277,9 @@ export class TransactionService {
     connector.readMeter(this.#sample);
     this.#addStopData(state, "Transaction.End", this.#config.list("StopTxnSampledData"));
     const record: JournalRecord = { k: "E", l: state.tx.local, me: this.#meterStopWh(state), t: this.#time.now(), why: reason };
-    const tag = idTag ?? (reason === "PowerLoss" || reason === "HardReset" || reason === "SoftReset" || reason === "Reboot" ? undefined : state.tx.idTag);
+    const tag =
+      idTag ??
+      (reason === "PowerLoss" || reason === "HardReset" || reason === "SoftReset" || reason === "Reboot" ? undefined : state.tx.idTag);
     if (tag !== undefined) record.tag = tag;
     if (this.#config.list("StopTxnSampledData").length > 0 || this.#config.list("StopTxnAlignedData").length > 0) {
       record.d = this.#thinned(state.stopData);
@@ -299,7 +310,9 @@ export class TransactionService {
   #meterStopWh(state: RunningState): number {
     const readWh = Math.round(this.#sample.energyImportWh);
     if (Number.isFinite(readWh) && readWh >= state.registerWh) return readWh;
-    this.#log.warn(`connector ${state.tx.connectorId}: register ${readWh} Wh (${this.#sample.ok ? "ok" : "not read"}) below ${state.registerWh} Wh of this transaction; meterStop ${state.registerWh}`);
+    this.#log.warn(
+      `connector ${state.tx.connectorId}: register ${readWh} Wh (${this.#sample.ok ? "ok" : "not read"}) below ${state.registerWh} Wh of this transaction; meterStop ${state.registerWh}`,
+    );
     return state.registerWh;
   }
 
@@ -466,7 +479,8 @@ export class TransactionService {
 
   /** Sends the oldest journal record when connected, accepted and nothing is in flight. */
   pump(): void {
-    if (this.#sending || this.#retryTimer !== undefined || this.#awaitingReconnect || !this.#engine.online || !this.#engine.accepted) return;
+    if (this.#sending || this.#retryTimer !== undefined || this.#awaitingReconnect || !this.#engine.online || !this.#engine.accepted)
+      return;
     for (let guard = 0; guard < 1000; guard++) {
       const head = this.#journal.peek();
       if (!head) return;
@@ -504,7 +518,12 @@ export class TransactionService {
         break;
       case "E": {
         action = "StopTransaction";
-        const stop: StopTransactionReq = { transactionId: this.#realId(record.l), meterStop: record.me, timestamp: this.#time.iso(record.t), reason: record.why };
+        const stop: StopTransactionReq = {
+          transactionId: this.#realId(record.l),
+          meterStop: record.me,
+          timestamp: this.#time.iso(record.t),
+          reason: record.why,
+        };
         if (record.tag !== undefined) stop.idTag = record.tag;
         if (record.d && record.d.length > 0) stop.transactionData = this.#resolve(record.d) as StopTransactionReq["transactionData"];
         payload = stop as unknown as Record<string, unknown>;

@@ -75,7 +75,10 @@ export function textSource(name: string, exportText: () => string): DiagnosticsS
 }
 
 function compactStamp(utcMs: number): string {
-  return new Date(utcMs).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return new Date(utcMs)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 export class DiagnosticsService {
@@ -141,7 +144,7 @@ export class DiagnosticsService {
     if (parts.length === 0) return undefined;
     const fileName = `${this.#o.deviceName.replace(/[^A-Za-z0-9_-]/g, "_")}-diagnostics-${compactStamp(this.#o.clock.utcMs())}.txt`;
     const body = encodeUtf8(parts.join("\n"));
-    const retries = request.retries === undefined ? this.#o.defaultRetries ?? 2 : Math.max(0, Math.min(MAX_RETRIES, request.retries));
+    const retries = request.retries === undefined ? (this.#o.defaultRetries ?? 2) : Math.max(0, Math.min(MAX_RETRIES, request.retries));
     const intervalS = Math.max(0, request.retryInterval ?? this.#o.defaultRetryIntervalS ?? 60);
     this.#uploading = true;
     const url = request.location + (request.location.endsWith("/") ? "" : "/") + fileName;

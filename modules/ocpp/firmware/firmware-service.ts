@@ -172,7 +172,7 @@ export class FirmwareService {
     this.#signed = signed;
     if (signed) this.#kvSet(KEY_SIGNED_REQUEST, signed.requestId | 0);
     else this.#kvDelete(KEY_SIGNED_REQUEST);
-    const retries = request.retries === undefined ? this.#o.defaultRetries ?? 2 : Math.max(0, Math.min(MAX_RETRIES, request.retries));
+    const retries = request.retries === undefined ? (this.#o.defaultRetries ?? 2) : Math.max(0, Math.min(MAX_RETRIES, request.retries));
     this.#request = request;
     this.#attemptsLeft = 1 + retries;
     this.#phase = "scheduled";
@@ -216,10 +216,13 @@ export class FirmwareService {
       }, 0);
       return;
     }
-    this.#timer = this.#o.timers.once(() => {
-      this.#timer = undefined;
-      this.#waitForRetrieveDate();
-    }, Math.min(waitMs, MAX_WAIT_MS));
+    this.#timer = this.#o.timers.once(
+      () => {
+        this.#timer = undefined;
+        this.#waitForRetrieveDate();
+      },
+      Math.min(waitMs, MAX_WAIT_MS),
+    );
   }
 
   /** Milliseconds until an ISO date (0 or less: due; an unparsable date is due). */
@@ -237,10 +240,13 @@ export class FirmwareService {
       this.#installWhenNoTransaction();
       return;
     }
-    this.#timer = this.#o.timers.once(() => {
-      this.#timer = undefined;
-      this.#waitForInstallDate();
-    }, Math.min(waitMs, MAX_WAIT_MS));
+    this.#timer = this.#o.timers.once(
+      () => {
+        this.#timer = undefined;
+        this.#waitForInstallDate();
+      },
+      Math.min(waitMs, MAX_WAIT_MS),
+    );
   }
 
   #installWhenNoTransaction(): void {
@@ -305,10 +311,13 @@ export class FirmwareService {
       return;
     }
     const intervalS = request.retryInterval ?? this.#o.defaultRetryIntervalS ?? 60;
-    this.#timer = this.#o.timers.once(() => {
-      this.#timer = undefined;
-      this.#attempt();
-    }, Math.max(0, intervalS) * 1000);
+    this.#timer = this.#o.timers.once(
+      () => {
+        this.#timer = undefined;
+        this.#attempt();
+      },
+      Math.max(0, intervalS) * 1000,
+    );
   }
 
   #downloaded(bytes: number): void {
@@ -402,7 +411,13 @@ export class FirmwareService {
    * SignedUpdateFirmware (AcceptedCanceled); false when there was none.
    */
   cancelForNewRequest(): boolean {
-    if (this.#phase !== "scheduled" && this.#phase !== "downloading" && this.#phase !== "installScheduled" && this.#phase !== "waitingForTransactions") return false;
+    if (
+      this.#phase !== "scheduled" &&
+      this.#phase !== "downloading" &&
+      this.#phase !== "installScheduled" &&
+      this.#phase !== "waitingForTransactions"
+    )
+      return false;
     this.#o.log.info(`firmware update ${this.#phase} canceled by a new request`);
     this.stop();
     this.#signed = undefined;
@@ -424,7 +439,12 @@ export class FirmwareService {
   stop(): void {
     this.#run++;
     this.#clearTimer();
-    if (this.#phase === "scheduled" || this.#phase === "downloading" || this.#phase === "installScheduled" || this.#phase === "waitingForTransactions") {
+    if (
+      this.#phase === "scheduled" ||
+      this.#phase === "downloading" ||
+      this.#phase === "installScheduled" ||
+      this.#phase === "waitingForTransactions"
+    ) {
       this.#o.slot.abort();
       this.#phase = "idle";
       this.#request = undefined;

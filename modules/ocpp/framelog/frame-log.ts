@@ -104,7 +104,8 @@ export class OcppFrameLog {
     const synced = this.#clock.isSynced();
     const stamp = new Date(this.#clock.utcMs()).toISOString();
     let text = redactFrame(frame);
-    if (text.length > MAX_LOGGED_FRAME_CHARS) text = `${text.slice(0, MAX_LOGGED_FRAME_CHARS)}...[${text.length - MAX_LOGGED_FRAME_CHARS} more chars]`;
+    if (text.length > MAX_LOGGED_FRAME_CHARS)
+      text = `${text.slice(0, MAX_LOGGED_FRAME_CHARS)}...[${text.length - MAX_LOGGED_FRAME_CHARS} more chars]`;
     try {
       this.#ring.append(`${stamp}${synced ? "" : "?"} ${direction} ${action} ${text}`);
     } catch {

@@ -45,7 +45,11 @@ export class FixedLocalAuthSettings implements LocalAuthSettings {
   authorizeOffline = true;
   offlineTxForUnknownId = false;
 
-  constructor(initial: Partial<Pick<FixedLocalAuthSettings, "listEnabled" | "cacheEnabled" | "preAuthorize" | "authorizeOffline" | "offlineTxForUnknownId">> = {}) {
+  constructor(
+    initial: Partial<
+      Pick<FixedLocalAuthSettings, "listEnabled" | "cacheEnabled" | "preAuthorize" | "authorizeOffline" | "offlineTxForUnknownId">
+    > = {},
+  ) {
     Object.assign(this, initial);
   }
 

@@ -289,7 +289,7 @@ export class LocalListStore {
 
   #crcOf(start: number, end: number): number {
     let crc = 0;
-    for (let at = start; at < end; ) {
+    for (let at = start; at < end;) {
       const length = Math.min(this.#chunk.length, end - at);
       const view = length === this.#chunk.length ? this.#chunk : this.#chunk.subarray(0, length);
       this.#flash.read(at, view);

@@ -198,7 +198,9 @@ export class ReservationService {
   }
 
   #matches(reservation: Reservation, idTag: string, parentIdTag: string | undefined): boolean {
-    return sameIdTag(reservation.idTag, idTag) || (reservation.parentIdTag !== undefined && sameIdTag(reservation.parentIdTag, parentIdTag));
+    return (
+      sameIdTag(reservation.idTag, idTag) || (reservation.parentIdTag !== undefined && sameIdTag(reservation.parentIdTag, parentIdTag))
+    );
   }
 
   #refusalForConnector(connectorId: number, others: Reservation[]): ReserveNowStatus | undefined {

@@ -177,7 +177,10 @@ export class OcppEngine {
       } else this.#queue.push(pending);
       const max = this.#opts.maxQueuedCalls ?? 32;
       if (this.#queue.length > max) {
-        const dropped = this.#queue.splice(this.#queue.findIndex((c) => !c.options.priority), 1)[0];
+        const dropped = this.#queue.splice(
+          this.#queue.findIndex((c) => !c.options.priority),
+          1,
+        )[0];
         if (dropped) dropped.reject(new ConnectionLostError(dropped.action));
       }
       this.#pump();

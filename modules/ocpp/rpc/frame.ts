@@ -21,7 +21,6 @@ export const CALL_ERROR_CODES = [
 
 export type CallErrorCode = (typeof CALL_ERROR_CODES)[number];
 
-
 /** Message ids are at most 36 characters (room for a GUID) [J 4.1.4]. */
 export const MAX_MESSAGE_ID_LENGTH = 36;
 

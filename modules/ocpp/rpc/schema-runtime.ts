@@ -6,10 +6,7 @@
 
 /** CALLERROR codes a schema check can produce (OCPP-J 1.6 spelling). */
 export type SchemaErrorCode =
-  | "TypeConstraintViolation"
-  | "OccurenceConstraintViolation"
-  | "PropertyConstraintViolation"
-  | "FormationViolation";
+  "TypeConstraintViolation" | "OccurenceConstraintViolation" | "PropertyConstraintViolation" | "FormationViolation";
 
 export interface SchemaViolation {
   code: SchemaErrorCode;

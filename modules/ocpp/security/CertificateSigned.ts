@@ -24,11 +24,16 @@ export interface CertificateSignedDeps {
 export function createCertificateSignedHandler(deps: CertificateSignedDeps) {
   return (request: CertificateSignedReq): CertificateSignedConf => {
     let reason: string;
-    if (request.certificateChain.length > deps.maxChainSize()) reason = `chain of ${request.certificateChain.length} characters (CertificateSignedMaxChainSize ${deps.maxChainSize()})`;
+    if (request.certificateChain.length > deps.maxChainSize())
+      reason = `chain of ${request.certificateChain.length} characters (CertificateSignedMaxChainSize ${deps.maxChainSize()})`;
     else {
       let result;
       try {
-        result = deps.identity.install(request.certificateChain, deps.certificates.certificates("CentralSystemRootCertificate"), deps.nowUtcMs());
+        result = deps.identity.install(
+          request.certificateChain,
+          deps.certificates.certificates("CentralSystemRootCertificate"),
+          deps.nowUtcMs(),
+        );
       } catch (error) {
         result = { status: "Rejected" as const, reason: `not stored: ${(error as Error).message}` };
       }

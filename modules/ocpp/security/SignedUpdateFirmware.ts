@@ -34,7 +34,11 @@ export interface SignedUpdateFirmwareDeps {
 export function createSignedUpdateFirmwareHandler(deps: SignedUpdateFirmwareDeps) {
   return (request: SignedUpdateFirmwareReq, call: HandlerContext): SignedUpdateFirmwareConf => {
     const firmware = request.firmware;
-    const chain = verifyPemChain(firmware.signingCertificate, deps.certificates.certificates("ManufacturerRootCertificate"), deps.nowUtcMs());
+    const chain = verifyPemChain(
+      firmware.signingCertificate,
+      deps.certificates.certificates("ManufacturerRootCertificate"),
+      deps.nowUtcMs(),
+    );
     let publicKey: Uint8Array | undefined;
     let reason = chain.ok ? "" : chain.reason;
     if (chain.ok) {
@@ -74,7 +78,8 @@ export function createSignedUpdateFirmwareHandler(deps: SignedUpdateFirmwareDeps
         {
           requestId,
           verify: (digest) => p256VerifyDer(key, digest, signature),
-          onInvalidSignature: () => deps.events.record("InvalidFirmwareSignature", `requestId ${requestId}: signature does not match ${firmware.location}`),
+          onInvalidSignature: () =>
+            deps.events.record("InvalidFirmwareSignature", `requestId ${requestId}: signature does not match ${firmware.location}`),
         },
       ),
     );

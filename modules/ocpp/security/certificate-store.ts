@@ -24,9 +24,7 @@ export interface CertificateHashData {
 }
 
 export type InstallResult =
-  | { status: "Accepted" }
-  | { status: "Rejected"; reason: string; invalid: boolean }
-  | { status: "Failed"; reason: string };
+  { status: "Accepted" } | { status: "Rejected"; reason: string; invalid: boolean } | { status: "Failed"; reason: string };
 
 const NAMESPACE = "ocppcert";
 const INDEX = "index";
@@ -101,7 +99,8 @@ export class CertificateStore {
     const now = this.#o.nowUtcMs();
     if (now !== undefined && now > cert.notAfterMs) return { status: "Rejected", reason: "certificate expired", invalid: true };
     if (now !== undefined && now < cert.notBeforeMs) return { status: "Rejected", reason: "certificate not valid yet", invalid: true };
-    if (cert.der.length > MAX_DER_BYTES) return { status: "Rejected", reason: `certificate of ${cert.der.length} bytes (store takes ${MAX_DER_BYTES})`, invalid: false };
+    if (cert.der.length > MAX_DER_BYTES)
+      return { status: "Rejected", reason: `certificate of ${cert.der.length} bytes (store takes ${MAX_DER_BYTES})`, invalid: false };
     const hash = hashDataOf(cert);
     for (let i = 0; i < this.#slots.length; i++) {
       const existing = this.#slots[i];
@@ -117,7 +116,10 @@ export class CertificateStore {
       this.#slots.push({ slot, type, cert, hash });
       this.#saveIndex();
     } catch (error) {
-      this.#slots.splice(this.#slots.findIndex((s) => s.slot === slot), 1);
+      this.#slots.splice(
+        this.#slots.findIndex((s) => s.slot === slot),
+        1,
+      );
       this.#o.kv.delete(NAMESPACE, `c${slot}`);
       return { status: "Failed", reason: `not stored: ${(error as Error).message}` };
     }

@@ -14,7 +14,8 @@ import { pemToDer } from "util/pem";
 /** Why `cert` is not signed by `issuer`, or undefined when it is. */
 export function signatureProblem(cert: Certificate, issuer: Certificate): string | undefined {
   if (!sameName(cert.issuerDer, issuer.subjectDer)) return "issuer name differs from the signer's subject";
-  if (cert.signatureAlgorithm !== OID_ECDSA_WITH_SHA256) return `signature algorithm ${cert.signatureAlgorithm} not supported (only ecdsa-with-SHA256; no RSA in this build)`;
+  if (cert.signatureAlgorithm !== OID_ECDSA_WITH_SHA256)
+    return `signature algorithm ${cert.signatureAlgorithm} not supported (only ecdsa-with-SHA256; no RSA in this build)`;
   let key: Uint8Array;
   try {
     key = p256PublicKeyFromSpki(issuer.spkiDer);

@@ -11,7 +11,16 @@
  */
 import type { KeyValueStore } from "ports/kv";
 import { derOid, derSequence, derSmallInteger, derTlv, derUtf8String, derBitString, TAG } from "util/der";
-import { ecdsaSignatureToDer, isP256PrivateKey, OID_ECDSA_WITH_SHA256, p256PrivateKeyDer, p256PublicKey, p256PublicKeyFromSpki, p256Sign, p256SpkiDer } from "util/p256";
+import {
+  ecdsaSignatureToDer,
+  isP256PrivateKey,
+  OID_ECDSA_WITH_SHA256,
+  p256PrivateKeyDer,
+  p256PublicKey,
+  p256PublicKeyFromSpki,
+  p256Sign,
+  p256SpkiDer,
+} from "util/p256";
 import { derToPem, pemBlock } from "util/pem";
 import { sha256 } from "util/sha256";
 import { verifyPemChain } from "./chain";

@@ -152,7 +152,8 @@ export function attachSecurity(options: SecurityOptions): Security {
       trigger: options.triggerTargets,
       sendLogStatus: logService ? () => logService.sendTriggeredStatus() : undefined,
       sendSignedFirmwareStatus: firmware ? () => firmware.sendTriggeredSignedStatus() : undefined,
-      canSignCertificate: () => (options.randomBytes === undefined ? "NotImplemented" : config.string("CpoName") === "" ? "Rejected" : "Accepted"),
+      canSignCertificate: () =>
+        options.randomBytes === undefined ? "NotImplemented" : config.string("CpoName") === "" ? "Rejected" : "Accepted",
       sendSignCertificate: () => sendSignCertificate(),
     },
     certificateSigned: {
@@ -172,7 +173,8 @@ export function attachSecurity(options: SecurityOptions): Security {
 
   // Boot events: the start, and a firmware other than the last boot's.
   const previous = options.kv.get("secevent", "fwver");
-  if (typeof previous === "string" && previous !== options.firmwareVersion) events.record("FirmwareUpdated", `${previous} -> ${options.firmwareVersion}`);
+  if (typeof previous === "string" && previous !== options.firmwareVersion)
+    events.record("FirmwareUpdated", `${previous} -> ${options.firmwareVersion}`);
   if (previous !== options.firmwareVersion) options.kv.set("secevent", "fwver", options.firmwareVersion.slice(0, 100));
   events.record("StartupOfTheDevice", `firmware ${options.firmwareVersion}`);
 

@@ -20,7 +20,8 @@ export function securityKeys(rule: SecurityProfileRule): ConfigKeyDefinition[] {
       min: 0,
       max: 3,
       validate: (value) => rule.allows(Number(value)),
-      description: "security profile in use (0 none, 1 Basic over ws://, 2 Basic over wss://, 3 TLS client certificate over wss://); only raised; a ws:// URL is taken as wss:// from 2 on",
+      description:
+        "security profile in use (0 none, 1 Basic over ws://, 2 Basic over wss://, 3 TLS client certificate over wss://); only raised; a ws:// URL is taken as wss:// from 2 on",
     },
     {
       name: "CpoName",
@@ -29,7 +30,8 @@ export function securityKeys(rule: SecurityProfileRule): ConfigKeyDefinition[] {
       access: "RW",
       default: "",
       maxLength: 64,
-      description: "organisation (O) put in the subject of the charge point's certificate request; SignChargePointCertificate is Rejected while empty",
+      description:
+        "organisation (O) put in the subject of the charge point's certificate request; SignChargePointCertificate is Rejected while empty",
     },
     {
       name: "CertificateSignedMaxChainSize",
@@ -56,7 +58,8 @@ export function securityKeys(rule: SecurityProfileRule): ConfigKeyDefinition[] {
       access: "R",
       default: false,
       volatile: true,
-      description: "false: a new CentralSystemRootCertificate need not be signed by the old one (the M05 replacement rules are not implemented)",
+      description:
+        "false: a new CentralSystemRootCertificate need not be signed by the old one (the M05 replacement rules are not implemented)",
     },
   ];
 }

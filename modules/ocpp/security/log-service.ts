@@ -80,7 +80,10 @@ export class LogService {
       caCertificates: this.#o.caCertificates?.(),
     });
     // A heading line, so that an empty log still makes a file (the CSMS asked for one).
-    service.addSource({ name: request.logType, text: () => `${request.logType} of ${this.#o.deviceName}, ${new Date(this.#o.clock.utcMs()).toISOString()}\n` });
+    service.addSource({
+      name: request.logType,
+      text: () => `${request.logType} of ${this.#o.deviceName}, ${new Date(this.#o.clock.utcMs()).toISOString()}\n`,
+    });
     const sources = this.#o.sources[request.logType];
     for (let i = 0; i < sources.length; i++) service.addSource(sources[i]);
     const prepared = service.prepare({
@@ -98,9 +101,10 @@ export class LogService {
 
   /** LogStatusNotification for ExtendedTriggerMessage: Uploading with its requestId, else Idle. */
   sendTriggeredStatus(): void {
-    const request: LogStatusNotificationReq = this.uploading && this.#activeRequestId !== undefined
-      ? { status: "Uploading", requestId: this.#activeRequestId }
-      : { status: "Idle" };
+    const request: LogStatusNotificationReq =
+      this.uploading && this.#activeRequestId !== undefined
+        ? { status: "Uploading", requestId: this.#activeRequestId }
+        : { status: "Idle" };
     this.#o.engine.call("LogStatusNotification", request, { beforeAccepted: true }).catch((error: Error) => {
       this.#o.log.warn(`LogStatusNotification ${request.status} failed: ${error.message}`);
     });

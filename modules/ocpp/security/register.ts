@@ -39,11 +39,28 @@ export interface SecurityActions {
 }
 
 export function registerSecurityActions(engine: Pick<OcppEngine, "registerAction">, actions: SecurityActions): void {
-  engine.registerAction("InstallCertificate", validateInstallCertificateReq, createInstallCertificateHandler(actions.certificates, actions.events, actions.log));
-  engine.registerAction("GetInstalledCertificateIds", validateGetInstalledCertificateIdsReq, createGetInstalledCertificateIdsHandler(actions.certificates));
-  engine.registerAction("DeleteCertificate", validateDeleteCertificateReq, createDeleteCertificateHandler(actions.certificates, actions.tlsInUse));
+  engine.registerAction(
+    "InstallCertificate",
+    validateInstallCertificateReq,
+    createInstallCertificateHandler(actions.certificates, actions.events, actions.log),
+  );
+  engine.registerAction(
+    "GetInstalledCertificateIds",
+    validateGetInstalledCertificateIdsReq,
+    createGetInstalledCertificateIdsHandler(actions.certificates),
+  );
+  engine.registerAction(
+    "DeleteCertificate",
+    validateDeleteCertificateReq,
+    createDeleteCertificateHandler(actions.certificates, actions.tlsInUse),
+  );
   engine.registerAction("ExtendedTriggerMessage", validateExtendedTriggerMessageReq, createExtendedTriggerMessageHandler(actions.trigger));
   engine.registerAction("CertificateSigned", validateCertificateSignedReq, createCertificateSignedHandler(actions.certificateSigned));
-  if (actions.signedFirmware) engine.registerAction("SignedUpdateFirmware", validateSignedUpdateFirmwareReq, createSignedUpdateFirmwareHandler(actions.signedFirmware));
+  if (actions.signedFirmware)
+    engine.registerAction(
+      "SignedUpdateFirmware",
+      validateSignedUpdateFirmwareReq,
+      createSignedUpdateFirmwareHandler(actions.signedFirmware),
+    );
   if (actions.logs) engine.registerAction("GetLog", validateGetLogReq, createGetLogHandler(actions.logs));
 }

@@ -159,7 +159,8 @@ export class SecurityEventService {
     this.#inFlight.push(event.seq);
     this.#o.engine.call("SecurityEventNotification", request).then(
       () => this.#done(event.seq),
-      (error: Error) => this.#o.log.warn(`SecurityEventNotification ${event.type} not delivered (sent again at the next boot): ${error.message}`),
+      (error: Error) =>
+        this.#o.log.warn(`SecurityEventNotification ${event.type} not delivered (sent again at the next boot): ${error.message}`),
     );
   }
 

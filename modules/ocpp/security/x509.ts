@@ -107,7 +107,8 @@ function readTime(der: Uint8Array, tlv: Tlv): number {
   const hour = digits(der, at + 4, 2);
   const minute = digits(der, at + 6, 2);
   const second = digits(der, at + 8, 2);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) throw new CertificateError("certificate time out of range");
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
+    throw new CertificateError("certificate time out of range");
   return Date.UTC(year, month - 1, day, hour, minute, second);
 }
 

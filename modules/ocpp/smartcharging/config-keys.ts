@@ -63,7 +63,9 @@ export function smartChargingKeys(settings: Readonly<SmartChargingSettings> = DE
 
 /** The settings as a registry holding the keys reports them. */
 export function smartChargingSettingsFrom(registry: { int(name: string): number; list(name: string): string[] }): SmartChargingSettings {
-  const units = registry.list(SMART_CHARGING_KEY.allowedUnits).filter((unit): unit is AllowedChargingRateUnit => unit === "Current" || unit === "Power");
+  const units = registry
+    .list(SMART_CHARGING_KEY.allowedUnits)
+    .filter((unit): unit is AllowedChargingRateUnit => unit === "Current" || unit === "Power");
   return {
     maxStackLevel: registry.int(SMART_CHARGING_KEY.maxStackLevel),
     allowedUnits: units,

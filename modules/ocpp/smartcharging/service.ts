@@ -335,7 +335,12 @@ export class SmartChargingService {
    * min(ChargePointMaxProfile, sum of every connector's limit).
    * Undefined when the connector does not exist (→ Rejected).
    */
-  compositeSchedule(connectorId: number, durationS: number, unit: ChargingRateUnit | undefined, nowUtcMs: number): CompositeSchedule | undefined {
+  compositeSchedule(
+    connectorId: number,
+    durationS: number,
+    unit: ChargingRateUnit | undefined,
+    nowUtcMs: number,
+  ): CompositeSchedule | undefined {
     if (!Number.isInteger(connectorId) || connectorId < 0 || connectorId > this.numberOfConnectors) return undefined;
     if (!Number.isInteger(durationS) || durationS < 0) return undefined;
     const outUnit: ChargingRateUnit = unit ?? "A";
@@ -532,7 +537,8 @@ export class SmartChargingService {
     if (Array.isArray(periods) && periods.length > this.settings.maxPeriods) return "more periods than ChargingScheduleMaxPeriods";
     const unit = source.chargingSchedule.chargingRateUnit;
     const allowed = unit === "A" ? "Current" : unit === "W" ? "Power" : undefined;
-    if (!allowed || this.settings.allowedUnits.indexOf(allowed) < 0) return "chargingRateUnit not in ChargingScheduleAllowedChargingRateUnit";
+    if (!allowed || this.settings.allowedUnits.indexOf(allowed) < 0)
+      return "chargingRateUnit not in ChargingScheduleAllowedChargingRateUnit";
     return undefined;
   }
 

@@ -13,7 +13,12 @@ import { validateTriggerMessageReq, type TriggerMessageConf } from "ocpp/generat
 import type { TriggerTargets, TriggerableMessage } from "./types";
 
 const KNOWN: readonly string[] = [
-  "BootNotification", "DiagnosticsStatusNotification", "FirmwareStatusNotification", "Heartbeat", "MeterValues", "StatusNotification",
+  "BootNotification",
+  "DiagnosticsStatusNotification",
+  "FirmwareStatusNotification",
+  "Heartbeat",
+  "MeterValues",
+  "StatusNotification",
 ];
 
 export interface TriggerRequest {

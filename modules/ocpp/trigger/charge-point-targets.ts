@@ -31,7 +31,10 @@ const TRIGGERED = { beforeAccepted: true } as const;
 export function chargePointTriggerTargets(options: ChargePointTargetsOptions): TriggerTargets {
   const cp = options.chargePoint;
   const sample = newMeterSample();
-  const warn = (what: string) => (error: Error): void => cp.log.warn(`triggered ${what} failed: ${error.message}`);
+  const warn =
+    (what: string) =>
+    (error: Error): void =>
+      cp.log.warn(`triggered ${what} failed: ${error.message}`);
   const targets: TriggerTargets = {
     connectorCount: options.connectors.length,
     canSendBootNotification: () => cp.registration.status !== "Accepted",

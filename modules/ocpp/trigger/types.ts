@@ -4,8 +4,7 @@
  * over the ChargePoint services is ./charge-point-targets; tests may fake it.
  */
 export type TriggerableMessage =
-  | "BootNotification" | "DiagnosticsStatusNotification" | "FirmwareStatusNotification"
-  | "Heartbeat" | "MeterValues" | "StatusNotification";
+  "BootNotification" | "DiagnosticsStatusNotification" | "FirmwareStatusNotification" | "Heartbeat" | "MeterValues" | "StatusNotification";
 
 export interface TriggerTargets {
   /** Connectors 1..count. */

@@ -29,9 +29,7 @@ const OFFSET_SEGMENT_COUNT = 1;
 const OFFSET_CHIP_ID = 12;
 const OFFSET_HASH_APPENDED = 23;
 
-export type Esp32ImageVerdict =
-  | { ok: true; imageBytes: number; segments: number; hashAppended: boolean }
-  | { ok: false; reason: string };
+export type Esp32ImageVerdict = { ok: true; imageBytes: number; segments: number; hashAppended: boolean } | { ok: false; reason: string };
 
 export interface Esp32ImageVerifierOptions {
   /** Most bytes the image may take (the partition size). */
@@ -144,7 +142,9 @@ export class Esp32ImageVerifier {
   /** The verdict once every byte was fed. */
   finish(): Esp32ImageVerdict {
     if (this.#error === undefined && this.#state !== STATE_DONE) {
-      this.#fail(`truncated: the image ends at byte ${this.#position} (${this.#position < ESP_IMAGE_HEADER_BYTES ? "in its header" : this.#state === STATE_HASH ? "in its SHA-256" : this.#state === STATE_PADDING ? "before its checksum" : "in a segment"})`);
+      this.#fail(
+        `truncated: the image ends at byte ${this.#position} (${this.#position < ESP_IMAGE_HEADER_BYTES ? "in its header" : this.#state === STATE_HASH ? "in its SHA-256" : this.#state === STATE_PADDING ? "before its checksum" : "in a segment"})`,
+      );
     }
     if (this.#error !== undefined) return { ok: false, reason: this.#error };
     return { ok: true, imageBytes: this.#imageBytes, segments: this.#segments, hashAppended: this.#hashAppended };
@@ -187,7 +187,9 @@ export class Esp32ImageVerifier {
     const end = this.#position + length;
     const limit = Math.min(this.#maxImageBytes, this.#totalBytes ?? Number.MAX_SAFE_INTEGER);
     if (end > limit) {
-      this.#fail(`segment ${index} of ${length} bytes at byte ${this.#position} runs past the ${limit}-byte ${limit === this.#totalBytes ? "image" : "slot"}`);
+      this.#fail(
+        `segment ${index} of ${length} bytes at byte ${this.#position} runs past the ${limit}-byte ${limit === this.#totalBytes ? "image" : "slot"}`,
+      );
       return;
     }
     this.#segmentLeft = length;
@@ -219,7 +221,8 @@ export class Esp32ImageVerifier {
   #done(): void {
     this.#imageBytes = this.#position;
     this.#state = STATE_DONE;
-    if (this.#imageBytes > this.#maxImageBytes) this.#fail(`image of ${this.#imageBytes} bytes does not fit the ${this.#maxImageBytes}-byte slot`);
+    if (this.#imageBytes > this.#maxImageBytes)
+      this.#fail(`image of ${this.#imageBytes} bytes does not fit the ${this.#maxImageBytes}-byte slot`);
   }
 
   #fail(reason: string): void {

@@ -25,10 +25,13 @@ export class HandleTimers<Id> implements Timers {
     const handle = this.#nextHandle++;
     this.#live.set(
       handle,
-      this.#fns.setOnce(() => {
-        this.#live.delete(handle);
-        callback();
-      }, Math.max(0, delayMs)),
+      this.#fns.setOnce(
+        () => {
+          this.#live.delete(handle);
+          callback();
+        },
+        Math.max(0, delayMs),
+      ),
     );
     return handle;
   }

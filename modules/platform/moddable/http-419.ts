@@ -9,7 +9,15 @@ import TCP from "embedded:io/socket/tcp";
 import TLSSocket from "embedded:io/socket/tcp/tls";
 import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver/udp";
-import { HttpError, parseHttpUrl, type HttpBodySink, type HttpClient, type HttpRequestOptions, type HttpResult, type HttpUrl } from "ports/http";
+import {
+  HttpError,
+  parseHttpUrl,
+  type HttpBodySink,
+  type HttpClient,
+  type HttpRequestOptions,
+  type HttpResult,
+  type HttpUrl,
+} from "ports/http";
 import { tlsSecureOptions } from "platform/common/tls-options";
 
 export class Ecma419HttpClient implements HttpClient {
@@ -27,7 +35,13 @@ export class Ecma419HttpClient implements HttpClient {
     return this.#exchange("PUT", url, options, undefined, body);
   }
 
-  #exchange(method: string, url: string, options: HttpRequestOptions, sink: HttpBodySink | undefined, body: Uint8Array | undefined): Promise<HttpResult> {
+  #exchange(
+    method: string,
+    url: string,
+    options: HttpRequestOptions,
+    sink: HttpBodySink | undefined,
+    body: Uint8Array | undefined,
+  ): Promise<HttpResult> {
     return new Promise<HttpResult>((resolve, reject) => {
       let target: HttpUrl;
       try {

@@ -67,7 +67,14 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
     };
 
     const socket = target.secure
-      ? { io: TLSSocket, TCP: { io: TCP }, secure: tlsSecureOptions(target.host, options.caCertificates, { certificates: options.clientCertificates, key: options.clientKey }) }
+      ? {
+          io: TLSSocket,
+          TCP: { io: TCP },
+          secure: tlsSecureOptions(target.host, options.caCertificates, {
+            certificates: options.clientCertificates,
+            key: options.clientKey,
+          }),
+        }
       : { io: TCP };
     // A variable, not a literal: the SDK types `dns` as {io} only, the resolver also needs these.
     const dns = { io: Resolver, servers: this.#dnsServers, socket: { io: UDP } };
