@@ -51,17 +51,18 @@ export function checkKvName(kind: "namespace" | "key", name: string): void {
   }
 }
 
-const ASCII_RUNS = /[\u0000-\u007f]+/g;
-const TWO_BYTE_RUNS = /[\u0080-\u07ff]+/g;
-const SURROGATE_PAIRS = /[\ud800-\udbff][\udc00-\udfff]/g;
+/** A new RegExp per use: a global one's lastIndex is written, and preloading freezes module-level objects on the board. */
+const ASCII_RUNS = (): RegExp => /[\u0000-\u007f]+/g;
+const TWO_BYTE_RUNS = (): RegExp => /[\u0080-\u07ff]+/g;
+const SURROGATE_PAIRS = (): RegExp => /[\ud800-\udbff][\udc00-\udfff]/g;
 
 /** Bytes a string takes in UTF-8 (without building the encoded copy). */
 export function utf8ByteLength(text: string): number {
   // Native passes only: on XS, charCodeAt(i) walks the UTF-8 text from its start (quadratic over a frame).
-  const nonAscii = text.replace(ASCII_RUNS, "");
+  const nonAscii = text.replace(ASCII_RUNS(), "");
   if (nonAscii.length === 0) return text.length;
-  const wide = nonAscii.replace(TWO_BYTE_RUNS, ""); // 3 bytes per UTF-16 unit, 4 per surrogate pair
-  const pairs = (wide.length - wide.replace(SURROGATE_PAIRS, "").length) / 2;
+  const wide = nonAscii.replace(TWO_BYTE_RUNS(), ""); // 3 bytes per UTF-16 unit, 4 per surrogate pair
+  const pairs = (wide.length - wide.replace(SURROGATE_PAIRS(), "").length) / 2;
   return text.length + (nonAscii.length - wide.length) + 2 * wide.length - 2 * pairs;
 }
 

@@ -10,7 +10,8 @@ const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
  * regex pass: on XS, `charAt(i)` walks the text from its start, so indexing
  * a whole 10,000-character certificate would take quadratic time.
  */
-const PIECES = /[^]{1,256}/g;
+/** A new RegExp per use: a global one's lastIndex is written, and preloading freezes module-level objects on the board. */
+const PIECES = (): RegExp => /[^]{1,256}/g;
 
 /** Bytes of a base64 text, or undefined when it is not valid base64. */
 export function decodeBase64(text: string): Uint8Array | undefined {
@@ -20,7 +21,7 @@ export function decodeBase64(text: string): Uint8Array | undefined {
   if (clean.endsWith("==")) padding = 2;
   else if (clean.endsWith("=")) padding = 1;
   const out = new Uint8Array((clean.length / 4) * 3 - padding);
-  const pieces = clean.match(PIECES) ?? [];
+  const pieces = clean.match(PIECES()) ?? [];
   let o = 0;
   let base = 0;
   for (let p = 0; p < pieces.length; p++) {

@@ -16,9 +16,10 @@ export const MAX_JSON_DEPTH = 16;
 
 const indexOf = String.prototype.indexOf;
 /** A JSON string literal (escapes included), unrolled so the engine does not backtrack per character. */
-const STRING_LITERALS = /"[^"\\]*(?:\\[^][^"\\]*)*"/g;
-const NOT_BRACKETS = /[^[\]{}]+/g;
-const INNERMOST_PAIRS = /\[\]|\{\}/g;
+/** A new RegExp per use: a global one's lastIndex is written, and preloading freezes module-level objects on the board. */
+const STRING_LITERALS = (): RegExp => /"[^"\\]*(?:\\[^][^"\\]*)*"/g;
+const NOT_BRACKETS = (): RegExp => /[^[\]{}]+/g;
+const INNERMOST_PAIRS = (): RegExp => /\[\]|\{\}/g;
 
 /** Count of `char` in `text`, stopping once it passes `limit`. */
 function countUpTo(text: string, char: string, limit: number): number {
@@ -40,10 +41,10 @@ function countUpTo(text: string, char: string, limit: number): number {
 export function jsonNestingExceeds(text: string, limit: number = MAX_JSON_DEPTH): boolean {
   const arrays = countUpTo(text, "[", limit);
   if (arrays + countUpTo(text, "{", limit - arrays) <= limit) return false;
-  let skeleton = text.replace(STRING_LITERALS, "").replace(NOT_BRACKETS, "");
+  let skeleton = text.replace(STRING_LITERALS(), "").replace(NOT_BRACKETS(), "");
   // Each pass takes away the innermost level; what is left after `limit` passes is deeper.
   for (let pass = 0; pass < limit && skeleton.length > 0; pass++) {
-    const next = skeleton.replace(INNERMOST_PAIRS, "");
+    const next = skeleton.replace(INNERMOST_PAIRS(), "");
     if (next.length === skeleton.length) return true; // unbalanced
     skeleton = next;
   }

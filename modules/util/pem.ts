@@ -4,7 +4,8 @@
  */
 import { decodeBase64, encodeBase64 } from "util/base64";
 
-const BLOCK = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----/g;
+/** A new RegExp per use: a global one's lastIndex is written, and preloading freezes module-level objects on the board. */
+const BLOCK = (): RegExp => /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]*?)-----END CERTIFICATE-----/g;
 
 /**
  * The DER bytes of every CERTIFICATE block of `pem`, in order; undefined
@@ -15,8 +16,8 @@ export function pemToDer(pem: string): Uint8Array[] | undefined {
   const blocks: Uint8Array[] = [];
   let rest = "";
   let last = 0;
-  BLOCK.lastIndex = 0;
-  for (let match = BLOCK.exec(pem); match !== null; match = BLOCK.exec(pem)) {
+  const block = BLOCK();
+  for (let match = block.exec(pem); match !== null; match = block.exec(pem)) {
     rest += pem.slice(last, match.index);
     last = match.index + match[0].length;
     const der = decodeBase64(match[1]);

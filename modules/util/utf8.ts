@@ -16,12 +16,13 @@ const charCodeAt = String.prototype.charCodeAt;
  * (surrogate pairs kept whole) and each piece is encoded on its own.
  */
 const SHORT_TEXT = 256;
-const PIECES = /(?:[\ud800-\udbff][\udc00-\udfff]|[^]){1,128}/g;
+/** A new RegExp per use: a global one's lastIndex is written, and preloading freezes module-level objects on the board. */
+const PIECES = (): RegExp => /(?:[\ud800-\udbff][\udc00-\udfff]|[^]){1,128}/g;
 
 /** Encodes `text` into `into` from `offset`; returns the bytes written, or -1 if it does not fit. */
 export function encodeUtf8Into(text: string, into: Uint8Array, offset = 0): number {
   if (text.length <= SHORT_TEXT) return encodePiece(text, into, offset);
-  const pieces = text.match(PIECES);
+  const pieces = text.match(PIECES());
   if (pieces === null) return 0;
   let at = offset;
   for (let p = 0; p < pieces.length; p++) {

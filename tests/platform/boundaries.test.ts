@@ -160,6 +160,19 @@ describe("firmware boundaries", function () {
 });
 
 describe("firmware that survives XS preload", function () {
+  it("keeps no global or sticky RegExp at module level (its lastIndex is written; preload freezes it on the board)", function () {
+    const offenders: string[] = [];
+    for (const path of [...sourceFiles(join(PROJECT_ROOT, "modules")), ...sourceFiles(join(PROJECT_ROOT, "hal"))]) {
+      const file = relative(PROJECT_ROOT, path);
+      if (file.startsWith("modules/platform/host/")) continue;
+      const text = readFileSync(path, "utf8");
+      for (const match of text.matchAll(/^(?:export )?(?:const|let) (\w+) = \/.+\/([a-z]*)[;,]?$/gm)) {
+        if (/[gy]/.test(match[2])) offenders.push(`${file}: ${match[1]}`);
+      }
+    }
+    assert.deepEqual(offenders, []);
+  });
+
   it("names errors with a class field, never by assigning this.name (frozen Error.prototype on the board)", function () {
     const offenders: string[] = [];
     const files = [...sourceFiles(join(PROJECT_ROOT, "modules")), ...sourceFiles(join(PROJECT_ROOT, "hal"))];

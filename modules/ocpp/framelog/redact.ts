@@ -17,16 +17,17 @@ const SUSPECT = /pass|pwd|secret|authoriz|apikey|api_key|privatekey|private_key|
 const SECRET_NAME = /authorizationkey|password|passwd|passphrase|secret|privatekey|private_key|apikey|api_key/i;
 /** Property names whose value is secret. */
 const SECRET_PROPERTY = /authorizationkey|password|passwd|passphrase|secret|privatekey|private_key|apikey|api_key|^pwd$|^authorization$/i;
-const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^/\s:@"]*):[^@/\s"]*@/gi;
-const SCHEME_CREDENTIAL = /\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{4,}/g;
+/** A new RegExp per use: a global one's lastIndex is written, and preloading freezes module-level objects on the board. */
+const URL_PASSWORD = (): RegExp => /([a-z][a-z0-9+.-]*:\/\/[^/\s:@"]*):[^@/\s"]*@/gi;
+const SCHEME_CREDENTIAL = (): RegExp => /\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{4,}/g;
 const RAW_SECRET_PROPERTY =
   /("[^"\\]*(?:authorizationkey|password|passwd|passphrase|secret|privatekey|private_key|apikey|api_key)[^"\\]*"|"authorization"|"pwd")(\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)/gi;
-const RAW_VALUE = /("value"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
-const HEADER_LINE = /(authorization\s*:\s*)[^\r\n"]+/gi;
+const RAW_VALUE = (): RegExp => /("value"\s*:\s*)"(?:[^"\\]|\\.)*"/g;
+const HEADER_LINE = (): RegExp => /(authorization\s*:\s*)[^\r\n"]+/gi;
 
 function redactString(text: string): string {
   if (!SUSPECT.test(text)) return text;
-  return text.replace(URL_PASSWORD, `$1:${REDACTED}@`).replace(SCHEME_CREDENTIAL, `$1 ${REDACTED}`);
+  return text.replace(URL_PASSWORD(), `$1:${REDACTED}@`).replace(SCHEME_CREDENTIAL(), `$1 ${REDACTED}`);
 }
 
 /** Redacts in place; returns true when something changed. */
@@ -89,6 +90,6 @@ export function redactFrame(frame: string): string {
 /** Pattern-based redaction for text that is not valid JSON. */
 function redactRaw(text: string): string {
   let clean = text.replace(RAW_SECRET_PROPERTY, `$1$2"${REDACTED}"`);
-  if (/authorizationkey/i.test(clean)) clean = clean.replace(RAW_VALUE, `$1"${REDACTED}"`);
-  return redactString(clean.replace(HEADER_LINE, `$1${REDACTED}`));
+  if (/authorizationkey/i.test(clean)) clean = clean.replace(RAW_VALUE(), `$1"${REDACTED}"`);
+  return redactString(clean.replace(HEADER_LINE(), `$1${REDACTED}`));
 }
