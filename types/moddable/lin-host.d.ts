@@ -22,6 +22,11 @@ declare module "platform/moddable/lin/host" {
   export function memory(collect: boolean): LinMemory;
   /** The heap peaks start again from the current use. */
   export function resetPeaks(): void;
+  /**
+   * Live slots after a full collection: per XS slot kind (index = kind + 1) and, for objects, per
+   * prototype as [constructor name, objects, slots of the objects and their own properties].
+   */
+  export function census(): { kinds: number[]; prototypes: Array<[string, number, number]> };
   export interface LinMemory {
     slots: number;
     peakSlots: number;

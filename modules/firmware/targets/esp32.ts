@@ -27,6 +27,11 @@ export function targetPlatform(platform: Platform, _config: Readonly<Record<stri
   return platform;
 }
 
+/** Hears each boot step (memory reports): none on a board. */
+export function targetBootObserver(): ((step: string) => void) | undefined {
+  return undefined;
+}
+
 /** After boot: nothing more on a board. */
 export function startTarget(_firmware: RunningFirmware): void {}
 

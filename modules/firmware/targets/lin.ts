@@ -17,6 +17,8 @@ import type { KeyValueStore } from "ports/kv";
 import type { Platform } from "ports/platform";
 import { SETTINGS_NAMESPACE } from "firmware/settings";
 import { benchLinkPort, linMemory, meterRegistersWh, rebootProcess } from "platform/moddable/lin/process";
+import { census, getEnv } from "platform/moddable/lin/host";
+import Timer from "timer";
 
 let sims: readonly SimConnector[] = [];
 let link: BenchLink | undefined;
@@ -65,9 +67,26 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
   return { ...platform, websocket: link.tapWebSocket(platform.websocket) };
 }
 
+/**
+ * With `OXS_MEMORY_STEPS=1` in the environment: after each boot step, its heaps after a full
+ * collection on stdout (`memory after <step>: <slots> slots, <bytes> chunk bytes`), so what each
+ * step retains can be read off the real engine (docs/memory.md, tools/moddable/memory-report.ts).
+ */
+export function targetBootObserver(): ((step: string) => void) | undefined {
+  // Read at run time: this module is preloaded, so a module-level reading would be the build's.
+  if (getEnv("OXS_MEMORY_STEPS") !== "1") return undefined;
+  return (step) => {
+    const figures = linMemory(true, false);
+    trace(`memory after ${step}: ${figures.slots} slots, ${figures.chunkBytes} chunk bytes\n`);
+  };
+}
+
 /** After boot: the bench link starts reporting. */
 export function startTarget(firmware: RunningFirmware): void {
   link?.start(firmware);
+  // OXS_CENSUS_MS: what the heap holds that many ms after boot, by kind and object shape (docs/memory.md).
+  const censusMs = Number(getEnv("OXS_CENSUS_MS") ?? "0");
+  if (censusMs > 0) Timer.set(() => trace(`memory census: ${JSON.stringify(census())}\n`), censusMs);
 }
 
 /** Reset.req and firmware updates: the process ends and is started again. */

@@ -10,6 +10,7 @@ function programBlock(fd, buffer, start, length, offset) @ "xs_oxs_lin_program_b
 function eraseBlock(fd, offset, length) @ "xs_oxs_lin_erase_block";
 function memory(collect) @ "xs_oxs_lin_memory";
 function resetPeaks() @ "xs_oxs_lin_reset_peaks";
+function census() @ "xs_oxs_lin_census";
 function exit(code) @ "xs_oxs_lin_exit";
 
-export { getEnv, mkdirs, readFile, writeFileAtomic, openBlock, readBlock, writeBlock, programBlock, eraseBlock, memory, resetPeaks, exit };
+export { getEnv, mkdirs, readFile, writeFileAtomic, openBlock, readBlock, writeBlock, programBlock, eraseBlock, memory, resetPeaks, census, exit };
