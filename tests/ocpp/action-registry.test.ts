@@ -18,20 +18,8 @@ describe("OCPP action registry", function () {
     const e = engine();
     const sent: string[] = [];
     e.connected((text) => sent.push(text) > 0);
-    e.registerAction(
-      "ClearCache",
-      () => undefined,
-      () => ({ status: "Accepted" }),
-    );
-    assert.throws(
-      () =>
-        e.registerAction(
-          "ClearCache",
-          () => undefined,
-          () => ({ status: "Rejected" }),
-        ),
-      /ClearCache has a handler already/,
-    );
+    e.handle("ClearCache", () => ({ status: "Accepted" }), undefined);
+    assert.throws(() => e.handle("ClearCache", () => ({ status: "Rejected" }), undefined), /ClearCache has a handler already/);
     assert.equal(e.hasAction("ClearCache"), true);
     e.receive(JSON.stringify([2, "m1", "ClearCache", {}]));
     await new Promise((resolve) => setImmediate(resolve));
@@ -44,16 +32,8 @@ describe("OCPP action registry", function () {
 
   it("different actions register side by side", function () {
     const e = engine();
-    e.registerAction(
-      "ClearCache",
-      () => undefined,
-      () => ({ status: "Accepted" }),
-    );
-    e.registerAction(
-      "GetLocalListVersion",
-      () => undefined,
-      () => ({ listVersion: 0 }),
-    );
+    e.handle("ClearCache", () => ({ status: "Accepted" }), undefined);
+    e.handle("GetLocalListVersion", () => ({ listVersion: 0 }), undefined);
     assert.ok(e.hasAction("ClearCache") && e.hasAction("GetLocalListVersion"));
   });
 });
