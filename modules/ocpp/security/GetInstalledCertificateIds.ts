@@ -8,5 +8,5 @@ export function handleGetInstalledCertificateIds(
 ): GetInstalledCertificateIdsConf {
   const hashes = context.certificates.list(request.certificateType);
   if (hashes.length === 0) return { status: "NotFound" };
-  return { status: "Accepted", certificateHashData: hashes as GetInstalledCertificateIdsConf["certificateHashData"] };
+  return { status: "Accepted", certificateHashData: hashes };
 }
