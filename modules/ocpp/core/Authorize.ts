@@ -8,7 +8,7 @@ import type { Clock } from "ports/clock";
 import type { AuthorizeConf } from "ocpp/generated/ocpp16";
 import { parseIsoUtcMsLenient } from "util/iso8601";
 
-const AUTHORIZE_CALL: CallOptions = { failWhenOffline: true };
+const AUTHORIZE_CALL: CallOptions = Object.freeze({ failWhenOffline: true });
 
 export function sendAuthorize(engine: Pick<OcppEngine, "call">, idTag: string): Promise<AuthorizeConf> {
   return engine.call("Authorize", { idTag }, AUTHORIZE_CALL);

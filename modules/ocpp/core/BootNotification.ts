@@ -14,9 +14,9 @@ import { setClockFromCsms } from "./timestamps";
 /** Retry delay after a BootNotification without usable answer, or interval 0. */
 export const BOOT_RETRY_DEFAULT_S = 30;
 
-const BOOT_CALL: CallOptions = { beforeAccepted: true, priority: true, failWhenOffline: true };
+const BOOT_CALL: CallOptions = Object.freeze({ beforeAccepted: true, priority: true, failWhenOffline: true });
 /** A BootNotification triggered [SPEC 5.17] without the registration service (it waits while offline). */
-export const TRIGGERED_BOOT_CALL: CallOptions = { beforeAccepted: true, priority: true };
+export const TRIGGERED_BOOT_CALL: CallOptions = Object.freeze({ beforeAccepted: true, priority: true });
 
 export function sendBootNotification(
   engine: Pick<OcppEngine, "call">,

@@ -9,9 +9,9 @@ import type { HeartbeatConf } from "ocpp/generated/ocpp16";
 import { setClockFromCsms } from "./timestamps";
 
 /** The periodic Heartbeat: pointless while offline. */
-export const HEARTBEAT_CALL: CallOptions = { failWhenOffline: true };
+export const HEARTBEAT_CALL: CallOptions = Object.freeze({ failWhenOffline: true });
 /** A triggered Heartbeat [SPEC 5.17]: also before BootNotification was Accepted. */
-export const TRIGGERED_HEARTBEAT_CALL: CallOptions = { beforeAccepted: true };
+export const TRIGGERED_HEARTBEAT_CALL: CallOptions = Object.freeze({ beforeAccepted: true });
 
 /** Sends a Heartbeat and sets the clock from its answer; a failure goes to `onFailed` (the promise never rejects). */
 export function sendHeartbeat(

@@ -27,7 +27,7 @@ export interface MeterRecord {
 }
 
 /** A triggered MeterValues [SPEC 5.17]: also before BootNotification was Accepted. */
-export const TRIGGERED_METER_VALUES_CALL: CallOptions = { beforeAccepted: true };
+export const TRIGGERED_METER_VALUES_CALL: CallOptions = Object.freeze({ beforeAccepted: true });
 
 /** The stored values with their times resolved now (UNKNOWN_TIME_ISO when never known). */
 export function meterValuesOf(values: readonly StoredMeterValue[], time: TimeKeeper): MeterValue[] {

@@ -12,9 +12,9 @@ import type { TimeKeeper } from "./timestamps";
  * Statuses share the transaction messages' lane of the engine's queue (`priority`), first in first
  * out: a StopTransaction journaled after a Charging was queued must not overtake it (chaos seed 5089).
  */
-export const ORDERED_STATUS_CALL: CallOptions = { priority: true };
+export const ORDERED_STATUS_CALL: CallOptions = Object.freeze({ priority: true });
 /** A triggered StatusNotification [SPEC 5.17]: also before BootNotification was Accepted. */
-export const TRIGGERED_STATUS_CALL: CallOptions = { beforeAccepted: true, priority: true };
+export const TRIGGERED_STATUS_CALL: CallOptions = Object.freeze({ beforeAccepted: true, priority: true });
 
 /** `changedAtUtc`: when the status changed (UTC ms); without it, now when the clock is set, else no timestamp. */
 export function buildStatusNotificationRequest(

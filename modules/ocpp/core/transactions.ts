@@ -57,7 +57,7 @@ type JournalRecord = StartRecord | MeterRecord | StopRecord;
 type TransactionMessage = "StartTransaction" | "MeterValues" | "StopTransaction";
 
 /** Transaction messages go in the engine's priority lane, in journal order. */
-const TRANSACTION_MESSAGE_CALL: CallOptions = { priority: true };
+const TRANSACTION_MESSAGE_CALL: CallOptions = Object.freeze({ priority: true });
 
 interface OpenTransaction {
   local: number;

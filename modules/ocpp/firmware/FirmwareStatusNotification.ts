@@ -9,7 +9,7 @@ import type { FirmwareStatusNotificationConf, FirmwareStatusNotificationReq } fr
 
 export type FirmwareStatus = FirmwareStatusNotificationReq["status"];
 
-const FIRMWARE_STATUSES: readonly FirmwareStatus[] = [
+const FIRMWARE_STATUSES: readonly FirmwareStatus[] = Object.freeze([
   "Downloaded",
   "DownloadFailed",
   "Downloading",
@@ -17,7 +17,7 @@ const FIRMWARE_STATUSES: readonly FirmwareStatus[] = [
   "InstallationFailed",
   "Installing",
   "Installed",
-];
+]);
 
 /** True for the statuses FirmwareStatusNotification knows (the signed one knows more). */
 export function isFirmwareStatus(status: string): status is FirmwareStatus {

@@ -11,7 +11,7 @@ import type { DiagnosticsStatus } from "ocpp/firmware/DiagnosticsStatusNotificat
 export type LogStatus = LogStatusNotificationReq["status"];
 
 /** A triggered LogStatusNotification: also before BootNotification was Accepted. */
-export const TRIGGERED_LOG_STATUS_CALL: CallOptions = { beforeAccepted: true };
+export const TRIGGERED_LOG_STATUS_CALL: CallOptions = Object.freeze({ beforeAccepted: true });
 
 /** The LogStatus of an upload status of the DiagnosticsService. */
 export function logStatusOf(status: DiagnosticsStatus): LogStatus {

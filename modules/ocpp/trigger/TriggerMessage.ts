@@ -12,14 +12,14 @@ import type { HandlerContext, RequestValidator } from "ocpp/rpc/engine";
 import { validateTriggerMessageReq, type TriggerMessageConf, type TriggerMessageReq } from "ocpp/generated/ocpp16";
 import type { TriggerTargets, TriggerableMessage } from "./types";
 
-const KNOWN: readonly TriggerableMessage[] = [
+const KNOWN: readonly TriggerableMessage[] = Object.freeze([
   "BootNotification",
   "DiagnosticsStatusNotification",
   "FirmwareStatusNotification",
   "Heartbeat",
   "MeterValues",
   "StatusNotification",
-];
+]);
 
 function isTriggerable(message: string): message is TriggerableMessage {
   return (KNOWN as readonly string[]).indexOf(message) >= 0;
