@@ -154,6 +154,29 @@ describe("bench link protocol", function () {
     assert.equal(tcp.take()[0].t, "hello", "a hello again on the new connection");
   });
 
+  it("keeps frames for a host that connects later (listen mode), oldest dropped past its budget", () => {
+    const wire = new FakeTcp();
+    const late = new BenchLink({
+      stream: new TcpDialStream({ tcp: wire, timers, host: "127.0.0.1", port: 4323 }),
+      timers,
+      sims: stack.chargers[0].sims,
+      firmwareVersion: "9.9.9",
+      frameBacklogChars: 150, // two frame lines of about 70 characters
+      log: () => undefined,
+    });
+    late.start(stack.chargers[0].firmware!);
+    for (let i = 1; i <= 4; i++) late.frame("cp-to-csms", `[2,"${i}","Heartbeat",{}]`);
+    wire.events!.onConnect();
+    const lines = wire.take();
+    late.stop();
+    assert.deepEqual(
+      lines.map((l) => (l.t === "frame" ? l.text : l.t)),
+      ["hello", "state", '[2,"3","Heartbeat",{}]', '[2,"4","Heartbeat",{}]'],
+      "after hello and state, the frames kept, oldest first",
+    );
+    assert.equal((lines[1].state as { dropped: number }).dropped, 2, "the two that did not fit are counted");
+  });
+
   it("refuses power on any board: the bench host cuts the mains", () => {
     tcp.take();
     tcp.send('{"id":1,"cmd":"power","action":"cut"}\n');

@@ -22,7 +22,10 @@ import { BenchLinkClient, type LinkWire } from "./client.ts";
 import type { LinkHello, LinkState } from "./protocol.ts";
 
 export interface LinkedChargerOptions {
+  /** Connectors shown before the first hello. */
   connectors: number;
+  /** Follow the connector count of each hello (a rig learns its board from it). */
+  connectorsFromHello?: boolean;
   csms: BenchCsms;
   log: LogSink;
   /** Tag of log lines ("lin", "rig"). */
@@ -38,7 +41,7 @@ export abstract class LinkedCharger implements BenchTarget {
   readonly csms: BenchCsms;
   protected readonly log: LogSink;
   protected readonly tag: string;
-  protected readonly connectorCount: number;
+  #connectorCount = 0;
   protected readonly client: BenchLinkClient;
   /** The EV state the bench last set per connector (index = connector id - 1). */
   protected readonly evStates: PilotState[] = [];
@@ -56,8 +59,24 @@ export abstract class LinkedCharger implements BenchTarget {
     this.csms = options.csms;
     this.log = options.log;
     this.tag = options.tag;
-    this.connectorCount = options.connectors;
-    for (let i = 0; i < options.connectors; i++) {
+    this.#resize(options.connectors);
+    this.client = new BenchLinkClient({
+      log: options.log,
+      tag: options.tag,
+      askOnAttach: options.askOnAttach,
+      onHello: (hello) => void this.#afterHello(hello), // #afterHello catches everything
+      onState: () => this.checkState(),
+      onFrame: (direction, text) => this.#frame(direction, text),
+    });
+  }
+
+  /** Connectors of the charger (the hello's on a rig). */
+  get connectorCount(): number {
+    return this.#connectorCount;
+  }
+
+  #resize(count: number): void {
+    for (let i = this.#connectorCount; i < count; i++) {
       this.evStates.push("A");
       this.faults.push([]);
       this.#last.push({
@@ -75,14 +94,10 @@ export abstract class LinkedCharger implements BenchTarget {
         faults: [],
       });
     }
-    this.client = new BenchLinkClient({
-      log: options.log,
-      tag: options.tag,
-      askOnAttach: options.askOnAttach,
-      onHello: (hello) => void this.#afterHello(hello), // #afterHello catches everything
-      onState: () => this.checkState(),
-      onFrame: (direction, text) => this.#frame(direction, text),
-    });
+    this.evStates.length = count;
+    this.faults.length = count;
+    this.#last.length = count;
+    this.#connectorCount = count;
   }
 
   // What a subclass decides.
@@ -166,7 +181,7 @@ export abstract class LinkedCharger implements BenchTarget {
         last.drawnA = 0;
         last.temperatureC = null;
       }
-      connectors.push({ ...last, ev: this.presentedEv(i), faults: this.faults[i].slice() });
+      connectors.push({ ...last, ev: this.presentedEv(i, last.pilot), faults: this.faults[i].slice() });
     }
     const network = this.networkState();
     const online = link?.connection === "online";
@@ -179,8 +194,8 @@ export abstract class LinkedCharger implements BenchTarget {
     };
   }
 
-  /** The EV state the bench shows: what it set (a subclass may know better). */
-  protected presentedEv(index: number): PilotState {
+  /** The EV state the bench shows: what it set (a subclass may know better, e.g. from `measuredPilot`). */
+  protected presentedEv(index: number, _measuredPilot: PilotState): PilotState {
     return this.evStates[index];
   }
 
@@ -263,7 +278,8 @@ export abstract class LinkedCharger implements BenchTarget {
 
   /** After a (re)boot of a simulated board: the EVs stay plugged and injected faults stay, as on the Node simulator. */
   async #afterHello(hello: LinkHello): Promise<void> {
-    if (hello.connectors !== this.connectorCount)
+    if (this.#options.connectorsFromHello && hello.connectors >= 1 && hello.connectors <= 64) this.#resize(hello.connectors);
+    else if (hello.connectors !== this.connectorCount)
       this.log.write("warn", this.tag, `the firmware has ${hello.connectors} connectors; the bench shows ${this.connectorCount}`);
     if (this.simulatedBoard) {
       try {

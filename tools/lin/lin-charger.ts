@@ -9,14 +9,9 @@
 // (nvs.json and <partition>.bin: flash and NVS kept, RAM lost). The network link is a TCP proxy
 // (tcp-proxy.ts) that the bench can cut. A reboot the firmware asks for (Reset, firmware update)
 // ends the process with code 3 and it is started again at once.
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { LogSink } from "ports/log";
-import { provisionSetting, type ChargerSettings } from "firmware/settings";
-import { FileKeyValueStore } from "platform/host/kv-file";
+import type { ChargerSettings } from "firmware/settings";
 import { ConsoleLogSink } from "platform/host/log-console";
 import type { DevCsms } from "../csms/dev-csms.ts";
 import { benchCsmsFor, refusingCsms } from "../bench-api/dev-csms-adapter.ts";
@@ -24,10 +19,10 @@ import { BenchTargetUnsupported, type NetworkAction, type PowerAction } from "..
 import type { LinkWire } from "../bench-link/client.ts";
 import { LinkedCharger } from "../bench-link/linked-charger.ts";
 import type { LinBuild } from "./build.ts";
+import { LinProcess, provisionLinState } from "./lin-process.ts";
 import { TcpProxy } from "./tcp-proxy.ts";
 
 export { BENCH_LINK_VERSION } from "../bench-link/protocol.ts";
-const REBOOT_EXIT_CODE = 3;
 
 export interface LinChargerOptions {
   identity: string;
@@ -60,19 +55,10 @@ export interface LinMemoryFigures {
 
 export class LinCharger extends LinkedCharger {
   readonly identity: string;
-  /** Processes started so far (restores and reboots included). */
-  boots = 0;
-  /** Exit codes of the firmware processes that ended by themselves. */
-  readonly exits: (number | null)[] = [];
-
   readonly #options: LinChargerOptions;
-  #runDir = "";
-  #display: string | undefined;
-  #xvfb: ChildProcess | undefined;
+  readonly #process: LinProcess;
   #server: Server | undefined;
   #proxy: TcpProxy | undefined;
-  #process: ChildProcess | undefined;
-  #powered = false;
   #closed = false;
 
   constructor(options: LinChargerOptions) {
@@ -87,14 +73,38 @@ export class LinCharger extends LinkedCharger {
     });
     this.#options = options;
     this.identity = options.identity;
+    this.#process = new LinProcess({
+      build: options.build,
+      stateDir: options.stateDir,
+      log,
+      env: () => ({
+        OXS_BENCH_LINK_PORT: String((this.#server!.address() as { port: number }).port),
+        // The meters' registers as last seen: a meter keeps counting through a restart of the charger.
+        OXS_METER_WH: this.getState()
+          .connectors.map((c) => String(c.energyWh))
+          .join(","),
+      }),
+      onStart: () => this.checkState(),
+      onEnd: () => {
+        this.linkLost("the firmware process ended");
+        this.checkState();
+      },
+    });
   }
 
-  /** Starts Xvfb, the bench link server and the network proxy, provisions NVS and powers the charger on. */
+  /** Processes started so far (restores and reboots included). */
+  get boots(): number {
+    return this.#process.boots;
+  }
+
+  /** Exit codes of the firmware processes that ended by themselves. */
+  get exits(): readonly (number | null)[] {
+    return this.#process.exits;
+  }
+
+  /** Starts the bench link server and the network proxy, provisions NVS and powers the charger on. */
   async start(): Promise<void> {
     if (this.#closed) throw new Error("this lin charger is closed");
-    this.#runDir = mkdtempSync(join(tmpdir(), "oxs-lin-run-"));
-    mkdirSync(join(this.#runDir, ".config", "tech.moddable.mcsim"), { recursive: true });
-    this.#display = await this.#startXvfb();
     this.#server = createServer((socket) => this.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       this.#server!.once("error", reject);
@@ -104,11 +114,11 @@ export class LinCharger extends LinkedCharger {
     const port = Number(csms.port || (csms.protocol === "wss:" ? 443 : 80));
     this.#proxy = await TcpProxy.start(csms.hostname, port);
     this.#provision();
-    this.#spawn();
+    await this.#process.powerOn();
   }
 
   get powered(): boolean {
-    return this.#powered;
+    return this.#process.powered;
   }
 
   protected networkState(): "up" | "down" {
@@ -120,9 +130,9 @@ export class LinCharger extends LinkedCharger {
     return (await this.command({ cmd: "memory", collect, resetPeaks })) as LinMemoryFigures;
   }
 
-  power(action: PowerAction): void {
+  async power(action: PowerAction): Promise<void> {
     if (action === "cut") this.cutPower();
-    else this.restorePower();
+    else await this.restorePower();
   }
 
   network(action: NetworkAction): void {
@@ -139,16 +149,14 @@ export class LinCharger extends LinkedCharger {
 
   /** Mains off: the firmware process dies where it is (SIGKILL); flash and NVS files stay. */
   cutPower(): void {
-    if (!this.#powered) return;
-    this.#powered = false;
-    this.#kill();
+    this.#process.powerOff();
     this.checkState();
   }
 
   /** Mains back: a new firmware process boots from the same state dir. */
-  restorePower(): void {
-    if (this.#powered || this.#closed) return;
-    this.#spawn();
+  async restorePower(): Promise<void> {
+    if (this.#closed) return;
+    await this.#process.powerOn();
     this.checkState();
   }
 
@@ -156,20 +164,14 @@ export class LinCharger extends LinkedCharger {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#powered = false;
-    this.#kill();
-    this.#xvfb?.kill("SIGTERM");
-    this.#xvfb = undefined;
+    this.#process.close();
     await this.#proxy?.close();
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
     this.closeListeners();
-    if (this.#runDir) rmSync(this.#runDir, { recursive: true, force: true });
   }
 
   /** The settings the firmware boots with: identity, the CSMS behind our proxy, password, connectors, then --config. */
   #provision(): void {
-    mkdirSync(this.#options.stateDir, { recursive: true });
-    const kv = new FileKeyValueStore(join(this.#options.stateDir, "nvs.json"));
     const proxyUrl = new URL(this.#options.csmsUrlTemplate.replace("{deviceId}", "DEVICEID"));
     proxyUrl.host = `127.0.0.1:${this.#proxy!.port}`;
     const settings: [keyof ChargerSettings, string | number | boolean][] = [
@@ -179,91 +181,7 @@ export class LinCharger extends LinkedCharger {
     ];
     if (this.#options.password) settings.push(["password", this.#options.password]);
     for (const [name, value] of Object.entries(this.#options.config ?? {})) settings.push([name as keyof ChargerSettings, value]);
-    for (const [name, value] of settings) {
-      const problem = provisionSetting(kv, name, value);
-      if (problem !== undefined) throw new Error(`config: ${problem}`);
-    }
-  }
-
-  #startXvfb(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const xvfb = spawn("Xvfb", ["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "640x480x24"], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      this.#xvfb = xvfb;
-      let text = "";
-      xvfb.stdout!.on("data", (chunk: Buffer) => {
-        text += chunk.toString();
-        const match = /^(\d+)\n/.exec(text);
-        if (match) resolve(`:${match[1]}`);
-      });
-      xvfb.stderr!.resume();
-      xvfb.once("error", (error) => reject(new Error(`Xvfb: ${error.message}`)));
-      xvfb.once("exit", (code) => reject(new Error(`Xvfb exited with ${code}`)));
-    });
-  }
-
-  #spawn(): void {
-    const build = this.#options.build;
-    const energy = this.getState()
-      .connectors.map((c) => String(c.energyWh))
-      .join(",");
-    const child = spawn(build.mcsim, [build.simulators, build.mcSo], {
-      cwd: this.#runDir,
-      env: {
-        ...process.env,
-        HOME: this.#runDir,
-        DISPLAY: this.#display,
-        OXS_STATE_DIR: this.#options.stateDir,
-        OXS_BENCH_LINK_PORT: String((this.#server!.address() as { port: number }).port),
-        OXS_METER_WH: energy,
-        NO_AT_BRIDGE: "1",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    this.#process = child;
-    this.#powered = true;
-    this.boots++;
-    let pendingText = "";
-    const onOutput = (chunk: Buffer): void => {
-      pendingText += chunk.toString();
-      let at: number;
-      while ((at = pendingText.indexOf("\n")) >= 0) {
-        const line = pendingText.slice(0, at).trimEnd();
-        pendingText = pendingText.slice(at + 1);
-        if (line.length > 0) this.log.write("info", "lin", line);
-      }
-    };
-    child.stdout!.on("data", onOutput);
-    child.stderr!.on("data", (chunk: Buffer) => {
-      const text = chunk.toString().trim();
-      // GTK's chatter about the missing accessibility bus and themes is not the firmware's.
-      if (text && !/Gtk-WARNING|dbind-WARNING|at-spi/.test(text)) this.log.write("warn", "lin", text);
-    });
-    child.once("exit", (code, signal) => {
-      if (this.#process !== child) return;
-      this.#process = undefined;
-      this.linkLost("the firmware process ended");
-      if (!this.#powered || this.#closed) return;
-      this.exits.push(code);
-      if (code === REBOOT_EXIT_CODE) {
-        this.log.write("info", "lin", "the firmware rebooted: starting it again");
-        this.#spawn();
-      } else {
-        this.log.write("error", "lin", `the firmware process ended (${signal ?? `exit ${code}`}); starting it again in 1 s`);
-        setTimeout(() => {
-          if (this.#powered && !this.#closed && !this.#process) this.#spawn();
-        }, 1000).unref();
-      }
-      this.checkState();
-    });
-  }
-
-  #kill(): void {
-    const child = this.#process;
-    this.#process = undefined;
-    child?.kill("SIGKILL");
-    this.linkLost("the firmware process was killed");
+    provisionLinState(this.#options.stateDir, settings);
   }
 
   #accept(socket: Socket): void {

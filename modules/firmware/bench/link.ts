@@ -44,6 +44,12 @@ export interface BenchLinkOptions {
   /** Simulated parts and EV per connector (index = connector id - 1); none on a real board. */
   sims: readonly SimConnector[];
   firmwareVersion: string;
+  /**
+   * Frame lines kept while no host is connected, characters (default 0: none), sent after the
+   * next hello, the oldest dropped first past this: a host that connects after the boot (a rig
+   * on a listening lin firmware) still sees the BootNotification and what followed.
+   */
+  frameBacklogChars?: number;
   /** Diagnostic lines (trace on the board). */
   log(message: string): void;
   /**
@@ -83,6 +89,8 @@ export class BenchLink {
   #stateTimer: TimerHandle | undefined;
   #lastState = "";
   #dropped = 0;
+  readonly #backlog: string[] = [];
+  #backlogChars = 0;
   readonly #evStates: SimPilotState[] = [];
   readonly #faults: SimFaultKind[][] = [];
 
@@ -136,6 +144,7 @@ export class BenchLink {
         this.#lastState = "";
         this.#send(this.#hello(), false);
         this.#sendState(true);
+        this.#sendBacklog();
       },
       onData: (bytes) => this.#lines.push(bytes),
       onClose: (why) => {
@@ -154,8 +163,26 @@ export class BenchLink {
 
   /** One OCPP frame passed the WebSocket. */
   frame(direction: BenchFrameDirection, text: string): void {
-    if (!this.#connected) return;
-    if (!this.#writeLine(JSON.stringify({ t: "frame", direction, text }), true)) this.#dropped++;
+    const line = JSON.stringify({ t: "frame", direction, text });
+    if (this.#connected) {
+      if (!this.#writeLine(line, true)) this.#dropped++;
+      return;
+    }
+    const budget = this.#options.frameBacklogChars ?? 0;
+    if (budget <= 0) return;
+    this.#backlog.push(line);
+    this.#backlogChars += line.length;
+    while (this.#backlogChars > budget) {
+      this.#backlogChars -= this.#backlog.shift()!.length;
+      this.#dropped++;
+    }
+  }
+
+  #sendBacklog(): void {
+    const lines = this.#backlog;
+    for (let i = 0; i < lines.length; i++) if (!this.#writeLine(lines[i], true)) this.#dropped++;
+    lines.length = 0;
+    this.#backlogChars = 0;
   }
 
   /** Handles one command line (public for tests); the answer goes out on the link. */

@@ -69,6 +69,8 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
     timers: platform.timers,
     sims,
     firmwareVersion,
+    // In listen mode the host may connect after the boot: keep its frames for it.
+    frameBacklogChars: listen !== undefined ? 64 * 1024 : 0,
     log: (message) => trace(`${message}\n`),
     memory: linMemory,
   });
