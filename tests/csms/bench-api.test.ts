@@ -146,6 +146,7 @@ describe("bench HTTP API", () => {
     assert.deepEqual(Object.keys(state.connectors[0]).sort(), [
       "connectorId",
       "drawnA",
+      "dutyPercent",
       "energyWh",
       "ev",
       "faults",

@@ -15,6 +15,7 @@ function connector(connectorId: number, temperatureC: number | null): BenchConne
     ev: "A",
     relayClosed: false,
     offeredA: 0,
+    dutyPercent: 100,
     drawnA: 0,
     energyWh: 1234,
     temperatureC,

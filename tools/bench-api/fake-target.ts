@@ -46,6 +46,7 @@ export class FakeBenchTarget implements BenchTarget {
         ev: "A",
         relayClosed: false,
         offeredA: 0,
+        dutyPercent: 100,
         drawnA: 0,
         energyWh: 0,
         temperatureC: 25,
@@ -183,6 +184,7 @@ export class FakeBenchTarget implements BenchTarget {
     const faulted = c.faults.length > 0 || !powered;
     const charging = !faulted && c.transactionId !== null && (c.pilot === "C" || c.pilot === "D");
     c.offeredA = !faulted && c.transactionId !== null ? this.maxOfferedA : 0;
+    c.dutyPercent = !powered ? null : c.offeredA > 0 ? Math.round((c.offeredA / 0.6) * 10) / 10 : 100;
     c.relayClosed = charging;
     c.drawnA = charging ? c.offeredA : 0;
     if (charging) c.energyWh += 100;

@@ -151,6 +151,7 @@ export class SimulatedCharger implements BenchTarget {
         ev: this.#evStates[i],
         relayClosed: sim.powered,
         offeredA: firmware ? Math.round(sim.offeredA * 10) / 10 : 0,
+        dutyPercent: firmware ? Math.round(sim.dutyPercent * 10) / 10 : null,
         drawnA: sim.powered ? Math.round(sim.ev.drawA * 10) / 10 : 0,
         energyWh: Math.round(sim.energyWh),
         temperatureC,

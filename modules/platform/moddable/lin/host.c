@@ -1,7 +1,8 @@
 /*
  * Native helpers of the lin build (ours): the process environment, whole-file
  * reads and atomic replacement, positioned block writes for file-backed flash
- * partitions, and the process exit that a reboot or a power cut maps to.
+ * partitions, the process exit that a reboot or a power cut maps to, and a
+ * TCP listener bound to 127.0.0.1 only for the bench link's listen mode.
  * The SDK's lin `preference` does not persist when preloaded and it has no
  * `flash` module: platform/moddable/lin/* build our ports on these.
  */
@@ -9,11 +10,15 @@
 #include "xsmc.h"
 #include "xsHost.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -416,4 +421,92 @@ void xs_oxs_lin_exit(xsMachine *the)
 	fflush(stdout);
 	fflush(stderr);
 	_exit(code);
+}
+
+/*
+ * listenLoopback(port): a non-blocking TCP listener on 127.0.0.1:port, its descriptor. The SDK's
+ * lin Listener binds every interface; a port that takes bench commands must stay on loopback.
+ */
+void xs_oxs_lin_listen_loopback(xsMachine *the)
+{
+	int port = xsmcToInteger(xsArg(0));
+	struct sockaddr_in address;
+	int yes = 1;
+	if (port <= 0 || port > 65535)
+		xsRangeError("bad port");
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		xsUnknownError("socket: %s", strerror(errno));
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_SETFL, O_NONBLOCK | fcntl(fd, F_GETFL, 0));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, (void *)&yes, sizeof(yes));
+	memset(&address, 0, sizeof(address));
+	address.sin_family = AF_INET;
+	address.sin_port = htons(port);
+	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&address, sizeof(address)) || listen(fd, 1)) {
+		int error = errno;
+		close(fd);
+		xsUnknownError("listen on 127.0.0.1:%d: %s", port, strerror(error));
+	}
+	xsmcSetInteger(xsResult, fd);
+}
+
+/* acceptConnection(listener): a waiting connection (non-blocking, no Nagle), or -1 when none. */
+void xs_oxs_lin_accept(xsMachine *the)
+{
+	int yes = 1;
+	int fd = accept(xsmcToInteger(xsArg(0)), NULL, NULL);
+	if (fd < 0) {
+		xsmcSetInteger(xsResult, -1);
+		return;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_SETFL, O_NONBLOCK | fcntl(fd, F_GETFL, 0));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, (void *)&yes, sizeof(yes));
+	xsmcSetInteger(xsResult, fd);
+}
+
+/* receive(fd, buffer, start, length): bytes read into buffer[start..], 0 when none wait, -1 when the peer is gone. */
+void xs_oxs_lin_receive(xsMachine *the)
+{
+	int fd = xsmcToInteger(xsArg(0));
+	int start = xsmcToInteger(xsArg(2));
+	int length = xsmcToInteger(xsArg(3));
+	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	ssize_t count;
+	if (start < 0 || length <= 0 || start + length > capacity)
+		xsRangeError("bad range");
+	do
+		count = recv(fd, (uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start, length, MSG_DONTWAIT);
+	while (count < 0 && errno == EINTR);
+	if (count < 0)
+		count = (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+	else if (count == 0)
+		count = -1; /* orderly close */
+	xsmcSetInteger(xsResult, (xsIntegerValue)count);
+}
+
+/* sendSome(fd, buffer, start, length): bytes the socket took (0: its buffer is full), -1 when the peer is gone. */
+void xs_oxs_lin_send(xsMachine *the)
+{
+	int fd = xsmcToInteger(xsArg(0));
+	int start = xsmcToInteger(xsArg(2));
+	int length = xsmcToInteger(xsArg(3));
+	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	ssize_t count;
+	if (start < 0 || length < 0 || start + length > capacity)
+		xsRangeError("bad range");
+	do
+		count = send(fd, (const uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start, length, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (count < 0 && errno == EINTR);
+	if (count < 0)
+		count = (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+	xsmcSetInteger(xsResult, (xsIntegerValue)count);
+}
+
+/* closeSocket(fd) */
+void xs_oxs_lin_close_socket(xsMachine *the)
+{
+	close(xsmcToInteger(xsArg(0)));
 }
