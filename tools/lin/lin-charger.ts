@@ -34,6 +34,7 @@ import {
 } from "../bench-api/target.ts";
 import type { LinBuild } from "./build.ts";
 import { TcpProxy } from "./tcp-proxy.ts";
+import { startXvfb, type Xvfb } from "./xvfb.ts";
 
 /** The bench link version this host speaks (modules/firmware/bench/link.ts). */
 export const BENCH_LINK_VERSION = 1;
@@ -123,7 +124,7 @@ export class LinCharger implements BenchTarget {
   readonly #last: BenchConnectorState[] = [];
   #runDir = "";
   #display: string | undefined;
-  #xvfb: ChildProcess | undefined;
+  #xvfb: Xvfb | undefined;
   #server: Server | undefined;
   #proxy: TcpProxy | undefined;
   #process: ChildProcess | undefined;
@@ -167,7 +168,8 @@ export class LinCharger implements BenchTarget {
     if (this.#closed) throw new Error("this lin charger is closed");
     this.#runDir = mkdtempSync(join(tmpdir(), "oxs-lin-run-"));
     mkdirSync(join(this.#runDir, ".config", "tech.moddable.mcsim"), { recursive: true });
-    this.#display = await this.#startXvfb();
+    this.#xvfb = await startXvfb();
+    this.#display = this.#xvfb.display;
     this.#server = createServer((socket) => this.#accept(socket));
     await new Promise<void>((resolve, reject) => {
       this.#server!.once("error", reject);
@@ -305,7 +307,7 @@ export class LinCharger implements BenchTarget {
     this.#closed = true;
     this.#powered = false;
     this.#kill();
-    this.#xvfb?.kill("SIGTERM");
+    this.#xvfb?.close();
     this.#xvfb = undefined;
     await this.#proxy?.close();
     await new Promise<void>((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
@@ -330,24 +332,6 @@ export class LinCharger implements BenchTarget {
       const problem = provisionSetting(kv, name, value);
       if (problem !== undefined) throw new Error(`config: ${problem}`);
     }
-  }
-
-  #startXvfb(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const xvfb = spawn("Xvfb", ["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "640x480x24"], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      this.#xvfb = xvfb;
-      let text = "";
-      xvfb.stdout!.on("data", (chunk: Buffer) => {
-        text += chunk.toString();
-        const match = /^(\d+)\n/.exec(text);
-        if (match) resolve(`:${match[1]}`);
-      });
-      xvfb.stderr!.resume();
-      xvfb.once("error", (error) => reject(new Error(`Xvfb: ${error.message}`)));
-      xvfb.once("exit", (code) => reject(new Error(`Xvfb exited with ${code}`)));
-    });
   }
 
   #spawn(): void {
