@@ -15,7 +15,6 @@ import { LocalAuthService } from "ocpp/localauth/local-auth-service";
 import { createSendLocalListHandler } from "ocpp/localauth/SendLocalList";
 import { createGetLocalListVersionHandler } from "ocpp/localauth/GetLocalListVersion";
 import type { LocalAuthStores } from "firmware/local-auth-stores";
-import { declareProfileKeys } from "firmware/profile-keys";
 
 /** The authorization settings as the configuration registry holds them. */
 class RegistryLocalAuthSettings implements LocalAuthSettings {
@@ -42,9 +41,7 @@ class RegistryLocalAuthSettings implements LocalAuthSettings {
 
 export function wireLocalAuth(chargePoint: ChargePoint, stores: LocalAuthStores, clock: Clock): LocalAuthService {
   const config = chargePoint.config;
-  declareProfileKeys(config, LOCAL_AUTH_LIST_KEYS, (key) =>
-    key.key === "LocalAuthListMaxLength" ? stores.list.maxEntries : key.defaultValue,
-  );
+  config.declareMissing(LOCAL_AUTH_LIST_KEYS, { LocalAuthListMaxLength: stores.list.maxEntries });
   const localAuth = new LocalAuthService({
     list: stores.list,
     cache: stores.cache,

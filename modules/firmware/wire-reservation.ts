@@ -12,11 +12,10 @@ import { createReserveNowHandler } from "ocpp/reservation/ReserveNow";
 import { createCancelReservationHandler } from "ocpp/reservation/CancelReservation";
 import { RESERVATION_KEYS } from "ocpp/reservation/config-keys";
 import type { LoopHardware } from "firmware/hardware-adapter";
-import { declareProfileKeys } from "firmware/profile-keys";
 
 export function wireReservation(chargePoint: ChargePoint, hardware: LoopHardware, platform: Platform): ReservationService {
   const config = chargePoint.config;
-  declareProfileKeys(config, RESERVATION_KEYS);
+  config.declareMissing(RESERVATION_KEYS);
   const connectorState = (connectorId: number): ConnectorAvailability => {
     if (connectorId === 0) return chargePoint.availability.operative(0) ? "Available" : "Unavailable";
     const status = hardware.connectors[connectorId - 1].status();

@@ -10,7 +10,7 @@ import type { Platform } from "ports/platform";
 import type { ControlLoop } from "connector/loop";
 import type { ChargePoint } from "ocpp/charge-point";
 import { SmartChargingService, type ActiveTransaction } from "ocpp/smartcharging/service";
-import { smartChargingKeys } from "ocpp/smartcharging/config-keys";
+import { SMART_CHARGING_KEYS } from "ocpp/smartcharging/config-keys";
 import { registerSmartChargingActions } from "ocpp/smartcharging/register";
 import { acceptRemoteStartChargingProfile } from "ocpp/smartcharging/remote-start-profile";
 import type { ChargingProfile } from "ocpp/smartcharging/types";
@@ -40,7 +40,7 @@ export function wireSmartCharging(options: SmartChargingWiringOptions): WiredSma
   const { chargePoint, hardware, loop, platform } = options;
   const timers = platform.timers;
   const config = chargePoint.config;
-  for (const key of smartChargingKeys()) if (!config.has(key.name)) config.declare(key);
+  config.declareMissing(SMART_CHARGING_KEYS);
 
   const startedAt = new Map<number, number>();
   let smartReady = false;

@@ -13,7 +13,7 @@ import type { ChargePointHardware } from "./charge-point-hw";
 import type { TransactionJournal } from "./journal";
 import { OcppEngine, type FrameRecorder } from "./rpc/engine";
 import { ConfigurationRegistry } from "./core/configuration";
-import { coreKeys } from "./core/core-keys";
+import { CORE_KEYS, coreKeyDefaults } from "./core/core-keys";
 import { ConnectionService } from "./core/connection";
 import { resolveConnection, type ConnectionSettings } from "./core/connection-settings";
 import { AuthKeyRecovery } from "./core/auth-key-recovery";
@@ -75,7 +75,7 @@ export class ChargePoint {
     kv.set("ocpptx", "boots", bootNumber);
     this.time = new TimeKeeper(platform.clock, bootNumber);
     this.config = new ConfigurationRegistry(kv);
-    this.config.declareAll(coreKeys(hardware.connectors.length, options.supportedProfiles ?? ["Core"]));
+    this.config.declareAll(CORE_KEYS, coreKeyDefaults(hardware.connectors.length, options.supportedProfiles ?? ["Core"]));
     this.engine = new OcppEngine({
       timers: platform.timers,
       log: this.log.child("rpc"),

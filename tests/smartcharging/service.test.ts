@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { ConfigurationRegistry } from "ocpp/core/configuration";
-import { smartChargingKeys, smartChargingSettingsFrom } from "ocpp/smartcharging/config-keys";
+import { SMART_CHARGING_KEYS, smartChargingKeyDefaults, smartChargingSettingsFrom } from "ocpp/smartcharging/config-keys";
 import { OcppCallError } from "ocpp/rpc/frame";
 import { createGetCompositeScheduleHandler } from "ocpp/smartcharging/GetCompositeSchedule";
 import type { SmartChargingService } from "ocpp/smartcharging/service";
@@ -96,7 +96,10 @@ describe("SmartChargingService", function () {
 
     it("enforces ChargeProfileMaxStackLevel, ChargingScheduleMaxPeriods, the allowed units and MaxChargingProfilesInstalled", function () {
       const registry = new ConfigurationRegistry(kv);
-      registry.declareAll(smartChargingKeys({ maxStackLevel: 2, maxPeriods: 3, maxProfiles: 2, allowedUnits: ["Current"] }));
+      registry.declareAll(
+        SMART_CHARGING_KEYS,
+        smartChargingKeyDefaults({ maxStackLevel: 2, maxPeriods: 3, maxProfiles: 2, allowedUnits: ["Current"] }),
+      );
       assert.deepEqual(
         registry.report(undefined).configurationKey.map((k) => `${k.key}=${k.value}${k.readonly ? " (R)" : ""}`),
         [

@@ -17,7 +17,7 @@ import type { FirmwareService } from "ocpp/firmware/firmware-service";
 import { FlashRing } from "storage/flash-ring";
 import { CertificateStore } from "./certificate-store";
 import { ChargePointIdentity } from "./charge-point-identity";
-import { securityKeys } from "./config-keys";
+import { SECURITY_KEYS } from "./config-keys";
 import { LogService } from "./log-service";
 import { MemorySecurityLog, SecurityEventService, type SecurityLogStore } from "./security-events";
 import { registerSecurityActions } from "./register";
@@ -88,19 +88,18 @@ export function attachSecurity(options: SecurityOptions): Security {
   updateClient();
   identity.onChange(updateClient);
 
-  // SecurityProfile [SEC A05, reference §4.14]: only raised, each step with what it needs.
-  let declared = false;
+  // SecurityProfile [SEC A05, reference §4.14]: only raised, each step with what it needs (the
+  // persisted value at boot is taken as it is: the guard applies from then on).
   const hasPassword = (): boolean =>
     config.string("AuthorizationKey") !== "" || settings.chargerPassword !== "" || settings.installationInitialPassword !== "";
   const allows = (profile: number): boolean => {
-    if (!declared) return true; // the persisted value at boot
     if (profile <= config.int("SecurityProfile")) return false;
     if ((profile === 1 || profile === 2) && !hasPassword()) return false;
     if (profile >= 2 && settings.caCertificates.length === 0) return false;
     return profile < 3 || identity.hasCertificate; // 3 needs a charge point certificate and key
   };
-  for (const key of securityKeys({ allows })) if (!config.has(key.name)) config.declare(key);
-  declared = true;
+  config.declareMissing(SECURITY_KEYS);
+  config.guard("SecurityProfile", (value) => allows(Number(value)));
   settings.securityProfile = config.int("SecurityProfile");
   config.onChange("SecurityProfile", (value) => {
     settings.securityProfile = Number(value);
