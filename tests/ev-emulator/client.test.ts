@@ -109,6 +109,32 @@ describe("EV emulator client over TCP on 127.0.0.1 (the emulator's logic in Node
     await assert.rejects(pending, /the EV emulator.s link (closed|failed)/);
     await assert.rejects(client.ping(), EvEmulatorError);
   });
+
+  describe("the bench API's EV actions on a rig (tools/rig/ev-actions.ts)", () => {
+    it("maps A-D to the resistors, E to the CP-PE short (plugging in first), and refuses F", async () => {
+      assert.equal((await presentPilotState(client, "C")).chargerState, "C");
+      assert.equal((await presentPilotState(client, "E")).chargerState, "E");
+      const back = await presentPilotState(client, "B");
+      assert.deepEqual([back.chargerState, back.faults], ["B", []], "leaving E removes the short");
+      await client.unplug();
+      const shorted = await presentPilotState(client, "E");
+      assert.deepEqual([shorted.state, shorted.chargerState], ["B", "E"]);
+      await assert.rejects(presentPilotState(client, "F"), /cannot present it/);
+    });
+
+    it("keeps the short while the bench's pilot-short fault holds it", async () => {
+      await client.fault(evFaultFor("pilot-short")!, true);
+      const status = await presentPilotState(client, "C", true);
+      assert.deepEqual([status.state, status.chargerState], ["C", "E"]);
+    });
+
+    it("knows which bench faults live on the EV's side of the cable", () => {
+      assert.equal(evFaultFor("diode"), "diode");
+      assert.equal(evFaultFor("pilot-short"), "short");
+      for (const kind of ["rcd-dc", "rcd-ac", "weld", "meter-offline", "over-temp", "lock-jam"] as const)
+        assert.equal(evFaultFor(kind), undefined);
+    });
+  });
 });
 
 describe("EV emulator client over a stream that never says hello", () => {
@@ -160,45 +186,5 @@ describe("EV emulator client over a stream that never says hello", () => {
     const stranger = Duplex.from({ writable: new PassThrough(), readable: other });
     other.write('{"t":"hello","v":1,"firmwareVersion":"0.1.0","deviceId":"LIN-0001"}\n');
     await assert.rejects(EvEmulatorClient.connect(stranger), /not an EV emulator of protocol 1/);
-  });
-});
-
-describe("EV emulator: the bench API's EV actions on a rig", function () {
-  this.timeout(20_000);
-  let host: HostEmulator;
-  let client: EvEmulatorClient;
-
-  beforeEach(async () => {
-    host = await startHostEmulator();
-    client = await EvEmulatorClient.connect(host.socket);
-  });
-
-  afterEach(async () => {
-    client.close();
-    await host.close();
-  });
-
-  it("maps A-D to the resistors, E to the CP-PE short (plugging in first), and refuses F", async () => {
-    assert.equal((await presentPilotState(client, "C")).chargerState, "C");
-    assert.equal((await presentPilotState(client, "E")).chargerState, "E");
-    const back = await presentPilotState(client, "B");
-    assert.deepEqual([back.chargerState, back.faults], ["B", []], "leaving E removes the short");
-    await client.unplug();
-    const shorted = await presentPilotState(client, "E");
-    assert.deepEqual([shorted.state, shorted.chargerState], ["B", "E"]);
-    await assert.rejects(presentPilotState(client, "F"), /cannot present it/);
-  });
-
-  it("keeps the short while the bench's pilot-short fault holds it", async () => {
-    await client.fault(evFaultFor("pilot-short")!, true);
-    const status = await presentPilotState(client, "C", true);
-    assert.deepEqual([status.state, status.chargerState], ["C", "E"]);
-  });
-
-  it("knows which bench faults live on the EV's side of the cable", () => {
-    assert.equal(evFaultFor("diode"), "diode");
-    assert.equal(evFaultFor("pilot-short"), "short");
-    for (const kind of ["rcd-dc", "rcd-ac", "weld", "meter-offline", "over-temp", "lock-jam"] as const)
-      assert.equal(evFaultFor(kind), undefined);
   });
 });
