@@ -52,6 +52,8 @@ interface SessionFigures {
   stackPeakSlots: number;
   /** Slots the bench link itself retained at boot: in the figures above, not in a production build. */
   benchLinkSlots: number;
+  /** Chunk bytes the bench link itself retained at boot. */
+  benchLinkChunkBytes: number;
 }
 
 export async function measureSession(build: LinBuild, connectors: number): Promise<SessionFigures> {
@@ -144,6 +146,7 @@ export async function measureSession(build: LinBuild, connectors: number): Promi
       peakChunkBytesWithGarbage: end.peakChunkBytes,
       stackPeakSlots: end.stackPeakSlots,
       benchLinkSlots: boot.benchLinkSlots ?? 0,
+      benchLinkChunkBytes: boot.benchLinkChunkBytes ?? 0,
     };
   } finally {
     await stack.close();
@@ -209,9 +212,12 @@ export async function benchModdable(): Promise<Record<string, number>> {
     if (f.stackPeakSlots >= 0) figures[`${prefix}.stackPeakSlots`] = f.stackPeakSlots;
     // The production firmware has no bench link: its peak is the session's less what the link retained.
     const firmwarePeakSlots = f.peakSlots - f.benchLinkSlots;
+    const firmwarePeakChunkBytes = f.peakChunkBytes - f.benchLinkChunkBytes;
     figures[`${prefix}.benchLinkSlots`] = f.benchLinkSlots;
+    figures[`${prefix}.benchLinkChunkBytes`] = f.benchLinkChunkBytes;
     figures[`${prefix}.firmwarePeakSlots`] = firmwarePeakSlots;
-    worst = Math.max(worst, firmwarePeakSlots * ESP32_SLOT_BYTES + f.peakChunkBytes + stackSlots * ESP32_SLOT_BYTES);
+    figures[`${prefix}.firmwarePeakChunkBytes`] = firmwarePeakChunkBytes;
+    worst = Math.max(worst, firmwarePeakSlots * ESP32_SLOT_BYTES + firmwarePeakChunkBytes + stackSlots * ESP32_SLOT_BYTES);
   }
   figures["moddable.esp32PeakBytes"] = worst;
   Object.assign(figures, await measureEsp32VmBoot());

@@ -53,6 +53,8 @@ export interface LinMemoryFigures {
   slotSize: number;
   /** Slots the bench link itself retained at boot (absent from a production build). */
   benchLinkSlots?: number;
+  /** Chunk bytes the bench link itself retained at boot. */
+  benchLinkChunkBytes?: number;
 }
 
 export class LinCharger extends LinkedCharger {

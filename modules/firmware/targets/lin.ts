@@ -29,6 +29,7 @@ let sims: readonly SimConnector[] = [];
 let link: BenchLink | undefined;
 /** Slots the bench link retained at boot: its objects, the WebSocket tap, its start (measured around them). */
 let benchLinkSlots = 0;
+let benchLinkChunkBytes = 0;
 
 /** `benchLink` of the build config: true, "true" or "tcp" start it on lin. */
 function benchLinkOverTcp(value: unknown): boolean {
@@ -68,7 +69,7 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
     return platform;
   }
   if (listen !== undefined) trace(`bench link: waiting for the bench host on 127.0.0.1:${listen}\n`);
-  const slotsBeforeLink = linMemory(true, false).slots;
+  const beforeLink = linMemory(true, false);
   link = new BenchLink({
     stream,
     timers: platform.timers,
@@ -78,10 +79,12 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
     frameBacklogChars: listen !== undefined ? 64 * 1024 : 0,
     log: (message) => trace(`${message}\n`),
     // `benchLinkSlots`: what the link itself retained at boot (not in a production build; docs/memory.md).
-    memory: (collect, resetPeaks) => ({ ...linMemory(collect, resetPeaks), benchLinkSlots }),
+    memory: (collect, resetPeaks) => ({ ...linMemory(collect, resetPeaks), benchLinkSlots, benchLinkChunkBytes }),
   });
   const tapped = { ...platform, websocket: link.tapWebSocket(platform.websocket) };
-  benchLinkSlots = linMemory(true, false).slots - slotsBeforeLink;
+  const afterLink = linMemory(true, false);
+  benchLinkSlots = afterLink.slots - beforeLink.slots;
+  benchLinkChunkBytes = afterLink.chunkBytes - beforeLink.chunkBytes;
   return tapped;
 }
 
@@ -102,9 +105,13 @@ export function targetBootObserver(): ((step: string) => void) | undefined {
 /** After boot: the bench link starts reporting. */
 export function startTarget(firmware: RunningFirmware): void {
   try {
-    const slotsBeforeStart = linMemory(true, false).slots;
+    const beforeStart = linMemory(true, false);
     link?.start(firmware);
-    if (link) benchLinkSlots += linMemory(true, false).slots - slotsBeforeStart;
+    if (link) {
+      const afterStart = linMemory(true, false);
+      benchLinkSlots += afterStart.slots - beforeStart.slots;
+      benchLinkChunkBytes += afterStart.chunkBytes - beforeStart.chunkBytes;
+    }
   } catch (error) {
     // e.g. the listen port is taken: the charger runs on without its bench link, and says so.
     trace(`bench link: not started: ${(error as Error).message}\n`);
