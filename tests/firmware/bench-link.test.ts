@@ -63,6 +63,7 @@ describe("bench link protocol", function () {
     link = new BenchLink({
       tcp,
       timers,
+      clock: { utcMs: () => Date.now() },
       host: "127.0.0.1",
       port: 4321,
       sims: charger.sims,

@@ -17,6 +17,7 @@ import { provisionSetting, type ChargerSettings } from "firmware/settings";
 import { FileKeyValueStore } from "platform/host/kv-file";
 import { ConsoleLogSink } from "platform/host/log-console";
 import type { DevCsms } from "../csms/dev-csms.ts";
+import type { CsmsRequest, CsmsResponse } from "../csms/ocpp-types.ts";
 import { benchCsmsFor, refusingCsms } from "../bench-api/dev-csms-adapter.ts";
 import {
   BenchTargetError,
@@ -64,6 +65,11 @@ interface LinkConnector {
   relayClosed: boolean | null;
   offeredA: number | null;
   drawnA: number | null;
+  /** Absent from a firmware built before the bench page's charts (read as null). */
+  drawnPhasesA?: number[] | null;
+  powerW?: number | null;
+  smartLimitA?: number | null;
+  sessionEnergyWh?: number | null;
   energyWh: number | null;
   temperatureC: number | null;
   ocppStatus: string;
@@ -152,7 +158,11 @@ export class LinCharger implements BenchTarget {
         relayClosed: false,
         offeredA: 0,
         drawnA: 0,
+        drawnPhasesA: null,
+        powerW: null,
+        smartLimitA: null,
         energyWh: 0,
+        sessionEnergyWh: null,
         temperatureC: null,
         ocppStatus: "Unavailable",
         transactionId: null,
@@ -201,7 +211,11 @@ export class LinCharger implements BenchTarget {
         last.relayClosed = reported.relayClosed ?? false;
         last.offeredA = reported.offeredA ?? 0;
         last.drawnA = reported.drawnA ?? 0;
+        last.drawnPhasesA = reported.drawnPhasesA ?? null;
+        last.powerW = reported.powerW ?? null;
+        last.smartLimitA = reported.smartLimitA ?? null;
         last.energyWh = reported.energyWh ?? last.energyWh;
+        last.sessionEnergyWh = reported.sessionEnergyWh ?? null;
         last.temperatureC = reported.temperatureC;
         last.ocppStatus = reported.ocppStatus;
         last.transactionId = reported.transactionId;
@@ -210,6 +224,8 @@ export class LinCharger implements BenchTarget {
         last.relayClosed = false;
         last.offeredA = 0;
         last.drawnA = 0;
+        last.drawnPhasesA = null;
+        last.powerW = null;
         last.temperatureC = null;
       }
       connectors.push({ ...last, ev: this.#evStates[i], faults: this.#faults[i].slice() });
@@ -232,6 +248,20 @@ export class LinCharger implements BenchTarget {
   /** The firmware's XS heap figures (bench link `memory`): after a full collection when `collect`. */
   async memory(collect = true, resetPeaks = false): Promise<LinMemoryFigures> {
     return (await this.#command({ cmd: "memory", collect, resetPeaks })) as LinMemoryFigures;
+  }
+
+  /** The firmware's own GetCompositeSchedule handler, run over the bench link (`schedule`). */
+  async compositeSchedule(request: CsmsRequest<"GetCompositeSchedule">): Promise<CsmsResponse<"GetCompositeSchedule">> {
+    try {
+      return (await this.#command({ cmd: "schedule", ...request })) as CsmsResponse<"GetCompositeSchedule">;
+    } catch (error) {
+      // A firmware built before the bench link had `schedule` cannot answer at all.
+      if (error instanceof BenchTargetError && /unknown command 'schedule'/.test(error.message))
+        throw new BenchTargetUnsupported(
+          "this lin firmware's bench link has no 'schedule' command: rebuild it (tools/moddable/build-lin.sh)",
+        );
+      throw error;
+    }
   }
 
   frames(): readonly BenchFrame[] {

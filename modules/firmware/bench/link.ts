@@ -2,9 +2,11 @@
  * The bench link: the firmware's side of a test bench, a versioned
  * line-delimited JSON protocol over a byte stream (docs/bench-link.md). It
  * reports what the bench API's `GET /state` and `GET /events` show (connectors,
- * pilot, relay, offered and drawn current, energy, OCPP status, transaction,
- * connection, OCPP frames) and takes commands: a card at the reader (the card
- * reader's own path), and on the simulated board the EV's state and faults.
+ * pilot, relay, offered and drawn current per phase, power, smart-charging
+ * limit, energy, OCPP status, transaction, connection, OCPP frames) and takes
+ * commands: a card at the reader (the card reader's own path), the composite
+ * schedule (the firmware's GetCompositeSchedule handler), and on the simulated
+ * board the EV's state and faults.
  *
  * Compiled in only where the build asks for it (the lin target with the
  * `benchLink` config). The control tick never calls it: the state is sampled
@@ -21,6 +23,10 @@ import {
   type SimFaultKind,
   type SimPilotState,
 } from "hal/sim/bench-injections";
+import { validateGetCompositeScheduleReq } from "ocpp/generated/ocpp16";
+import { createGetCompositeScheduleHandler } from "ocpp/smartcharging/GetCompositeSchedule";
+import type { GetCompositeScheduleRequest, GetCompositeScheduleResponse } from "ocpp/smartcharging/types";
+import type { Clock } from "ports/clock";
 import type { TcpClient, TcpConnection } from "ports/tcp";
 import type { TimerHandle, Timers } from "ports/timers";
 import type { WebSocketConnection, WebSocketConnectOptions, WebSocketEvents, WebSocketFactory } from "ports/websocket";
@@ -40,6 +46,8 @@ export type BenchFrameDirection = "cp-to-csms" | "csms-to-cp";
 export interface BenchLinkOptions {
   tcp: TcpClient;
   timers: Timers;
+  /** The firmware's clock: smart-charging limits and the composite schedule follow its UTC time. */
+  clock: Pick<Clock, "utcMs">;
   /** The bench host (127.0.0.1 on lin). */
   host: string;
   port: number;
@@ -67,6 +75,8 @@ interface CommandLine {
   state?: unknown;
   kind?: unknown;
   active?: unknown;
+  duration?: unknown;
+  chargingRateUnit?: unknown;
 }
 
 class CommandError extends Error {
@@ -85,6 +95,7 @@ export class BenchLink {
   #connection: TcpConnection | undefined;
   #connected = false;
   #firmware: RunningFirmware | undefined;
+  #schedule: ((request: GetCompositeScheduleRequest) => GetCompositeScheduleResponse) | undefined;
   #stateTimer: TimerHandle | undefined;
   #retryTimer: TimerHandle | undefined;
   #lastState = "";
@@ -130,6 +141,7 @@ export class BenchLink {
   /** Starts reporting `firmware` and dials the bench host (again after each loss). */
   start(firmware: RunningFirmware): void {
     this.#firmware = firmware;
+    this.#schedule = createGetCompositeScheduleHandler(firmware.smartCharging, this.#options.clock);
     this.#dial();
     this.#stateTimer = this.#options.timers.every(() => this.#sendState(false), STATE_PERIOD_MS);
   }
@@ -219,6 +231,16 @@ export class BenchLink {
         if (kind === "pilot-short" && !command.active && this.#evStates[connectorId - 1] === "E") sim.faults.pilotShort = true;
         return undefined;
       }
+      case "schedule": {
+        // The very handler a GetCompositeSchedule.req reaches, after the same schema check.
+        const schedule = this.#schedule;
+        if (!schedule) throw new CommandError("the firmware is not running yet");
+        const request: Record<string, unknown> = { connectorId: command.connectorId, duration: command.duration };
+        if (command.chargingRateUnit !== undefined) request.chargingRateUnit = command.chargingRateUnit;
+        const violation = validateGetCompositeScheduleReq(request);
+        if (violation) throw new CommandError(`schedule: ${violation.path.slice(1) || "request"}: ${violation.message}`);
+        return schedule(request as unknown as GetCompositeScheduleRequest);
+      }
       case "memory": {
         const memory = this.#options.memory;
         if (!memory) throw new CommandError("memory: this build cannot read its heaps");
@@ -263,12 +285,17 @@ export class BenchLink {
   #stateObject(): Record<string, unknown> {
     const firmware = this.#running();
     const sims = this.#options.sims;
+    const utcMs = this.#options.clock.utcMs();
     const connectors: Record<string, unknown>[] = [];
     for (let i = 0; i < firmware.loop.connectors.length; i++) {
       const id = i + 1;
       const snapshot = firmware.loop.connectors[i].snapshot;
       const sim: SimConnector | undefined = sims[i];
       const celsius = snapshot.temperatureC;
+      const meter = snapshot.meter;
+      const limitA = firmware.smartCharging.currentLimitA(id, utcMs);
+      const tx = firmware.chargePoint.transactions.transactionOn(id);
+      const energyWh = sim ? sim.energyWh : snapshot.energyWh;
       connectors.push({
         connectorId: id,
         pilot: snapshot.pilotState === "invalid" ? "F" : snapshot.pilotState,
@@ -276,10 +303,14 @@ export class BenchLink {
         relayClosed: sim ? sim.powered : null,
         offeredA: sim ? round1(sim.offeredA) : null,
         drawnA: sim ? (sim.powered ? round1(sim.ev.drawA) : 0) : null,
+        drawnPhasesA: meter.ok ? [round1(meter.currentA[0]), round1(meter.currentA[1]), round1(meter.currentA[2])] : null,
+        powerW: meter.ok ? Math.round(meter.powerW) : null,
+        smartLimitA: Number.isFinite(limitA) ? round1(limitA) : null,
         energyWh: sim ? Math.round(sim.energyWh) : null,
+        sessionEnergyWh: tx ? Math.max(0, Math.round(energyWh - tx.meterStartWh)) : null,
         temperatureC: Number.isFinite(celsius) ? round1(celsius) : null,
         ocppStatus: firmware.chargePoint.status.current(id),
-        transactionId: firmware.chargePoint.transactions.transactionOn(id)?.transactionId ?? null,
+        transactionId: tx?.transactionId ?? null,
         faults: this.#faults[i] ? this.#faults[i].slice() : [],
       });
     }

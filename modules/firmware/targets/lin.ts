@@ -55,6 +55,7 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
   link = new BenchLink({
     tcp: platform.tcp,
     timers: platform.timers,
+    clock: platform.clock,
     host: "127.0.0.1",
     port,
     sims,
