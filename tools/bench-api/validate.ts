@@ -124,9 +124,10 @@ export function checkQuery(
   const fields: Record<string, unknown> = {};
   for (const key of new Set(params.keys())) {
     if (ignore.includes(key)) continue;
+    if (!Object.hasOwn(spec, key)) throw new BadRequest(`unknown query parameter '${key}' (allowed: ${Object.keys(spec).join(", ")})`);
     const values = params.getAll(key);
     if (values.length > 1) throw new BadRequest(`query parameter '${key}' given ${values.length} times`);
-    const kind = Object.hasOwn(spec, key) ? spec[key].kind : undefined;
+    const kind = spec[key].kind;
     const numeric = kind === "int" || kind === "number" || kind === "connector";
     fields[key] = numeric && /^-?\d+(\.\d+)?$/.test(values[0]) ? Number(values[0]) : values[0];
   }
