@@ -74,6 +74,22 @@ describe("bench link protocol", function () {
     tcp.events!.onConnect();
   });
 
+  /** A TxDefaultProfile on connector 1 from the dev CSMS, Relative, with these periods (A). */
+  async function setProfile(periods: { startPeriod: number; limit: number }[]): Promise<void> {
+    await waitUntil("online", () => stack.csms!.charger("SIM-0001")?.connected === true, 15_000);
+    const answer = await stack.csms!.send("SIM-0001", "SetChargingProfile", {
+      connectorId: 1,
+      csChargingProfiles: {
+        chargingProfileId: 4,
+        stackLevel: 0,
+        chargingProfilePurpose: "TxDefaultProfile",
+        chargingProfileKind: "Relative",
+        chargingSchedule: { chargingRateUnit: "A", chargingSchedulePeriod: periods },
+      },
+    });
+    assert.deepEqual(answer, { status: "Accepted" });
+  }
+
   afterEach(async () => {
     link.stop();
     await stack.close();
@@ -130,6 +146,64 @@ describe("bench link protocol", function () {
     assert.match(String(lines[4].error), /version 2 not supported/);
     assert.match(String(lines[5].error), /connectorId must be an integer from 1 to 1/);
     assert.match(String(lines[10].error), /line longer than 2048 bytes/);
+  });
+
+  it("reports per-phase currents, power, the smart-charging limit and the session energy in its state", async () => {
+    const [, first] = tcp.take();
+    const idle = (first.state as { connectors: Record<string, unknown>[] }).connectors[0];
+    assert.deepEqual(
+      [idle.drawnPhasesA, idle.powerW, idle.smartLimitA, idle.sessionEnergyWh],
+      [[0, 0, 0], 0, null, null],
+      "idle: the meter reads 0 on every phase, no profile, no transaction",
+    );
+    await setProfile([{ startPeriod: 0, limit: 16 }]);
+    tcp.send('{"id":1,"cmd":"state"}\n');
+    const state = tcp.take().find((l) => l.t === "state")!.state as { connectors: Record<string, unknown>[] };
+    assert.equal(state.connectors[0].smartLimitA, 16);
+  });
+
+  it("answers 'schedule' with the firmware's own GetCompositeSchedule handler, schema-checked", async () => {
+    await setProfile([
+      { startPeriod: 0, limit: 16 },
+      { startPeriod: 600, limit: 8 },
+    ]);
+    tcp.take();
+    tcp.send('{"id":1,"cmd":"schedule","connectorId":1,"duration":1200,"chargingRateUnit":"A"}\n');
+    const [reply] = tcp.take();
+    assert.equal(reply.ok, true, JSON.stringify(reply));
+    // The same as a CSMS gets (the link's clock is the test's: only scheduleStart may differ).
+    const conf = await stack.csms!.send("SIM-0001", "GetCompositeSchedule", { connectorId: 1, duration: 1200, chargingRateUnit: "A" });
+    const result = reply.result as typeof conf;
+    assert.match(result.scheduleStart ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.deepEqual({ ...result, scheduleStart: "" }, { ...conf, scheduleStart: "" });
+    assert.deepEqual(
+      result.chargingSchedule?.chargingSchedulePeriod.map((p) => [p.startPeriod, p.limit]),
+      [
+        [0, 16],
+        [600, 8],
+      ],
+    );
+    tcp.send(
+      [
+        '{"id":2,"cmd":"schedule","connectorId":5,"duration":60}',
+        '{"id":3,"cmd":"schedule","duration":60}',
+        '{"id":4,"cmd":"schedule","connectorId":1,"duration":60,"chargingRateUnit":"kW"}',
+        '{"id":5,"cmd":"schedule","connectorId":1,"duration":"long"}',
+      ].join("\n") + "\n",
+    );
+    const lines = tcp.take().filter((l) => l.t === "reply");
+    assert.deepEqual(lines[0], { t: "reply", id: 2, ok: true, result: { status: "Rejected" } }, "no connector 5: Rejected, as OCPP");
+    assert.deepEqual(
+      lines.slice(1).map((l) => [l.id, l.ok]),
+      [
+        [3, false],
+        [4, false],
+        [5, false],
+      ],
+    );
+    assert.match(String(lines[1].error), /^schedule: connectorId: required/);
+    assert.match(String(lines[2].error), /^schedule: chargingRateUnit: /);
+    assert.match(String(lines[3].error), /^schedule: duration: /);
   });
 
   it("splits lines across reads and accepts CRLF", () => {
