@@ -88,10 +88,13 @@ describe("bench state and composite schedule for the page's charts", function ()
     assert.deepEqual(flat.chargingSchedule?.chargingSchedulePeriod, [{ startPeriod: 0, limit: 32 }], "no profile: the connector's 32 A");
     await post(url, "/csms/setChargingProfile", {
       connector: 0,
+      // TxDefault on 0, Relative: without a transaction it counts from the request's own start, so
+      // two requests a moment apart get the same periods (a Relative ChargePointMaxProfile counts
+      // from its installation to the millisecond and may show a one-second step before it).
       chargingProfile: {
         chargingProfileId: 9,
         stackLevel: 0,
-        chargingProfilePurpose: "ChargePointMaxProfile",
+        chargingProfilePurpose: "TxDefaultProfile",
         chargingProfileKind: "Relative",
         chargingSchedule: {
           chargingRateUnit: "W",
