@@ -1,10 +1,13 @@
-// `npm start`: a development CSMS, a simulated charger running the real firmware core, and the
-// bench web page. `npm start -- --help` lists the options.
+// `npm start`: a development CSMS, a simulated charger running the real firmware core (or the lin
+// build, or a real board on a rig), and the bench web page. `npm start -- --help` lists the options.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { LogLevel } from "ports/log";
 import { startSimStack, type SimStack } from "./sim/stack.ts";
 import { startLinStack, type LinStack } from "./lin/lin-stack.ts";
+import { describeRigAddress } from "./rig/address.ts";
+import { rigOptionsFrom, type RigCliOptions } from "./rig/options.ts";
+import { startRigStack, type RigStack } from "./rig/rig-stack.ts";
 import { StatusDisplay, type StatusSource } from "./sim/status-display.ts";
 
 const HELP = `npm start [-- options]
@@ -31,6 +34,15 @@ simulated board) that connects to it, and serves the bench web page. Ctrl-C stop
                       lin: the firmware as mcconfig builds it for lin (XS 17, Moddable SDK), run
                       headless and reached over its bench link (one charger; builds incrementally
                       first, the SDK from tools/moddable/sdk.sh)
+  --rig ADDRESS       a hardware-in-the-loop rig: the charger is a real board reached over its bench
+                      link, serial:<device>[@<baud>] (e.g. serial:/dev/ttyUSB0, 115200 baud unless
+                      given) or tcp:<host>:<port> (a lin firmware started with OXS_BENCH_LINK_LISTEN);
+                      the board runs as provisioned: point its csmsUrlTemplate at the proxy printed
+  --ev ADDRESS        with --rig: the EV emulator on the board's cable (serial:<device>), which sets
+                      the EV states and faults of a physical board and may drive its mains relay;
+                      without it those answer 501
+  --proxy-listen H:P  with --rig: where the board reaches the CSMS through the rig (default
+                      127.0.0.1 and a free port; a board on Wi-Fi needs an address it can reach)
   --help              this text
 `;
 
@@ -51,6 +63,44 @@ function chargerName(stack: SimStack | LinStack): string {
   return "firmware" in first ? (first.firmware?.settings.deviceId ?? first.identity) : `${first.identity}, lin firmware`;
 }
 
+/** `npm start -- --rig ...`: the board over its bench link; runs until Ctrl-C. */
+async function startRig(
+  options: RigCliOptions,
+  csms: string | undefined,
+  benchPort: number,
+  csmsPort: number,
+  logLevel: LogLevel,
+): Promise<{ stack: RigStack; display: StatusDisplay }> {
+  const sources: StatusSource[] = [];
+  const display = new StatusDisplay(sources);
+  process.stdout.write(`Opening the board's bench link at ${describeRigAddress(options.rig)}...\n`);
+  const stack = await startRigStack({
+    rig: options.rig,
+    ev: options.ev,
+    csmsUrl: csms,
+    proxyHost: options.proxyHost,
+    proxyPort: options.proxyPort,
+    benchPort,
+    devCsms: { port: csmsPort, heartbeatIntervalS: 60 },
+    log: display.logSink("[rig] ", logLevel),
+  });
+  const charger = stack.chargers[0];
+  sources.push(charger);
+  process.stdout.write(
+    [
+      stack.csms ? `Development CSMS: ${stack.csms.url}` : `CSMS: ${stack.csmsUrlTemplate}`,
+      `Board: ${describeRigAddress(options.rig)}, ${stack.linked ? `${charger.identity}, firmware ${charger.getState().firmwareVersion}` : "no hello yet (still trying)"}`,
+      `Board's CSMS URL (through the rig, for network drop/restore): ${stack.boardCsmsUrlTemplate}`,
+      `EV emulator: ${options.ev ? describeRigAddress(options.ev) : "none (a physical board's EV states and faults answer 501)"}`,
+      `Bench page: ${stack.bench?.url ?? "none"}`,
+      "Ctrl-C stops.",
+      "",
+    ].join("\n"),
+  );
+  display.start();
+  return { stack, display };
+}
+
 async function main(): Promise<void> {
   let parsed;
   try {
@@ -68,6 +118,9 @@ async function main(): Promise<void> {
         chargers: { type: "string" },
         "log-level": { type: "string" },
         target: { type: "string" },
+        rig: { type: "string" },
+        ev: { type: "string" },
+        "proxy-listen": { type: "string" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -93,6 +146,29 @@ async function main(): Promise<void> {
     } catch (error) {
       fail(`--config ${v.config}: ${(error as Error).message}`);
     }
+  }
+
+  let rig: RigCliOptions | undefined;
+  try {
+    rig = rigOptionsFrom(v);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (rig) {
+    let started: { stack: RigStack; display: StatusDisplay };
+    try {
+      started = await startRig(
+        rig,
+        v.csms,
+        intOption(v["bench-port"], "bench-port", 0, 65535) ?? 8080,
+        intOption(v["csms-port"], "csms-port", 0, 65535) ?? 0,
+        logLevel,
+      );
+    } catch (error) {
+      fail((error as Error).message);
+    }
+    stopOnSignals(started.stack, () => started.display.stop());
+    return;
   }
 
   const target = v.target ?? "sim";
@@ -146,7 +222,11 @@ async function main(): Promise<void> {
     ].join("\n"),
   );
   display.start();
+  stopOnSignals(stack, () => display.stop());
+}
 
+/** Ctrl-C (or SIGTERM): closes the stack and exits; a second one exits at once. */
+function stopOnSignals(stack: { close(): Promise<void> }, before?: () => void): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
@@ -154,7 +234,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    display.stop();
+    before?.();
     process.stdout.write(`\n${signal}: stopping...\n`);
     stack
       .close()

@@ -84,10 +84,14 @@ export interface SerialPort {
 export interface SerialPortOptions {
   receive: number;
   transmit?: number;
-  /** UART number (esp32: 1 or 2; 0 is the console). */
+  /** UART number (esp32: 1 or 2 for a bus; 0 is the console, which the bench link may share). */
   port: number;
   baud: number;
   format: "buffer";
+  /** `count` received bytes wait to be read (the bench link's serial stream; the meter drivers poll). */
+  onReadable?(count: number): void;
+  /** `count` bytes fit the transmit FIFO now. */
+  onWritable?(count: number): void;
 }
 
 export interface SerialClass {

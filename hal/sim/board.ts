@@ -439,6 +439,10 @@ export class SimConnector {
   get offeredA(): number {
     return this.pilot.offeredA;
   }
+  /** Duty cycle of CP as driven now, % (100: steady +12 V, 0: state F). */
+  get dutyPercent(): number {
+    return this.pilot.dutyPercent;
+  }
   /** What the charger drives on CP. */
   get pilotDrive(): PilotDrive {
     return this.pilot.drive;

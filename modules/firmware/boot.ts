@@ -2,13 +2,17 @@
  * Boots the firmware on any platform: the same code on the board (main.ts),
  * on the host (tools/start.ts, the simulator) and on XS under test.
  *
- * `bootFirmware` is the ordered list of steps; each step is one file of
- * this folder: settings (NVS over build defaults) → flash partitions
- * (journal, OCPP frame log) → control loop over the board → Local List and
- * cache → OCPP charge point → the feature profiles with their configuration
- * keys (Local Auth List, Reservation, Smart Charging, Firmware Management
- * when the platform has an HTTP client and a firmware slot, Remote Trigger,
- * Security) → loop started on the platform's LoopDriver → connection.
+ * `BOOT_STEPS` is the ordered list of steps, as data: `bootFirmware` runs
+ * it, and so does the boot memory benchmark (tests/xs/entry-boot-profile.ts,
+ * reading the heap after each step) and the lin build's step report. Each
+ * step calls one file of this folder: settings (NVS over build defaults) →
+ * flash partitions (journal, OCPP frame log) → reboot hook → control loop
+ * over the board → Local List and cache → OCPP charge point → the feature
+ * profiles with their configuration keys (Local Auth List, Reservation,
+ * Smart Charging, Firmware Management when the platform has an HTTP client
+ * and a firmware slot, Remote Trigger, Security) → start: the loop on the
+ * platform's LoopDriver, the charge point (connection) once the loop has
+ * sensed the board.
  */
 import type { LogLevel } from "ports/log";
 import type { Platform } from "ports/platform";
@@ -22,20 +26,23 @@ import type { SmartChargingService } from "ocpp/smartcharging/service";
 import type { FirmwareService } from "ocpp/firmware/firmware-service";
 import type { DiagnosticsService } from "ocpp/firmware/diagnostics-service";
 import type { Security } from "ocpp/security/charge-point-wiring";
+import type { TriggerTargets } from "ocpp/trigger/types";
+import type { FirmwareManagement } from "ocpp/firmware/charge-point-wiring";
 import { FIRMWARE_VERSION } from "firmware/version";
 import type { ChargerSettings } from "firmware/settings";
+import type { TrackedTimers } from "firmware/tracked-timers";
 import { withTrackedTimers } from "firmware/tracked-platform";
-import { loadBootSettings } from "firmware/boot-settings";
-import { openFlashLogs } from "firmware/flash-logs";
-import { securityLoggedReboot } from "firmware/reboot-hook";
-import { wireControlLoop } from "firmware/wire-loop";
+import { loadBootSettings, type BootSettings } from "firmware/boot-settings";
+import { openFlashLogs, type FlashLogs } from "firmware/flash-logs";
+import { securityLoggedReboot, type RebootHook } from "firmware/reboot-hook";
+import { wireControlLoop, type WiredLoop } from "firmware/wire-loop";
 import type { LoopHardware } from "firmware/hardware-adapter";
-import { openLocalAuthStores } from "firmware/local-auth-stores";
-import { createChargePoint } from "firmware/wire-charge-point";
+import { openLocalAuthStores, type LocalAuthStores } from "firmware/local-auth-stores";
+import { createChargePoint, type WiredChargePoint } from "firmware/wire-charge-point";
 import { seedOcppKeys } from "firmware/seed-ocpp-keys";
 import { wireLocalAuth } from "firmware/wire-local-auth";
 import { wireReservation } from "firmware/wire-reservation";
-import { wireSmartCharging } from "firmware/wire-smart-charging";
+import { wireSmartCharging, type WiredSmartCharging } from "firmware/wire-smart-charging";
 import { wireFirmwareManagement } from "firmware/wire-firmware-management";
 import { wireTrigger } from "firmware/wire-trigger";
 import { wireSecurity } from "firmware/wire-security";
@@ -95,96 +102,244 @@ export interface RunningFirmware {
   stop(): void;
 }
 
-export function bootFirmware(options: FirmwareOptions): RunningFirmware {
+/** What the boot steps build, in their order; a step reads what earlier steps left. */
+export interface BootParts {
+  readonly options: FirmwareOptions;
+  /** The options' platform with tracked timers (stopped together by `stop`). */
+  readonly platform: Platform;
+  readonly timers: TrackedTimers;
+  readonly firmwareVersion: string;
+  settings?: BootSettings;
+  flashLogs?: FlashLogs;
+  rebootHook?: RebootHook;
+  loop?: WiredLoop;
+  authStores?: LocalAuthStores;
+  chargePoint?: WiredChargePoint;
+  localAuth?: LocalAuthService;
+  reservations?: ReservationService;
+  smartCharging?: WiredSmartCharging;
+  management?: FirmwareManagement;
+  triggerTargets?: TriggerTargets;
+  security?: Security;
+  /** True until the loop has sensed the board (see RunningFirmware.sensing). */
+  sensing: boolean;
+}
+
+/** One step of the boot: a constant (flash on the board), run with the parts built so far. */
+export interface BootStep {
+  readonly name: string;
+  run(parts: BootParts): void;
+}
+
+function need<T>(value: T | undefined, step: string): T {
+  if (value === undefined) throw new Error(`boot step ${step} has not run`);
+  return value;
+}
+
+function frameLogTextOf(parts: BootParts): () => string {
+  const frameLog = need(parts.flashLogs, "flashLogs").frameLog;
+  return () => frameLog.exportText();
+}
+
+/** The steps of the boot, in order. */
+export const BOOT_STEPS: readonly BootStep[] = Object.freeze(
+  [
+    {
+      name: "settings",
+      run(parts: BootParts): void {
+        const options = parts.options;
+        parts.settings = loadBootSettings({
+          kv: parts.platform.kv,
+          logSink: parts.platform.log,
+          defaults: options.defaults,
+          logLevel: options.logLevel,
+          boardConnectors: options.board.connectors.length,
+          firmwareVersion: parts.firmwareVersion,
+        });
+      },
+    },
+    {
+      name: "flashLogs",
+      run(parts: BootParts): void {
+        const { settings, log } = need(parts.settings, "settings");
+        parts.flashLogs = openFlashLogs(parts.platform, settings, log);
+      },
+    },
+    {
+      name: "rebootHook",
+      run(parts: BootParts): void {
+        parts.rebootHook = securityLoggedReboot(parts.options.onReboot, need(parts.settings, "settings").log);
+      },
+    },
+    {
+      name: "loop",
+      run(parts: BootParts): void {
+        parts.loop = wireControlLoop(
+          parts.options.board,
+          need(parts.settings, "settings").loaded,
+          need(parts.rebootHook, "rebootHook").reboot,
+        );
+      },
+    },
+    {
+      name: "authStores",
+      run(parts: BootParts): void {
+        parts.authStores = openLocalAuthStores(parts.platform);
+      },
+    },
+    {
+      name: "chargePoint",
+      run(parts: BootParts): void {
+        const { loaded, settings, logLevel, log } = need(parts.settings, "settings");
+        const { journal, frameLog } = need(parts.flashLogs, "flashLogs");
+        const hardware = need(parts.loop, "loop").hardware;
+        const wired = createChargePoint({
+          platform: parts.platform,
+          hardware,
+          journal,
+          settings,
+          firmwareVersion: parts.firmwareVersion,
+          frameLog,
+          logLevel,
+        });
+        parts.chargePoint = wired;
+        seedOcppKeys(wired.chargePoint.config, loaded, parts.platform.kv, log);
+        hardware.followUnlockKey(wired.chargePoint.config);
+        hardware.onEventOverflow((dropped) => log.warn(`control-loop event ring overflowed: ${dropped} events dropped in all`));
+      },
+    },
+    // Feature profiles (their keys are declared in this order).
+    {
+      name: "localAuth",
+      run(parts: BootParts): void {
+        parts.localAuth = wireLocalAuth(
+          need(parts.chargePoint, "chargePoint").chargePoint,
+          need(parts.authStores, "authStores"),
+          parts.platform.clock,
+        );
+      },
+    },
+    {
+      name: "reservations",
+      run(parts: BootParts): void {
+        parts.reservations = wireReservation(
+          need(parts.chargePoint, "chargePoint").chargePoint,
+          need(parts.loop, "loop").hardware,
+          parts.platform,
+        );
+      },
+    },
+    {
+      name: "smartCharging",
+      run(parts: BootParts): void {
+        const { loop, hardware } = need(parts.loop, "loop");
+        parts.smartCharging = wireSmartCharging({
+          chargePoint: need(parts.chargePoint, "chargePoint").chargePoint,
+          hardware,
+          loop,
+          platform: parts.platform,
+          log: need(parts.settings, "settings").log.child("smart"),
+        });
+      },
+    },
+    {
+      name: "firmwareManagement",
+      run(parts: BootParts): void {
+        parts.management = wireFirmwareManagement({
+          chargePoint: need(parts.chargePoint, "chargePoint").chargePoint,
+          connectors: need(parts.loop, "loop").hardware.connectors,
+          platform: parts.platform,
+          reboot: need(parts.rebootHook, "rebootHook").reboot,
+          firmwareVersion: parts.firmwareVersion,
+          deviceName: need(parts.settings, "settings").settings.deviceId,
+          frameLogText: frameLogTextOf(parts),
+        });
+      },
+    },
+    {
+      name: "trigger",
+      run(parts: BootParts): void {
+        const { chargePoint, bootRequest } = need(parts.chargePoint, "chargePoint");
+        parts.triggerTargets = wireTrigger(chargePoint, need(parts.loop, "loop").hardware.connectors, bootRequest, parts.management);
+      },
+    },
+    {
+      name: "security",
+      run(parts: BootParts): void {
+        const { chargePoint, connection } = need(parts.chargePoint, "chargePoint");
+        const { settings, log } = need(parts.settings, "settings");
+        const security = wireSecurity({
+          chargePoint,
+          connection,
+          platform: parts.platform,
+          deviceName: settings.deviceId,
+          firmwareVersion: parts.firmwareVersion,
+          triggerTargets: need(parts.triggerTargets, "trigger"),
+          frameLogText: frameLogTextOf(parts),
+          log,
+          firmware: parts.management?.firmware,
+        });
+        parts.security = security;
+        need(parts.rebootHook, "rebootHook").logTo(security);
+      },
+    },
+    {
+      // Run. The persisted Inoperative flags reach the connectors before their first tick; the
+      // charge point starts once the loop has sensed the board for the pilot debounce and one tick
+      // more, so no boot status is built from the state before sensing (issue 10; OCTT TC_034).
+      name: "start",
+      run(parts: BootParts): void {
+        const chargePoint = need(parts.chargePoint, "chargePoint").chargePoint;
+        const { loop, hardware, tickMs } = need(parts.loop, "loop");
+        const log = need(parts.settings, "settings").log;
+        chargePoint.availability.applyAtBoot();
+        hardware.whenSensed(loop.timing.debounceMs + tickMs, () => {
+          parts.sensing = false;
+          try {
+            chargePoint.start();
+          } catch (error) {
+            log.error(`charge point start failed: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        });
+        loop.start(parts.platform.loopDriver);
+        need(parts.smartCharging, "smartCharging").start();
+        log.info(`wall clock ${parts.platform.clock.isSynced() ? "synced" : "not synced (waits for the CSMS)"}; loop every ${tickMs} ms`);
+      },
+    },
+  ].map((step) => Object.freeze(step)),
+);
+
+/** The parts before the first step: the platform with tracked timers. */
+export function prepareBoot(options: FirmwareOptions): BootParts {
   const { platform, timers } = withTrackedTimers(options.platform);
-  const firmwareVersion = options.firmwareVersion ?? FIRMWARE_VERSION;
-  const { loaded, settings, logLevel, log } = loadBootSettings({
-    kv: platform.kv,
-    logSink: platform.log,
-    defaults: options.defaults,
-    logLevel: options.logLevel,
-    boardConnectors: options.board.connectors.length,
-    firmwareVersion,
-  });
-  const { journal, frameLog } = openFlashLogs(platform, settings, log);
-  const rebootHook = securityLoggedReboot(options.onReboot, log);
-  const { loop, hardware, tickMs } = wireControlLoop(options.board, loaded, rebootHook.reboot);
-  const authStores = openLocalAuthStores(platform);
-  const { chargePoint, bootRequest, connection } = createChargePoint({
-    platform,
-    hardware,
-    journal,
-    settings,
-    firmwareVersion,
-    frameLog,
-    logLevel,
-  });
-  seedOcppKeys(chargePoint.config, loaded, platform.kv, log);
-  hardware.followUnlockKey(chargePoint.config);
-  hardware.onEventOverflow((dropped) => log.warn(`control-loop event ring overflowed: ${dropped} events dropped in all`));
-  const frameLogText = (): string => frameLog.exportText();
+  return { options, platform, timers, firmwareVersion: options.firmwareVersion ?? FIRMWARE_VERSION, sensing: true };
+}
 
-  // Feature profiles (their keys are declared in this order).
-  const localAuth = wireLocalAuth(chargePoint, authStores, platform.clock);
-  const reservations = wireReservation(chargePoint, hardware, platform);
-  const smart = wireSmartCharging({ chargePoint, hardware, loop, platform, log: log.child("smart") });
-  const management = wireFirmwareManagement({
-    chargePoint,
-    connectors: hardware.connectors,
-    platform,
-    reboot: rebootHook.reboot,
-    firmwareVersion,
-    deviceName: settings.deviceId,
-    frameLogText,
-  });
-  const triggerTargets = wireTrigger(chargePoint, hardware.connectors, bootRequest, management);
-  const security = wireSecurity({
-    chargePoint,
-    connection,
-    platform,
-    deviceName: settings.deviceId,
-    firmwareVersion,
-    triggerTargets,
-    frameLogText,
-    log,
-    firmware: management?.firmware,
-  });
-  rebootHook.logTo(security);
-
-  // Run. The persisted Inoperative flags reach the connectors before their first tick; the
-  // charge point starts once the loop has sensed the board for the pilot debounce and one tick
-  // more, so no boot status is built from the state before sensing (issue 10; OCTT TC_034).
-  chargePoint.availability.applyAtBoot();
-  let sensing = true;
-  hardware.whenSensed(loop.timing.debounceMs + tickMs, () => {
-    sensing = false;
-    try {
-      chargePoint.start();
-    } catch (error) {
-      log.error(`charge point start failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  });
-  loop.start(platform.loopDriver);
-  smart.start();
-  log.info(`wall clock ${platform.clock.isSynced() ? "synced" : "not synced (waits for the CSMS)"}; loop every ${tickMs} ms`);
-
-  const presentCard = cardReader(chargePoint, hardware.connectors, log);
+/** The running firmware once every step has run. */
+export function finishBoot(parts: BootParts): RunningFirmware {
+  const { loop, hardware } = need(parts.loop, "loop");
+  const chargePoint = need(parts.chargePoint, "chargePoint").chargePoint;
+  const boot = need(parts.settings, "settings");
+  const smart = need(parts.smartCharging, "smartCharging");
+  const security = need(parts.security, "security");
+  const management = parts.management;
+  const presentCard = cardReader(chargePoint, hardware.connectors, boot.log);
   let stopped = false;
   return {
     loop,
     hardware,
     chargePoint,
-    frameLog,
-    settings,
-    settingErrors: loaded.errors,
+    frameLog: need(parts.flashLogs, "flashLogs").frameLog,
+    settings: boot.settings,
+    settingErrors: boot.loaded.errors,
     smartCharging: smart.service,
-    localAuth,
-    reservations,
+    localAuth: need(parts.localAuth, "localAuth"),
+    reservations: need(parts.reservations, "reservations"),
     firmware: management?.firmware,
     diagnostics: management?.diagnostics,
     security,
     get sensing(): boolean {
-      return sensing;
+      return parts.sensing;
     },
     presentCard(idTag: string, connectorId?: number): void {
       if (stopped) return;
@@ -201,7 +356,17 @@ export function bootFirmware(options: FirmwareOptions): RunningFirmware {
       loop.stop();
       chargePoint.stop();
       security.stop();
-      timers.stopAll();
+      parts.timers.stopAll();
     },
   };
+}
+
+/** Boots the firmware: every step of BOOT_STEPS in order; `afterStep` hears each step's name (memory reports). */
+export function bootFirmware(options: FirmwareOptions, afterStep?: (name: string) => void): RunningFirmware {
+  const parts = prepareBoot(options);
+  for (const step of BOOT_STEPS) {
+    step.run(parts);
+    if (afterStep) afterStep(step.name);
+  }
+  return finishBoot(parts);
 }

@@ -7,10 +7,10 @@
 import config from "mc/config";
 import { createModdablePlatform } from "platform/moddable/index";
 import { bootFirmware } from "firmware/boot";
-import { createTargetBoard, startTarget, targetPlatform, targetReboot } from "firmware/target";
+import { createTargetBoard, startTarget, targetBootObserver, targetPlatform, targetReboot } from "firmware/target";
 import { FIRMWARE_VERSION } from "firmware/version";
 
 const base = createModdablePlatform();
 const board = createTargetBoard(config, base.kv);
 const platform = targetPlatform(base, config, FIRMWARE_VERSION);
-startTarget(bootFirmware({ platform, board, defaults: config, onReboot: targetReboot }));
+startTarget(bootFirmware({ platform, board, defaults: config, onReboot: targetReboot }, targetBootObserver()));

@@ -9,13 +9,10 @@
 import type { Clock } from "ports/clock";
 import type { ChargePoint } from "ocpp/charge-point";
 import type { ConfigurationRegistry } from "ocpp/core/configuration";
-import { validateGetLocalListVersionReq, validateSendLocalListReq } from "ocpp/generated/ocpp16";
 import { LOCAL_AUTH_LIST_KEYS, type LocalAuthSettings } from "ocpp/localauth/config-keys";
 import { LocalAuthService } from "ocpp/localauth/local-auth-service";
-import { createSendLocalListHandler } from "ocpp/localauth/SendLocalList";
-import { createGetLocalListVersionHandler } from "ocpp/localauth/GetLocalListVersion";
+import { attachLocalAuthActions } from "ocpp/localauth/actions";
 import type { LocalAuthStores } from "firmware/local-auth-stores";
-import { declareProfileKeys } from "firmware/profile-keys";
 
 /** The authorization settings as the configuration registry holds them. */
 class RegistryLocalAuthSettings implements LocalAuthSettings {
@@ -42,9 +39,7 @@ class RegistryLocalAuthSettings implements LocalAuthSettings {
 
 export function wireLocalAuth(chargePoint: ChargePoint, stores: LocalAuthStores, clock: Clock): LocalAuthService {
   const config = chargePoint.config;
-  declareProfileKeys(config, LOCAL_AUTH_LIST_KEYS, (key) =>
-    key.key === "LocalAuthListMaxLength" ? stores.list.maxEntries : key.defaultValue,
-  );
+  config.declareMissing(LOCAL_AUTH_LIST_KEYS, { LocalAuthListMaxLength: stores.list.maxEntries });
   const localAuth = new LocalAuthService({
     list: stores.list,
     cache: stores.cache,
@@ -52,8 +47,6 @@ export function wireLocalAuth(chargePoint: ChargePoint, stores: LocalAuthStores,
     clock,
   });
   chargePoint.auth.localAuth = localAuth;
-  const engine = chargePoint.engine;
-  engine.registerAction("SendLocalList", validateSendLocalListReq, createSendLocalListHandler(localAuth));
-  engine.registerAction("GetLocalListVersion", validateGetLocalListVersionReq, createGetLocalListVersionHandler(localAuth));
+  attachLocalAuthActions(chargePoint.engine, localAuth);
   return localAuth;
 }

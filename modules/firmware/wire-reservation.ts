@@ -6,17 +6,14 @@
  */
 import type { Platform } from "ports/platform";
 import type { ChargePoint } from "ocpp/charge-point";
-import { validateCancelReservationReq, validateReserveNowReq } from "ocpp/generated/ocpp16";
 import { ReservationService, type ConnectorAvailability } from "ocpp/reservation/reservation-service";
-import { createReserveNowHandler } from "ocpp/reservation/ReserveNow";
-import { createCancelReservationHandler } from "ocpp/reservation/CancelReservation";
+import { attachReservationActions } from "ocpp/reservation/actions";
 import { RESERVATION_KEYS } from "ocpp/reservation/config-keys";
 import type { LoopHardware } from "firmware/hardware-adapter";
-import { declareProfileKeys } from "firmware/profile-keys";
 
 export function wireReservation(chargePoint: ChargePoint, hardware: LoopHardware, platform: Platform): ReservationService {
   const config = chargePoint.config;
-  declareProfileKeys(config, RESERVATION_KEYS);
+  config.declareMissing(RESERVATION_KEYS);
   const connectorState = (connectorId: number): ConnectorAvailability => {
     if (connectorId === 0) return chargePoint.availability.operative(0) ? "Available" : "Unavailable";
     const status = hardware.connectors[connectorId - 1].status();
@@ -41,9 +38,7 @@ export function wireReservation(chargePoint: ChargePoint, hardware: LoopHardware
       reservations.cancelReservation(reservationId);
     },
   };
-  const engine = chargePoint.engine;
-  engine.registerAction("ReserveNow", validateReserveNowReq, createReserveNowHandler(reservations));
-  engine.registerAction("CancelReservation", validateCancelReservationReq, createCancelReservationHandler(reservations));
+  attachReservationActions(chargePoint.engine, reservations);
   hardware.onStatus(() => reservations.refresh());
   return reservations;
 }

@@ -10,10 +10,9 @@ import type { Platform } from "ports/platform";
 import type { ControlLoop } from "connector/loop";
 import type { ChargePoint } from "ocpp/charge-point";
 import { SmartChargingService, type ActiveTransaction } from "ocpp/smartcharging/service";
-import { smartChargingKeys } from "ocpp/smartcharging/config-keys";
-import { registerSmartChargingActions } from "ocpp/smartcharging/register";
+import { SMART_CHARGING_KEYS } from "ocpp/smartcharging/config-keys";
+import { attachSmartChargingActions } from "ocpp/smartcharging/actions";
 import { acceptRemoteStartChargingProfile } from "ocpp/smartcharging/remote-start-profile";
-import type { ChargingProfile } from "ocpp/smartcharging/types";
 import type { LoopHardware } from "firmware/hardware-adapter";
 
 /** Longest wait between two smart-charging evaluations (the wall clock may be set meanwhile). */
@@ -40,7 +39,7 @@ export function wireSmartCharging(options: SmartChargingWiringOptions): WiredSma
   const { chargePoint, hardware, loop, platform } = options;
   const timers = platform.timers;
   const config = chargePoint.config;
-  for (const key of smartChargingKeys()) if (!config.has(key.name)) config.declare(key);
+  config.declareMissing(SMART_CHARGING_KEYS);
 
   const startedAt = new Map<number, number>();
   let smartReady = false;
@@ -81,9 +80,9 @@ export function wireSmartCharging(options: SmartChargingWiringOptions): WiredSma
     onLimitChanged: () => applyLimits(),
     log: options.log,
   });
-  registerSmartChargingActions(chargePoint.engine, smartCharging, platform.clock);
+  attachSmartChargingActions(chargePoint.engine, { service: smartCharging, clock: platform.clock });
   chargePoint.remoteStartProfile = (connectorId, profile) =>
-    acceptRemoteStartChargingProfile(smartCharging, connectorId, profile as ChargingProfile, platform.clock.utcMs()) === "Accepted";
+    acceptRemoteStartChargingProfile(smartCharging, connectorId, profile, platform.clock.utcMs()) === "Accepted";
   hardware.onPermission((connectorId, permitted) => {
     if (!permitted || startedAt.has(connectorId) || !chargePoint.transactions.hasTransaction(connectorId)) return;
     const now = platform.clock.utcMs();

@@ -8,7 +8,7 @@ import type { ChargePointConnector } from "ocpp/charge-point-hw";
 import type { FirmwareManagement } from "ocpp/firmware/charge-point-wiring";
 import type { BootNotificationReq } from "ocpp/generated/ocpp16";
 import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
-import { registerTriggerActions } from "ocpp/trigger/register";
+import { attachTriggerActions } from "ocpp/trigger/actions";
 import type { TriggerTargets } from "ocpp/trigger/types";
 
 export function wireTrigger(
@@ -25,6 +25,6 @@ export function wireTrigger(
     firmware: management?.firmware,
     diagnostics: management?.diagnostics,
   });
-  registerTriggerActions(chargePoint.engine, triggerTargets);
+  attachTriggerActions(chargePoint.engine, triggerTargets);
   return triggerTargets;
 }

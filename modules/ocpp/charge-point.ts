@@ -1,7 +1,7 @@
 /**
  * The OCPP 1.6J charge point: wires the RPC engine, the connection and the
  * Core services to the platform and the connectors. Other profiles plug in
- * through `engine.registerAction`, `engine.call`, `config.declare` and the
+ * through `engine.handle`, `engine.call`, `config.declare` and the
  * hooks (`auth.localAuth`, `sessions.reservations`,
  * `remoteStartProfile`, `dataTransfer`, `registration.onAccepted` with
  * `first` for a report that must precede the boot's StatusNotifications).
@@ -13,7 +13,7 @@ import type { ChargePointHardware } from "./charge-point-hw";
 import type { TransactionJournal } from "./journal";
 import { OcppEngine, type FrameRecorder } from "./rpc/engine";
 import { ConfigurationRegistry } from "./core/configuration";
-import { coreKeys } from "./core/core-keys";
+import { CORE_KEYS, coreKeyDefaults } from "./core/core-keys";
 import { ConnectionService } from "./core/connection";
 import { resolveConnection, type ConnectionSettings } from "./core/connection-settings";
 import { AuthKeyRecovery } from "./core/auth-key-recovery";
@@ -24,9 +24,9 @@ import { AvailabilityService } from "./core/availability";
 import { TransactionService } from "./core/transactions";
 import { SessionService } from "./core/sessions";
 import { TimeKeeper } from "./core/timestamps";
-import { rebootWithRetries } from "./core/reset";
-import { registerCoreActions } from "./actions/core";
-import type { CoreContext, DataTransferHandler } from "./actions/context";
+import { rebootWithRetries } from "./core/reboot";
+import { attachCoreActions } from "./core/actions";
+import type { CoreContext, DataTransferHandler, RemoteStartChargingProfile } from "./core/context";
 
 export interface ChargePointOptions {
   platform: Platform;
@@ -75,7 +75,7 @@ export class ChargePoint {
     kv.set("ocpptx", "boots", bootNumber);
     this.time = new TimeKeeper(platform.clock, bootNumber);
     this.config = new ConfigurationRegistry(kv);
-    this.config.declareAll(coreKeys(hardware.connectors.length, options.supportedProfiles ?? ["Core"]));
+    this.config.declareAll(CORE_KEYS, coreKeyDefaults(hardware.connectors.length, options.supportedProfiles ?? ["Core"]));
     this.engine = new OcppEngine({
       timers: platform.timers,
       log: this.log.child("rpc"),
@@ -175,7 +175,6 @@ export class ChargePoint {
       this.transactions.pump();
     });
     this.#context = {
-      engine: this.engine,
       log: this.log,
       hardware,
       config: this.config,
@@ -188,7 +187,7 @@ export class ChargePoint {
       dataTransfer: this.dataTransfer,
       reset: (hard) => this.reset(hard),
     };
-    registerCoreActions(this.#context);
+    attachCoreActions(this.engine, this.#context);
     hardware.subscribe({
       onPlugged: (id) => this.sessions.plugged(id),
       onUnplugged: (id) => this.sessions.unplugged(id),
@@ -199,7 +198,7 @@ export class ChargePoint {
   }
 
   /** Hook for Smart Charging: a TxProfile in RemoteStartTransaction. */
-  set remoteStartProfile(hook: ((connectorId: number, profile: unknown) => boolean) | undefined) {
+  set remoteStartProfile(hook: ((connectorId: number, profile: RemoteStartChargingProfile) => boolean) | undefined) {
     this.#context.remoteStartProfile = hook;
   }
 

@@ -41,6 +41,7 @@ import {
 } from "./sector-format";
 import { nextEraseCount, nextInRing, oldestInRing, retireAndErase } from "./sector-ring";
 import { TextPacker } from "./text-packer";
+import { sectorBuffer } from "./shared-buffers";
 
 /** "FQJ1": sector magic of the queue journal. */
 const QUEUE_MAGIC = 0x314a5146;
@@ -108,7 +109,7 @@ export class FlashQueue {
     this.#flash = flash;
     this.#sectorSize = flash.sectorSize;
     this.#sectorCount = count;
-    this.#scratch = new Uint8Array(flash.sectorSize);
+    this.#scratch = sectorBuffer(flash.sectorSize);
     this.#packer = new TextPacker(flash.sectorSize, options.compress !== false);
     this.#valid = new Uint8Array(count);
     this.#generation = new Float64Array(count);
@@ -316,7 +317,7 @@ export class FlashQueue {
   /** Rebuilds the state from flash: one read per sector. */
   #recover(): void {
     const size = this.#sectorSize;
-    const image = this.#scratch;
+    const image = this.#scratch.subarray(0, size);
     let maxSeq = 0;
     for (let s = 0; s < this.#sectorCount; s++) {
       this.#flash.read(s * size, image);

@@ -32,6 +32,7 @@ import {
 } from "./sector-format";
 import { nextEraseCount, nextInRing, oldestInRing, retireAndErase } from "./sector-ring";
 import { TextPacker } from "./text-packer";
+import { sectorBuffer } from "./shared-buffers";
 
 /** "FLR1": sector magic of a log ring. */
 const RING_MAGIC = 0x31524c46;
@@ -49,7 +50,6 @@ export class FlashRing {
   readonly #packer: TextPacker;
   readonly #scratch: Uint8Array;
   readonly #sectorHeader = new Uint8Array(SECTOR_HEADER_BYTES);
-  #image: Uint8Array | undefined;
 
   readonly #valid: Uint8Array;
   readonly #generation: Float64Array;
@@ -69,7 +69,7 @@ export class FlashRing {
     this.#flash = flash;
     this.#sectorSize = flash.sectorSize;
     this.#sectorCount = count;
-    this.#scratch = new Uint8Array(flash.sectorSize);
+    this.#scratch = sectorBuffer(flash.sectorSize);
     this.#packer = new TextPacker(flash.sectorSize, options.compress !== false);
     this.#valid = new Uint8Array(count);
     this.#generation = new Float64Array(count);
@@ -121,8 +121,9 @@ export class FlashRing {
 
   /** Visits the entries oldest first; the visitor must not append. */
   forEach(visitor: (seq: number, entry: string) => void): void {
-    if (!this.#image) this.#image = new Uint8Array(this.#sectorSize);
-    const image = this.#image;
+    // Its own buffer, for this call only: a visitor may append to a ring (the shared buffer), and
+    // exports are rare enough not to keep 4 KB for them.
+    const image = new Uint8Array(this.#sectorSize);
     let sector = oldestInRing(this.#valid, this.#generation);
     while (sector >= 0) {
       const end = this.#end[sector];
@@ -164,7 +165,7 @@ export class FlashRing {
 
   #recover(): void {
     const size = this.#sectorSize;
-    const image = this.#scratch;
+    const image = this.#scratch.subarray(0, size);
     let maxSeq = 0;
     let floor = 0;
     for (let s = 0; s < this.#sectorCount; s++) {

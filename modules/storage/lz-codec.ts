@@ -12,7 +12,9 @@
  * The compressor keeps hash chains over 3-byte prefixes (bounded chain
  * walk); its buffers are allocated once and grown only for longer texts.
  * One instance is shared by every packer (`sharedLzCodec`): calls never
- * nest, and the board keeps one copy of the tables (about 12 KB).
+ * nest. The dictionary's own chains are module constants (flash on the
+ * board); an instance holds the chain heads (4 KB) and the window and
+ * chains of the text being compressed (about 5 KB for a 1 KB record).
  */
 import { encodeUtf8 } from "util/utf8";
 import { OCPP_DICTIONARY } from "./lz-dict";
@@ -33,43 +35,47 @@ export class LzCodecError extends Error {
   }
 }
 
+/** Hash of the 3 bytes at `p` of `w`. */
+function hashAt(w: Uint8Array, p: number): number {
+  return Math.imul((w[p] << 16) | (w[p + 1] << 8) | w[p + 2], 0x9e3779b1) >>> (32 - HASH_BITS);
+}
+
+/**
+ * The dictionary and its hash chains, built once when the module is loaded: preloaded on the board
+ * they are part of the flash image, so the heap holds only what one call works on (docs/memory.md).
+ * Never written after this.
+ */
+const DICT: Uint8Array = encodeUtf8(OCPP_DICTIONARY);
+/** Head of each hash chain over the dictionary: position + 1, 0 = none. */
+const DICT_HEAD = new Uint16Array(HASH_SIZE);
+/** Previous position + 1 with the same hash, per dictionary position. */
+const DICT_PREV = new Uint16Array(DICT.length);
+for (let p = 0; p + MIN_MATCH <= DICT.length; p++) {
+  const h = hashAt(DICT, p);
+  DICT_PREV[p] = DICT_HEAD[h];
+  DICT_HEAD[h] = p + 1;
+}
+
 export class LzCodec {
-  readonly #dict: Uint8Array;
-  readonly #dictHead = new Uint16Array(HASH_SIZE);
+  /** The chain heads of one call: the dictionary's, then the text's positions. */
   readonly #head = new Uint16Array(HASH_SIZE);
+  /** The dictionary then the text being compressed. */
   #window: Uint8Array;
+  /** Chains over the text's positions (index = position - dictionary length). */
   #prev: Uint16Array;
 
   constructor() {
-    this.#dict = encodeUtf8(OCPP_DICTIONARY);
-    const size = this.#dict.length + 1024;
-    this.#window = new Uint8Array(size);
-    this.#prev = new Uint16Array(size);
-    this.#window.set(this.#dict);
-    // Chains over the dictionary are computed once and restored per call.
-    const saved = this.#head;
-    for (let p = 0; p + MIN_MATCH <= this.#dict.length; p++) {
-      const h = this.#hash(p);
-      this.#prev[p] = saved[h];
-      saved[h] = p + 1;
-    }
-    this.#dictHead.set(saved);
-  }
-
-  #hash(p: number): number {
-    const w = this.#window;
-    return Math.imul((w[p] << 16) | (w[p + 1] << 8) | w[p + 2], 0x9e3779b1) >>> (32 - HASH_BITS);
+    this.#window = new Uint8Array(DICT.length + 1024);
+    this.#window.set(DICT);
+    this.#prev = new Uint16Array(1024);
   }
 
   #grow(plainLength: number): void {
-    const size = this.#dict.length + plainLength;
-    if (this.#window.length >= size) return;
-    const window = new Uint8Array(size + 256);
-    window.set(this.#dict);
-    const prev = new Uint16Array(size + 256);
-    prev.set(this.#prev.subarray(0, this.#dict.length));
+    if (this.#prev.length >= plainLength) return;
+    const window = new Uint8Array(DICT.length + plainLength + 256);
+    window.set(DICT);
     this.#window = window;
-    this.#prev = prev;
+    this.#prev = new Uint16Array(plainLength + 256);
   }
 
   /**
@@ -82,9 +88,9 @@ export class LzCodec {
     const w = this.#window;
     const prev = this.#prev;
     const head = this.#head;
-    const base = this.#dict.length;
+    const base = DICT.length;
     w.set(plain.subarray(0, plainLength), base);
-    head.set(this.#dictHead);
+    head.set(DICT_HEAD);
     const end = base + plainLength;
     const outEnd = at + maxOut;
     into[at] = plainLength & 0xff;
@@ -104,7 +110,7 @@ export class LzCodec {
       let bestDistance = 0;
       if (p + MIN_MATCH <= end) {
         const maxLength = end - p < MAX_MATCH ? end - p : MAX_MATCH;
-        let candidate = head[this.#hash(p)];
+        let candidate = head[hashAt(w, p)];
         let chain = MAX_CHAIN;
         while (candidate > 0 && chain-- > 0) {
           const q = candidate - 1;
@@ -118,7 +124,7 @@ export class LzCodec {
               if (length === maxLength) break;
             }
           }
-          candidate = prev[q];
+          candidate = q < base ? DICT_PREV[q] : prev[q - base];
         }
       }
       if (bestLength >= MIN_MATCH) {
@@ -144,8 +150,8 @@ export class LzCodec {
 
   #insert(p: number, end: number): void {
     if (p + MIN_MATCH > end) return;
-    const h = this.#hash(p);
-    this.#prev[p] = this.#head[h];
+    const h = hashAt(this.#window, p);
+    this.#prev[p - DICT.length] = this.#head[h];
     this.#head[h] = p + 1;
   }
 
@@ -159,7 +165,7 @@ export class LzCodec {
   decompress(bytes: Uint8Array, start: number, end: number, out: Uint8Array): number {
     const length = this.decompressedLength(bytes, start, end);
     if (out.length < length) throw new LzCodecError("LZ output buffer too small");
-    const dict = this.#dict;
+    const dict = DICT;
     const dictLength = dict.length;
     let i = start + 2;
     let o = 0;

@@ -5,6 +5,7 @@
  */
 import { decodeUtf8, encodeUtf8Into } from "util/utf8";
 import { sharedLzCodec, type LzCodec } from "./lz-codec";
+import { plainTextBuffer } from "./shared-buffers";
 
 export const Codec = { utf8: 0, lz: 1 } as const;
 
@@ -12,12 +13,13 @@ export class TextPacker {
   /** Codec of the last successful pack. */
   codec: number = Codec.utf8;
   readonly #compress: boolean;
-  #plain: Uint8Array;
+  readonly #maxBytes: number;
   #lz: LzCodec | undefined;
 
+  /** `maxBytes`: the usual largest record (the buffer shared by all packers grows for longer ones). */
   constructor(maxBytes: number, compress: boolean) {
     this.#compress = compress;
-    this.#plain = new Uint8Array(maxBytes);
+    this.#maxBytes = maxBytes;
   }
 
   /**
@@ -28,22 +30,22 @@ export class TextPacker {
     const room = limit - at;
     // LZ stores at most ~8 text bytes per stored byte: longer texts can never fit.
     if (room <= 0 || text.length > room * 8) return -1;
-    if (this.#plain.length < text.length * 3) this.#plain = new Uint8Array(text.length * 3);
-    return this.#store(encodeUtf8Into(text, this.#plain, 0), into, at, room);
+    const plain = plainTextBuffer(Math.max(this.#maxBytes, text.length * 3));
+    return this.#store(plain, encodeUtf8Into(text, plain, 0), into, at, room);
   }
 
-  #store(plainLength: number, into: Uint8Array, at: number, room: number): number {
+  #store(plain: Uint8Array, plainLength: number, into: Uint8Array, at: number, room: number): number {
     if (plainLength < 0) return -1;
     if (this.#compress && plainLength > 16) {
       if (!this.#lz) this.#lz = sharedLzCodec();
-      const packed = this.#lz.compress(this.#plain, plainLength, into, at, Math.min(room, plainLength - 1));
+      const packed = this.#lz.compress(plain, plainLength, into, at, Math.min(room, plainLength - 1));
       if (packed > 0) {
         this.codec = Codec.lz;
         return packed;
       }
     }
     if (plainLength > room) return -1;
-    into.set(this.#plain.subarray(0, plainLength), at);
+    into.set(plain.subarray(0, plainLength), at);
     this.codec = Codec.utf8;
     return plainLength;
   }
@@ -53,8 +55,8 @@ export class TextPacker {
     if (codec === Codec.utf8) return decodeUtf8(bytes, start, end);
     if (!this.#lz) this.#lz = sharedLzCodec();
     const length = this.#lz.decompressedLength(bytes, start, end);
-    if (this.#plain.length < length) this.#plain = new Uint8Array(length);
-    this.#lz.decompress(bytes, start, end, this.#plain);
-    return decodeUtf8(this.#plain, 0, length);
+    const plain = plainTextBuffer(Math.max(this.#maxBytes, length));
+    this.#lz.decompress(bytes, start, end, plain);
+    return decodeUtf8(plain, 0, length);
   }
 }

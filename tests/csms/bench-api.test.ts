@@ -148,6 +148,7 @@ describe("bench HTTP API", () => {
       "connectorId",
       "drawnA",
       "drawnPhasesA",
+      "dutyPercent",
       "energyWh",
       "ev",
       "faults",

@@ -143,14 +143,8 @@ describe("Firmware Management: GetDiagnostics", function () {
         get: () => Promise.reject(new Error("no GET here")),
         put: (_url, body) => new Promise<HttpResult>((resolve) => puts.push((status) => resolve({ status, bytes: body.length }))),
       };
-      const engine = {
-        call: <Conf>(_action: string, payload: unknown): Promise<Conf> => {
-          sent.push(String((payload as { status: string }).status));
-          return Promise.resolve({} as Conf);
-        },
-      };
       const service = new DiagnosticsService({
-        engine,
+        reportStatus: (status) => void sent.push(status),
         timers: time,
         clock: { utcMs: () => Date.UTC(2030, 0, 1) },
         http,

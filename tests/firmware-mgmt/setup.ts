@@ -7,7 +7,7 @@ import type { KeyValueStore } from "ports/kv";
 import { SimFirmwareSlot } from "platform/common/sim-firmware-slot";
 import { NodeHttpClient } from "platform/host/http-node";
 import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware/charge-point-wiring";
-import { registerTriggerActions } from "ocpp/trigger/register";
+import { attachTriggerActions } from "ocpp/trigger/actions";
 import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
 import type { DiagnosticsSource } from "ocpp/firmware/diagnostics-service";
 import { TestCharger, TestCsms, waitFor, type FakeHardware } from "../ocpp/harness.ts";
@@ -53,7 +53,7 @@ export async function managedCharger(csms: TestCsms, options: ManagedOptions = {
     defaultRetries: 1,
     defaultRetryIntervalS: 10,
   });
-  registerTriggerActions(
+  attachTriggerActions(
     charger.cp.engine,
     chargePointTriggerTargets({
       chargePoint: charger.cp,

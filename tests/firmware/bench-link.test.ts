@@ -1,8 +1,10 @@
 // The bench link's protocol (docs/bench-link.md) on the Node simulator's firmware: hello and
 // state on connect, commands answered by id, every bad line answered with an error line and
-// nothing thrown, frames reported, and re-dialling after the host goes away.
+// nothing thrown, frames reported, re-dialling after the host goes away (the TCP dial stream), and
+// what a physical board refuses.
 import assert from "node:assert/strict";
 import { BENCH_LINK_MAX_LINE, BENCH_LINK_VERSION, BenchLink } from "firmware/bench/link";
+import { TcpDialStream } from "firmware/bench/tcp-dial-stream";
 import type { TcpClient, TcpConnection, TcpEvents } from "ports/tcp";
 import type { TimerHandle, Timers } from "ports/timers";
 import { decodeUtf8, encodeUtf8 } from "util/utf8";
@@ -61,11 +63,9 @@ describe("bench link protocol", function () {
     tcp = new FakeTcp();
     timers = new ManualTimers();
     link = new BenchLink({
-      tcp,
+      stream: new TcpDialStream({ tcp, timers, host: "127.0.0.1", port: 4321 }),
       timers,
       clock: { utcMs: () => Date.now() },
-      host: "127.0.0.1",
-      port: 4321,
       sims: charger.sims,
       firmwareVersion: "9.9.9",
       log: () => undefined,
@@ -105,6 +105,7 @@ describe("bench link protocol", function () {
     assert.equal(state.t, "state");
     const connectors = (state.state as { connectors: { connectorId: number; pilot: string; relayClosed: boolean }[] }).connectors;
     assert.deepEqual([connectors[0].connectorId, connectors[0].pilot, connectors[0].relayClosed], [1, "A", false]);
+    assert.equal((connectors[0] as unknown as { dutyPercent: number }).dutyPercent, 100, "steady +12 V: 100 %");
   });
 
   it("runs commands and answers each by its id; the EV state reaches the simulated board", () => {
@@ -224,5 +225,82 @@ describe("bench link protocol", function () {
     assert.equal(timers.callbacks.length, 1, "a re-dial is scheduled");
     timers.callbacks[0]();
     assert.equal(tcp.dials.length, 2);
+    tcp.events!.onConnect();
+    assert.equal(tcp.take()[0].t, "hello", "a hello again on the new connection");
+  });
+
+  it("keeps frames for a host that connects later (listen mode), oldest dropped past its budget", () => {
+    const wire = new FakeTcp();
+    const late = new BenchLink({
+      stream: new TcpDialStream({ tcp: wire, timers, host: "127.0.0.1", port: 4323 }),
+      timers,
+      clock: { utcMs: () => Date.now() },
+      sims: stack.chargers[0].sims,
+      firmwareVersion: "9.9.9",
+      frameBacklogChars: 150, // two frame lines of about 70 characters
+      log: () => undefined,
+    });
+    late.start(stack.chargers[0].firmware!);
+    for (let i = 1; i <= 4; i++) late.frame("cp-to-csms", `[2,"${i}","Heartbeat",{}]`);
+    wire.events!.onConnect();
+    const lines = wire.take();
+    late.stop();
+    assert.deepEqual(
+      lines.map((l) => (l.t === "frame" ? l.text : l.t)),
+      ["hello", "state", '[2,"3","Heartbeat",{}]', '[2,"4","Heartbeat",{}]'],
+      "after hello and state, the frames kept, oldest first",
+    );
+    assert.equal((lines[1].state as { dropped: number }).dropped, 2, "the two that did not fit are counted");
+  });
+
+  it("refuses power on any board: the bench host cuts the mains", () => {
+    tcp.take();
+    tcp.send('{"id":1,"cmd":"power","action":"cut"}\n');
+    const [reply] = tcp.take();
+    assert.equal(reply.ok, false);
+    assert.match(String(reply.error), /cannot cut or restore its own mains/);
+  });
+
+  describe("on a physical board (no simulated parts)", () => {
+    let physical: BenchLink;
+    let wire: FakeTcp;
+
+    beforeEach(() => {
+      wire = new FakeTcp();
+      physical = new BenchLink({
+        stream: new TcpDialStream({ tcp: wire, timers, host: "127.0.0.1", port: 4322 }),
+        timers,
+        clock: { utcMs: () => Date.now() },
+        sims: [],
+        firmwareVersion: "9.9.9",
+        log: () => undefined,
+      });
+      physical.start(stack.chargers[0].firmware!);
+      wire.events!.onConnect();
+    });
+
+    afterEach(() => physical.stop());
+
+    it("says it is not simulated and reports what the loop commands and the meter measures", () => {
+      const [hello, state] = wire.take();
+      assert.equal(hello.simulated, false);
+      const connector = (state.state as { connectors: Record<string, unknown>[] }).connectors[0];
+      assert.equal(connector.ev, null);
+      assert.equal(connector.dutyPercent, null, "the duty is measured on the EV side (the EV emulator), not here");
+      assert.equal(connector.relayClosed, false);
+      assert.equal(typeof connector.offeredA, "number");
+      assert.equal(typeof connector.energyWh, "number");
+      assert.deepEqual(connector.drawnPhasesA, [0, 0, 0], "per phase from the loop's meter reading, on any board");
+      assert.deepEqual([connector.powerW, connector.smartLimitA, connector.sessionEnergyWh], [0, null, null]);
+    });
+
+    it("refuses EV states and faults with an error line that says why", () => {
+      wire.take();
+      wire.send('{"id":1,"cmd":"ev","connectorId":1,"state":"B"}\n{"id":2,"cmd":"fault","connectorId":1,"kind":"weld","active":true}\n');
+      const [ev, fault] = wire.take();
+      assert.deepEqual([ev.id, ev.ok, fault.id, fault.ok], [1, false, 2, false]);
+      assert.match(String(ev.error), /^ev: connector 1 is physical: its EV and faults are real/);
+      assert.match(String(fault.error), /^fault: connector 1 is physical/);
+    });
   });
 });

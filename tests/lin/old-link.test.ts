@@ -46,6 +46,6 @@ describe("--target lin with a bench link older than 'schedule'", function () {
     assert.deepEqual([c.drawnPhasesA, c.powerW, c.smartLimitA, c.sessionEnergyWh], [null, null, null, null]);
     const res = await fetch(`${url}/composite-schedule?connector=1`);
     assert.equal(res.status, 501);
-    assert.match(((await res.json()) as { error: string }).error, /bench link has no 'schedule' command: rebuild it/);
+    assert.match(((await res.json()) as { error: string }).error, /bench link has no 'schedule' command: update the firmware/);
   });
 });

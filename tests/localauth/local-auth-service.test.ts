@@ -1,9 +1,10 @@
 import { strict as assert } from "node:assert";
 import { AuthorizationCache } from "ocpp/localauth/auth-cache";
 import { FixedLocalAuthSettings } from "ocpp/localauth/config-keys";
-import { createGetLocalListVersionHandler } from "ocpp/localauth/GetLocalListVersion";
+import { handleGetLocalListVersion } from "ocpp/localauth/GetLocalListVersion";
 import { LocalAuthService } from "ocpp/localauth/local-auth-service";
-import { createSendLocalListHandler } from "ocpp/localauth/SendLocalList";
+import { handleSendLocalList } from "ocpp/localauth/SendLocalList";
+import type { SendLocalListReq } from "ocpp/generated/ocpp16";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { OffsetClock } from "platform/common/offset-clock";
 import { makeRig, manyEntries, NOW_MS } from "./helpers.ts";
@@ -18,22 +19,22 @@ describe("LocalAuthService: Local List management (OCTT section 6)", function ()
       settings: new FixedLocalAuthSettings(),
       clock,
     });
-    assert.deepEqual(createGetLocalListVersionHandler(service)({}), { listVersion: -1 });
-    assert.deepEqual(createSendLocalListHandler(service)({ listVersion: 1, updateType: "Full" }), { status: "NotSupported" });
+    assert.deepEqual(handleGetLocalListVersion({}, service), { listVersion: -1 });
+    assert.deepEqual(handleSendLocalList({ listVersion: 1, updateType: "Full" }, service), { status: "NotSupported" });
   });
 
   it("TC_042_2: an empty Full list is Accepted and reports version 0", function () {
     const { service } = makeRig();
-    const send = createSendLocalListHandler(service);
+    const send = (request: SendLocalListReq) => handleSendLocalList(request, service);
     assert.deepEqual(send({ listVersion: 1, updateType: "Full", localAuthorizationList: [] }), { status: "Accepted" });
-    assert.deepEqual(createGetLocalListVersionHandler(service)({}), { listVersion: 0 });
+    assert.deepEqual(handleGetLocalListVersion({}, service), { listVersion: 0 });
     assert.deepEqual(send({ listVersion: 1, updateType: "Full" }), { status: "Accepted" });
     assert.equal(service.getLocalListVersion(), 0);
   });
 
   it("TC_043: Full then Differential are Accepted and the listed ids are authorised locally", function () {
     const { service, settings } = makeRig({ settings: { preAuthorize: true } });
-    const send = createSendLocalListHandler(service);
+    const send = (request: SendLocalListReq) => handleSendLocalList(request, service);
     assert.equal(
       send({ listVersion: 1, updateType: "Full", localAuthorizationList: [{ idTag: "TAG-1", idTagInfo: accepted }] }).status,
       "Accepted",

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { Logger } from "ports/log";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { ConfigurationRegistry } from "ocpp/core/configuration";
-import { coreKeys } from "ocpp/core/core-keys";
+import { CORE_KEYS, coreKeyDefaults } from "ocpp/core/core-keys";
 import { AuthKeyRecovery, FALLBACK_AFTER_REFUSALS } from "ocpp/core/auth-key-recovery";
 import { MemoryLog } from "./harness.ts";
 
@@ -12,7 +12,7 @@ const NEW = "FFEEDDCCBBAA99887766554433221100";
 
 function setup(kv = new MemoryKeyValueStore()): { kv: MemoryKeyValueStore; config: ConfigurationRegistry; recovery: AuthKeyRecovery } {
   const config = new ConfigurationRegistry(kv);
-  config.declareAll(coreKeys(1, ["Core"]));
+  config.declareAll(CORE_KEYS, coreKeyDefaults(1, ["Core"]));
   const recovery = new AuthKeyRecovery({ kv, config, log: new Logger(new MemoryLog(), "ws") });
   return { kv, config, recovery };
 }

@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import { TestCsms, FakeHardware, waitFor, type TestCharger, useCoreRig } from "./harness.ts";
 import { INVALID_ID_ENERGY_CHECK_MS } from "ocpp/core/transactions";
-import { RESET_RETRY_DELAY_MS } from "ocpp/core/reset";
+import { RESET_RETRY_DELAY_MS } from "ocpp/core/reboot";
 
 interface Mv {
   connectorId: number;

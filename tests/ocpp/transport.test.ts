@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { TestCsms, TestCharger, bootedCharger, waitFor } from "./harness.ts";
 import { resolveConnection, decodeHex } from "ocpp/core/connection-settings";
 import { encodeBase64 as base64 } from "util/base64";
-import { AUTH_KEY_RECONNECT_DELAY_MS } from "ocpp/actions/ChangeConfiguration";
+import { AUTH_KEY_RECONNECT_DELAY_MS } from "ocpp/core/ChangeConfiguration";
 
 /** A raw ws CSMS to send malformed frames. */
 async function rawCsms(

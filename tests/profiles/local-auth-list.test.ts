@@ -281,12 +281,7 @@ describe("profiles: Local Auth List Management (OCTT)", function () {
     assert.equal(h.calls("Authorize").length, 2, "after ClearCache the tag is authorized online again");
     // The registry refuses a second ClearCache handler (issue 10: it used to replace Core's silently).
     assert.throws(
-      () =>
-        rig.fw.chargePoint.engine.registerAction(
-          "ClearCache",
-          () => undefined,
-          () => ({ status: "Rejected" }),
-        ),
+      () => rig.fw.chargePoint.engine.handle("ClearCache", () => ({ status: "Rejected" }), undefined),
       /ClearCache has a handler already/,
     );
   });

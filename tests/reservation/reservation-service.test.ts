@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
-import { createCancelReservationHandler } from "ocpp/reservation/CancelReservation";
-import { createReserveNowHandler } from "ocpp/reservation/ReserveNow";
+import type { CancelReservationReq, ReserveNowReq } from "ocpp/generated/ocpp16";
+import { handleCancelReservation } from "ocpp/reservation/CancelReservation";
+import { handleReserveNow } from "ocpp/reservation/ReserveNow";
 import { ReservationService, type ConnectorAvailability } from "ocpp/reservation/reservation-service";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { OffsetClock } from "platform/common/offset-clock";
@@ -38,8 +39,8 @@ function rig(count = 2, zeroSupported = true) {
     events,
     service,
     make,
-    reserve: createReserveNowHandler(service),
-    cancel: createCancelReservationHandler(service),
+    reserve: (request: ReserveNowReq) => handleReserveNow(request, service),
+    cancel: (request: CancelReservationReq) => handleCancelReservation(request, service),
   };
 }
 

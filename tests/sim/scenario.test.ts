@@ -2,7 +2,7 @@
 // fails at its step (later steps skipped), bad files are refused, and the CLI's exit codes.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { parseScenario } from "../../tools/scenario/scenario.ts";
 import { parseLog, partialMatch, runScenario } from "../../tools/scenario/runner.ts";
@@ -10,7 +10,7 @@ import type { SimStack } from "../../tools/sim/stack.ts";
 import { startQuietStack } from "./helpers.ts";
 
 const run = promisify(execFile);
-const SHIPPED = ["basic-session", "power-cut-mid-session", "offline-session"];
+const SHIPPED = ["basic-session", "power-cut-mid-session", "offline-session", "smart-charging-limit"];
 
 function load(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`../../scenarios/${name}.json`, import.meta.url), "utf8"));
@@ -20,6 +20,24 @@ describe("scenario runner", function () {
   this.timeout(60_000);
 
   describe("files", () => {
+    it("every file in scenarios/ is a valid scenario (and is listed here)", () => {
+      const files = readdirSync(new URL("../../scenarios/", import.meta.url)).filter((f) => f.endsWith(".json"));
+      assert.deepEqual(files.map((f) => f.replace(/\.json$/, "")).sort(), [...SHIPPED].sort());
+      for (const file of files) parseScenario(load(file.replace(/\.json$/, "")));
+    });
+
+    it("gives waitOffered its default tolerances", () => {
+      const steps = parseScenario({
+        name: "x",
+        steps: [
+          { do: "waitOffered", connector: 1, currentA: 10 },
+          { do: "waitOffered", connector: 1, dutyPercent: 16.7, timeoutMs: 2000 },
+        ],
+      }).steps;
+      assert.deepEqual(steps[0], { do: "waitOffered", connector: 1, currentA: 10, toleranceA: 0.5 });
+      assert.deepEqual(steps[1], { do: "waitOffered", connector: 1, dutyPercent: 16.7, tolerancePercent: 0.5, timeoutMs: 2000 });
+    });
+
     it("parses the shipped scenarios and substitutes variables (command line over file)", () => {
       for (const name of SHIPPED) assert.ok(parseScenario(load(name)).steps.length > 5, name);
       const s = parseScenario(load("basic-session"), { idTag: "04A1B2C3" });
@@ -50,6 +68,18 @@ describe("scenario runner", function () {
         /exactly one of 'aboveWh' and 'riseWh'/,
       );
       assert.throws(() => parseScenario({ name: "x", steps: [] }), /'steps' must be a non-empty array/);
+      assert.throws(
+        () => parseScenario({ name: "x", steps: [{ do: "waitOffered", connector: 1, currentA: 10, dutyPercent: 16.7 }] }),
+        /exactly one of 'currentA' and 'dutyPercent'/,
+      );
+      assert.throws(
+        () => parseScenario({ name: "x", steps: [{ do: "waitOffered", connector: 1, currentA: 10, tolerancePercent: 1 }] }),
+        /'tolerancePercent' goes with 'dutyPercent'/,
+      );
+      assert.throws(
+        () => parseScenario({ name: "x", steps: [{ do: "waitOffered", connector: 1, dutyPercent: 120 }] }),
+        /'dutyPercent' must be a duty cycle in % from 0 to 100/,
+      );
     });
 
     it("matches frames and objects partially", () => {
@@ -108,6 +138,20 @@ describe("scenario runner", function () {
       );
       assert.match(result.steps[2].error!, /timed out after 400 ms: status is Preparing/);
       assert.match(lines.join("\n"), /FAIL +3\/4 waitStatus/);
+    });
+
+    it("a waitOffered that is never met fails with what the bench measured", async () => {
+      const scenario = parseScenario({
+        name: "duty",
+        timeoutMs: 400,
+        steps: [
+          { do: "waitConnection", state: "online", timeoutMs: 10_000 },
+          { do: "waitOffered", connector: 1, dutyPercent: 16.7 },
+        ],
+      });
+      const result = await runScenario(scenario, stack.bench!.url);
+      assert.equal(result.passed, false);
+      assert.match(result.steps[1].error!, /timed out after 400 ms: duty is 100 %, waiting for 16\.7 ± 0\.5 %/);
     });
 
     it("an expected frame that never comes fails; one already logged before the scenario does not count", async () => {

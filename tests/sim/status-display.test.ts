@@ -15,6 +15,7 @@ function connector(connectorId: number, temperatureC: number | null): BenchConne
     ev: "A",
     relayClosed: false,
     offeredA: 0,
+    dutyPercent: 100,
     drawnA: 0,
     drawnPhasesA: [0, 0, 0],
     powerW: 0,

@@ -7,7 +7,7 @@ import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { VirtualTime } from "platform/common/virtual-timers";
 import { Logger } from "ports/log";
 import { OcppEngine } from "ocpp/rpc/engine";
-import { registerSmartChargingActions } from "ocpp/smartcharging/register";
+import { attachSmartChargingActions } from "ocpp/smartcharging/actions";
 import { FakeTransactions, T0, makeService, periods, profile } from "./scenarios.ts";
 
 describe("Smart Charging actions through the OCPP engine", function () {
@@ -30,7 +30,7 @@ describe("Smart Charging actions through the OCPP engine", function () {
       sent.push(JSON.parse(text));
       return true;
     });
-    registerSmartChargingActions(engine, makeService(new MemoryKeyValueStore(), transactions), { utcMs: () => nowMs });
+    attachSmartChargingActions(engine, { service: makeService(new MemoryKeyValueStore(), transactions), clock: { utcMs: () => nowMs } });
   });
 
   function call(id: string, action: string, payload: unknown): unknown {

@@ -4,13 +4,24 @@
  */
 import { strict as assert } from "node:assert";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
-import { createClearChargingProfileHandler } from "ocpp/smartcharging/ClearChargingProfile";
-import { createGetCompositeScheduleHandler } from "ocpp/smartcharging/GetCompositeSchedule";
-import { createSetChargingProfileHandler } from "ocpp/smartcharging/SetChargingProfile";
+import type { ClearChargingProfileReq, GetCompositeScheduleReq, SetChargingProfileReq } from "ocpp/generated/ocpp16";
+import { handleClearChargingProfile } from "ocpp/smartcharging/ClearChargingProfile";
+import { handleGetCompositeSchedule } from "ocpp/smartcharging/GetCompositeSchedule";
+import { handleSetChargingProfile } from "ocpp/smartcharging/SetChargingProfile";
 import { acceptRemoteStartChargingProfile } from "ocpp/smartcharging/remote-start-profile";
 import { parseIsoUtcMs } from "util/iso8601";
 import type { SmartChargingService } from "ocpp/smartcharging/service";
 import { FakeTransactions, T0, makeService, periods, profile, runTc066 } from "./scenarios.ts";
+
+/** The handlers with the service and clock of a test (their context). */
+function handlers(service: SmartChargingService, clock: StepClock) {
+  const context = { service, clock };
+  return {
+    setProfile: (request: SetChargingProfileReq) => handleSetChargingProfile(request, context),
+    clearProfile: (request: ClearChargingProfileReq) => handleClearChargingProfile(request, context),
+    getComposite: (request: GetCompositeScheduleReq) => handleGetCompositeSchedule(request, context),
+  };
+}
 
 class StepClock {
   nowMs = T0;
@@ -23,17 +34,15 @@ describe("OCTT Smart Charging cases", function () {
   let transactions: FakeTransactions;
   let service: SmartChargingService;
   let clock: StepClock;
-  let setProfile: ReturnType<typeof createSetChargingProfileHandler>;
-  let clearProfile: ReturnType<typeof createClearChargingProfileHandler>;
-  let getComposite: ReturnType<typeof createGetCompositeScheduleHandler>;
+  let setProfile: ReturnType<typeof handlers>["setProfile"];
+  let clearProfile: ReturnType<typeof handlers>["clearProfile"];
+  let getComposite: ReturnType<typeof handlers>["getComposite"];
 
   beforeEach(function () {
     transactions = new FakeTransactions();
     service = makeService(new MemoryKeyValueStore(), transactions);
     clock = new StepClock();
-    setProfile = createSetChargingProfileHandler(service, clock);
-    clearProfile = createClearChargingProfileHandler(service);
-    getComposite = createGetCompositeScheduleHandler(service, clock);
+    ({ setProfile, clearProfile, getComposite } = handlers(service, clock));
   });
 
   function compositePeriods(connectorId: number, duration: number, unit?: "A" | "W") {
@@ -80,8 +89,7 @@ describe("OCTT Smart Charging cases", function () {
     transactions.start(1, 77, T0 - 600000);
     let changes = 0;
     service = makeService(new MemoryKeyValueStore(), transactions, { onLimitChanged: () => changes++ });
-    setProfile = createSetChargingProfileHandler(service, clock);
-    getComposite = createGetCompositeScheduleHandler(service, clock);
+    ({ setProfile, getComposite } = handlers(service, clock));
     assert.equal(service.currentLimitA(1, T0), Infinity);
     assert.deepEqual(
       setProfile({

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { ConfigurationRegistry } from "ocpp/core/configuration";
-import { smartChargingKeys, smartChargingSettingsFrom } from "ocpp/smartcharging/config-keys";
+import { SMART_CHARGING_KEYS, smartChargingKeyDefaults, smartChargingSettingsFrom } from "ocpp/smartcharging/config-keys";
 import { OcppCallError } from "ocpp/rpc/frame";
-import { createGetCompositeScheduleHandler } from "ocpp/smartcharging/GetCompositeSchedule";
+import { handleGetCompositeSchedule } from "ocpp/smartcharging/GetCompositeSchedule";
 import type { SmartChargingService } from "ocpp/smartcharging/service";
 import { PROFILE_NAMESPACE } from "ocpp/smartcharging/store";
 import { FakeTransactions, T0, makeService, periods, profile } from "./scenarios.ts";
@@ -71,8 +71,9 @@ describe("SmartChargingService", function () {
         () => service.setProfile(3, profile({ id: 3, purpose: "TxDefaultProfile", periods: periods([0, 6]) }), T0),
         (error: unknown) => error instanceof OcppCallError && error.code === "PropertyConstraintViolation",
       );
-      const composite = createGetCompositeScheduleHandler(service, { utcMs: () => T0 });
-      assert.deepEqual(composite({ connectorId: 3, duration: 60 }), { status: "Rejected" });
+      assert.deepEqual(handleGetCompositeSchedule({ connectorId: 3, duration: 60 }, { service, clock: { utcMs: () => T0 } }), {
+        status: "Rejected",
+      });
       assert.equal(service.profiles.length, 0);
     });
 
@@ -96,7 +97,10 @@ describe("SmartChargingService", function () {
 
     it("enforces ChargeProfileMaxStackLevel, ChargingScheduleMaxPeriods, the allowed units and MaxChargingProfilesInstalled", function () {
       const registry = new ConfigurationRegistry(kv);
-      registry.declareAll(smartChargingKeys({ maxStackLevel: 2, maxPeriods: 3, maxProfiles: 2, allowedUnits: ["Current"] }));
+      registry.declareAll(
+        SMART_CHARGING_KEYS,
+        smartChargingKeyDefaults({ maxStackLevel: 2, maxPeriods: 3, maxProfiles: 2, allowedUnits: ["Current"] }),
+      );
       assert.deepEqual(
         registry.report(undefined).configurationKey.map((k) => `${k.key}=${k.value}${k.readonly ? " (R)" : ""}`),
         [

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { Logger } from "ports/log";
 import { OcppEngine } from "ocpp/rpc/engine";
 import { VirtualTime } from "platform/common/virtual-timers";
-import { registerTriggerActions } from "ocpp/trigger/register";
+import { attachTriggerActions } from "ocpp/trigger/actions";
 import type { TriggerTargets } from "ocpp/trigger/types";
 import { FakeHardware, MemoryLog, TestCsms, sleep, waitFor } from "../ocpp/harness.ts";
 import { statusesOf, useManagedRig, type ManagedCharger } from "../firmware-mgmt/setup.ts";
@@ -166,13 +166,13 @@ describe("Remote Trigger: TriggerMessage through the engine", function () {
   }
 
   it("an unknown requestedMessage is NotImplemented, not a CALLERROR", function () {
-    registerTriggerActions(engine, targets());
+    attachTriggerActions(engine, targets());
     assert.deepEqual(receive({ requestedMessage: "SignChargePointCertificate" }), [3, "t1", { status: "NotImplemented" }]);
     assert.deepEqual(calls, []);
   });
 
   it("a malformed request still gets the schema CALLERROR", function () {
-    registerTriggerActions(engine, targets());
+    attachTriggerActions(engine, targets());
     const frame = receive({ requestedMessage: 5 });
     assert.equal(frame[0], 4);
     const extra = receive({ requestedMessage: "Heartbeat", extra: 1 });
@@ -181,13 +181,13 @@ describe("Remote Trigger: TriggerMessage through the engine", function () {
   });
 
   it("Diagnostics/Firmware status without Firmware Management: NotImplemented", function () {
-    registerTriggerActions(engine, targets());
+    attachTriggerActions(engine, targets());
     assert.deepEqual(receive({ requestedMessage: "FirmwareStatusNotification" }), [3, "t1", { status: "NotImplemented" }]);
     assert.deepEqual(receive({ requestedMessage: "DiagnosticsStatusNotification" }), [3, "t1", { status: "NotImplemented" }]);
   });
 
   it("BootNotification before Accepted is sent after the answer", function () {
-    registerTriggerActions(engine, targets({ sendBootNotification: () => calls.push(`boot after ${sent.length} frames`) }));
+    attachTriggerActions(engine, targets({ sendBootNotification: () => calls.push(`boot after ${sent.length} frames`) }));
     assert.deepEqual(receive({ requestedMessage: "BootNotification" }), [3, "t1", { status: "Accepted" }]);
     assert.deepEqual(calls, ["boot after 1 frames"]);
   });
@@ -197,7 +197,7 @@ describe("Remote Trigger: TriggerMessage through the engine", function () {
     const mark = (what: string) => (): void => {
       seen.push(`${what}:${String(sent.length > 0 && sent[sent.length - 1][0] === 3)}`);
     };
-    registerTriggerActions(
+    attachTriggerActions(
       engine,
       targets({
         sendBootNotification: mark("boot"),
@@ -226,7 +226,7 @@ describe("Remote Trigger: TriggerMessage through the engine", function () {
   });
 
   it("StatusNotification for connector 0 only; MeterValues connectorId 0 means every connector", function () {
-    registerTriggerActions(engine, targets());
+    attachTriggerActions(engine, targets());
     receive({ requestedMessage: "StatusNotification", connectorId: 0 });
     receive({ requestedMessage: "MeterValues", connectorId: 0 });
     assert.deepEqual(calls, ["status 0", "meter 1", "meter 2"]);

@@ -4,13 +4,16 @@ import type { DevCsms, FrameRecord } from "../csms/dev-csms.ts";
 import type { CsmsAction, CsmsRequest, CsmsResponse } from "../csms/ocpp-types.ts";
 import { BenchTargetError, type BenchCsms, type BenchFrame } from "./target.ts";
 
-/** CSMS-side bench actions sent to `identity`; a refusal (not connected, CALLERROR, timeout) becomes a BenchTargetError. */
-export function benchCsmsFor(csms: DevCsms, identity: string): BenchCsms {
+/**
+ * CSMS-side bench actions sent to `identity` (a function: the identity as the charger reports it
+ * at the time, a rig's board); a refusal (not connected, CALLERROR, timeout) becomes a BenchTargetError.
+ */
+export function benchCsmsFor(csms: DevCsms, identity: string | (() => string)): BenchCsms {
   const send =
     <A extends CsmsAction>(action: A) =>
     async (req: CsmsRequest<A>): Promise<CsmsResponse<A>> => {
       try {
-        return await csms.send(identity, action, req);
+        return await csms.send(typeof identity === "string" ? identity : identity(), action, req);
       } catch (error) {
         const rpc = error as Error & { rpcErrorCode?: string };
         const code = rpc.rpcErrorCode ? `CALLERROR ${rpc.rpcErrorCode}: ` : "";

@@ -53,6 +53,7 @@ export class FakeBenchTarget implements BenchTarget {
         ev: "A",
         relayClosed: false,
         offeredA: 0,
+        dutyPercent: 100,
         drawnA: 0,
         drawnPhasesA: [0, 0, 0],
         powerW: 0,
@@ -223,6 +224,7 @@ export class FakeBenchTarget implements BenchTarget {
     c.smartLimitA = schedule ? schedule.chargingSchedulePeriod[0].limit : null;
     const offerA = c.smartLimitA === null ? this.maxOfferedA : Math.min(this.maxOfferedA, c.smartLimitA);
     c.offeredA = !faulted && c.transactionId !== null ? offerA : 0;
+    c.dutyPercent = !powered ? null : c.offeredA > 0 ? Math.round((c.offeredA / 0.6) * 10) / 10 : 100;
     c.relayClosed = charging;
     c.drawnA = charging ? c.offeredA : 0;
     c.drawnPhasesA = powered && !c.faults.includes("meter-offline") ? [c.drawnA, c.drawnA, c.drawnA] : null;

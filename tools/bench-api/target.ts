@@ -27,6 +27,11 @@ export interface BenchConnectorState {
   relayClosed: boolean;
   /** Current offered on the pilot PWM, A (0 when not offering). */
   offeredA: number;
+  /**
+   * Duty cycle of the pilot PWM as measured on the EV side, % (100: steady +12 V, no PWM); null
+   * where the bench cannot measure it (a physical board without an EV emulator that measures, or power off).
+   */
+  dutyPercent: number | null;
   /** Current the EV draws, A (highest phase). */
   drawnA: number;
   /** Current per phase L1, L2, L3 as the charger's meter measures it, A (0 on an unused phase); null while the meter does not answer or the charger is off. */

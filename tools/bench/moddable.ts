@@ -50,7 +50,7 @@ interface SessionFigures {
   stackPeakSlots: number;
 }
 
-async function measureSession(build: LinBuild, connectors: number): Promise<SessionFigures> {
+export async function measureSession(build: LinBuild, connectors: number): Promise<SessionFigures> {
   // One card per connector: the same idTag twice would be ConcurrentTx.
   const idTags: Record<string, { status: "Accepted" }> = { "CARD-1": { status: "Accepted" }, "CARD-2": { status: "Accepted" } };
   const stack = await startLinStack({

@@ -1,5 +1,5 @@
-// The lin charger's network link: a TCP proxy on 127.0.0.1 between the firmware and the CSMS
-// that the bench can cut (`POST /network drop`): live connections are destroyed and new ones
+// The charger's network link on the lin and rig targets: a TCP proxy (on 127.0.0.1 unless a rig
+// asks for another address) between the firmware and the CSMS that the bench can cut (`POST /network drop`): live connections are destroyed and new ones
 // closed at once until `restore`. TLS passes through unchanged.
 import { createConnection, createServer, type Server, type Socket } from "node:net";
 
@@ -16,14 +16,19 @@ export class TcpProxy {
     this.#server = createServer((client) => this.#accept(client));
   }
 
-  /** A proxy listening on a free port of 127.0.0.1, forwarding to host:port. */
-  static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
+  /** A proxy listening on `listenHost:listenPort` (default: a free port of 127.0.0.1), forwarding to host:port. */
+  static async start(targetHost: string, targetPort: number, listenPort = 0, listenHost = "127.0.0.1"): Promise<TcpProxy> {
     const proxy = new TcpProxy(targetHost, targetPort);
     await new Promise<void>((resolve, reject) => {
       proxy.#server.once("error", reject);
-      proxy.#server.listen(0, "127.0.0.1", () => resolve());
+      proxy.#server.listen(listenPort, listenHost, () => resolve());
     });
     return proxy;
+  }
+
+  /** Connections it carries now. */
+  get connections(): number {
+    return this.#pairs.size;
   }
 
   get port(): number {

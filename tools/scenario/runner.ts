@@ -27,6 +27,9 @@ interface BenchConnector {
   connectorId: number;
   ocppStatus: string;
   energyWh: number;
+  offeredA: number;
+  /** null where the bench cannot measure it (a physical board without a measuring EV emulator). */
+  dutyPercent?: number | null;
   [field: string]: unknown;
 }
 interface BenchState {
@@ -209,6 +212,22 @@ export async function runScenario(scenario: Scenario, benchUrl: string, options:
           return partialMatch(c, step.match) ? true : `connector is ${JSON.stringify(c)}`;
         });
         return;
+      case "waitOffered": {
+        const byCurrent = "currentA" in step;
+        const wanted = byCurrent ? step.currentA : step.dutyPercent;
+        const tolerance = byCurrent ? step.toleranceA : step.tolerancePercent;
+        const unit = byCurrent ? "A" : "%";
+        await until(timeoutMs, async () => {
+          const c = connectorOf(await bench.state(), step.connector);
+          const value = byCurrent ? c.offeredA : c.dutyPercent;
+          if (typeof value !== "number")
+            return `the bench measures no duty cycle on connector ${step.connector} (a physical board needs an EV emulator that measures it)`;
+          return Math.abs(value - wanted) <= tolerance
+            ? true
+            : `${byCurrent ? "offered" : "duty"} is ${value} ${unit}, waiting for ${wanted} ± ${tolerance} ${unit}`;
+        });
+        return;
+      }
       case "expectFrame": {
         const matched = await until(timeoutMs, async () => {
           const frames = await bench.log();

@@ -23,6 +23,8 @@ export type Step =
   | { do: "waitConnection"; state: "online" | "connecting" | "offline" }
   | { do: "waitEnergy"; connector: number; aboveWh?: number; riseWh?: number }
   | { do: "waitConnector"; connector: number; match: Record<string, unknown> }
+  | { do: "waitOffered"; connector: number; currentA: number; toleranceA: number }
+  | { do: "waitOffered"; connector: number; dutyPercent: number; tolerancePercent: number }
   | { do: "expectFrame"; action: string; direction: "cp-to-csms" | "csms-to-cp"; result: boolean; payload?: Record<string, unknown> }
   | { do: "fault"; connector: number; kind: (typeof FAULTS)[number]; active: boolean }
   | { do: "power"; action: "cut" | "restore" }
@@ -41,6 +43,9 @@ export interface Scenario {
 }
 
 const MAX_STEPS = 500;
+/** Default tolerances of `waitOffered`: IEC 61851-1 allows the PWM ±0.5 % of duty; 0.5 A covers rounding. */
+export const DEFAULT_TOLERANCE_A = 0.5;
+export const DEFAULT_TOLERANCE_PERCENT = 0.5;
 const MAX_SLEEP_MS = 600_000;
 
 class ScenarioError extends Error {
@@ -138,6 +143,26 @@ function checkStep(raw: unknown, index: number): TimedStep {
         match: field("match", isObject, "an object of connector fields")!,
       };
       break;
+    case "waitOffered": {
+      const isAmperes = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 80;
+      const isPercent = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 100;
+      const isTolerance = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 50;
+      const connector = field("connector", isConnector, "a connector number")!;
+      const currentA = field("currentA", isAmperes, "a current in A from 0 to 80 (what the pilot PWM offers)", true);
+      const dutyPercent = field("dutyPercent", isPercent, "a duty cycle in % from 0 to 100 (measured on the EV side)", true);
+      const toleranceA = field("toleranceA", isTolerance, "a tolerance in A from 0 to 50", true);
+      const tolerancePercent = field("tolerancePercent", isTolerance, "a tolerance in % from 0 to 50", true);
+      if ((currentA === undefined) === (dutyPercent === undefined))
+        throw new ScenarioError(`${where} (waitOffered): give exactly one of 'currentA' and 'dutyPercent'`);
+      if (currentA !== undefined) {
+        if (tolerancePercent !== undefined) throw new ScenarioError(`${where} (waitOffered): 'tolerancePercent' goes with 'dutyPercent'`);
+        step = { do: kind, connector, currentA, toleranceA: toleranceA ?? DEFAULT_TOLERANCE_A };
+      } else {
+        if (toleranceA !== undefined) throw new ScenarioError(`${where} (waitOffered): 'toleranceA' goes with 'currentA'`);
+        step = { do: kind, connector, dutyPercent: dutyPercent!, tolerancePercent: tolerancePercent ?? DEFAULT_TOLERANCE_PERCENT };
+      }
+      break;
+    }
     case "expectFrame": {
       const payload = field("payload", isObject, "an object", true);
       step = {
@@ -181,7 +206,7 @@ function checkStep(raw: unknown, index: number): TimedStep {
     }
     default:
       throw new ScenarioError(
-        `${where}: unknown step "${String(kind)}" (known: plug, unplug, ev, card, waitStatus, waitConnection, waitEnergy, waitConnector, expectFrame, fault, power, network, sleep, csms)`,
+        `${where}: unknown step "${String(kind)}" (known: plug, unplug, ev, card, waitStatus, waitConnection, waitEnergy, waitConnector, waitOffered, expectFrame, fault, power, network, sleep, csms)`,
       );
   }
   for (const key of Object.keys(raw)) if (!allowed.has(key)) throw new ScenarioError(`${where} (${String(kind)}): unknown field '${key}'`);

@@ -171,6 +171,7 @@ export class SimulatedCharger implements BenchTarget {
         ev: this.#evStates[i],
         relayClosed: sim.powered,
         offeredA: firmware ? round1(sim.offeredA) : 0,
+        dutyPercent: firmware ? round1(sim.dutyPercent) : null,
         drawnA: sim.powered ? round1(sim.ev.drawA) : 0,
         drawnPhasesA,
         powerW,

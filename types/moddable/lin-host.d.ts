@@ -22,6 +22,11 @@ declare module "platform/moddable/lin/host" {
   export function memory(collect: boolean): LinMemory;
   /** The heap peaks start again from the current use. */
   export function resetPeaks(): void;
+  /**
+   * Live slots after a full collection: per XS slot kind (index = kind + 1) and, for objects, per
+   * prototype as [constructor name, objects, slots of the objects and their own properties].
+   */
+  export function census(): { kinds: number[]; prototypes: Array<[string, number, number]> };
   export interface LinMemory {
     slots: number;
     peakSlots: number;
@@ -35,4 +40,13 @@ declare module "platform/moddable/lin/host" {
   }
   /** Ends the process at once with `code`. */
   export function exit(code: number): never;
+  /** A non-blocking TCP listener bound to 127.0.0.1:`port` only; its descriptor. Throws when the port is taken. */
+  export function listenLoopback(port: number): number;
+  /** A waiting connection's descriptor (non-blocking), or -1 when none waits. */
+  export function acceptConnection(listener: number): number;
+  /** Reads into buffer[start, start + length): the count, 0 when nothing waits, -1 when the peer is gone. */
+  export function receive(fd: number, buffer: ArrayBuffer, start: number, length: number): number;
+  /** Sends buffer[start, start + length) as far as the socket takes it: the count (0: full), -1 when the peer is gone. */
+  export function sendSome(fd: number, buffer: ArrayBuffer, start: number, length: number): number;
+  export function closeSocket(fd: number): void;
 }

@@ -5,13 +5,15 @@
  * pilot, relay, offered and drawn current per phase, power, smart-charging
  * limit, energy, OCPP status, transaction, connection, OCPP frames) and takes
  * commands: a card at the reader (the card reader's own path), the composite
- * schedule (the firmware's GetCompositeSchedule handler), and on the simulated
- * board the EV's state and faults.
+ * schedule (the firmware's own GetCompositeSchedule handler), and on the
+ * simulated board the EV's state and faults (a physical board refuses those,
+ * and power, with an error saying so).
  *
- * Compiled in only where the build asks for it (the lin target with the
- * `benchLink` config). The control tick never calls it: the state is sampled
- * by a timer of its own, frames come from the WebSocket's callbacks, and
- * commands from the stream's.
+ * Started only where the build config asks for it (`benchLink`): over TCP on
+ * lin (firmware/bench/tcp-dial-stream, platform/moddable/lin/loopback-stream),
+ * over a UART on a board (firmware/bench/serial-stream). The control tick
+ * never calls it: the state is sampled by a timer of its own, frames come
+ * from the WebSocket's callbacks, and commands from the stream's.
  */
 import type { RunningFirmware } from "firmware/boot";
 import type { SimConnector } from "hal/sim/board";
@@ -26,34 +28,36 @@ import {
 import { validateGetCompositeScheduleReq } from "ocpp/generated/ocpp16";
 import { createGetCompositeScheduleHandler } from "ocpp/smartcharging/GetCompositeSchedule";
 import type { GetCompositeScheduleRequest, GetCompositeScheduleResponse } from "ocpp/smartcharging/types";
+import type { ByteStream } from "ports/byte-stream";
 import type { Clock } from "ports/clock";
-import type { TcpClient, TcpConnection } from "ports/tcp";
 import type { TimerHandle, Timers } from "ports/timers";
 import type { WebSocketConnection, WebSocketConnectOptions, WebSocketEvents, WebSocketFactory } from "ports/websocket";
-import { decodeUtf8, encodeUtf8 } from "util/utf8";
+import { encodeUtf8 } from "util/utf8";
+import { LineReader } from "./line-reader";
 
 /** Protocol version: a host checks it in the hello line; lines may carry `"v"` (must match). */
 export const BENCH_LINK_VERSION = 1;
 /** Longest command line accepted, bytes (newline excluded); a longer one is answered with an error. */
 export const BENCH_LINK_MAX_LINE = 2048;
-/** Output kept queued before frame lines are dropped (counted in the state's `dropped`). */
-const MAX_PENDING_BYTES = 64 * 1024;
 const STATE_PERIOD_MS = 250;
-const RECONNECT_MS = 1000;
 
 export type BenchFrameDirection = "cp-to-csms" | "csms-to-cp";
 
 export interface BenchLinkOptions {
-  tcp: TcpClient;
+  /** The byte stream to the bench host; frame lines are dropped once it queues more than its `maxPendingBytes`. */
+  stream: ByteStream;
   timers: Timers;
   /** The firmware's clock: smart-charging limits and the composite schedule follow its UTC time. */
   clock: Pick<Clock, "utcMs">;
-  /** The bench host (127.0.0.1 on lin). */
-  host: string;
-  port: number;
   /** Simulated parts and EV per connector (index = connector id - 1); none on a real board. */
   sims: readonly SimConnector[];
   firmwareVersion: string;
+  /**
+   * Frame lines kept while no host is connected, characters (default 0: none), sent after the
+   * next hello, the oldest dropped first past this: a host that connects after the boot (a rig
+   * on a listening lin firmware) still sees the BootNotification and what followed.
+   */
+  frameBacklogChars?: number;
   /** Diagnostic lines (trace on the board). */
   log(message: string): void;
   /**
@@ -89,22 +93,24 @@ function round1(value: number): number {
 
 export class BenchLink {
   readonly #options: BenchLinkOptions;
-  readonly #lineBuffer = new Uint8Array(BENCH_LINK_MAX_LINE);
-  #lineLength = 0;
-  #lineTooLong = false;
-  #connection: TcpConnection | undefined;
+  readonly #lines: LineReader;
   #connected = false;
   #firmware: RunningFirmware | undefined;
   #schedule: ((request: GetCompositeScheduleRequest) => GetCompositeScheduleResponse) | undefined;
   #stateTimer: TimerHandle | undefined;
-  #retryTimer: TimerHandle | undefined;
   #lastState = "";
   #dropped = 0;
+  readonly #backlog: string[] = [];
+  #backlogChars = 0;
   readonly #evStates: SimPilotState[] = [];
   readonly #faults: SimFaultKind[][] = [];
 
   constructor(options: BenchLinkOptions) {
     this.#options = options;
+    this.#lines = new LineReader(BENCH_LINK_MAX_LINE, {
+      onLine: (line) => this.handleLine(line),
+      onTooLong: () => this.#send({ t: "error", error: `line longer than ${BENCH_LINK_MAX_LINE} bytes` }, false),
+    });
     for (let i = 0; i < options.sims.length; i++) {
       this.#evStates.push("A");
       this.#faults.push([]);
@@ -138,29 +144,57 @@ export class BenchLink {
     };
   }
 
-  /** Starts reporting `firmware` and dials the bench host (again after each loss). */
+  /** Starts reporting `firmware` on the stream (a hello and the state each time a host is there). */
   start(firmware: RunningFirmware): void {
     this.#firmware = firmware;
     this.#schedule = createGetCompositeScheduleHandler(firmware.smartCharging, this.#options.clock);
-    this.#dial();
     this.#stateTimer = this.#options.timers.every(() => this.#sendState(false), STATE_PERIOD_MS);
+    this.#options.stream.start({
+      onOpen: () => {
+        this.#connected = true;
+        this.#lines.reset();
+        this.#lastState = "";
+        this.#send(this.#hello(), false);
+        this.#sendState(true);
+        this.#sendBacklog();
+      },
+      onData: (bytes) => this.#lines.push(bytes),
+      onClose: (why) => {
+        if (this.#connected) this.#options.log(`bench link: ${why}`);
+        this.#connected = false;
+      },
+    });
   }
 
   stop(): void {
-    const timers = this.#options.timers;
-    if (this.#stateTimer !== undefined) timers.clear(this.#stateTimer);
-    if (this.#retryTimer !== undefined) timers.clear(this.#retryTimer);
+    if (this.#stateTimer !== undefined) this.#options.timers.clear(this.#stateTimer);
     this.#stateTimer = undefined;
-    this.#retryTimer = undefined;
-    this.#connection?.close();
-    this.#connection = undefined;
+    this.#options.stream.stop();
     this.#connected = false;
   }
 
   /** One OCPP frame passed the WebSocket. */
   frame(direction: BenchFrameDirection, text: string): void {
-    if (!this.#connected) return;
-    this.#send({ t: "frame", direction, text }, true);
+    const line = JSON.stringify({ t: "frame", direction, text });
+    if (this.#connected) {
+      if (!this.#writeLine(line, true)) this.#dropped++;
+      return;
+    }
+    const budget = this.#options.frameBacklogChars ?? 0;
+    if (budget <= 0) return;
+    this.#backlog.push(line);
+    this.#backlogChars += line.length;
+    while (this.#backlogChars > budget) {
+      this.#backlogChars -= this.#backlog.shift()!.length;
+      this.#dropped++;
+    }
+  }
+
+  #sendBacklog(): void {
+    const lines = this.#backlog;
+    for (let i = 0; i < lines.length; i++) if (!this.#writeLine(lines[i], true)) this.#dropped++;
+    lines.length = 0;
+    this.#backlogChars = 0;
   }
 
   /** Handles one command line (public for tests); the answer goes out on the link. */
@@ -200,12 +234,12 @@ export class BenchLink {
       case "card": {
         if (typeof command.idTag !== "string" || command.idTag.length < 1 || command.idTag.length > 20)
           throw new CommandError("card: idTag must be a string of 1 to 20 characters");
-        const connectorId = command.connectorId === undefined ? undefined : this.#connectorId(command.connectorId, false);
+        const connectorId = command.connectorId === undefined ? undefined : this.#connectorId(command.connectorId);
         this.#running().presentCard(command.idTag, connectorId);
         return undefined;
       }
       case "ev": {
-        const connectorId = this.#connectorId(command.connectorId, true);
+        const connectorId = this.#connectorId(command.connectorId, "ev");
         const state = SIM_PILOT_STATES.find((s) => s === command.state);
         if (state === undefined) throw new CommandError(`ev: state must be one of ${SIM_PILOT_STATES.join(", ")}`);
         const problem = presentSimEvState(
@@ -218,7 +252,7 @@ export class BenchLink {
         return undefined;
       }
       case "fault": {
-        const connectorId = this.#connectorId(command.connectorId, true);
+        const connectorId = this.#connectorId(command.connectorId, "fault");
         const kind = SIM_FAULT_KINDS.find((k) => k === command.kind);
         if (kind === undefined) throw new CommandError(`fault: kind must be one of ${SIM_FAULT_KINDS.join(", ")}`);
         if (typeof command.active !== "boolean") throw new CommandError("fault: active must be true or false");
@@ -241,6 +275,10 @@ export class BenchLink {
         if (violation) throw new CommandError(`schedule: ${violation.path.slice(1) || "request"}: ${violation.message}`);
         return schedule(request as unknown as GetCompositeScheduleRequest);
       }
+      case "power":
+        throw new CommandError(
+          "power: the firmware cannot cut or restore its own mains; the bench host does (a process restart on lin, a relay on a rig)",
+        );
       case "memory": {
         const memory = this.#options.memory;
         if (!memory) throw new CommandError("memory: this build cannot read its heaps");
@@ -263,11 +301,15 @@ export class BenchLink {
     return firmware;
   }
 
-  #connectorId(value: unknown, simulated: boolean): number {
+  /** A connector id; `simulatedFor`: the command needs the connector's simulated parts. */
+  #connectorId(value: unknown, simulatedFor?: "ev" | "fault"): number {
     const count = this.#firmware?.loop.connectors.length ?? this.#options.sims.length;
     if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > count)
       throw new CommandError(`connectorId must be an integer from 1 to ${count}`);
-    if (simulated && value > this.#options.sims.length) throw new CommandError("this board has no simulated EV or faults (a real board)");
+    if (simulatedFor !== undefined && value > this.#options.sims.length)
+      throw new CommandError(
+        `${simulatedFor}: connector ${value} is physical: its EV and faults are real, the firmware cannot set them (a rig drives them through its EV emulator)`,
+      );
     return value;
   }
 
@@ -299,14 +341,17 @@ export class BenchLink {
       connectors.push({
         connectorId: id,
         pilot: snapshot.pilotState === "invalid" ? "F" : snapshot.pilotState,
+        // The simulated board's wires; on a physical board what the loop commands and its meter measures.
         ev: this.#evStates[i] ?? null,
-        relayClosed: sim ? sim.powered : null,
-        offeredA: sim ? round1(sim.offeredA) : null,
-        drawnA: sim ? (sim.powered ? round1(sim.ev.drawA) : 0) : null,
+        relayClosed: sim ? sim.powered : snapshot.relayClosed,
+        offeredA: round1(sim ? sim.offeredA : snapshot.offeredA),
+        dutyPercent: sim ? round1(sim.dutyPercent) : null,
+        drawnA: sim ? (sim.powered ? round1(sim.ev.drawA) : 0) : round1(snapshot.drawnA),
+        // The loop's meter reading, the service's limit, the session since meterStart: on any board.
         drawnPhasesA: meter.ok ? [round1(meter.currentA[0]), round1(meter.currentA[1]), round1(meter.currentA[2])] : null,
         powerW: meter.ok ? Math.round(meter.powerW) : null,
         smartLimitA: Number.isFinite(limitA) ? round1(limitA) : null,
-        energyWh: sim ? Math.round(sim.energyWh) : null,
+        energyWh: Math.round(energyWh),
         sessionEnergyWh: tx ? Math.max(0, Math.round(energyWh - tx.meterStartWh)) : null,
         temperatureC: Number.isFinite(celsius) ? round1(celsius) : null,
         ocppStatus: firmware.chargePoint.status.current(id),
@@ -326,69 +371,22 @@ export class BenchLink {
     if (!this.#connected || !this.#firmware) return;
     const text = JSON.stringify(this.#stateObject());
     if (!force && text === this.#lastState) return;
-    if (this.#writeLine(`{"t":"state","state":${text}}`, false)) this.#lastState = text;
+    if (this.#writeLine(`{"t":"state","state":${text}}`, !force)) this.#lastState = text;
   }
 
   #send(message: Record<string, unknown>, droppable: boolean): void {
     this.#writeLine(JSON.stringify(message), droppable);
   }
 
+  /**
+   * Queues one line. `droppable` lines (frames, state) are not queued while the stream holds
+   * more than its budget: a frame is counted in `dropped`, a state is sent at a later sample.
+   */
   #writeLine(text: string, droppable: boolean): boolean {
-    const connection = this.#connection;
-    if (!connection || !this.#connected) return false;
-    if (droppable && connection.pending > MAX_PENDING_BYTES) {
-      this.#dropped++;
-      return false;
-    }
-    connection.write(encodeUtf8(`${text}\n`));
+    const stream = this.#options.stream;
+    if (!this.#connected) return false;
+    if (droppable && stream.pending > stream.maxPendingBytes) return false;
+    stream.write(encodeUtf8(`${text}\n`));
     return true;
-  }
-
-  #dial(): void {
-    this.#retryTimer = undefined;
-    const { host, port } = this.#options;
-    const connection = this.#options.tcp.connect(host, port, {
-      onConnect: () => {
-        this.#connected = true;
-        this.#lineLength = 0;
-        this.#lineTooLong = false;
-        this.#lastState = "";
-        this.#send(this.#hello(), false);
-        this.#sendState(true);
-      },
-      onData: (bytes) => this.#receive(bytes),
-      onClose: () => this.#lost(connection, "closed by the host"),
-      onError: (message) => this.#lost(connection, message),
-    });
-    this.#connection = connection;
-  }
-
-  #lost(connection: TcpConnection, why: string): void {
-    if (this.#connection !== connection) return;
-    if (this.#connected) this.#options.log(`bench link: ${why}`);
-    this.#connection = undefined;
-    this.#connected = false;
-    if (this.#stateTimer === undefined) return; // stopped
-    this.#retryTimer = this.#options.timers.once(() => this.#dial(), RECONNECT_MS);
-  }
-
-  #receive(bytes: Uint8Array): void {
-    const buffer = this.#lineBuffer;
-    for (let i = 0; i < bytes.length; i++) {
-      const byte = bytes[i];
-      if (byte === 0x0a) {
-        if (this.#lineTooLong) this.#send({ t: "error", error: `line longer than ${BENCH_LINK_MAX_LINE} bytes` }, false);
-        else if (this.#lineLength > 0) {
-          let end = this.#lineLength;
-          if (buffer[end - 1] === 0x0d) end--;
-          const line = decodeUtf8(buffer, 0, end);
-          this.#lineLength = 0;
-          if (line.trim().length > 0) this.handleLine(line);
-        }
-        this.#lineLength = 0;
-        this.#lineTooLong = false;
-      } else if (this.#lineLength < buffer.length) buffer[this.#lineLength++] = byte;
-      else this.#lineTooLong = true;
-    }
   }
 }

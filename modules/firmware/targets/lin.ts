@@ -4,25 +4,33 @@
  * `circuitLimitA`), its EVs kept for the bench link, and a reboot that ends
  * the process (the bench host restarts it; state is in files, see
  * platform/moddable/lin/state-dir). With the build config `benchLink: true`
- * and `OXS_BENCH_LINK_PORT` in the environment the firmware dials the bench
- * host on 127.0.0.1 (docs/bench-link.md). The manifest maps
+ * (or "tcp") the bench link runs over TCP on 127.0.0.1 (docs/bench-link.md):
+ * with `OXS_BENCH_LINK_PORT` in the environment the firmware dials the bench
+ * host there; with `OXS_BENCH_LINK_LISTEN` it waits for one (a lin process on
+ * its own standing in for a board on a rig). The manifest maps
  * `firmware/target` here on lin.
  */
 import type { Board } from "hal/board-description";
 import type { RunningFirmware } from "firmware/boot";
 import { BenchLink } from "firmware/bench/link";
+import { TcpDialStream } from "firmware/bench/tcp-dial-stream";
+import type { ByteStream } from "ports/byte-stream";
 import type { SimConnector } from "hal/sim/board";
 import { createSimulatedBoard } from "hal/sim/charger";
 import type { KeyValueStore } from "ports/kv";
 import type { Platform } from "ports/platform";
 import { SETTINGS_NAMESPACE } from "firmware/settings";
-import { benchLinkPort, linMemory, meterRegistersWh, rebootProcess } from "platform/moddable/lin/process";
+import { LoopbackListenStream } from "platform/moddable/lin/loopback-stream";
+import { benchLinkListenPort, benchLinkPort, linMemory, meterRegistersWh, rebootProcess } from "platform/moddable/lin/process";
+import { census, getEnv } from "platform/moddable/lin/host";
+import Timer from "timer";
 
 let sims: readonly SimConnector[] = [];
 let link: BenchLink | undefined;
 
-function configFlag(value: unknown): boolean {
-  return value === true || value === "true" || value === 1 || value === "1";
+/** `benchLink` of the build config: true, "true" or "tcp" start it on lin. */
+function benchLinkOverTcp(value: unknown): boolean {
+  return value === true || value === "true" || value === "tcp" || value === 1 || value === "1";
 }
 
 function configNumber(value: unknown): number | undefined {
@@ -46,29 +54,57 @@ export function createTargetBoard(config: Readonly<Record<string, unknown>>, kv:
 
 /** The platform the firmware boots on: with the bench link, its WebSocket reports every frame. */
 export function targetPlatform(platform: Platform, config: Readonly<Record<string, unknown>>, firmwareVersion: string): Platform {
-  const port = benchLinkPort();
-  if (!configFlag(config.benchLink)) return platform;
-  if (port === undefined || !platform.tcp) {
-    trace("bench link: compiled in, but OXS_BENCH_LINK_PORT is not set: not started\n");
+  if (!benchLinkOverTcp(config.benchLink)) return platform;
+  const listen = benchLinkListenPort();
+  const dial = benchLinkPort();
+  let stream: ByteStream;
+  if (listen !== undefined) stream = new LoopbackListenStream(listen, platform.timers);
+  else if (dial !== undefined && platform.tcp)
+    stream = new TcpDialStream({ tcp: platform.tcp, timers: platform.timers, host: "127.0.0.1", port: dial });
+  else {
+    trace("bench link: compiled in, but neither OXS_BENCH_LINK_PORT nor OXS_BENCH_LINK_LISTEN is set: not started\n");
     return platform;
   }
+  if (listen !== undefined) trace(`bench link: waiting for the bench host on 127.0.0.1:${listen}\n`);
   link = new BenchLink({
-    tcp: platform.tcp,
+    stream,
     timers: platform.timers,
     clock: platform.clock,
-    host: "127.0.0.1",
-    port,
     sims,
     firmwareVersion,
+    // In listen mode the host may connect after the boot: keep its frames for it.
+    frameBacklogChars: listen !== undefined ? 64 * 1024 : 0,
     log: (message) => trace(`${message}\n`),
     memory: linMemory,
   });
   return { ...platform, websocket: link.tapWebSocket(platform.websocket) };
 }
 
+/**
+ * With `OXS_MEMORY_STEPS=1` in the environment: after each boot step, its heaps after a full
+ * collection on stdout (`memory after <step>: <slots> slots, <bytes> chunk bytes`), so what each
+ * step retains can be read off the real engine (docs/memory.md, tools/moddable/memory-report.ts).
+ */
+export function targetBootObserver(): ((step: string) => void) | undefined {
+  // Read at run time: this module is preloaded, so a module-level reading would be the build's.
+  if (getEnv("OXS_MEMORY_STEPS") !== "1") return undefined;
+  return (step) => {
+    const figures = linMemory(true, false);
+    trace(`memory after ${step}: ${figures.slots} slots, ${figures.chunkBytes} chunk bytes\n`);
+  };
+}
+
 /** After boot: the bench link starts reporting. */
 export function startTarget(firmware: RunningFirmware): void {
-  link?.start(firmware);
+  try {
+    link?.start(firmware);
+  } catch (error) {
+    // e.g. the listen port is taken: the charger runs on without its bench link, and says so.
+    trace(`bench link: not started: ${(error as Error).message}\n`);
+  }
+  // OXS_CENSUS_MS: what the heap holds that many ms after boot, by kind and object shape (docs/memory.md).
+  const censusMs = Number(getEnv("OXS_CENSUS_MS") ?? "0");
+  if (censusMs > 0) Timer.set(() => trace(`memory census: ${JSON.stringify(census())}\n`), censusMs);
 }
 
 /** Reset.req and firmware updates: the process ends and is started again. */

@@ -4,21 +4,18 @@
  * refuse or to ask the CSMS (Authorize.req); offline per
  * LocalAuthorizeOffline / AllowOfflineTxForUnknownId. Every IdTagInfo the
  * CSMS sends goes back into that model, which tells of Local List conflicts.
+ * The message itself: ./Authorize.ts.
  */
 import type { Logger } from "ports/log";
 import type { OcppEngine } from "ocpp/rpc/engine";
 import type { AuthorizeConf } from "ocpp/generated/ocpp16";
 import type { ConfigurationRegistry } from "./configuration";
 import type { TimeKeeper } from "./timestamps";
-import { parseIsoUtcMsLenient } from "util/iso8601";
+import { idTagInfoAllowsCharging, sendAuthorize } from "./Authorize";
 
-export type AuthorizationStatus = "Accepted" | "Blocked" | "Expired" | "Invalid" | "ConcurrentTx";
-
-export interface IdTagInfo {
-  status: AuthorizationStatus;
-  expiryDate?: string;
-  parentIdTag?: string;
-}
+/** IdTagInfo [SPEC 7.17] as Authorize, StartTransaction and StopTransaction.conf carry it. */
+export type IdTagInfo = AuthorizeConf["idTagInfo"];
+export type AuthorizationStatus = IdTagInfo["status"];
 
 /**
  * The one local authorization model (ocpp/localauth LocalAuthService over
@@ -72,16 +69,6 @@ export class AuthorizationService {
     this.#onListConflict = options.onListConflict;
   }
 
-  /** A CSMS answer lets the idTag charge: Accepted (or ConcurrentTx) and not past its expiryDate. */
-  #valid(info: IdTagInfo): boolean {
-    if (info.status !== "Accepted" && info.status !== "ConcurrentTx") return false;
-    if (info.expiryDate !== undefined && this.#time.clock.isSynced()) {
-      const expiry = parseIsoUtcMsLenient(info.expiryDate);
-      if (Number.isFinite(expiry) && expiry < this.#time.clock.utcMs()) return false;
-    }
-    return true;
-  }
-
   /** Local knowledge of an idTag (Local List first, then the cache), without asking the CSMS. */
   local(idTag: string): { info: IdTagInfo; source: "list" | "cache" } | undefined {
     const known = this.localAuth?.lookup(idTag);
@@ -112,9 +99,9 @@ export class AuthorizationService {
     const local = this.#localDecision(idTag, online);
     if (local.action !== "authorize") return this.#decided(local);
     try {
-      const conf = await this.#engine.call<AuthorizeConf>("Authorize", { idTag }, { failWhenOffline: true });
+      const conf = await sendAuthorize(this.#engine, idTag);
       this.remember(idTag, conf.idTagInfo);
-      return { accepted: this.#valid(conf.idTagInfo), info: conf.idTagInfo, source: "csms" };
+      return { accepted: idTagInfoAllowsCharging(conf.idTagInfo, this.#time.clock), info: conf.idTagInfo, source: "csms" };
     } catch (error) {
       this.#log.warn(`Authorize failed, deciding offline: ${error instanceof Error ? error.message : String(error)}`);
     }

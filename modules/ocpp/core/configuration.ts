@@ -45,14 +45,6 @@ export interface ConfigKeyDefinition {
   vendor?: boolean;
 }
 
-interface Entry {
-  def: ConfigKeyDefinition;
-  /** Value in effect now. */
-  value: ConfigValue;
-  /** Created by the first `onChange` (most keys have none). */
-  listeners?: Array<(value: ConfigValue) => void>;
-}
-
 export interface ReportedKey {
   key: string;
   readonly: boolean;
@@ -66,25 +58,68 @@ export function formatConfigValue(value: ConfigValue): string {
   return typeof value === "boolean" ? (value ? "true" : "false") : String(value);
 }
 
+/** Slots of the name index: a power of two, comfortably above the keys of every profile together. */
+const INDEX_SIZE = 256;
+
+/** Case-insensitive hash of an ASCII key name (FNV-1a over the lower-cased code units), allocation-free. */
+function nameHash(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    let code = name.charCodeAt(i);
+    if (code >= 65 && code <= 90) code += 32;
+    hash = Math.imul(hash ^ code, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** `a` and `b` equal but for ASCII case, without building lower-case copies. */
+function sameName(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y) return false;
+  }
+  return true;
+}
+
+/**
+ * The keys live in parallel arrays in declaration order (the definitions are
+ * the profiles' constant tables, preloaded into flash on the board) and are
+ * found through an open-addressing index of key numbers: per key the heap
+ * holds its value only, not an entry object, a lower-case name and map
+ * entries (docs/memory.md).
+ */
 export class ConfigurationRegistry {
   readonly #kv: KeyValueStore;
   readonly #namespace: string;
-  readonly #entries = new Map<string, Entry>(); // by lower-case name, in declaration order
-  readonly #nvsKeys = new Set<string>();
+  readonly #definitions: ConfigKeyDefinition[] = [];
+  readonly #values: ConfigValue[] = [];
+  /** Key number + 1 by name hash (linear probing); 0 = free. */
+  readonly #index = new Uint16Array(INDEX_SIZE);
+  /** Change listeners, each with its key number (few keys have any: a flat list, not one per key). */
+  readonly #listenerKeys: number[] = [];
+  readonly #listeners: Array<(value: ConfigValue) => void> = [];
+  /** Rules of the running firmware on top of the definitions', each with its key number. */
+  readonly #guardKeys: number[] = [];
+  readonly #guards: Array<(value: ConfigValue) => boolean> = [];
 
   constructor(kv: KeyValueStore, namespace = NAMESPACE) {
     this.#kv = kv;
     this.#namespace = namespace;
   }
 
-  /** Declares a key; its persisted value (if valid) is loaded, else the default. */
-  declare(def: ConfigKeyDefinition): void {
-    const lower = def.name.toLowerCase();
-    if (this.#entries.has(lower)) throw new Error(`configuration key ${def.name} declared twice`);
+  /** Declares a key; `defaultValue` replaces the definition's default (a value known only at boot). */
+  declare(def: ConfigKeyDefinition, defaultValue: ConfigValue = def.default): void {
+    if (this.#find(def.name) >= 0) throw new Error(`configuration key ${def.name} declared twice`);
     if (def.nvsKey.length < 1 || def.nvsKey.length > 15) throw new Error(`NVS key of ${def.name} must be 1..15 characters`);
-    if (this.#nvsKeys.has(def.nvsKey)) throw new Error(`NVS key ${def.nvsKey} of ${def.name} already used`);
-    this.#nvsKeys.add(def.nvsKey);
-    let value = def.default;
+    for (const other of this.#definitions)
+      if (other.nvsKey === def.nvsKey) throw new Error(`NVS key ${def.nvsKey} of ${def.name} already used`);
+    if (this.#definitions.length >= INDEX_SIZE / 2) throw new Error(`configuration key ${def.name}: the registry is full`);
+    let value = defaultValue;
     if (!def.volatile) {
       const stored = this.#kv.get(this.#namespace, def.nvsKey);
       if (stored !== undefined && !(stored instanceof ArrayBuffer)) {
@@ -92,124 +127,151 @@ export class ConfigurationRegistry {
         if (parsed !== undefined) value = parsed;
       }
     }
-    this.#entries.set(lower, { def, value });
+    const number = this.#definitions.length;
+    this.#definitions.push(def);
+    this.#values.push(value);
+    let slot = nameHash(def.name) & (INDEX_SIZE - 1);
+    while (this.#index[slot] !== 0) slot = (slot + 1) & (INDEX_SIZE - 1);
+    this.#index[slot] = number + 1;
   }
 
-  declareAll(defs: readonly ConfigKeyDefinition[]): void {
-    for (const def of defs) this.declare(def);
+  /** Declares every key of a profile's table; `defaults` gives boot-time defaults by key name. */
+  declareAll(defs: readonly ConfigKeyDefinition[], defaults?: Readonly<Record<string, ConfigValue>>): void {
+    for (const def of defs) this.declare(def, defaults?.[def.name] ?? def.default);
+  }
+
+  /** Like `declareAll`, leaving keys declared already (by the host or a test) as they are. */
+  declareMissing(defs: readonly ConfigKeyDefinition[], defaults?: Readonly<Record<string, ConfigValue>>): void {
+    for (const def of defs) if (this.#find(def.name) < 0) this.declare(def, defaults?.[def.name] ?? def.default);
+  }
+
+  /** A rule of the running firmware a new value must also pass (e.g. SecurityProfile only raised). */
+  guard(name: string, rule: (value: ConfigValue) => boolean): void {
+    this.#guardKeys.push(this.#number(name));
+    this.#guards.push(rule);
   }
 
   has(name: string): boolean {
-    return this.#entries.has(name.toLowerCase());
+    return this.#find(name) >= 0;
   }
 
   definitions(): ConfigKeyDefinition[] {
-    const definitions: ConfigKeyDefinition[] = [];
-    for (const entry of this.#entries.values()) definitions.push(entry.def);
-    return definitions;
+    return this.#definitions.slice();
   }
 
   get(name: string): ConfigValue {
-    return this.#entry(name).value;
+    return this.#values[this.#number(name)];
   }
 
   bool(name: string): boolean {
-    return this.#entry(name).value === true;
+    return this.#values[this.#number(name)] === true;
   }
 
   int(name: string): number {
-    const value = this.#entry(name).value;
+    const value = this.#values[this.#number(name)];
     return typeof value === "number" ? value : 0;
   }
 
   string(name: string): string {
-    return formatConfigValue(this.#entry(name).value);
+    return formatConfigValue(this.#values[this.#number(name)]);
   }
 
-  /** CSL items (empty list for ""). */
   list(name: string): string[] {
     const text = this.string(name);
     return text.length === 0 ? [] : text.split(",").map((item) => item.trim());
   }
 
-  /** Calls `listener` with each new value in effect (not for reboot-required keys). */
   onChange(name: string, listener: (value: ConfigValue) => void): void {
-    const entry = this.#entry(name);
-    if (entry.listeners) entry.listeners.push(listener);
-    else entry.listeners = [listener];
+    this.#listenerKeys.push(this.#number(name));
+    this.#listeners.push(listener);
   }
 
-  /** ChangeConfiguration rules [SPEC 5.3, 3.7 of our reference]. */
   change(name: string, text: string): ChangeResult {
-    const entry = this.#entries.get(name.toLowerCase());
-    if (!entry) return "NotSupported";
-    if (entry.def.access === "R") return "Rejected";
-    const parsed = this.#parse(entry.def, text);
+    const number = this.#find(name);
+    if (number < 0) return "NotSupported";
+    const def = this.#definitions[number];
+    if (def.access === "R") return "Rejected";
+    const parsed = this.#checked(number, text);
     if (parsed === undefined) return "Rejected";
-    this.#persist(entry, parsed);
-    if (entry.def.rebootRequired) return "RebootRequired";
-    this.#apply(entry, parsed);
+    this.#persist(number, parsed);
+    if (def.rebootRequired) return "RebootRequired";
+    this.#apply(number, parsed);
     return "Accepted";
   }
 
-  /** Sets a value from the firmware itself (read-only keys included); false if invalid. */
   setLocal(name: string, value: ConfigValue): boolean {
-    const entry = this.#entry(name);
-    const parsed = this.#parse(entry.def, formatConfigValue(value));
+    const number = this.#number(name);
+    const parsed = this.#checked(number, formatConfigValue(value));
     if (parsed === undefined) return false;
-    this.#persist(entry, parsed);
-    this.#apply(entry, parsed);
+    this.#persist(number, parsed);
+    this.#apply(number, parsed);
     return true;
   }
 
-  /**
-   * GetConfiguration [SPEC 5.8]: no keys → every readable key; otherwise
-   * each known readable key reported and each unknown one listed.
-   * Write-only keys are never reported, neither known nor unknown.
-   */
   report(keys: readonly string[] | undefined): { configurationKey: ReportedKey[]; unknownKey: string[] } {
     const configurationKey: ReportedKey[] = [];
     const unknownKey: string[] = [];
     const wanted = keys && keys.length > 0 ? keys : undefined;
     if (!wanted) {
-      for (const entry of this.#entries.values()) if (entry.def.access !== "W") configurationKey.push(this.#reported(entry));
+      for (let number = 0; number < this.#definitions.length; number++)
+        if (this.#definitions[number].access !== "W") configurationKey.push(this.#reported(number));
     } else {
       for (const key of wanted) {
-        const entry = this.#entries.get(key.toLowerCase());
-        if (!entry) unknownKey.push(key);
-        else if (entry.def.access !== "W") configurationKey.push(this.#reported(entry));
+        const number = this.#find(key);
+        if (number < 0) unknownKey.push(key);
+        else if (this.#definitions[number].access !== "W") configurationKey.push(this.#reported(number));
       }
     }
     return { configurationKey, unknownKey };
   }
 
-  #reported(entry: Entry): ReportedKey {
-    const text = formatConfigValue(entry.value);
+  #reported(number: number): ReportedKey {
+    const def = this.#definitions[number];
+    const text = formatConfigValue(this.#values[number]);
     return {
-      key: entry.def.name,
-      readonly: entry.def.access === "R",
+      key: def.name,
+      readonly: def.access === "R",
       value: text.length > CI_STRING_500 ? text.slice(0, CI_STRING_500) : text,
     };
   }
 
-  #entry(name: string): Entry {
-    const entry = this.#entries.get(name.toLowerCase());
-    if (!entry) throw new Error(`configuration key ${name} is not declared`);
-    return entry;
+  /** The key's number, or -1 (names match case-insensitively). */
+  #find(name: string): number {
+    let slot = nameHash(name) & (INDEX_SIZE - 1);
+    for (let probes = 0; probes < INDEX_SIZE; probes++) {
+      const entry = this.#index[slot];
+      if (entry === 0) return -1;
+      if (sameName(this.#definitions[entry - 1].name, name)) return entry - 1;
+      slot = (slot + 1) & (INDEX_SIZE - 1);
+    }
+    return -1;
   }
 
-  #persist(entry: Entry, value: ConfigValue): void {
-    if (!entry.def.volatile) this.#kv.set(this.#namespace, entry.def.nvsKey, value);
+  #number(name: string): number {
+    const number = this.#find(name);
+    if (number < 0) throw new Error(`configuration key ${name} is not declared`);
+    return number;
   }
 
-  #apply(entry: Entry, value: ConfigValue): void {
-    const changed = entry.value !== value;
-    entry.value = value;
+  #checked(number: number, text: string): ConfigValue | undefined {
+    const parsed = this.#parse(this.#definitions[number], text);
+    if (parsed === undefined) return undefined;
+    for (let i = 0; i < this.#guardKeys.length; i++) if (this.#guardKeys[i] === number && !this.#guards[i](parsed)) return undefined;
+    return parsed;
+  }
+
+  #persist(number: number, value: ConfigValue): void {
+    const def = this.#definitions[number];
+    if (!def.volatile) this.#kv.set(this.#namespace, def.nvsKey, value);
+  }
+
+  #apply(number: number, value: ConfigValue): void {
+    const changed = this.#values[number] !== value;
+    this.#values[number] = value;
     if (!changed) return;
-    if (entry.listeners) for (const listener of entry.listeners) listener(value);
+    for (let i = 0; i < this.#listenerKeys.length; i++) if (this.#listenerKeys[i] === number) this.#listeners[i](value);
   }
 
-  /** Parses and validates a value's text; undefined when invalid. */
   #parse(def: ConfigKeyDefinition, text: string): ConfigValue | undefined {
     let value: ConfigValue;
     switch (def.type) {

@@ -3,7 +3,7 @@
  * vendor keys (documented in docs/configuration-keys.md). NVS names are the
  * short `nvsKey`s (at most 15 characters).
  */
-import type { ConfigKeyDefinition } from "./configuration";
+import type { ConfigKeyDefinition, ConfigValue } from "./configuration";
 import { MEASURAND_ITEMS } from "./measurands";
 
 export const MEASURAND_LIST_MAX = 8;
@@ -34,9 +34,9 @@ function measurandList(name: string, nvsKey: string, dflt: string, description: 
 
 /**
  * The definitions as one module-level table (preloaded into flash on the board, not rebuilt per
- * boot); the three whose default depends on the board or build are completed by `coreKeys`.
+ * boot); the three whose default depends on the board or build come from `coreKeyDefaults`.
  */
-const CORE_KEYS: readonly ConfigKeyDefinition[] = [
+export const CORE_KEYS: readonly ConfigKeyDefinition[] = [
   {
     name: "AllowOfflineTxForUnknownId",
     nvsKey: "OfflineUnknown",
@@ -352,14 +352,11 @@ const CORE_KEYS: readonly ConfigKeyDefinition[] = [
 for (const definition of CORE_KEYS) Object.freeze(definition);
 Object.freeze(CORE_KEYS);
 
-/** The Core keys in declaration order, with the board's connector count and the build's profiles. */
-export function coreKeys(numberOfConnectors: number, supportedProfiles: readonly string[]): ConfigKeyDefinition[] {
-  const keys: ConfigKeyDefinition[] = [];
-  for (const definition of CORE_KEYS) {
-    if (definition.name === "ConnectorPhaseRotationMaxLength") keys.push({ ...definition, default: numberOfConnectors + 1 });
-    else if (definition.name === "NumberOfConnectors") keys.push({ ...definition, default: numberOfConnectors });
-    else if (definition.name === "SupportedFeatureProfiles") keys.push({ ...definition, default: supportedProfiles.join(",") });
-    else keys.push(definition);
-  }
-  return keys;
+/** The defaults of the Core keys that depend on the board's connector count and the build's profiles. */
+export function coreKeyDefaults(numberOfConnectors: number, supportedProfiles: readonly string[]): Record<string, ConfigValue> {
+  return {
+    ConnectorPhaseRotationMaxLength: numberOfConnectors + 1,
+    NumberOfConnectors: numberOfConnectors,
+    SupportedFeatureProfiles: supportedProfiles.join(","),
+  };
 }

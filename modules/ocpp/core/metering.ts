@@ -7,22 +7,15 @@
  * connector's own sensor, left out while it has no reading).
  */
 import type { ConnectorMeterSample } from "ocpp/charge-point-hw";
+import type { MeterValuesReq } from "ocpp/generated/ocpp16";
 
+/** MeterValue [SPEC 7.42] as MeterValues.req and StopTransaction.req's transactionData carry it. */
+export type MeterValue = MeterValuesReq["meterValue"][number];
+/** SampledValue [SPEC 7.45]. */
+export type SampledValue = MeterValue["sampledValue"][number];
+
+/** The reading contexts this charge point uses. */
 export type ReadingContext = "Sample.Periodic" | "Sample.Clock" | "Transaction.Begin" | "Transaction.End" | "Trigger";
-
-export interface SampledValue {
-  value: string;
-  context?: ReadingContext;
-  measurand?: string;
-  phase?: "L1" | "L2" | "L3" | "L1-N" | "L2-N" | "L3-N";
-  unit?: "Wh" | "W" | "A" | "V" | "Celsius";
-  location?: "Outlet" | "Inlet" | "Body";
-}
-
-export interface MeterValue {
-  timestamp: string;
-  sampledValue: SampledValue[];
-}
 
 const PHASES = ["L1", "L2", "L3"] as const;
 const PHASES_N = ["L1-N", "L2-N", "L3-N"] as const;

@@ -4,20 +4,19 @@
  * released; Pending → CS calls answered, BootNotification again after
  * interval; Rejected → silence (CS calls unanswered) until interval passed.
  * Heartbeat after HeartbeatInterval s without any exchange; its
- * currentTime sets the clock.
+ * currentTime sets the clock. The messages themselves: ./BootNotification.ts
+ * and ./Heartbeat.ts.
  */
 import type { Timers, TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
 import type { OcppEngine } from "ocpp/rpc/engine";
-import type { BootNotificationConf, BootNotificationReq, HeartbeatConf } from "ocpp/generated/ocpp16";
+import type { BootNotificationConf, BootNotificationReq } from "ocpp/generated/ocpp16";
 import type { ConfigurationRegistry } from "./configuration";
 import type { TimeKeeper } from "./timestamps";
-import { parseIsoUtcMsLenient } from "util/iso8601";
+import { BOOT_RETRY_DEFAULT_S, applyBootNotificationResult, sendBootNotification } from "./BootNotification";
+import { HEARTBEAT_CALL, sendHeartbeat } from "./Heartbeat";
 
-export type RegistrationStatus = "Unknown" | "Pending" | "Rejected" | "Accepted";
-
-/** Retry delay after a BootNotification without usable answer, or interval 0. */
-export const BOOT_RETRY_DEFAULT_S = 30;
+export type RegistrationStatus = BootNotificationConf["status"] | "Unknown";
 
 export class RegistrationService {
   readonly #engine: OcppEngine;
@@ -95,37 +94,30 @@ export class RegistrationService {
     if (this.#retryTimer !== undefined) this.#timers.clear(this.#retryTimer);
     this.#retryTimer = undefined;
     this.#inFlight = true;
-    this.#engine
-      .call<BootNotificationConf>("BootNotification", this.#bootRequest, { beforeAccepted: true, priority: true, failWhenOffline: true })
-      .then(
-        (conf) => {
-          this.#inFlight = false;
-          this.#handleConf(conf);
-        },
-        (error: Error) => {
-          this.#inFlight = false;
-          this.#log.warn(`BootNotification failed: ${error.message}`);
-          this.#retryBoot(BOOT_RETRY_DEFAULT_S);
-        },
-      );
+    sendBootNotification(this.#engine, this.#bootRequest).then(
+      (conf) => {
+        this.#inFlight = false;
+        this.#handleConf(conf);
+      },
+      (error: Error) => {
+        this.#inFlight = false;
+        this.#log.warn(`BootNotification failed: ${error.message}`);
+        this.#retryBoot(BOOT_RETRY_DEFAULT_S);
+      },
+    );
   }
 
   #handleConf(conf: BootNotificationConf): void {
-    this.#syncClock(conf.currentTime);
     this.#status = conf.status;
-    const interval = conf.interval > 0 ? conf.interval : BOOT_RETRY_DEFAULT_S;
     this.#log.info(`BootNotification ${conf.status}, interval ${conf.interval}`);
+    const retryS = applyBootNotificationResult(conf, this.#engine, this.#config, this.#time.clock);
     if (conf.status === "Accepted") {
-      this.#engine.setAnswerInbound(true);
-      if (conf.interval > 0) this.#config.setLocal("HeartbeatInterval", conf.interval);
-      this.#engine.setAccepted(true);
       this.#armHeartbeat();
       for (const listener of this.#acceptedListeners) listener();
       return;
     }
-    // Rejected: no answers to CS calls until the interval passed [SPEC 4.2]; Pending: answer them.
-    this.#engine.setAnswerInbound(conf.status === "Pending");
-    this.#retryBoot(interval);
+    // Rejected: no answers to CS calls until then [SPEC 4.2]; Pending: answered meanwhile.
+    this.#retryBoot(retryS);
   }
 
   #retryBoot(seconds: number): void {
@@ -135,11 +127,6 @@ export class RegistrationService {
       this.#engine.setAnswerInbound(true);
       this.#sendBoot();
     }, seconds * 1000);
-  }
-
-  #syncClock(currentTime: string): void {
-    const utc = parseIsoUtcMsLenient(currentTime);
-    if (Number.isFinite(utc)) this.#time.clock.setUtc(utc, "ocpp");
   }
 
   /** `afterMs`: wait this long instead of until HeartbeatInterval after the last activity. */
@@ -166,9 +153,6 @@ export class RegistrationService {
 
   /** Sends a Heartbeat now and syncs the clock from its answer. */
   heartbeat(): Promise<void> {
-    return this.#engine.call<HeartbeatConf>("Heartbeat", {}, { failWhenOffline: true }).then(
-      (conf) => this.#syncClock(conf.currentTime),
-      (error: Error) => this.#log.warn(`Heartbeat failed: ${error.message}`),
-    );
+    return sendHeartbeat(this.#engine, this.#time.clock, HEARTBEAT_CALL, (error) => this.#log.warn(`Heartbeat failed: ${error.message}`));
   }
 }

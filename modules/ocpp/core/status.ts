@@ -12,15 +12,16 @@
  * BootNotification Accepted wait for the journal found at boot. A change
  * that comes while the one before it still waits does not replace it (up to
  * MAX_HELD_STATUSES): the CSMS sees every step, e.g. Available, Charging,
- * Finishing, not Available → Finishing, which the table forbids.
+ * Finishing, not Available → Finishing, which the table forbids. The
+ * message itself: ./StatusNotification.ts.
  */
 import type { Timers, TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
 import type { OcppEngine } from "ocpp/rpc/engine";
-import type { StatusNotificationReq } from "ocpp/generated/ocpp16";
 import type { OcppConnectorStatus, OcppErrorCode } from "ocpp/charge-point-hw";
 import type { ConfigurationRegistry } from "./configuration";
 import type { TimeKeeper } from "./timestamps";
+import { ORDERED_STATUS_CALL, TRIGGERED_STATUS_CALL, buildStatusNotificationRequest, sendStatusNotification } from "./StatusNotification";
 
 /** A status as sent: the current one or one held behind transaction messages. */
 interface StatusStep {
@@ -57,11 +58,6 @@ export interface TransactionOrder {
   eventMark(): number;
   delivered(mark: number): boolean;
 }
-
-// Statuses share the transaction messages' lane of the engine's queue (`priority`), first in first
-// out: a StopTransaction journaled after a Charging was queued must not overtake it (chaos seed 5089).
-const ORDERED = { priority: true } as const;
-const TRIGGERED = { beforeAccepted: true, priority: true } as const;
 
 export class StatusService {
   readonly #engine: OcppEngine;
@@ -157,11 +153,8 @@ export class StatusService {
   notifyError(connectorId: number, errorCode: OcppErrorCode, info?: string): void {
     const report = this.#reports[connectorId];
     if (!report) return;
-    const request: StatusNotificationReq = { connectorId, errorCode, status: report.status };
-    if (info !== undefined) request.info = info.slice(0, 50);
-    const iso = this.#time.clock.isSynced() ? this.#time.iso({ u: this.#time.clock.utcMs() }) : undefined;
-    if (iso !== undefined) request.timestamp = iso;
-    this.#engine.call("StatusNotification", request).catch((error: Error) => {
+    const request = buildStatusNotificationRequest(connectorId, report.status, errorCode, info, undefined, this.#time);
+    sendStatusNotification(this.#engine, request).catch((error: Error) => {
       this.#log.warn(`StatusNotification ${connectorId} ${errorCode} failed: ${error.message}`);
     });
   }
@@ -205,14 +198,10 @@ export class StatusService {
   }
 
   #transmit(connectorId: number, report: ConnectorReport, step: StatusStep, triggered: boolean): void {
-    const request: StatusNotificationReq = { connectorId, errorCode: step.errorCode, status: step.status };
-    if (step.info !== undefined) request.info = step.info.slice(0, 50);
-    const stamp = step.changedAtUtc ?? (this.#time.clock.isSynced() ? this.#time.clock.utcMs() : undefined);
-    const iso = stamp === undefined ? undefined : this.#time.iso({ u: stamp });
-    if (iso !== undefined) request.timestamp = iso;
+    const request = buildStatusNotificationRequest(connectorId, step.status, step.errorCode, step.info, step.changedAtUtc, this.#time);
     report.sentStatus = step.status;
     report.sentErrorCode = step.errorCode;
-    this.#engine.call("StatusNotification", request, triggered ? TRIGGERED : ORDERED).catch((error: Error) => {
+    sendStatusNotification(this.#engine, request, triggered ? TRIGGERED_STATUS_CALL : ORDERED_STATUS_CALL).catch((error: Error) => {
       this.#log.warn(`StatusNotification ${connectorId} failed: ${error.message}`);
       report.sentStatus = undefined; // resend on reconnect
     });

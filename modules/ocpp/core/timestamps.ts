@@ -6,7 +6,7 @@
  * a real time is sent as 1970-01-01T00:00:00Z: visibly not a real time.
  */
 import type { Clock } from "ports/clock";
-import { formatIsoUtc } from "util/iso8601";
+import { formatIsoUtc, parseIsoUtcMsLenient } from "util/iso8601";
 
 /** `u`: UTC ms; or `m` monotonic ms + `b` boot number. */
 export interface EventTime {
@@ -53,4 +53,10 @@ export class TimeKeeper {
 /** ISO 8601 UTC with a Z, whole seconds dropped of insignificant milliseconds. */
 export function isoOf(utcMs: number): string {
   return formatIsoUtc(Math.round(utcMs));
+}
+
+/** The CSMS's currentTime (BootNotification.conf, Heartbeat.conf) sets the wall clock; an unreadable one is ignored. */
+export function setClockFromCsms(clock: Pick<Clock, "setUtc">, currentTime: string): void {
+  const utc = parseIsoUtcMsLenient(currentTime);
+  if (Number.isFinite(utc)) clock.setUtc(utc, "ocpp");
 }

@@ -22,44 +22,42 @@
  * room for its start and stop plus the stops of every running transaction;
  * periodic MeterValues are skipped (logged) when only that reserve is left;
  * StopTransaction always finds room.
+ *
+ * The messages and their records: ./StartTransaction.ts, ./MeterValues.ts,
+ * ./StopTransaction.ts.
  */
 import type { KeyValueStore } from "ports/kv";
 import type { Timers, TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
-import type { OcppEngine } from "ocpp/rpc/engine";
+import type { ActionRequest, ActionResponse, CallOptions, OcppEngine } from "ocpp/rpc/engine";
 import { CallErrorResponse, CallTimeoutError, InvalidResponseError } from "ocpp/rpc/frame";
-import type { StartTransactionConf, StopTransactionConf, StopTransactionReq } from "ocpp/generated/ocpp16";
 import type { ChargePointConnector, ConnectorMeterSample } from "ocpp/charge-point-hw";
 import { newMeterSample } from "ocpp/charge-point-hw";
 import type { TransactionJournal } from "ocpp/journal";
 import type { ConfigurationRegistry } from "./configuration";
-import type { AuthorizationService, IdTagInfo } from "./authorization";
+import type { AuthorizationService } from "./authorization";
 import { appendSampledValues, type ReadingContext, type SampledValue } from "./metering";
 import type { EventTime, TimeKeeper } from "./timestamps";
+import { applyStartTransactionResult, buildStartTransactionRequest, type StartRecord } from "./StartTransaction";
+import {
+  buildMeterValuesRequest,
+  buildTransactionMeterValuesRequest,
+  sendMeterValues,
+  type MeterRecord,
+  type StoredMeterValue,
+} from "./MeterValues";
+import { applyStopTransactionResult, buildStopTransactionRequest, type StopReason, type StopRecord } from "./StopTransaction";
 
-export type StopReason =
-  | "DeAuthorized"
-  | "EmergencyStop"
-  | "EVDisconnected"
-  | "HardReset"
-  | "Local"
-  | "Other"
-  | "PowerLoss"
-  | "Reboot"
-  | "Remote"
-  | "SoftReset"
-  | "UnlockCommand";
+export type { StopReason } from "./StopTransaction";
 
-/** A meter value with a time to resolve at send time. */
-interface StoredMeterValue {
-  t: EventTime;
-  sv: SampledValue[];
-}
+/** What the journal holds: one record per transaction message, oldest first. */
+type JournalRecord = StartRecord | MeterRecord | StopRecord;
 
-type JournalRecord =
-  | { k: "S"; l: number; c: number; tag: string; ms: number; t: EventTime; r?: number }
-  | { k: "M"; l: number; c: number; mv: StoredMeterValue[] }
-  | { k: "E"; l: number; tag?: string; me: number; t: EventTime; why: StopReason; d?: StoredMeterValue[] };
+/** The transaction messages, as the journal sends them. */
+type TransactionMessage = "StartTransaction" | "MeterValues" | "StopTransaction";
+
+/** Transaction messages go in the engine's priority lane, in journal order. */
+const TRANSACTION_MESSAGE_CALL: CallOptions = Object.freeze({ priority: true });
 
 interface OpenTransaction {
   local: number;
@@ -86,6 +84,8 @@ interface RunningState {
 export const INVALID_ID_ENERGY_CHECK_MS = 1000;
 
 const NS = "ocpptx";
+/** MeterValues.conf carries nothing to record. */
+const NOTHING_TO_APPLY = (): boolean => false;
 export const STOP_RECORD_RESERVE_BYTES = 3200;
 export const START_RECORD_RESERVE_BYTES = 400;
 export const METER_RECORD_RESERVE_BYTES = 1200;
@@ -426,7 +426,7 @@ export class TransactionService {
   }
 
   #sendUnqueued(connectorId: number, timestamp: string, sampledValue: SampledValue[]): void {
-    this.#engine.call("MeterValues", { connectorId, meterValue: [{ timestamp, sampledValue }] }).catch((error: Error) => {
+    sendMeterValues(this.#engine, buildMeterValuesRequest(connectorId, [{ timestamp, sampledValue }])).catch((error: Error) => {
       this.#log.warn(`aligned MeterValues of connector ${connectorId} not delivered: ${error.message}`);
     });
   }
@@ -504,44 +504,53 @@ export class TransactionService {
     return id === undefined ? -1 : id;
   }
 
-  #resolve(values: StoredMeterValue[]): Array<{ timestamp: string; sampledValue: SampledValue[] }> {
-    return values.map((v) => ({ timestamp: this.#time.iso(v.t), sampledValue: v.sv }));
-  }
-
   #send(seq: number, record: JournalRecord): void {
-    let action: string;
-    let payload: Record<string, unknown>;
     switch (record.k) {
       case "S":
-        action = "StartTransaction";
-        payload = { connectorId: record.c, idTag: record.tag, meterStart: record.ms, timestamp: this.#time.iso(record.t) };
-        if (record.r !== undefined) payload.reservationId = record.r;
-        break;
+        this.#deliver(seq, record, "StartTransaction", buildStartTransactionRequest(record, this.#time), (conf) => {
+          this.#idMap[String(record.l)] = conf.transactionId;
+          this.#kv.set(NS, "idmap", JSON.stringify(this.#idMap));
+          const invalid = applyStartTransactionResult(record, conf, this.#auth);
+          if (conf.idTagInfo.parentIdTag !== undefined) this.#learnParent(record.l, conf.idTagInfo.parentIdTag);
+          return invalid;
+        });
+        return;
       case "M":
-        action = "MeterValues";
-        payload = { connectorId: record.c, transactionId: this.#realId(record.l), meterValue: this.#resolve(record.mv) };
-        break;
-      case "E": {
-        action = "StopTransaction";
-        const stop: StopTransactionReq = {
-          transactionId: this.#realId(record.l),
-          meterStop: record.me,
-          timestamp: this.#time.iso(record.t),
-          reason: record.why,
-        };
-        if (record.tag !== undefined) stop.idTag = record.tag;
-        if (record.d && record.d.length > 0) stop.transactionData = this.#resolve(record.d) as StopTransactionReq["transactionData"];
-        payload = stop as unknown as Record<string, unknown>;
-        break;
-      }
+        this.#deliver(
+          seq,
+          record,
+          "MeterValues",
+          buildTransactionMeterValuesRequest(record, this.#realId(record.l), this.#time),
+          NOTHING_TO_APPLY,
+        );
+        return;
+      case "E":
+        this.#deliver(seq, record, "StopTransaction", buildStopTransactionRequest(record, this.#realId(record.l), this.#time), (conf) => {
+          applyStopTransactionResult(record, conf, this.#auth);
+          return false;
+        });
+        return;
     }
+  }
+
+  /**
+   * Sends one journaled message; `applyResult` records what its answer says
+   * and returns true when a StartTransaction's idTag was not Accepted.
+   */
+  #deliver<A extends TransactionMessage>(
+    seq: number,
+    record: JournalRecord,
+    action: A,
+    request: ActionRequest<A>,
+    applyResult: (conf: ActionResponse<A>) => boolean,
+  ): void {
     this.#sending = true;
-    this.#engine.call(action, payload, { priority: true }).then(
+    this.#engine.call(action, request, TRANSACTION_MESSAGE_CALL).then(
       (conf) => {
         this.#attempts = 0;
         let invalidStart = false;
         try {
-          invalidStart = this.#answered(record, conf as Record<string, unknown>);
+          invalidStart = applyResult(conf);
           this.#done(seq, record);
         } catch (error) {
           // Storage failed (power going down): the record stays and is resent after reboot.
@@ -598,23 +607,6 @@ export class TransactionService {
       this.#retryTimer = undefined;
       this.pump();
     }, delayMs);
-  }
-
-  /** Records what an answer says; true when a StartTransaction's idTag was not Accepted. */
-  #answered(record: JournalRecord, conf: Record<string, unknown>): boolean {
-    if (record.k === "S") {
-      const start = conf as unknown as StartTransactionConf;
-      this.#idMap[String(record.l)] = start.transactionId;
-      this.#kv.set(NS, "idmap", JSON.stringify(this.#idMap));
-      this.#auth.remember(record.tag, start.idTagInfo as IdTagInfo);
-      if (start.idTagInfo.parentIdTag !== undefined) this.#learnParent(record.l, start.idTagInfo.parentIdTag);
-      return start.idTagInfo.status !== "Accepted";
-    }
-    if (record.k === "E") {
-      const stop = conf as unknown as StopTransactionConf;
-      if (stop.idTagInfo && record.tag !== undefined) this.#auth.remember(record.tag, stop.idTagInfo as IdTagInfo);
-    }
-    return false;
   }
 
   /** One more record answered or dropped: waiting statuses may go. */

@@ -13,7 +13,8 @@ import type { ChargePointConnector } from "ocpp/charge-point-hw";
 import { FIRMWARE_KEYS } from "./config-keys";
 import { DiagnosticsService, textSource, type DiagnosticsSource } from "./diagnostics-service";
 import { FirmwareService } from "./firmware-service";
-import { registerFirmwareActions } from "./register";
+import { sendDiagnosticsStatusNotification } from "./DiagnosticsStatusNotification";
+import { attachFirmwareActions } from "./actions";
 
 export interface FirmwareManagementOptions {
   chargePoint: Pick<ChargePoint, "engine" | "registration" | "config" | "time" | "transactions" | "log">;
@@ -34,6 +35,7 @@ export interface FirmwareManagementOptions {
   defaultRetryIntervalS?: number;
 }
 
+/** The profile's two services; also the context its action handlers are registered with. */
 export interface FirmwareManagement {
   firmware: FirmwareService;
   diagnostics: DiagnosticsService;
@@ -64,12 +66,13 @@ export function attachFirmwareManagement(options: FirmwareManagementOptions): Fi
       reboot: options.reboot,
     },
   });
+  const diagnosticsLog = cp.log.child("diag");
   const diagnostics = new DiagnosticsService({
-    engine: cp.engine,
+    reportStatus: (status, triggered) => sendDiagnosticsStatusNotification(cp.engine, status, triggered, diagnosticsLog),
     timers: options.timers,
     clock: cp.time.clock,
     http: options.http,
-    log: cp.log.child("diag"),
+    log: diagnosticsLog,
     deviceName: options.deviceName,
     caCertificates: options.caCertificates,
     defaultRetries: options.defaultRetries,
@@ -77,8 +80,9 @@ export function attachFirmwareManagement(options: FirmwareManagementOptions): Fi
   });
   if (options.frameLogText) diagnostics.addSource(textSource("OCPP frames", options.frameLogText));
   for (const source of options.extraSources ?? []) diagnostics.addSource(source);
-  registerFirmwareActions(cp.engine, firmware, diagnostics);
+  const management: FirmwareManagement = { firmware, diagnostics };
+  attachFirmwareActions(cp.engine, management);
   // Before the Core listener's StatusNotifications: Installed follows the boot [reference §4.11].
   cp.registration.onAccepted(() => firmware.bootAccepted(), { first: true });
-  return { firmware, diagnostics };
+  return management;
 }

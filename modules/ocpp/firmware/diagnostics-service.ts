@@ -3,8 +3,9 @@
  * the registered sources (the OCPP frame log and whatever else the firmware
  * adds), cut to startTime..stopTime where lines carry a time, uploaded to
  * `location` (a directory) with HTTP(S) PUT, with retries.
- * DiagnosticsStatusNotification: Uploading → Uploaded | UploadFailed; Idle
- * only in answer to a TriggerMessage when nothing is uploading.
+ * DiagnosticsStatusNotification (./DiagnosticsStatusNotification.ts):
+ * Uploading → Uploaded | UploadFailed; Idle only in answer to a
+ * TriggerMessage when nothing is uploading.
  *
  * ftp:// locations go to the same client: the boot wraps it with the FTP
  * client (ocpp/firmware/ftp-transfer) when the platform has TCP; without it
@@ -13,12 +14,11 @@
 import type { Timers, TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
 import { HttpError, type HttpClient } from "ports/http";
-import type { OcppEngine } from "ocpp/rpc/engine";
-import type { DiagnosticsStatusNotificationReq } from "ocpp/generated/ocpp16";
 import { encodeUtf8 } from "util/utf8";
 import { parseIsoUtcMsLenient } from "util/iso8601";
+import type { DiagnosticsStatus } from "./DiagnosticsStatusNotification";
 
-export type DiagnosticsStatus = DiagnosticsStatusNotificationReq["status"];
+export type { DiagnosticsStatus } from "./DiagnosticsStatusNotification";
 
 /** A part of the diagnostics file. */
 export interface DiagnosticsSource {
@@ -37,7 +37,12 @@ export interface DiagnosticsRequest {
 }
 
 export interface DiagnosticsServiceOptions {
-  engine: Pick<OcppEngine, "call">;
+  /**
+   * Where the upload's statuses go: DiagnosticsStatusNotification
+   * (./DiagnosticsStatusNotification.ts) for GetDiagnostics, LogStatusNotification for GetLog.
+   * `triggered`: the answer to a TriggerMessage (allowed before BootNotification was Accepted).
+   */
+  reportStatus(status: DiagnosticsStatus, triggered: boolean): void;
   timers: Timers;
   clock: { utcMs(): number };
   http: HttpClient;
@@ -206,9 +211,6 @@ export class DiagnosticsService {
   }
 
   #notify(status: DiagnosticsStatus, triggered = false): void {
-    const request: DiagnosticsStatusNotificationReq = { status };
-    this.#o.engine.call("DiagnosticsStatusNotification", request, { beforeAccepted: triggered }).catch((error: Error) => {
-      this.#o.log.warn(`DiagnosticsStatusNotification ${status} failed: ${error.message}`);
-    });
+    this.#o.reportStatus(status, triggered);
   }
 }

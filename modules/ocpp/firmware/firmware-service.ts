@@ -35,12 +35,13 @@ import type { Logger } from "ports/log";
 import type { HttpClient } from "ports/http";
 import type { FirmwareSlot } from "ports/firmware-update";
 import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";
-import type { FirmwareStatusNotificationReq, SignedFirmwareStatusNotificationReq } from "ocpp/generated/ocpp16";
+import { sendSignedFirmwareStatusNotification, type SignedFirmwareStatus } from "ocpp/security/SignedFirmwareStatusNotification";
 import { parseIsoUtcMsLenient } from "util/iso8601";
 import { Sha256 } from "util/sha256";
+import { isFirmwareStatus, sendFirmwareStatusNotification, type FirmwareStatus } from "./FirmwareStatusNotification";
 
-export type FirmwareStatus = FirmwareStatusNotificationReq["status"];
-export type SignedFirmwareStatus = SignedFirmwareStatusNotificationReq["status"];
+export type { FirmwareStatus } from "./FirmwareStatusNotification";
+export type { SignedFirmwareStatus } from "ocpp/security/SignedFirmwareStatusNotification";
 
 /** What makes an update a signed one (SignedUpdateFirmware) [SEC L01]. */
 export interface SignedUpdate {
@@ -380,12 +381,20 @@ export class FirmwareService {
   /** Never rejects (a failed notification is logged), so callers may leave the promise with `void`. */
   #notify(status: FirmwareStatus | SignedFirmwareStatus, options: CallOptions = {}, requestId = this.#signed?.requestId): Promise<void> {
     this.#status = status;
-    const signed = requestId !== undefined;
-    const action = signed ? "SignedFirmwareStatusNotification" : "FirmwareStatusNotification";
-    const request: SignedFirmwareStatusNotificationReq = signed ? { status, requestId } : { status };
-    return this.#o.engine.call(action, request, options).then(
+    if (requestId !== undefined) {
+      return sendSignedFirmwareStatusNotification(this.#o.engine, status, requestId, options).then(
+        () => undefined,
+        (error: Error) => this.#o.log.warn(`SignedFirmwareStatusNotification ${status} failed: ${error.message}`),
+      );
+    }
+    // The signed-only statuses (DownloadScheduled, SignatureVerified, ...) come with a requestId.
+    if (!isFirmwareStatus(status)) {
+      this.#o.log.error(`FirmwareStatusNotification has no status ${status}: not sent`);
+      return Promise.resolve();
+    }
+    return sendFirmwareStatusNotification(this.#o.engine, status, options).then(
       () => undefined,
-      (error: Error) => this.#o.log.warn(`${action} ${status} failed: ${error.message}`),
+      (error: Error) => this.#o.log.warn(`FirmwareStatusNotification ${status} failed: ${error.message}`),
     );
   }
 
@@ -393,8 +402,7 @@ export class FirmwareService {
   sendTriggeredSignedStatus(): void {
     const status = this.#triggeredSignedStatus();
     const requestId = status === "Idle" ? undefined : this.#signed?.requestId;
-    const request: SignedFirmwareStatusNotificationReq = requestId === undefined ? { status } : { status, requestId };
-    this.#o.engine.call("SignedFirmwareStatusNotification", request, { beforeAccepted: true }).then(
+    sendSignedFirmwareStatusNotification(this.#o.engine, status, requestId, { beforeAccepted: true }).then(
       () => undefined,
       (error: Error) => this.#o.log.warn(`SignedFirmwareStatusNotification ${status} failed: ${error.message}`),
     );

@@ -2,11 +2,6 @@
 import type { GetLocalListVersionConf, GetLocalListVersionReq } from "ocpp/generated/ocpp16";
 import type { LocalAuthService } from "./local-auth-service";
 
-export type GetLocalListVersionRequest = GetLocalListVersionReq;
-export type GetLocalListVersionResponse = GetLocalListVersionConf;
-
-export function createGetLocalListVersionHandler(
-  service: LocalAuthService,
-): (request: GetLocalListVersionRequest) => GetLocalListVersionResponse {
-  return () => ({ listVersion: service.getLocalListVersion() });
+export function handleGetLocalListVersion(_request: GetLocalListVersionReq, service: LocalAuthService): GetLocalListVersionConf {
+  return { listVersion: service.getLocalListVersion() };
 }

@@ -2,9 +2,6 @@
 import type { SendLocalListConf, SendLocalListReq } from "ocpp/generated/ocpp16";
 import type { LocalAuthService } from "./local-auth-service";
 
-export type SendLocalListRequest = SendLocalListReq;
-export type SendLocalListResponse = SendLocalListConf;
-
-export function createSendLocalListHandler(service: LocalAuthService): (request: SendLocalListRequest) => SendLocalListResponse {
-  return (request) => ({ status: service.sendLocalList(request) });
+export function handleSendLocalList(request: SendLocalListReq, service: LocalAuthService): SendLocalListConf {
+  return { status: service.sendLocalList(request) };
 }

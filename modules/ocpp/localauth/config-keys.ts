@@ -1,19 +1,9 @@
 /**
  * Configuration keys of the authorization features (OCPP 1.6 §3.1, §3.2),
- * declared as data for the configuration registry, and the settings view
+ * as a constant table for the configuration registry, and the settings view
  * the service reads them through.
  */
-
-/** One configuration key as the registry should declare it. */
-export interface ConfigKeyDeclaration {
-  key: string;
-  type: "boolean" | "integer";
-  /** "R" = read-only, "RW" = read-write. */
-  access: "R" | "RW";
-  defaultValue: boolean | number;
-  /** Lowest accepted integer (ChangeConfiguration below it → Rejected). */
-  min?: number;
-}
+import type { ConfigKeyDefinition } from "ocpp/core/configuration";
 
 export const LOCAL_AUTH_DEFAULTS = {
   localAuthListMaxLength: 1000,
@@ -21,12 +11,26 @@ export const LOCAL_AUTH_DEFAULTS = {
   authorizationCacheCapacity: 64,
 } as const;
 
-/** Keys of the LocalAuthListManagement profile. */
-export const LOCAL_AUTH_LIST_KEYS: readonly ConfigKeyDeclaration[] = [
-  { key: "LocalAuthListEnabled", type: "boolean", access: "RW", defaultValue: true },
-  { key: "LocalAuthListMaxLength", type: "integer", access: "R", defaultValue: LOCAL_AUTH_DEFAULTS.localAuthListMaxLength },
-  { key: "SendLocalListMaxLength", type: "integer", access: "R", defaultValue: LOCAL_AUTH_DEFAULTS.sendLocalListMaxLength },
-];
+/** Keys of the LocalAuthListManagement profile; LocalAuthListMaxLength's value is the list store's real capacity. */
+export const LOCAL_AUTH_LIST_KEYS: readonly ConfigKeyDefinition[] = Object.freeze([
+  Object.freeze({ name: "LocalAuthListEnabled", nvsKey: "LocalListOn", type: "boolean", access: "RW", default: true } as const),
+  Object.freeze({
+    name: "LocalAuthListMaxLength",
+    nvsKey: "LocalListMax",
+    type: "integer",
+    access: "R",
+    default: LOCAL_AUTH_DEFAULTS.localAuthListMaxLength,
+    volatile: true,
+  } as const),
+  Object.freeze({
+    name: "SendLocalListMaxLength",
+    nvsKey: "SendListMax",
+    type: "integer",
+    access: "R",
+    default: LOCAL_AUTH_DEFAULTS.sendLocalListMaxLength,
+    volatile: true,
+  } as const),
+]);
 
 /** What the service needs to know of the configuration, read at each decision. */
 export interface LocalAuthSettings {

@@ -2,11 +2,6 @@
 import type { CancelReservationConf, CancelReservationReq } from "ocpp/generated/ocpp16";
 import type { ReservationService } from "./reservation-service";
 
-export type CancelReservationRequest = CancelReservationReq;
-export type CancelReservationResponse = CancelReservationConf;
-
-export function createCancelReservationHandler(
-  service: ReservationService,
-): (request: CancelReservationRequest) => CancelReservationResponse {
-  return (request) => ({ status: service.cancelReservation(request.reservationId) });
+export function handleCancelReservation(request: CancelReservationReq, service: ReservationService): CancelReservationConf {
+  return { status: service.cancelReservation(request.reservationId) };
 }

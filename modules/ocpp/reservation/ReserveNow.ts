@@ -2,9 +2,6 @@
 import type { ReserveNowConf, ReserveNowReq } from "ocpp/generated/ocpp16";
 import type { ReservationService } from "./reservation-service";
 
-export type ReserveNowRequest = ReserveNowReq;
-export type ReserveNowResponse = ReserveNowConf;
-
-export function createReserveNowHandler(service: ReservationService): (request: ReserveNowRequest) => ReserveNowResponse {
-  return (request) => ({ status: service.reserveNow(request) });
+export function handleReserveNow(request: ReserveNowReq, service: ReservationService): ReserveNowConf {
+  return { status: service.reserveNow(request) };
 }

@@ -1,14 +1,16 @@
 /**
  * The OCPP-J RPC engine: one outstanding CALL per direction [J 4.1.1],
  * unique ids, response time-out, inbound validation by the generated schema
- * validators, CALLERROR mapping, and the handler registry other profiles
- * use (`registerAction`, `call`). It knows nothing of sockets: the
- * connection service hands it a sender and feeds it received text.
+ * validators, CALLERROR mapping, and the typed action registry the profiles
+ * use: `handle` for what the CSMS calls, `call` for what the charge point
+ * sends, both keyed by the generated `Ocpp16Actions` map. It knows nothing
+ * of sockets: the connection service hands it a sender and feeds it
+ * received text.
  */
 import type { Timers, TimerHandle } from "ports/timers";
 import { Logger } from "ports/log";
 import { utf8ByteLength } from "ports/kv";
-import { OCPP16_VALIDATORS } from "ocpp/generated/ocpp16";
+import { OCPP16_VALIDATORS, type Ocpp16Actions } from "ocpp/generated/ocpp16";
 import type { SchemaViolation } from "./schema-runtime";
 import {
   CallErrorResponse,
@@ -32,7 +34,25 @@ export interface HandlerContext {
   afterReply(fn: () => void): void;
 }
 
-export type ActionHandler<Req = unknown, Conf = unknown> = (request: Req, context: HandlerContext) => Conf | Promise<Conf>;
+/** An OCPP 1.6 action by name (the generated map's keys). */
+export type OcppAction = keyof Ocpp16Actions;
+export type ActionRequest<A extends OcppAction> = Ocpp16Actions[A]["request"];
+export type ActionResponse<A extends OcppAction> = Ocpp16Actions[A]["response"];
+
+/**
+ * The handler of a CS-initiated action: a module-level function (one per
+ * action file, `ocpp/<profile>/<Action>.ts`) that gets the validated request,
+ * the one context object its profile registered it with, and what it may do
+ * besides answering.
+ */
+export type ActionHandler<A extends OcppAction, C> = (
+  request: ActionRequest<A>,
+  context: C,
+  call: HandlerContext,
+) => ActionResponse<A> | Promise<ActionResponse<A>>;
+
+/** A handler as the registry keeps it: request and context types erased (checked by `handle`). */
+type StoredHandler = (request: unknown, context: unknown, call: HandlerContext) => unknown;
 
 /** Optional frame log (modules/ocpp/framelog): sees every frame in and out. */
 export interface FrameRecorder {
@@ -73,11 +93,6 @@ interface PendingCall {
   reject(error: Error): void;
 }
 
-interface Registration {
-  validate: RequestValidator;
-  handler: ActionHandler;
-}
-
 export const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -91,7 +106,15 @@ export class OcppEngine {
   readonly #timers: Timers;
   readonly #log: Logger;
   readonly #opts: EngineOptions;
-  readonly #handlers = new Map<string, Registration>();
+  // The action registry: parallel arrays, one entry per registered action, found by a scan of the
+  // names (about 30 actions). No Map, no object per action: on the board each would stay in the
+  // heap from boot on (docs/memory.md).
+  readonly #actionNames: string[] = [];
+  readonly #actionHandlers: StoredHandler[] = [];
+  readonly #actionContexts: unknown[] = [];
+  /** Request validators that replace the generated one (TriggerMessage's), by action name: rare. */
+  readonly #customValidatorActions: string[] = [];
+  readonly #customValidators: RequestValidator[] = [];
   readonly #queue: PendingCall[] = [];
   readonly #inboundInProgress = new Set<string>();
   #send: ((text: string) => boolean) | undefined;
@@ -114,17 +137,35 @@ export class OcppEngine {
   }
 
   /**
-   * Registers the handler of a CS-initiated action. A second handler for the
-   * same action throws (at boot): two profiles answering one action would
-   * silently replace each other (issue 10: ClearCache was registered twice).
+   * Registers the handler of a CS-initiated action with its profile's
+   * context. Requests are checked by the action's generated schema validator
+   * (OCPP16_VALIDATORS), or by `validateRequest` when the profile has its own
+   * (TriggerMessage lets an unknown requestedMessage through). A second
+   * handler for the same action throws (at boot): two profiles answering one
+   * action would silently replace each other (issue 10: ClearCache was
+   * registered twice).
    */
-  registerAction<Req, Conf>(action: string, validateRequest: RequestValidator, handler: ActionHandler<Req, Conf>): void {
-    if (this.#handlers.has(action)) throw new Error(`OCPP action ${action} has a handler already: register each action once`);
-    this.#handlers.set(action, { validate: validateRequest, handler: handler as unknown as ActionHandler });
+  handle<A extends OcppAction, C>(action: A, handler: ActionHandler<A, C>, context: C, validateRequest?: RequestValidator): void {
+    if (this.#actionNames.indexOf(action) >= 0) throw new Error(`OCPP action ${action} has a handler already: register each action once`);
+    if (!validatorsOf(action)) throw new Error(`${action} is not an OCPP 1.6 action`);
+    this.#actionNames.push(action);
+    // The registry's one cast: `handle` checked that handler, request type and context agree; the
+    // arrays keep every handler alike and `#handleCall` passes back the context registered with it.
+    this.#actionHandlers.push(handler as unknown as StoredHandler);
+    this.#actionContexts.push(context);
+    if (validateRequest) {
+      this.#customValidatorActions.push(action);
+      this.#customValidators.push(validateRequest);
+    }
   }
 
   hasAction(action: string): boolean {
-    return this.#handlers.has(action);
+    return this.#actionNames.indexOf(action) >= 0;
+  }
+
+  /** The actions with a handler, in the order they were registered (a copy). */
+  registeredActions(): string[] {
+    return this.#actionNames.slice();
   }
 
   get online(): boolean {
@@ -156,8 +197,8 @@ export class OcppEngine {
    * response schema; rejects with CallErrorResponse, CallTimeoutError,
    * ConnectionLostError or InvalidResponseError.
    */
-  call<Conf = Record<string, unknown>>(action: string, payload: unknown, options: CallOptions = {}): Promise<Conf> {
-    return new Promise<Conf>((resolve, reject) => {
+  call<A extends OcppAction>(action: A, payload: ActionRequest<A>, options: CallOptions = {}): Promise<ActionResponse<A>> {
+    return new Promise<ActionResponse<A>>((resolve, reject) => {
       if (options.failWhenOffline && !this.online) {
         reject(new ConnectionLostError(action));
         return;
@@ -264,22 +305,24 @@ export class OcppEngine {
       this.#sendError(id, action, "GenericError", "a call with this id is still being processed");
       return;
     }
-    const registration = this.#handlers.get(action);
-    if (!registration) {
+    const index = this.#actionNames.indexOf(action);
+    const validators = index < 0 ? undefined : validatorsOf(action);
+    if (!validators) {
       if (validatorsOf(action)) this.#sendError(id, action, "NotSupported", `${action} is not supported`);
       else this.#sendError(id, action, "NotImplemented", `${action} is not implemented`);
       return;
     }
-    const violation = registration.validate(payload);
+    const custom = this.#customValidatorActions.indexOf(action);
+    const violation = custom < 0 ? validators.request(payload) : this.#customValidators[custom](payload);
     if (violation) {
       this.#sendError(id, action, violation.code, `${violation.path || "payload"}: ${violation.message}`);
       return;
     }
     const after: Array<() => void> = [];
-    const context: HandlerContext = { afterReply: (fn) => void after.push(fn) };
+    const call: HandlerContext = { afterReply: (fn) => void after.push(fn) };
     let result: unknown;
     try {
-      result = registration.handler(payload, context);
+      result = this.#actionHandlers[index](payload, this.#actionContexts[index], call);
     } catch (error) {
       this.#replyFailure(id, action, error);
       return;

@@ -5,47 +5,33 @@
  * connection, or Rejected with the security event InvalidChargePointCertificate.
  */
 import type { CertificateSignedConf, CertificateSignedReq } from "ocpp/generated/ocpp16";
-import type { Logger } from "ports/log";
-import type { CertificateStore } from "./certificate-store";
-import type { ChargePointIdentity } from "./charge-point-identity";
-import type { SecurityEventService } from "./security-events";
+import { syncedUtcMs, type SecurityContext } from "./context";
 
-export interface CertificateSignedDeps {
-  identity: Pick<ChargePointIdentity, "install">;
-  certificates: Pick<CertificateStore, "certificates">;
-  events: Pick<SecurityEventService, "record">;
-  log: Logger;
-  maxChainSize: () => number;
-  nowUtcMs: () => number | undefined;
-  /** After an Accepted chain (profile 3 reconnects with it). */
-  installed: () => void;
-}
-
-export function createCertificateSignedHandler(deps: CertificateSignedDeps) {
-  return (request: CertificateSignedReq): CertificateSignedConf => {
-    let reason: string;
-    if (request.certificateChain.length > deps.maxChainSize())
-      reason = `chain of ${request.certificateChain.length} characters (CertificateSignedMaxChainSize ${deps.maxChainSize()})`;
-    else {
-      let result;
-      try {
-        result = deps.identity.install(
-          request.certificateChain,
-          deps.certificates.certificates("CentralSystemRootCertificate"),
-          deps.nowUtcMs(),
-        );
-      } catch (error) {
-        result = { status: "Rejected" as const, reason: `not stored: ${(error as Error).message}` };
-      }
-      if (result.status === "Accepted") {
-        deps.log.info("charge point certificate installed");
-        deps.installed();
-        return { status: "Accepted" };
-      }
-      reason = result.reason;
+export function handleCertificateSigned(request: CertificateSignedReq, context: SecurityContext): CertificateSignedConf {
+  let reason: string;
+  const maxChainSize = context.config.int("CertificateSignedMaxChainSize");
+  if (request.certificateChain.length > maxChainSize)
+    reason = `chain of ${request.certificateChain.length} characters (CertificateSignedMaxChainSize ${maxChainSize})`;
+  else {
+    let result;
+    try {
+      result = context.identity.install(
+        request.certificateChain,
+        context.certificates.certificates("CentralSystemRootCertificate"),
+        syncedUtcMs(context.clock),
+      );
+    } catch (error) {
+      result = { status: "Rejected" as const, reason: `not stored: ${(error as Error).message}` };
     }
-    deps.log.warn(`CertificateSigned rejected: ${reason}`);
-    deps.events.record("InvalidChargePointCertificate", reason);
-    return { status: "Rejected" };
-  };
+    if (result.status === "Accepted") {
+      context.log.info("charge point certificate installed");
+      // TC_074: a connection in profile 3 is made again with the new certificate.
+      if (context.settings.securityProfile === 3) context.timers.once(() => context.connection.reconnect(), 1);
+      return { status: "Accepted" };
+    }
+    reason = result.reason;
+  }
+  context.log.warn(`CertificateSigned rejected: ${reason}`);
+  context.events.record("InvalidChargePointCertificate", reason);
+  return { status: "Rejected" };
 }

@@ -5,14 +5,13 @@
  * in use for the current connection must stay).
  */
 import type { DeleteCertificateConf, DeleteCertificateReq } from "ocpp/generated/ocpp16";
-import type { CertificateStore } from "./certificate-store";
+import { tlsInUse, type SecurityContext } from "./context";
 
-export function createDeleteCertificateHandler(store: CertificateStore, tlsInUse: () => boolean) {
-  return (request: DeleteCertificateReq): DeleteCertificateConf => {
-    const hash = request.certificateHashData;
-    const type = store.typeOf(hash);
-    if (type === undefined) return { status: "NotFound" };
-    if (type === "CentralSystemRootCertificate" && tlsInUse() && store.list(type).length === 1) return { status: "Failed" };
-    return { status: store.delete(hash) ? "Accepted" : "Failed" };
-  };
+export function handleDeleteCertificate(request: DeleteCertificateReq, context: SecurityContext): DeleteCertificateConf {
+  const store = context.certificates;
+  const hash = request.certificateHashData;
+  const type = store.typeOf(hash);
+  if (type === undefined) return { status: "NotFound" };
+  if (type === "CentralSystemRootCertificate" && tlsInUse(context.settings) && store.list(type).length === 1) return { status: "Failed" };
+  return { status: store.delete(hash) ? "Accepted" : "Failed" };
 }

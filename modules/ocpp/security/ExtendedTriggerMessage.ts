@@ -1,54 +1,45 @@
 /**
  * ExtendedTriggerMessage [SEC §5, reference §2.8]: TriggerMessage's rules
  * and targets (the TriggerMessage handler answers the messages both know),
- * plus LogStatusNotification (the GetLog upload's state, Idle when none)
- * and SignChargePointCertificate (a new key pair and SignCertificate [SEC
- * A02]; NotImplemented without a random source, Rejected without CpoName).
+ * plus LogStatusNotification (the GetLog upload's state, Idle when none),
+ * SignedFirmwareStatusNotification for FirmwareStatusNotification when
+ * Firmware Management is built in [SEC L01], and SignChargePointCertificate
+ * (a new key pair and SignCertificate [SEC A02]; NotImplemented without a
+ * random source, Rejected without CpoName).
  */
 import type { HandlerContext } from "ocpp/rpc/engine";
 import type { ExtendedTriggerMessageConf, ExtendedTriggerMessageReq } from "ocpp/generated/ocpp16";
-import { createTriggerMessageHandler } from "ocpp/trigger/TriggerMessage";
-import type { TriggerTargets } from "ocpp/trigger/types";
+import { handleTriggerMessage } from "ocpp/trigger/TriggerMessage";
+import type { SecurityContext } from "./context";
+import { sendSignCertificate, signCertificateStatus } from "./SignCertificate";
 
-export interface ExtendedTriggerTargets {
-  trigger: TriggerTargets;
-  /** LogStatusNotification now; absent when GetLog is not built in. */
-  sendLogStatus?(): void;
-  /** SignedFirmwareStatusNotification now (FirmwareStatusNotification here means the signed one [SEC L01]). */
-  sendSignedFirmwareStatus?(): void;
-  /** Whether a CSR can be made now ("NotImplemented": no random source; "Rejected": CpoName not set). */
-  canSignCertificate?(): "Accepted" | "Rejected" | "NotImplemented";
-  /** Makes a key pair and CSR and sends SignCertificate. */
-  sendSignCertificate?(): void;
-}
-
-export function createExtendedTriggerMessageHandler(targets: ExtendedTriggerTargets) {
-  const trigger = createTriggerMessageHandler(targets.trigger);
-  return (request: ExtendedTriggerMessageReq, call: HandlerContext): ExtendedTriggerMessageConf => {
-    const connectorId = request.connectorId;
-    switch (request.requestedMessage) {
-      case "LogStatusNotification": {
-        const send = targets.sendLogStatus;
-        if (send === undefined) return { status: "NotImplemented" };
-        if (connectorId !== undefined && connectorId > targets.trigger.connectorCount) return { status: "Rejected" };
-        call.afterReply(() => send.call(targets));
-        return { status: "Accepted" };
-      }
-      case "FirmwareStatusNotification": {
-        const send = targets.sendSignedFirmwareStatus;
-        if (send === undefined) return trigger({ requestedMessage: request.requestedMessage, connectorId }, call);
-        call.afterReply(() => send.call(targets));
-        return { status: "Accepted" };
-      }
-      case "SignChargePointCertificate": {
-        const send = targets.sendSignCertificate;
-        const status = targets.canSignCertificate ? targets.canSignCertificate() : "NotImplemented";
-        if (send === undefined || status !== "Accepted") return { status: send === undefined ? "NotImplemented" : status };
-        call.afterReply(() => send.call(targets));
-        return { status: "Accepted" };
-      }
-      default:
-        return trigger({ requestedMessage: request.requestedMessage, connectorId }, call);
+export function handleExtendedTriggerMessage(
+  request: ExtendedTriggerMessageReq,
+  context: SecurityContext,
+  call: HandlerContext,
+): ExtendedTriggerMessageConf {
+  const connectorId = request.connectorId;
+  switch (request.requestedMessage) {
+    case "LogStatusNotification": {
+      const logs = context.logs;
+      if (logs === undefined) return { status: "NotImplemented" };
+      if (connectorId !== undefined && connectorId > context.trigger.connectorCount) return { status: "Rejected" };
+      call.afterReply(() => logs.sendTriggeredStatus());
+      return { status: "Accepted" };
     }
-  };
+    case "FirmwareStatusNotification": {
+      const firmware = context.firmware;
+      if (firmware === undefined) return handleTriggerMessage(request, context.trigger, call);
+      call.afterReply(() => firmware.sendTriggeredSignedStatus());
+      return { status: "Accepted" };
+    }
+    case "SignChargePointCertificate": {
+      const status = signCertificateStatus(context);
+      if (status !== "Accepted") return { status };
+      call.afterReply(() => sendSignCertificate(context));
+      return { status: "Accepted" };
+    }
+    default:
+      return handleTriggerMessage(request, context.trigger, call);
+  }
 }

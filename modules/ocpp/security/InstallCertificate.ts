@@ -5,19 +5,15 @@
  * security event InvalidCentralSystemCertificate (OCTT TC_078).
  */
 import type { InstallCertificateConf, InstallCertificateReq } from "ocpp/generated/ocpp16";
-import type { Logger } from "ports/log";
-import type { CertificateStore } from "./certificate-store";
-import type { SecurityEventService } from "./security-events";
+import type { SecurityContext } from "./context";
 
-export function createInstallCertificateHandler(store: CertificateStore, events: SecurityEventService, log: Logger) {
-  return (request: InstallCertificateReq): InstallCertificateConf => {
-    const result = store.install(request.certificateType, request.certificate);
-    if (result.status !== "Accepted") {
-      log.warn(`InstallCertificate ${request.certificateType}: ${result.status} (${result.reason})`);
-      if (result.status === "Rejected" && result.invalid && request.certificateType === "CentralSystemRootCertificate") {
-        events.record("InvalidCentralSystemCertificate", result.reason);
-      }
+export function handleInstallCertificate(request: InstallCertificateReq, context: SecurityContext): InstallCertificateConf {
+  const result = context.certificates.install(request.certificateType, request.certificate);
+  if (result.status !== "Accepted") {
+    context.log.warn(`InstallCertificate ${request.certificateType}: ${result.status} (${result.reason})`);
+    if (result.status === "Rejected" && result.invalid && request.certificateType === "CentralSystemRootCertificate") {
+      context.events.record("InvalidCentralSystemCertificate", result.reason);
     }
-    return { status: result.status };
-  };
+  }
+  return { status: result.status };
 }

@@ -13,76 +13,70 @@
  * Rejected.
  */
 import type { HandlerContext } from "ocpp/rpc/engine";
-import type { Logger } from "ports/log";
+import { OcppCallError } from "ocpp/rpc/frame";
 import type { SignedUpdateFirmwareConf, SignedUpdateFirmwareReq } from "ocpp/generated/ocpp16";
-import type { FirmwareService } from "ocpp/firmware/firmware-service";
 import { decodeBase64 } from "util/base64";
 import { p256PublicKeyFromSpki, p256VerifyDer } from "util/p256";
-import type { CertificateStore } from "./certificate-store";
 import { verifyPemChain } from "./chain";
-import type { SecurityEventService } from "./security-events";
+import { syncedUtcMs, type SecurityContext } from "./context";
 
-export interface SignedUpdateFirmwareDeps {
-  certificates: Pick<CertificateStore, "certificates">;
-  firmware: Pick<FirmwareService, "phase" | "update" | "cancelForNewRequest">;
-  events: Pick<SecurityEventService, "record">;
-  log: Logger;
-  /** UTC now, undefined while the clock is not set (validity then unchecked). */
-  nowUtcMs: () => number | undefined;
-}
-
-export function createSignedUpdateFirmwareHandler(deps: SignedUpdateFirmwareDeps) {
-  return (request: SignedUpdateFirmwareReq, call: HandlerContext): SignedUpdateFirmwareConf => {
-    const firmware = request.firmware;
-    const chain = verifyPemChain(
-      firmware.signingCertificate,
-      deps.certificates.certificates("ManufacturerRootCertificate"),
-      deps.nowUtcMs(),
-    );
-    let publicKey: Uint8Array | undefined;
-    let reason = chain.ok ? "" : chain.reason;
-    if (chain.ok) {
-      try {
-        publicKey = p256PublicKeyFromSpki(chain.chain[0].spkiDer);
-      } catch (error) {
-        reason = `signing key not usable: ${(error as Error).message} (only ECDSA P-256 firmware signatures; no RSA in this build)`;
-      }
+export function handleSignedUpdateFirmware(
+  request: SignedUpdateFirmwareReq,
+  context: SecurityContext,
+  call: HandlerContext,
+): SignedUpdateFirmwareConf {
+  const service = context.firmware;
+  if (service === undefined) throw new OcppCallError("NotSupported", "no Firmware Management in this build"); // not registered then
+  const events = context.events;
+  const firmware = request.firmware;
+  const chain = verifyPemChain(
+    firmware.signingCertificate,
+    context.certificates.certificates("ManufacturerRootCertificate"),
+    syncedUtcMs(context.clock),
+  );
+  let publicKey: Uint8Array | undefined;
+  let reason = chain.ok ? "" : chain.reason;
+  if (chain.ok) {
+    try {
+      publicKey = p256PublicKeyFromSpki(chain.chain[0].spkiDer);
+    } catch (error) {
+      reason = `signing key not usable: ${(error as Error).message} (only ECDSA P-256 firmware signatures; no RSA in this build)`;
     }
-    if (publicKey === undefined) {
-      deps.log.warn(`SignedUpdateFirmware ${request.requestId}: signing certificate refused: ${reason}`);
-      deps.events.record("InvalidFirmwareSigningCertificate", reason);
-      return { status: "InvalidCertificate" };
-    }
-    const signature = decodeBase64(firmware.signature);
-    if (signature === undefined || signature.length === 0) {
-      deps.log.warn(`SignedUpdateFirmware ${request.requestId}: signature is not base64`);
-      return { status: "Rejected" };
-    }
-    if (deps.firmware.phase === "installing") {
-      deps.log.warn(`SignedUpdateFirmware ${request.requestId}: an install is under way`);
-      return { status: "Rejected" };
-    }
-    const canceled = deps.firmware.cancelForNewRequest();
-    const key = publicKey;
-    const requestId = request.requestId;
-    // Started after the answer so SignedFirmwareStatusNotification never overtakes it.
-    call.afterReply(() =>
-      deps.firmware.update(
-        {
-          location: firmware.location,
-          retrieveDate: firmware.retrieveDateTime,
-          installDate: firmware.installDateTime,
-          retries: request.retries,
-          retryInterval: request.retryInterval,
-        },
-        {
-          requestId,
-          verify: (digest) => p256VerifyDer(key, digest, signature),
-          onInvalidSignature: () =>
-            deps.events.record("InvalidFirmwareSignature", `requestId ${requestId}: signature does not match ${firmware.location}`),
-        },
-      ),
-    );
-    return { status: canceled ? "AcceptedCanceled" : "Accepted" };
-  };
+  }
+  if (publicKey === undefined) {
+    context.log.warn(`SignedUpdateFirmware ${request.requestId}: signing certificate refused: ${reason}`);
+    events.record("InvalidFirmwareSigningCertificate", reason);
+    return { status: "InvalidCertificate" };
+  }
+  const signature = decodeBase64(firmware.signature);
+  if (signature === undefined || signature.length === 0) {
+    context.log.warn(`SignedUpdateFirmware ${request.requestId}: signature is not base64`);
+    return { status: "Rejected" };
+  }
+  if (service.phase === "installing") {
+    context.log.warn(`SignedUpdateFirmware ${request.requestId}: an install is under way`);
+    return { status: "Rejected" };
+  }
+  const canceled = service.cancelForNewRequest();
+  const key = publicKey;
+  const requestId = request.requestId;
+  // Started after the answer so SignedFirmwareStatusNotification never overtakes it.
+  call.afterReply(() =>
+    service.update(
+      {
+        location: firmware.location,
+        retrieveDate: firmware.retrieveDateTime,
+        installDate: firmware.installDateTime,
+        retries: request.retries,
+        retryInterval: request.retryInterval,
+      },
+      {
+        requestId,
+        verify: (digest) => p256VerifyDer(key, digest, signature),
+        onInvalidSignature: () =>
+          events.record("InvalidFirmwareSignature", `requestId ${requestId}: signature does not match ${firmware.location}`),
+      },
+    ),
+  );
+  return { status: canceled ? "AcceptedCanceled" : "Accepted" };
 }

@@ -82,6 +82,11 @@ export class ChargePointIdentity {
   }
 
   /** True when a certificate and its key are installed (security profile 3 possible). */
+  /** True when this platform can make key pairs (it has a random source): SignChargePointCertificate is possible. */
+  get canCreateKeys(): boolean {
+    return this.#o.randomBytes !== undefined;
+  }
+
   get hasCertificate(): boolean {
     return this.#key !== undefined && this.#chain.length > 0;
   }

@@ -17,10 +17,11 @@ import type { FirmwareService } from "ocpp/firmware/firmware-service";
 import { FlashRing } from "storage/flash-ring";
 import { CertificateStore } from "./certificate-store";
 import { ChargePointIdentity } from "./charge-point-identity";
-import { securityKeys } from "./config-keys";
+import { SECURITY_KEYS } from "./config-keys";
 import { LogService } from "./log-service";
 import { MemorySecurityLog, SecurityEventService, type SecurityLogStore } from "./security-events";
-import { registerSecurityActions } from "./register";
+import { attachSecurityActions } from "./actions";
+import type { SecurityContext } from "./context";
 
 export interface SecurityOptions {
   chargePoint: Pick<ChargePoint, "engine" | "registration" | "config" | "time" | "connection" | "log">;
@@ -88,19 +89,18 @@ export function attachSecurity(options: SecurityOptions): Security {
   updateClient();
   identity.onChange(updateClient);
 
-  // SecurityProfile [SEC A05, reference §4.14]: only raised, each step with what it needs.
-  let declared = false;
+  // SecurityProfile [SEC A05, reference §4.14]: only raised, each step with what it needs (the
+  // persisted value at boot is taken as it is: the guard applies from then on).
   const hasPassword = (): boolean =>
     config.string("AuthorizationKey") !== "" || settings.chargerPassword !== "" || settings.installationInitialPassword !== "";
   const allows = (profile: number): boolean => {
-    if (!declared) return true; // the persisted value at boot
     if (profile <= config.int("SecurityProfile")) return false;
     if ((profile === 1 || profile === 2) && !hasPassword()) return false;
     if (profile >= 2 && settings.caCertificates.length === 0) return false;
     return profile < 3 || identity.hasCertificate; // 3 needs a charge point certificate and key
   };
-  for (const key of securityKeys({ allows })) if (!config.has(key.name)) config.declare(key);
-  declared = true;
+  config.declareMissing(SECURITY_KEYS);
+  config.guard("SecurityProfile", (value) => allows(Number(value)));
   settings.securityProfile = config.int("SecurityProfile");
   config.onChange("SecurityProfile", (value) => {
     settings.securityProfile = Number(value);
@@ -125,51 +125,23 @@ export function attachSecurity(options: SecurityOptions): Security {
       caCertificates: () => settings.caCertificates,
     });
   }
-  const logService = logs;
-  const nowUtcMs = (): number | undefined => (cp.time.clock.isSynced() ? cp.time.clock.utcMs() : undefined);
-  // SignCertificate [SEC A02.FR.02]: a fresh key pair, subject O = CpoName, CN = the charge point's serial (its identity).
-  const sendSignCertificate = (): void => {
-    let csr: string;
-    try {
-      csr = identity.createCsr(config.string("CpoName"), options.deviceName);
-    } catch (error) {
-      log.error(`no certificate request: ${(error as Error).message}`);
-      return;
-    }
-    cp.engine.call("SignCertificate", { csr }).then(
-      (conf) => log.info(`SignCertificate: ${String((conf as { status?: unknown }).status)}`),
-      (error: Error) => log.warn(`SignCertificate failed: ${error.message}`),
-    );
-  };
-  const firmware = options.firmware;
-  registerSecurityActions(cp.engine, {
-    certificates,
-    events,
+  const context: SecurityContext = {
+    engine: cp.engine,
+    config,
+    clock: cp.time.clock,
+    timers: options.timers,
+    connection: cp.connection,
+    settings,
     log,
+    events,
+    certificates,
+    identity,
     logs,
-    tlsInUse: () => settings.securityProfile !== undefined && settings.securityProfile >= 2,
-    trigger: {
-      trigger: options.triggerTargets,
-      sendLogStatus: logService ? () => logService.sendTriggeredStatus() : undefined,
-      sendSignedFirmwareStatus: firmware ? () => firmware.sendTriggeredSignedStatus() : undefined,
-      canSignCertificate: () =>
-        options.randomBytes === undefined ? "NotImplemented" : config.string("CpoName") === "" ? "Rejected" : "Accepted",
-      sendSignCertificate: () => sendSignCertificate(),
-    },
-    certificateSigned: {
-      identity,
-      certificates,
-      events,
-      log,
-      maxChainSize: () => config.int("CertificateSignedMaxChainSize"),
-      nowUtcMs,
-      // TC_074: a connection in profile 3 is made again with the new certificate.
-      installed: () => {
-        if (settings.securityProfile === 3) options.timers.once(() => cp.connection.reconnect(), 1);
-      },
-    },
-    signedFirmware: firmware ? { certificates, firmware, events, log, nowUtcMs } : undefined,
-  });
+    firmware: options.firmware,
+    trigger: options.triggerTargets,
+    deviceName: options.deviceName,
+  };
+  attachSecurityActions(cp.engine, context);
 
   // Boot events: the start, and a firmware other than the last boot's.
   const previous = options.kv.get("secevent", "fwver");
@@ -183,6 +155,6 @@ export function attachSecurity(options: SecurityOptions): Security {
     certificates,
     identity,
     logs,
-    stop: () => logService?.stop(),
+    stop: () => logs?.stop(),
   };
 }

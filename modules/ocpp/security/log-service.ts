@@ -4,18 +4,18 @@
  * (same file building, HTTP(S) PUT, retries and — when it gets one — FTP),
  * one instance per request, its DiagnosticsStatusNotifications turned into
  * LogStatusNotifications carrying the GetLog requestId (UploadFailed →
- * UploadFailure). A GetLog while an upload runs cancels it: its retries
+ * UploadFailure; ./LogStatusNotification.ts). A GetLog while an upload runs cancels it: its retries
  * stop, its late notifications are dropped, the answer is AcceptedCanceled.
  */
 import type { Timers } from "ports/timers";
 import type { Logger } from "ports/log";
 import type { HttpClient } from "ports/http";
-import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";
-import type { GetLogConf, GetLogReq, LogStatusNotificationReq } from "ocpp/generated/ocpp16";
+import type { OcppEngine } from "ocpp/rpc/engine";
+import type { GetLogConf, GetLogReq } from "ocpp/generated/ocpp16";
 import { DiagnosticsService, type DiagnosticsSource } from "ocpp/firmware/diagnostics-service";
+import { TRIGGERED_LOG_STATUS_CALL, logStatusOf, sendLogStatusNotification } from "./LogStatusNotification";
 
 export type LogType = GetLogReq["logType"];
-type LogStatus = LogStatusNotificationReq["status"];
 
 export interface LogServiceOptions {
   engine: Pick<OcppEngine, "call">;
@@ -58,20 +58,19 @@ export class LogService {
       this.#activeRequestId = undefined;
     }
     const requestId = request.requestId;
-    const adapter = {
-      call: <Conf>(_action: string, payload: unknown, options?: CallOptions): Promise<Conf> => {
-        if (this.#active !== service) return Promise.resolve({} as Conf); // a canceled upload stays silent
-        const status = (payload as { status: string }).status;
-        const mapped: LogStatus = status === "UploadFailed" ? "UploadFailure" : (status as LogStatus);
-        if (mapped !== "Uploading") {
+    const service: DiagnosticsService = new DiagnosticsService({
+      // The upload's statuses as LogStatusNotifications of this request; a canceled upload stays silent.
+      reportStatus: (diagnosticsStatus, triggered) => {
+        if (this.#active !== service) return;
+        const status = logStatusOf(diagnosticsStatus);
+        if (status !== "Uploading") {
           this.#active = undefined;
           this.#activeRequestId = undefined;
         }
-        return this.#o.engine.call<Conf>("LogStatusNotification", { status: mapped, requestId }, options);
+        sendLogStatusNotification(this.#o.engine, status, requestId, { beforeAccepted: triggered }).catch((error: Error) => {
+          this.#o.log.warn(`LogStatusNotification ${status} failed: ${error.message}`);
+        });
       },
-    };
-    const service: DiagnosticsService = new DiagnosticsService({
-      engine: adapter as Pick<OcppEngine, "call">,
       timers: this.#o.timers,
       clock: this.#o.clock,
       http: this.#o.http,
@@ -101,13 +100,13 @@ export class LogService {
 
   /** LogStatusNotification for ExtendedTriggerMessage: Uploading with its requestId, else Idle. */
   sendTriggeredStatus(): void {
-    const request: LogStatusNotificationReq =
-      this.uploading && this.#activeRequestId !== undefined
-        ? { status: "Uploading", requestId: this.#activeRequestId }
-        : { status: "Idle" };
-    this.#o.engine.call("LogStatusNotification", request, { beforeAccepted: true }).catch((error: Error) => {
-      this.#o.log.warn(`LogStatusNotification ${request.status} failed: ${error.message}`);
-    });
+    const uploading = this.uploading && this.#activeRequestId !== undefined;
+    const status = uploading ? "Uploading" : "Idle";
+    sendLogStatusNotification(this.#o.engine, status, uploading ? this.#activeRequestId : undefined, TRIGGERED_LOG_STATUS_CALL).catch(
+      (error: Error) => {
+        this.#o.log.warn(`LogStatusNotification ${status} failed: ${error.message}`);
+      },
+    );
   }
 
   stop(): void {

@@ -11,12 +11,13 @@
  * again from the log at the next boot.
  *
  * Log line: `<ISO time>[?] <type>[ <techInfo>]` ("?" marks a clock not set yet).
+ * The message itself: ./SecurityEventNotification.ts.
  */
 import type { KeyValueStore } from "ports/kv";
 import type { Logger } from "ports/log";
 import type { OcppEngine } from "ocpp/rpc/engine";
 import type { EventTime, TimeKeeper } from "ocpp/core/timestamps";
-import type { SecurityEventNotificationReq } from "ocpp/generated/ocpp16";
+import { buildSecurityEventNotificationRequest, sendSecurityEventNotification } from "./SecurityEventNotification";
 
 /** The white paper's event list; true = critical [SEC §8]. */
 export const SECURITY_EVENTS = {
@@ -154,10 +155,9 @@ export class SecurityEventService {
       const utc = this.#o.time.iso(event.time);
       if (!utc.startsWith("1970")) timestamp = utc;
     }
-    const request: SecurityEventNotificationReq = { type: event.type, timestamp };
-    if (event.techInfo !== undefined && event.techInfo !== "") request.techInfo = event.techInfo;
+    const request = buildSecurityEventNotificationRequest(event.type, timestamp, event.techInfo);
     this.#inFlight.push(event.seq);
-    this.#o.engine.call("SecurityEventNotification", request).then(
+    sendSecurityEventNotification(this.#o.engine, request).then(
       () => this.#done(event.seq),
       (error: Error) =>
         this.#o.log.warn(`SecurityEventNotification ${event.type} not delivered (sent again at the next boot): ${error.message}`),

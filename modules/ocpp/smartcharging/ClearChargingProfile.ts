@@ -3,19 +3,15 @@
  * only that profile, otherwise every profile matching all given fields;
  * Accepted when something was cleared, Unknown when nothing matched.
  */
-import type { SmartChargingService } from "./service";
-import type { ClearChargingProfileRequest, ClearChargingProfileResponse } from "./types";
+import type { ClearChargingProfileConf, ClearChargingProfileReq } from "ocpp/generated/ocpp16";
+import type { SmartChargingContext } from "./context";
 
-export function createClearChargingProfileHandler(
-  service: SmartChargingService,
-): (request: ClearChargingProfileRequest) => ClearChargingProfileResponse {
-  return (request) => {
-    const cleared = service.clearProfiles({
-      id: request.id,
-      connectorId: request.connectorId,
-      purpose: request.chargingProfilePurpose,
-      stackLevel: request.stackLevel,
-    });
-    return { status: cleared ? "Accepted" : "Unknown" };
-  };
+export function handleClearChargingProfile(request: ClearChargingProfileReq, context: SmartChargingContext): ClearChargingProfileConf {
+  const cleared = context.service.clearProfiles({
+    id: request.id,
+    connectorId: request.connectorId,
+    purpose: request.chargingProfilePurpose,
+    stackLevel: request.stackLevel,
+  });
+  return { status: cleared ? "Accepted" : "Unknown" };
 }

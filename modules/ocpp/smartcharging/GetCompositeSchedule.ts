@@ -3,27 +3,26 @@
  * composite from receipt time X to X + duration, periods relative to
  * scheduleStart = X, no startSchedule inside. Unknown connector → Rejected.
  */
-import type { Clock } from "ports/clock";
+import type { GetCompositeScheduleConf, GetCompositeScheduleReq } from "ocpp/generated/ocpp16";
 import { formatIsoUtc } from "util/iso8601";
-import type { SmartChargingService } from "./service";
-import type { GetCompositeScheduleRequest, GetCompositeScheduleResponse } from "./types";
+import type { SmartChargingContext } from "./context";
 
-export function createGetCompositeScheduleHandler(
-  service: SmartChargingService,
-  clock: Pick<Clock, "utcMs">,
-): (request: GetCompositeScheduleRequest) => GetCompositeScheduleResponse {
-  return (request) => {
-    const composite = service.compositeSchedule(request.connectorId, request.duration, request.chargingRateUnit, clock.utcMs());
-    if (!composite) return { status: "Rejected" };
-    return {
-      status: "Accepted",
-      connectorId: composite.connectorId,
-      scheduleStart: formatIsoUtc(composite.scheduleStartUtcMs),
-      chargingSchedule: {
-        duration: composite.durationS,
-        chargingRateUnit: composite.unit,
-        chargingSchedulePeriod: composite.periods,
-      },
-    };
+export function handleGetCompositeSchedule(request: GetCompositeScheduleReq, context: SmartChargingContext): GetCompositeScheduleConf {
+  const composite = context.service.compositeSchedule(
+    request.connectorId,
+    request.duration,
+    request.chargingRateUnit,
+    context.clock.utcMs(),
+  );
+  if (!composite) return { status: "Rejected" };
+  return {
+    status: "Accepted",
+    connectorId: composite.connectorId,
+    scheduleStart: formatIsoUtc(composite.scheduleStartUtcMs),
+    chargingSchedule: {
+      duration: composite.durationS,
+      chargingRateUnit: composite.unit,
+      chargingSchedulePeriod: composite.periods,
+    },
   };
 }

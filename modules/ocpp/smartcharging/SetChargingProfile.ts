@@ -3,16 +3,10 @@
  * the SmartChargingService, writes the status. A connector that does not
  * exist throws OcppCallError PropertyConstraintViolation (the engine answers with that CALLERROR) [ERR 3.38].
  */
-import type { Clock } from "ports/clock";
-import type { SmartChargingService } from "./service";
-import type { SetChargingProfileRequest, SetChargingProfileResponse } from "./types";
+import type { SetChargingProfileConf, SetChargingProfileReq } from "ocpp/generated/ocpp16";
+import type { SmartChargingContext } from "./context";
 
-export function createSetChargingProfileHandler(
-  service: SmartChargingService,
-  clock: Pick<Clock, "utcMs">,
-): (request: SetChargingProfileRequest) => SetChargingProfileResponse {
-  return (request) => {
-    const result = service.setProfile(request.connectorId, request.csChargingProfiles, clock.utcMs());
-    return { status: result.status };
-  };
+export function handleSetChargingProfile(request: SetChargingProfileReq, context: SmartChargingContext): SetChargingProfileConf {
+  const result = context.service.setProfile(request.connectorId, request.csChargingProfiles, context.clock.utcMs());
+  return { status: result.status };
 }

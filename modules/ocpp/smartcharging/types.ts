@@ -1,23 +1,9 @@
 /**
- * OCPP 1.6 Smart Charging message and data types, named after the spec.
- * They are the generated schema types (ocpp/generated/ocpp16), re-exported
- * under the names the spec uses, so handlers and schema checks agree.
+ * OCPP 1.6 Smart Charging data types, named after the spec. They are parts
+ * of the generated schema types (ocpp/generated/ocpp16), so handlers and
+ * schema checks agree; the messages themselves use the generated types.
  */
-import type {
-  ClearChargingProfileConf,
-  ClearChargingProfileReq,
-  GetCompositeScheduleConf,
-  GetCompositeScheduleReq,
-  SetChargingProfileConf,
-  SetChargingProfileReq,
-} from "ocpp/generated/ocpp16";
-
-export type SetChargingProfileRequest = SetChargingProfileReq;
-export type SetChargingProfileResponse = SetChargingProfileConf;
-export type ClearChargingProfileRequest = ClearChargingProfileReq;
-export type ClearChargingProfileResponse = ClearChargingProfileConf;
-export type GetCompositeScheduleRequest = GetCompositeScheduleReq;
-export type GetCompositeScheduleResponse = GetCompositeScheduleConf;
+import type { SetChargingProfileReq } from "ocpp/generated/ocpp16";
 
 /** ChargingProfile [SPEC 7.8]. */
 export type ChargingProfile = SetChargingProfileReq["csChargingProfiles"];

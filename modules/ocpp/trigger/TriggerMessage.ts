@@ -9,22 +9,24 @@
  * - a message this build does not know or serve ⇒ NotImplemented.
  */
 import type { HandlerContext, RequestValidator } from "ocpp/rpc/engine";
-import { validateTriggerMessageReq, type TriggerMessageConf } from "ocpp/generated/ocpp16";
+import { validateTriggerMessageReq, type TriggerMessageConf, type TriggerMessageReq } from "ocpp/generated/ocpp16";
 import type { TriggerTargets, TriggerableMessage } from "./types";
 
-const KNOWN: readonly string[] = [
+const KNOWN: readonly TriggerableMessage[] = Object.freeze([
   "BootNotification",
   "DiagnosticsStatusNotification",
   "FirmwareStatusNotification",
   "Heartbeat",
   "MeterValues",
   "StatusNotification",
-];
+]);
 
-export interface TriggerRequest {
-  requestedMessage: string;
-  connectorId?: number;
+function isTriggerable(message: string): message is TriggerableMessage {
+  return (KNOWN as readonly string[]).indexOf(message) >= 0;
 }
+
+/** TriggerMessage.req as `validateTriggerRequest` lets it through: any requestedMessage string. */
+export type TriggerRequest = Omit<TriggerMessageReq, "requestedMessage"> & { requestedMessage: string };
 
 /**
  * The generated validator, except that an unknown requestedMessage string
@@ -33,57 +35,55 @@ export interface TriggerRequest {
 export const validateTriggerRequest: RequestValidator = (value) => {
   if (typeof value === "object" && value !== null && !Array.isArray(value)) {
     const requested = (value as Record<string, unknown>).requestedMessage;
-    if (typeof requested === "string" && KNOWN.indexOf(requested) < 0) {
+    if (typeof requested === "string" && !isTriggerable(requested)) {
       return validateTriggerMessageReq({ ...(value as Record<string, unknown>), requestedMessage: "Heartbeat" });
     }
   }
   return validateTriggerMessageReq(value);
 };
 
-export function createTriggerMessageHandler(targets: TriggerTargets) {
-  return (request: TriggerRequest, call: HandlerContext): TriggerMessageConf => {
-    if (KNOWN.indexOf(request.requestedMessage) < 0) return { status: "NotImplemented" };
-    const message = request.requestedMessage as TriggerableMessage;
-    const connectorId = request.connectorId;
-    if (connectorId !== undefined && (connectorId < 0 || connectorId > targets.connectorCount)) return { status: "Rejected" };
-    switch (message) {
-      case "BootNotification":
-        if (!targets.canSendBootNotification()) return { status: "Rejected" };
-        call.afterReply(() => targets.sendBootNotification());
-        return { status: "Accepted" };
-      case "Heartbeat":
-        call.afterReply(() => targets.sendHeartbeat());
-        return { status: "Accepted" };
-      case "DiagnosticsStatusNotification": {
-        const send = targets.sendDiagnosticsStatus;
-        if (send === undefined) return { status: "NotImplemented" };
-        call.afterReply(() => send.call(targets));
-        return { status: "Accepted" };
-      }
-      case "FirmwareStatusNotification": {
-        const send = targets.sendFirmwareStatus;
-        if (send === undefined) return { status: "NotImplemented" };
-        call.afterReply(() => send.call(targets));
-        return { status: "Accepted" };
-      }
-      case "StatusNotification":
-        call.afterReply(() => {
-          if (connectorId !== undefined) targets.sendStatusNotification(connectorId);
-          else for (let id = 0; id <= targets.connectorCount; id++) targets.sendStatusNotification(id);
-        });
-        return { status: "Accepted" };
-      case "MeterValues":
-        if (connectorId !== undefined && connectorId > 0) {
-          call.afterReply(() => {
-            targets.sendMeterValues(connectorId);
-          });
-        } else {
-          call.afterReply(() => {
-            for (let id = 1; id <= targets.connectorCount; id++) targets.sendMeterValues(id);
-          });
-        }
-        return { status: "Accepted" };
+export function handleTriggerMessage(request: TriggerRequest, targets: TriggerTargets, call: HandlerContext): TriggerMessageConf {
+  const message = request.requestedMessage;
+  if (!isTriggerable(message)) return { status: "NotImplemented" };
+  const connectorId = request.connectorId;
+  if (connectorId !== undefined && (connectorId < 0 || connectorId > targets.connectorCount)) return { status: "Rejected" };
+  switch (message) {
+    case "BootNotification":
+      if (!targets.canSendBootNotification()) return { status: "Rejected" };
+      call.afterReply(() => targets.sendBootNotification());
+      return { status: "Accepted" };
+    case "Heartbeat":
+      call.afterReply(() => targets.sendHeartbeat());
+      return { status: "Accepted" };
+    case "DiagnosticsStatusNotification": {
+      const send = targets.sendDiagnosticsStatus;
+      if (send === undefined) return { status: "NotImplemented" };
+      call.afterReply(() => send.call(targets));
+      return { status: "Accepted" };
     }
-    return { status: "NotImplemented" };
-  };
+    case "FirmwareStatusNotification": {
+      const send = targets.sendFirmwareStatus;
+      if (send === undefined) return { status: "NotImplemented" };
+      call.afterReply(() => send.call(targets));
+      return { status: "Accepted" };
+    }
+    case "StatusNotification":
+      call.afterReply(() => {
+        if (connectorId !== undefined) targets.sendStatusNotification(connectorId);
+        else for (let id = 0; id <= targets.connectorCount; id++) targets.sendStatusNotification(id);
+      });
+      return { status: "Accepted" };
+    case "MeterValues":
+      if (connectorId !== undefined && connectorId > 0) {
+        call.afterReply(() => {
+          targets.sendMeterValues(connectorId);
+        });
+      } else {
+        call.afterReply(() => {
+          for (let id = 1; id <= targets.connectorCount; id++) targets.sendMeterValues(id);
+        });
+      }
+      return { status: "Accepted" };
+  }
+  return { status: "NotImplemented" };
 }

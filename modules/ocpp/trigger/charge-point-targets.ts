@@ -1,18 +1,21 @@
 /**
  * TriggerTargets over the ChargePoint's services: what each triggered
- * message carries now (no history) [reference §4.12].
+ * message carries now (no history) [reference §4.12]. The messages are
+ * built and sent by their own files (ocpp/core/Heartbeat.ts, ...).
  *
  * StatusNotification goes through StatusService.send (current status, error
  * code and info). A triggered boot (only before Accepted) goes through
  * `bootNow` (RegistrationService.bootNow, so the answer is handled) when
  * given, else straight through the engine.
  */
-import type { BootNotificationReq, MeterValuesReq } from "ocpp/generated/ocpp16";
+import type { BootNotificationReq } from "ocpp/generated/ocpp16";
 import type { ChargePoint } from "ocpp/charge-point";
-import { newMeterSample, type ChargePointConnector } from "ocpp/charge-point-hw";
+import { newMeterSample, type ChargePointConnector, type ConnectorMeterSample } from "ocpp/charge-point-hw";
 import { buildMeterValue } from "ocpp/core/metering";
+import { TRIGGERED_BOOT_CALL, sendBootNotification } from "ocpp/core/BootNotification";
+import { TRIGGERED_HEARTBEAT_CALL, sendHeartbeat } from "ocpp/core/Heartbeat";
+import { TRIGGERED_METER_VALUES_CALL, buildMeterValuesRequest, sendMeterValues } from "ocpp/core/MeterValues";
 import type { TriggerTargets } from "./types";
-import { parseIsoUtcMsLenient } from "util/iso8601";
 
 export interface ChargePointTargetsOptions {
   chargePoint: Pick<ChargePoint, "engine" | "registration" | "status" | "config" | "time" | "transactions" | "log">;
@@ -26,49 +29,66 @@ export interface ChargePointTargetsOptions {
   diagnostics?: { sendTriggeredStatus(): void };
 }
 
-const TRIGGERED = { beforeAccepted: true } as const;
+/** The methods live on the prototype (flash on the board), not as closures made at boot. */
+class ChargePointTriggerTargets implements TriggerTargets {
+  readonly connectorCount: number;
+  readonly #options: ChargePointTargetsOptions;
+  readonly #sample: ConnectorMeterSample = newMeterSample();
+  sendDiagnosticsStatus?: () => void;
+  sendFirmwareStatus?: () => void;
+
+  constructor(options: ChargePointTargetsOptions) {
+    this.#options = options;
+    this.connectorCount = options.connectors.length;
+    const firmware = options.firmware;
+    const diagnostics = options.diagnostics;
+    if (firmware) this.sendFirmwareStatus = () => firmware.sendTriggeredStatus();
+    if (diagnostics) this.sendDiagnosticsStatus = () => diagnostics.sendTriggeredStatus();
+  }
+
+  canSendBootNotification(): boolean {
+    return this.#options.chargePoint.registration.status !== "Accepted";
+  }
+
+  sendBootNotification(): void {
+    const options = this.#options;
+    if (options.bootNow) options.bootNow();
+    else
+      sendBootNotification(options.chargePoint.engine, options.boot, TRIGGERED_BOOT_CALL).catch((error: Error) =>
+        this.#failed("BootNotification", error),
+      );
+  }
+
+  sendHeartbeat(): void {
+    const cp = this.#options.chargePoint;
+    void sendHeartbeat(cp.engine, cp.time.clock, TRIGGERED_HEARTBEAT_CALL, (error) => this.#failed("Heartbeat", error)); // never rejects
+  }
+
+  sendStatusNotification(connectorId: number): void {
+    const cp = this.#options.chargePoint;
+    if (!cp.status.send(connectorId)) cp.log.warn(`triggered StatusNotification ${connectorId} not sent (offline)`);
+  }
+
+  sendMeterValues(connectorId: number): boolean {
+    const cp = this.#options.chargePoint;
+    const connector = this.#options.connectors[connectorId - 1];
+    if (connector === undefined) return false;
+    const sample = this.#sample;
+    connector.readMeter(sample);
+    if (!sample.ok) return false;
+    const measurands = cp.config.list("MeterValuesSampledData");
+    const value = buildMeterValue(cp.time.iso(cp.time.now()), measurands, sample, connector.offeredA(), "Trigger");
+    if (value.sampledValue.length === 0) return false;
+    const request = buildMeterValuesRequest(connectorId, [value], cp.transactions.transactionOn(connectorId)?.transactionId);
+    sendMeterValues(cp.engine, request, TRIGGERED_METER_VALUES_CALL).catch((error: Error) => this.#failed("MeterValues", error));
+    return true;
+  }
+
+  #failed(what: string, error: Error): void {
+    this.#options.chargePoint.log.warn(`triggered ${what} failed: ${error.message}`);
+  }
+}
 
 export function chargePointTriggerTargets(options: ChargePointTargetsOptions): TriggerTargets {
-  const cp = options.chargePoint;
-  const sample = newMeterSample();
-  const warn =
-    (what: string) =>
-    (error: Error): void =>
-      cp.log.warn(`triggered ${what} failed: ${error.message}`);
-  const targets: TriggerTargets = {
-    connectorCount: options.connectors.length,
-    canSendBootNotification: () => cp.registration.status !== "Accepted",
-    sendBootNotification: () => {
-      if (options.bootNow) options.bootNow();
-      else cp.engine.call("BootNotification", options.boot, { beforeAccepted: true, priority: true }).catch(warn("BootNotification"));
-    },
-    sendHeartbeat: () => {
-      cp.engine.call<{ currentTime: string }>("Heartbeat", {}, TRIGGERED).then((conf) => {
-        const utc = parseIsoUtcMsLenient(conf.currentTime);
-        if (Number.isFinite(utc)) cp.time.clock.setUtc(utc, "ocpp");
-      }, warn("Heartbeat"));
-    },
-    sendStatusNotification: (connectorId) => {
-      if (!cp.status.send(connectorId)) cp.log.warn(`triggered StatusNotification ${connectorId} not sent (offline)`);
-    },
-    sendMeterValues: (connectorId) => {
-      const connector = options.connectors[connectorId - 1];
-      if (connector === undefined) return false;
-      connector.readMeter(sample);
-      if (!sample.ok) return false;
-      const measurands = cp.config.list("MeterValuesSampledData");
-      const value = buildMeterValue(cp.time.iso(cp.time.now()), measurands, sample, connector.offeredA(), "Trigger");
-      if (value.sampledValue.length === 0) return false;
-      const request: MeterValuesReq = { connectorId, meterValue: [value] as MeterValuesReq["meterValue"] };
-      const transactionId = cp.transactions.transactionOn(connectorId)?.transactionId;
-      if (transactionId !== undefined) request.transactionId = transactionId;
-      cp.engine.call("MeterValues", request, TRIGGERED).catch(warn("MeterValues"));
-      return true;
-    },
-  };
-  const firmware = options.firmware;
-  const diagnostics = options.diagnostics;
-  if (firmware) targets.sendFirmwareStatus = () => firmware.sendTriggeredStatus();
-  if (diagnostics) targets.sendDiagnosticsStatus = () => diagnostics.sendTriggeredStatus();
-  return targets;
+  return new ChargePointTriggerTargets(options);
 }

@@ -1,10 +1,13 @@
 /**
  * What TriggerMessage needs from the rest of the charge point: a way to send
- * each triggerable message now, with current data [SPEC 5.17]. The adapter
- * over the ChargePoint services is ./charge-point-targets; tests may fake it.
+ * each triggerable message now, with current data [SPEC 5.17]. It is the
+ * context the TriggerMessage handler is registered with (./actions.ts). The
+ * adapter over the ChargePoint services is ./charge-point-targets; tests may
+ * fake it.
  */
-export type TriggerableMessage =
-  "BootNotification" | "DiagnosticsStatusNotification" | "FirmwareStatusNotification" | "Heartbeat" | "MeterValues" | "StatusNotification";
+import type { TriggerMessageReq } from "ocpp/generated/ocpp16";
+
+export type TriggerableMessage = TriggerMessageReq["requestedMessage"];
 
 export interface TriggerTargets {
   /** Connectors 1..count. */

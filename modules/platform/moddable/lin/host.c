@@ -1,7 +1,8 @@
 /*
  * Native helpers of the lin build (ours): the process environment, whole-file
  * reads and atomic replacement, positioned block writes for file-backed flash
- * partitions, and the process exit that a reboot or a power cut maps to.
+ * partitions, the process exit that a reboot or a power cut maps to, and a
+ * TCP listener bound to 127.0.0.1 only for the bench link's listen mode.
  * The SDK's lin `preference` does not persist when preloaded and it has no
  * `flash` module: platform/moddable/lin/* build our ports on these.
  */
@@ -9,11 +10,15 @@
 #include "xsmc.h"
 #include "xsHost.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -302,6 +307,113 @@ void xs_oxs_lin_reset_peaks(xsMachine *the)
 #endif
 }
 
+/*
+ * census(): the live slots after a full collection, by kind and, for objects, by prototype:
+ * { kinds: [count per XS slot kind + 1 (index 0 = kind -1)], prototypes: [[name, objects, slots]...] }
+ * with an object's slots = itself and its own property chain (private fields included). For
+ * finding what the firmware retains (docs/memory.md), not for the figures.
+ */
+#define OXS_CENSUS_KINDS 64
+#define OXS_CENSUS_PROTOTYPES 509
+typedef struct { txSlot *prototype; uintptr_t shape; txSlot *sample; int32_t objects; int32_t slots; } oxsCensusEntry;
+
+void xs_oxs_lin_census(xsMachine *the)
+{
+	static int32_t kinds[OXS_CENSUS_KINDS];
+	static oxsCensusEntry entries[OXS_CENSUS_PROTOTYPES];
+	txMachine *machine = (txMachine *)the;
+	xsCollectGarbage();
+	memset(kinds, 0, sizeof(kinds));
+	memset(entries, 0, sizeof(entries));
+	for (txSlot *heap = machine->firstHeap; heap; heap = heap->next) {
+		txSlot *limit = heap->value.reference;
+		for (txSlot *slot = heap + 1; slot < limit; slot++) {
+			int kind = slot->kind + 1;
+			if (kind >= 0 && kind < OXS_CENSUS_KINDS) kinds[kind]++;
+			if (slot->kind != XS_INSTANCE_KIND) continue;
+			int32_t count = 1;
+			for (txSlot *property = slot->next; property; property = property->next) {
+				count++;
+				if (property->kind == XS_PRIVATE_KIND)
+					for (txSlot *field = property->value.private.first; field; field = field->next) count++;
+			}
+			/* Objects by prototype and first own property (its shape, roughly); functions by their code. */
+			txSlot *prototype = slot->value.instance.prototype;
+			txSlot *first = slot->next;
+			uintptr_t shape = 0;
+			if (first && (first->kind == XS_CODE_KIND || first->kind == XS_CODE_X_KIND)) shape = (uintptr_t)first->value.code.address;
+			else if (first) shape = (uintptr_t)first->ID + ((uintptr_t)first->kind << 20);
+			uintptr_t at = (((uintptr_t)prototype >> 4) ^ (shape * 2654435761u)) % OXS_CENSUS_PROTOTYPES;
+			for (int probe = 0; probe < OXS_CENSUS_PROTOTYPES; probe++, at = (at + 1) % OXS_CENSUS_PROTOTYPES) {
+				if ((entries[at].prototype == prototype && entries[at].shape == shape) || entries[at].objects == 0) {
+					entries[at].prototype = prototype;
+					entries[at].shape = shape;
+					if (!entries[at].sample) entries[at].sample = slot;
+					entries[at].objects++;
+					entries[at].slots += count;
+					break;
+				}
+			}
+		}
+	}
+	for (txSlot *free = machine->freeHeap; free; free = free->next) kinds[XS_UNDEFINED_KIND + 1]--;
+	xsmcVars(4);
+	xsmcSetNewObject(xsResult);
+	xsmcSetNewArray(xsVar(0), OXS_CENSUS_KINDS);
+	for (int k = 0; k < OXS_CENSUS_KINDS; k++) {
+		xsmcSetInteger(xsVar(1), kinds[k]);
+		xsmcSetIndex(xsVar(0), k, xsVar(1));
+	}
+	xsmcSet(xsResult, xsID("kinds"), xsVar(0));
+	xsmcSetNewArray(xsVar(0), 0);
+	int row = 0;
+	for (int e = 0; e < OXS_CENSUS_PROTOTYPES; e++) {
+		if (entries[e].objects == 0) continue;
+		{
+			txSlot *lead = entries[e].sample->next;
+			int isFunction = lead && (lead->kind == XS_CODE_KIND || lead->kind == XS_CODE_X_KIND);
+			if (!isFunction && entries[e].slots < 6) continue;
+		}
+		xsmcSetNewArray(xsVar(1), 3);
+		{
+			/* The sample object's first own property names: enough to tell what it is. */
+			char name[160];
+			int used = snprintf(name, sizeof(name), "%s", entries[e].prototype ? "" : "(null proto) ");
+			int shown = 0;
+			txSlot *code = entries[e].sample->next;
+			if (code && (code->kind == XS_CODE_KIND || code->kind == XS_CODE_X_KIND)) {
+				txString key = fxGetKeyName(machine, code->ID);
+				used += snprintf(name + used, sizeof(name) - used, "function %s ", key ? key : "(anonymous)");
+			}
+			for (txSlot *property = entries[e].sample->next; property && shown < 6 && used < (int)sizeof(name) - 24; property = property->next) {
+				if (property->kind == XS_PRIVATE_KIND) {
+					for (txSlot *field = property->value.private.first; field && shown < 6 && used < (int)sizeof(name) - 24; field = field->next, shown++) {
+						txString key = fxGetKeyName(machine, field->ID);
+						used += snprintf(name + used, sizeof(name) - used, "#%s ", key ? key : "?");
+					}
+					continue;
+				}
+				if (property->flag & XS_INTERNAL_FLAG) {
+					used += snprintf(name + used, sizeof(name) - used, "[k%d] ", property->kind);
+					shown++;
+					continue;
+				}
+				txString key = fxGetKeyName(machine, property->ID);
+				used += snprintf(name + used, sizeof(name) - used, "%s ", key ? key : "?");
+				shown++;
+			}
+			xsmcSetString(xsVar(2), name);
+		}
+		xsmcSetIndex(xsVar(1), 0, xsVar(2));
+		xsmcSetInteger(xsVar(2), entries[e].objects);
+		xsmcSetIndex(xsVar(1), 1, xsVar(2));
+		xsmcSetInteger(xsVar(2), entries[e].slots);
+		xsmcSetIndex(xsVar(1), 2, xsVar(2));
+		xsmcSetIndex(xsVar(0), row++, xsVar(1));
+	}
+	xsmcSet(xsResult, xsID("prototypes"), xsVar(0));
+}
+
 /* Ends the process at once (a reboot of the lin "board"; the bench host starts it again). */
 void xs_oxs_lin_exit(xsMachine *the)
 {
@@ -309,4 +421,92 @@ void xs_oxs_lin_exit(xsMachine *the)
 	fflush(stdout);
 	fflush(stderr);
 	_exit(code);
+}
+
+/*
+ * listenLoopback(port): a non-blocking TCP listener on 127.0.0.1:port, its descriptor. The SDK's
+ * lin Listener binds every interface; a port that takes bench commands must stay on loopback.
+ */
+void xs_oxs_lin_listen_loopback(xsMachine *the)
+{
+	int port = xsmcToInteger(xsArg(0));
+	struct sockaddr_in address;
+	int yes = 1;
+	if (port <= 0 || port > 65535)
+		xsRangeError("bad port");
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		xsUnknownError("socket: %s", strerror(errno));
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_SETFL, O_NONBLOCK | fcntl(fd, F_GETFL, 0));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, (void *)&yes, sizeof(yes));
+	memset(&address, 0, sizeof(address));
+	address.sin_family = AF_INET;
+	address.sin_port = htons(port);
+	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&address, sizeof(address)) || listen(fd, 1)) {
+		int error = errno;
+		close(fd);
+		xsUnknownError("listen on 127.0.0.1:%d: %s", port, strerror(error));
+	}
+	xsmcSetInteger(xsResult, fd);
+}
+
+/* acceptConnection(listener): a waiting connection (non-blocking, no Nagle), or -1 when none. */
+void xs_oxs_lin_accept(xsMachine *the)
+{
+	int yes = 1;
+	int fd = accept(xsmcToInteger(xsArg(0)), NULL, NULL);
+	if (fd < 0) {
+		xsmcSetInteger(xsResult, -1);
+		return;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	fcntl(fd, F_SETFL, O_NONBLOCK | fcntl(fd, F_GETFL, 0));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, (void *)&yes, sizeof(yes));
+	xsmcSetInteger(xsResult, fd);
+}
+
+/* receive(fd, buffer, start, length): bytes read into buffer[start..], 0 when none wait, -1 when the peer is gone. */
+void xs_oxs_lin_receive(xsMachine *the)
+{
+	int fd = xsmcToInteger(xsArg(0));
+	int start = xsmcToInteger(xsArg(2));
+	int length = xsmcToInteger(xsArg(3));
+	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	ssize_t count;
+	if (start < 0 || length <= 0 || start + length > capacity)
+		xsRangeError("bad range");
+	do
+		count = recv(fd, (uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start, length, MSG_DONTWAIT);
+	while (count < 0 && errno == EINTR);
+	if (count < 0)
+		count = (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+	else if (count == 0)
+		count = -1; /* orderly close */
+	xsmcSetInteger(xsResult, (xsIntegerValue)count);
+}
+
+/* sendSome(fd, buffer, start, length): bytes the socket took (0: its buffer is full), -1 when the peer is gone. */
+void xs_oxs_lin_send(xsMachine *the)
+{
+	int fd = xsmcToInteger(xsArg(0));
+	int start = xsmcToInteger(xsArg(2));
+	int length = xsmcToInteger(xsArg(3));
+	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	ssize_t count;
+	if (start < 0 || length < 0 || start + length > capacity)
+		xsRangeError("bad range");
+	do
+		count = send(fd, (const uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start, length, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (count < 0 && errno == EINTR);
+	if (count < 0)
+		count = (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -1;
+	xsmcSetInteger(xsResult, (xsIntegerValue)count);
+}
+
+/* closeSocket(fd) */
+void xs_oxs_lin_close_socket(xsMachine *the)
+{
+	close(xsmcToInteger(xsArg(0)));
 }

@@ -10,6 +10,31 @@ function programBlock(fd, buffer, start, length, offset) @ "xs_oxs_lin_program_b
 function eraseBlock(fd, offset, length) @ "xs_oxs_lin_erase_block";
 function memory(collect) @ "xs_oxs_lin_memory";
 function resetPeaks() @ "xs_oxs_lin_reset_peaks";
+function census() @ "xs_oxs_lin_census";
 function exit(code) @ "xs_oxs_lin_exit";
+function listenLoopback(port) @ "xs_oxs_lin_listen_loopback";
+function acceptConnection(listener) @ "xs_oxs_lin_accept";
+function receive(fd, buffer, start, length) @ "xs_oxs_lin_receive";
+function sendSome(fd, buffer, start, length) @ "xs_oxs_lin_send";
+function closeSocket(fd) @ "xs_oxs_lin_close_socket";
 
-export { getEnv, mkdirs, readFile, writeFileAtomic, openBlock, readBlock, writeBlock, programBlock, eraseBlock, memory, resetPeaks, exit };
+export {
+  getEnv,
+  mkdirs,
+  readFile,
+  writeFileAtomic,
+  openBlock,
+  readBlock,
+  writeBlock,
+  programBlock,
+  eraseBlock,
+  memory,
+  resetPeaks,
+  census,
+  exit,
+  listenLoopback,
+  acceptConnection,
+  receive,
+  sendSome,
+  closeSocket,
+};

@@ -1,77 +1,97 @@
 /**
- * Key-value store of the lin build: the NVS rules of MemoryKeyValueStore,
- * saved after every change to `nvs.json` in the state directory with an
- * atomic rename (a change is either there after a power cut or not). The
- * file format is the Node simulator's (platform/host/kv-file): an object of
- * namespaces, bytes as {"bytes": base64}; provisioning writes it too.
+ * Key-value store of the lin build: NVS kept in `nvs.json` in the state
+ * directory, each change written with an atomic rename (a change is either
+ * there after a power cut or not). The file format is the Node simulator's
+ * (platform/host/kv-file): an object of namespaces, bytes as {"bytes": base64};
+ * provisioning writes it too.
  */
-import type { KeyValueStore, KvValue } from "ports/kv";
-import { MemoryKeyValueStore } from "platform/common/memory-kv";
+import { checkKvName, checkKvWrite, type KeyValueStore, type KvValue } from "ports/kv";
 import { decodeBase64, encodeBase64 } from "util/base64";
 import { decodeUtf8 } from "util/utf8";
 import { readFile, writeFileAtomic } from "platform/moddable/lin/host";
 import { linStateDir } from "platform/moddable/lin/state-dir";
 
 type StoredValue = boolean | number | string | { bytes: string };
+type StoredFile = Record<string, Record<string, StoredValue>>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-export class FileKeyValueStore extends MemoryKeyValueStore {
+function decoded(value: unknown): KvValue | undefined {
+  if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") return value;
+  if (!isRecord(value) || typeof value.bytes !== "string") return undefined;
+  const bytes = decodeBase64(value.bytes);
+  if (!bytes) return undefined;
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  return copy;
+}
+
+/**
+ * NVS in one JSON file, read on every access and rewritten (atomically) on every change, with
+ * nothing kept in RAM between calls: like the board's NVS, the store costs the heap nothing, so the
+ * lin build's memory figures are the board's (docs/memory.md). The format is the Node simulator's
+ * (platform/host/kv-file), so the bench host can provision the same file.
+ */
+export class FileKeyValueStore implements KeyValueStore {
   readonly path: string;
 
   constructor(path: string) {
-    super();
     this.path = path;
-    this.#load();
   }
 
-  protected override changed(): void {
-    const file: Record<string, Record<string, StoredValue>> = {};
-    this.namespaces.forEach((entries, namespace) => {
-      const stored: Record<string, StoredValue> = {};
-      entries.forEach((value, key) => {
-        stored[key] = value instanceof ArrayBuffer ? { bytes: encodeBase64(new Uint8Array(value)) } : value;
-      });
-      file[namespace] = stored;
-    });
+  get(namespace: string, key: string): KvValue | undefined {
+    checkKvName("namespace", namespace);
+    checkKvName("key", key);
+    const entries = this.#read()[namespace];
+    return entries && Object.prototype.hasOwnProperty.call(entries, key) ? decoded(entries[key]) : undefined;
+  }
+
+  set(namespace: string, key: string, value: KvValue): void {
+    checkKvWrite(namespace, key, value);
+    const file = this.#read();
+    const entries = file[namespace] ?? (file[namespace] = {});
+    entries[key] = value instanceof ArrayBuffer ? { bytes: encodeBase64(new Uint8Array(value)) } : value;
     writeFileAtomic(this.path, JSON.stringify(file));
   }
 
-  #load(): void {
+  delete(namespace: string, key: string): void {
+    checkKvName("namespace", namespace);
+    checkKvName("key", key);
+    const file = this.#read();
+    const entries = file[namespace];
+    if (!entries || !Object.prototype.hasOwnProperty.call(entries, key)) return;
+    delete entries[key];
+    writeFileAtomic(this.path, JSON.stringify(file));
+  }
+
+  keys(namespace: string): string[] {
+    checkKvName("namespace", namespace);
+    const entries = this.#read()[namespace];
+    return entries ? Object.keys(entries) : [];
+  }
+
+  #read(): StoredFile {
     const bytes = readFile(this.path);
-    if (bytes === undefined) return; // no file yet: an erased NVS partition
+    if (bytes === undefined) return {}; // no file yet: an erased NVS partition
     let parsed: unknown;
     try {
       parsed = JSON.parse(decodeUtf8(new Uint8Array(bytes)));
     } catch {
-      trace(`kv: ${this.path} is not JSON; starting from an erased NVS\n`);
-      return;
+      trace(`kv: ${this.path} is not JSON; read as an erased NVS\n`);
+      return {};
     }
-    if (!isRecord(parsed)) return;
+    if (!isRecord(parsed)) return {};
+    const file: StoredFile = {};
     for (const namespace of Object.keys(parsed)) {
       const stored = parsed[namespace];
-      if (!isRecord(stored)) continue;
-      const entries = new Map<string, KvValue>();
-      for (const key of Object.keys(stored)) {
-        const value = stored[key];
-        if (typeof value === "boolean" || typeof value === "number" || typeof value === "string") entries.set(key, value);
-        else if (isRecord(value) && typeof value.bytes === "string") {
-          const decoded = decodeBase64(value.bytes);
-          if (decoded) {
-            const copy = new ArrayBuffer(decoded.length);
-            new Uint8Array(copy).set(decoded);
-            entries.set(key, copy);
-          }
-        }
-      }
-      this.namespaces.set(namespace, entries);
+      if (isRecord(stored)) file[namespace] = stored as Record<string, StoredValue>;
     }
+    return file;
   }
 }
 
-/** The lin build's store: `nvs.json` in the state directory (the manifest maps `platform/moddable/kv` here on lin). */
 export function createBoardKeyValueStore(): KeyValueStore {
   return new FileKeyValueStore(`${linStateDir()}/nvs.json`);
 }

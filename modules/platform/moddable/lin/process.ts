@@ -1,7 +1,7 @@
 /**
  * The lin build's process, as the firmware's target sees it: the bench
- * link's host port from the environment (`OXS_BENCH_LINK_PORT`, set by the
- * bench host) and the reboot, which ends the process (exit code 3 for a
+ * link's ports from the environment (`OXS_BENCH_LINK_PORT` to dial, set by
+ * the bench host; `OXS_BENCH_LINK_LISTEN` to wait on) and the reboot, which ends the process (exit code 3 for a
  * reboot request; the bench host starts the firmware again, like a board's
  * reset brings it back).
  */
@@ -10,12 +10,23 @@ import { exit, getEnv, memory, resetPeaks } from "platform/moddable/lin/host";
 /** Exit code of a reboot the firmware asked for. */
 export const LIN_REBOOT_EXIT_CODE = 3;
 
-/** The TCP port on 127.0.0.1 where the bench host waits for the bench link; undefined: none. */
-export function benchLinkPort(): number | undefined {
-  const text = getEnv("OXS_BENCH_LINK_PORT");
+function portFromEnv(name: string): number | undefined {
+  const text = getEnv(name);
   if (text === undefined) return undefined;
   const port = Number(text);
-  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+  if (Number.isInteger(port) && port > 0 && port < 65536) return port;
+  trace(`lin: ${name}=${text} is not a TCP port: ignored\n`);
+  return undefined;
+}
+
+/** The TCP port on 127.0.0.1 where the bench host waits for the bench link; undefined: none. */
+export function benchLinkPort(): number | undefined {
+  return portFromEnv("OXS_BENCH_LINK_PORT");
+}
+
+/** The TCP port on 127.0.0.1 where the bench link waits for the bench host (a rig's `tcp:`); undefined: none. */
+export function benchLinkListenPort(): number | undefined {
+  return portFromEnv("OXS_BENCH_LINK_LISTEN");
 }
 
 /** Ends the process; the bench host (or whoever started it) restarts it. */

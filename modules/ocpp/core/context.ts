@@ -1,0 +1,41 @@
+/**
+ * What the Core action handlers reach: the services, never frames. The
+ * ChargePoint builds one CoreContext and registers every Core handler with
+ * it (./actions.ts).
+ */
+import type { Logger } from "ports/log";
+import type { ChargePointHardware } from "ocpp/charge-point-hw";
+import type { RemoteStartTransactionReq } from "ocpp/generated/ocpp16";
+import type { ConfigurationRegistry } from "./configuration";
+import type { AuthorizationService } from "./authorization";
+import type { AvailabilityService } from "./availability";
+import type { SessionService } from "./sessions";
+import type { TransactionService } from "./transactions";
+import type { ConnectionService } from "./connection";
+import type { AuthKeyRecovery } from "./auth-key-recovery";
+
+/** The chargingProfile of a RemoteStartTransaction.req. */
+export type RemoteStartChargingProfile = NonNullable<RemoteStartTransactionReq["chargingProfile"]>;
+
+/** A vendor's DataTransfer handler, by vendorId. */
+export type DataTransferHandler = (
+  messageId: string | undefined,
+  data: string | undefined,
+) => { status: "Accepted" | "Rejected" | "UnknownMessageId"; data?: string };
+
+export interface CoreContext {
+  log: Logger;
+  hardware: ChargePointHardware;
+  config: ConfigurationRegistry;
+  auth: AuthorizationService;
+  availability: AvailabilityService;
+  sessions: SessionService;
+  transactions: TransactionService;
+  connection: ConnectionService;
+  authKey: AuthKeyRecovery;
+  dataTransfer: Map<string, DataTransferHandler>;
+  /** Restart (after stopping transactions); the ChargePoint implements it. */
+  reset(hard: boolean): void;
+  /** A chargingProfile in RemoteStartTransaction (Smart Charging); false rejects the start. */
+  remoteStartProfile?: (connectorId: number, profile: RemoteStartChargingProfile) => boolean;
+}
