@@ -9,12 +9,12 @@
 import type { Platform } from "ports/platform";
 import { Logger, type LogLevel } from "ports/log";
 import type { BootNotificationReq } from "ocpp/generated/ocpp16";
-import type { ChargePointHardware } from "./charge-point-hw";
+import type { ChargePointHardware, ConnectorEvents, OcppConnectorStatus, OcppErrorCode } from "./charge-point-hw";
 import type { TransactionJournal } from "./journal";
 import { OcppEngine, type FrameRecorder } from "./rpc/engine";
 import { ConfigurationRegistry } from "./core/configuration";
 import { CORE_KEYS, coreKeyDefaults } from "./core/core-keys";
-import { ConnectionService } from "./core/connection";
+import { ConnectionService, type ConnectionCallbacks } from "./core/connection";
 import { resolveConnection, type ConnectionSettings } from "./core/connection-settings";
 import { AuthKeyRecovery } from "./core/auth-key-recovery";
 import { RegistrationService } from "./core/registration";
@@ -92,24 +92,7 @@ export class ChargePoint {
       pingIntervalS: this.config.int("WebSocketPingInterval"),
       resolve: () =>
         resolveConnection(options.settings, this.config.string("AuthorizationKey"), this.config.bool("UseAuthorizationKeyWithoutDecoding")),
-      callbacks: {
-        onConnected: (send) => {
-          this.authKey.loggedIn();
-          this.engine.connected(send);
-          this.transactions.connectionOpened();
-          this.registration.connected();
-          if (this.engine.accepted) {
-            this.status.reportChanged();
-            this.transactions.pump();
-          }
-        },
-        onText: (text) => this.engine.receive(text),
-        onDisconnected: () => {
-          this.engine.disconnected();
-          this.registration.disconnected();
-        },
-        onRefused: (httpStatus) => this.authKey.refused(httpStatus),
-      },
+      callbacks: new ConnectionEvents(this),
     });
     this.config.onChange("WebSocketPingInterval", (value) => this.connection.setPingInterval(Number(value)));
     this.registration = new RegistrationService({
@@ -188,13 +171,7 @@ export class ChargePoint {
       reset: (hard) => this.reset(hard),
     };
     attachCoreActions(this.engine, this.#context);
-    hardware.subscribe({
-      onPlugged: (id) => this.sessions.plugged(id),
-      onUnplugged: (id) => this.sessions.unplugged(id),
-      onStatusChanged: (id, status, errorCode, info) => this.status.update(id, status, errorCode, info),
-      onLocked: (id) => this.sessions.locked(id),
-      onLockFailure: (id) => this.sessions.lockFailed(id),
-    });
+    hardware.subscribe(new HardwareEvents(this.sessions, this.status));
   }
 
   /** Hook for Smart Charging: a TxProfile in RemoteStartTransaction. */
@@ -266,5 +243,74 @@ export class ChargePoint {
       else timers.once(wait, SOFT_RESET_STEP_MS);
     };
     timers.once(wait, 0);
+  }
+}
+
+/**
+ * The connection's events as the charge point handles them. A class, not an object of arrow
+ * functions: its methods live on the prototype (flash on the board), so the instance costs a few
+ * heap slots instead of a closure and its environment per callback (docs/memory.md).
+ */
+class ConnectionEvents implements ConnectionCallbacks {
+  readonly #chargePoint: ChargePoint;
+
+  constructor(chargePoint: ChargePoint) {
+    this.#chargePoint = chargePoint;
+  }
+
+  onConnected(send: (text: string) => boolean): void {
+    const cp = this.#chargePoint;
+    cp.authKey.loggedIn();
+    cp.engine.connected(send);
+    cp.transactions.connectionOpened();
+    cp.registration.connected();
+    if (cp.engine.accepted) {
+      cp.status.reportChanged();
+      cp.transactions.pump();
+    }
+  }
+
+  onText(text: string): void {
+    this.#chargePoint.engine.receive(text);
+  }
+
+  onDisconnected(): void {
+    this.#chargePoint.engine.disconnected();
+    this.#chargePoint.registration.disconnected();
+  }
+
+  onRefused(httpStatus: number): void {
+    this.#chargePoint.authKey.refused(httpStatus);
+  }
+}
+
+/** The connectors' events for the sessions and the status service (a class for the same reason). */
+class HardwareEvents implements ConnectorEvents {
+  readonly #sessions: SessionService;
+  readonly #status: StatusService;
+
+  constructor(sessions: SessionService, status: StatusService) {
+    this.#sessions = sessions;
+    this.#status = status;
+  }
+
+  onPlugged(connectorId: number): void {
+    this.#sessions.plugged(connectorId);
+  }
+
+  onUnplugged(connectorId: number): void {
+    this.#sessions.unplugged(connectorId);
+  }
+
+  onStatusChanged(connectorId: number, status: OcppConnectorStatus, errorCode: OcppErrorCode, info?: string): void {
+    this.#status.update(connectorId, status, errorCode, info);
+  }
+
+  onLocked(connectorId: number): void {
+    this.#sessions.locked(connectorId);
+  }
+
+  onLockFailure(connectorId: number): void {
+    this.#sessions.lockFailed(connectorId);
   }
 }

@@ -42,6 +42,7 @@ import {
 import { nextEraseCount, nextInRing, oldestInRing, retireAndErase } from "./sector-ring";
 import { TextPacker } from "./text-packer";
 import { sectorBuffer } from "./shared-buffers";
+import { sectorTable } from "./sector-ring";
 
 /** "FQJ1": sector magic of the queue journal. */
 const QUEUE_MAGIC = 0x314a5146;
@@ -85,11 +86,11 @@ export class FlashQueue {
   readonly #sectorHeader = new Uint8Array(SECTOR_HEADER_BYTES);
 
   // Per sector: header valid, generation, erase count, end of scanned/written area, waiting records.
-  readonly #valid: Uint8Array;
-  readonly #generation: Float64Array;
-  readonly #erases: Float64Array;
-  readonly #end: Int32Array;
-  readonly #waiting: Int32Array;
+  readonly #valid: number[];
+  readonly #generation: number[];
+  readonly #erases: number[];
+  readonly #end: number[];
+  readonly #waiting: number[];
 
   #tail = -1;
   #tailSealed = false;
@@ -111,11 +112,11 @@ export class FlashQueue {
     this.#sectorCount = count;
     this.#scratch = sectorBuffer(flash.sectorSize);
     this.#packer = new TextPacker(flash.sectorSize, options.compress !== false);
-    this.#valid = new Uint8Array(count);
-    this.#generation = new Float64Array(count);
-    this.#erases = new Float64Array(count);
-    this.#end = new Int32Array(count);
-    this.#waiting = new Int32Array(count);
+    this.#valid = sectorTable(count);
+    this.#generation = sectorTable(count);
+    this.#erases = sectorTable(count);
+    this.#end = sectorTable(count);
+    this.#waiting = sectorTable(count);
     this.#recover();
   }
 

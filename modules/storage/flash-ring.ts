@@ -33,6 +33,7 @@ import {
 import { nextEraseCount, nextInRing, oldestInRing, retireAndErase } from "./sector-ring";
 import { TextPacker } from "./text-packer";
 import { sectorBuffer } from "./shared-buffers";
+import { sectorTable } from "./sector-ring";
 
 /** "FLR1": sector magic of a log ring. */
 const RING_MAGIC = 0x31524c46;
@@ -51,10 +52,10 @@ export class FlashRing {
   readonly #scratch: Uint8Array;
   readonly #sectorHeader = new Uint8Array(SECTOR_HEADER_BYTES);
 
-  readonly #valid: Uint8Array;
-  readonly #generation: Float64Array;
-  readonly #erases: Float64Array;
-  readonly #end: Int32Array;
+  readonly #valid: number[];
+  readonly #generation: number[];
+  readonly #erases: number[];
+  readonly #end: number[];
 
   #tail = -1;
   #tailSealed = false;
@@ -71,10 +72,10 @@ export class FlashRing {
     this.#sectorCount = count;
     this.#scratch = sectorBuffer(flash.sectorSize);
     this.#packer = new TextPacker(flash.sectorSize, options.compress !== false);
-    this.#valid = new Uint8Array(count);
-    this.#generation = new Float64Array(count);
-    this.#erases = new Float64Array(count);
-    this.#end = new Int32Array(count);
+    this.#valid = sectorTable(count);
+    this.#generation = sectorTable(count);
+    this.#erases = sectorTable(count);
+    this.#end = sectorTable(count);
     this.#recover();
   }
 

@@ -12,14 +12,18 @@ import { PROJECT_ROOT } from "../../tools/xs/bundle.ts";
 let build: LinBuild | undefined;
 let buildError: Error | undefined;
 
+/** Skips the suite, saying why, where no lin build can run (no SDK, compiler, GTK or Xvfb); in CI it fails instead. */
+export function skipWithoutLinSdk(context: Context): void {
+  const missing = linBuildUnavailable();
+  if (missing === undefined) return;
+  if (process.env.CI === "true") throw new Error(`CI must run the lin tests, but: ${missing}`);
+  process.stdout.write(`      (skipped: ${missing}; tools/moddable/sdk.sh explains the setup)\n`);
+  context.skip();
+}
+
 /** The lin build for this run (built once, incrementally); skips the suite without an SDK outside CI. */
 export function linBuildOrSkip(context: Context): LinBuild {
-  const missing = linBuildUnavailable();
-  if (missing !== undefined) {
-    if (process.env.CI === "true") throw new Error(`CI must run the lin firmware tests, but: ${missing}`);
-    process.stdout.write(`      (skipped: ${missing}; tools/moddable/sdk.sh explains the setup)\n`);
-    context.skip();
-  }
+  skipWithoutLinSdk(context);
   if (buildError) throw buildError;
   if (!build) {
     try {

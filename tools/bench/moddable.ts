@@ -7,7 +7,9 @@
  *
  * Slots are counts (16 bytes each on the 32-bit ESP32, 32 on 64-bit Linux); chunk bytes are the
  * 64-bit host's, an upper bound for the ESP32 (its pointers and slots in chunks are half the size).
- * `moddable.esp32PeakBytes` = peak slots x 16 + peak chunk + the esp32 manifest's stack slots x 16.
+ * `moddable.esp32PeakBytes` = peak slots x 16 + peak chunk + the esp32 manifest's stack slots x 16,
+ * the peak slots less those the bench link itself retained at boot (`benchLinkSlots`, measured by the
+ * lin target around the link's construction and start): production builds have no link.
  * The instrumented build (tools/moddable/build-lin.sh --instrument) adds the session's stack peak.
  * `moddable.esp32vm.*`: the same firmware in Moddable's stock ESP32 XS machine (--esp32-vm): whether
  * it comes online, how often its process died first, and its heaps after boot. (XS's collection
@@ -48,6 +50,8 @@ interface SessionFigures {
   peakChunkBytesWithGarbage: number;
   /** Deepest stack of the session, slots (-1: not an instrumented build). */
   stackPeakSlots: number;
+  /** Slots the bench link itself retained at boot: in the figures above, not in a production build. */
+  benchLinkSlots: number;
 }
 
 export async function measureSession(build: LinBuild, connectors: number): Promise<SessionFigures> {
@@ -139,6 +143,7 @@ export async function measureSession(build: LinBuild, connectors: number): Promi
       peakSlotsWithGarbage: end.peakSlots,
       peakChunkBytesWithGarbage: end.peakChunkBytes,
       stackPeakSlots: end.stackPeakSlots,
+      benchLinkSlots: boot.benchLinkSlots ?? 0,
     };
   } finally {
     await stack.close();
@@ -202,7 +207,11 @@ export async function benchModdable(): Promise<Record<string, number>> {
     figures[`${prefix}.peakSlotsWithGarbage`] = f.peakSlotsWithGarbage;
     figures[`${prefix}.peakChunkBytesWithGarbage`] = f.peakChunkBytesWithGarbage;
     if (f.stackPeakSlots >= 0) figures[`${prefix}.stackPeakSlots`] = f.stackPeakSlots;
-    worst = Math.max(worst, f.peakSlots * ESP32_SLOT_BYTES + f.peakChunkBytes + stackSlots * ESP32_SLOT_BYTES);
+    // The production firmware has no bench link: its peak is the session's less what the link retained.
+    const firmwarePeakSlots = f.peakSlots - f.benchLinkSlots;
+    figures[`${prefix}.benchLinkSlots`] = f.benchLinkSlots;
+    figures[`${prefix}.firmwarePeakSlots`] = firmwarePeakSlots;
+    worst = Math.max(worst, firmwarePeakSlots * ESP32_SLOT_BYTES + f.peakChunkBytes + stackSlots * ESP32_SLOT_BYTES);
   }
   figures["moddable.esp32PeakBytes"] = worst;
   Object.assign(figures, await measureEsp32VmBoot());

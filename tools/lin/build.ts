@@ -1,5 +1,6 @@
-// Finds the Moddable SDK and builds the lin firmware through tools/moddable/build-lin.sh (the SDK
-// unpacked and its tools built once into .cache/moddable; mcconfig's incremental make after).
+// Finds the Moddable SDK and builds the lin firmware through tools/moddable/build-lin.sh, and the EV
+// emulator through tools/moddable/build-ev-emulator.sh (the SDK unpacked and its tools built once
+// into .cache/moddable; mcconfig's incremental make after).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -8,7 +9,7 @@ import { PROJECT_ROOT } from "../xs/bundle.ts";
 export interface LinBuild {
   /** The SDK folder (MODDABLE). */
   moddable: string;
-  /** The firmware: a shared object that mcsim loads. */
+  /** The app (the firmware, or the EV emulator): a shared object that mcsim loads. */
   mcSo: string;
   /** mcsim, the SDK's lin host that runs it. */
   mcsim: string;
@@ -39,15 +40,29 @@ export function linBuildUnavailable(): string | undefined {
  * `esp32Vm`: in Moddable's stock ESP32 XS machine (build/moddable-esp32vm).
  */
 export function buildLinFirmware(options: { instrument?: boolean; esp32Vm?: boolean } = {}): LinBuild {
-  const args = [join(PROJECT_ROOT, "tools", "moddable", "build-lin.sh")];
+  const args: string[] = [];
   if (options.instrument) args.push("--instrument");
   if (options.esp32Vm) args.push("--esp32-vm");
-  const result = spawnSync("bash", args, { cwd: PROJECT_ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`lin build failed:\n${result.stderr}${result.stdout}`.trim());
+  return runBuildScript("build-lin.sh", args);
+}
+
+/** Builds (incrementally, into build/ev-emulator) and returns the EV emulator's lin app (tools/ev-emulator, docs/hil-bench.md). */
+export function buildLinEvEmulator(): LinBuild {
+  return runBuildScript("build-ev-emulator.sh", []);
+}
+
+/** Runs one of tools/moddable's build scripts and reads the MODDABLE= and MC_SO= lines it ends with. */
+function runBuildScript(script: string, args: readonly string[]): LinBuild {
+  const result = spawnSync("bash", [join(PROJECT_ROOT, "tools", "moddable", script), ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`lin build (${script}) failed:\n${result.stderr}${result.stdout}`.trim());
   const lines = result.stdout.trim().split("\n");
   const value = (name: string): string => {
     const line = lines.find((l) => l.startsWith(`${name}=`));
-    if (!line) throw new Error(`lin build: no ${name} in its output`);
+    if (!line) throw new Error(`lin build (${script}): no ${name} in its output`);
     return line.slice(name.length + 1);
   };
   const moddable = value("MODDABLE");

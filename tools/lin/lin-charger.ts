@@ -51,6 +51,8 @@ export interface LinMemoryFigures {
   stackPeakSlots: number;
   collections: number;
   slotSize: number;
+  /** Slots the bench link itself retained at boot (absent from a production build). */
+  benchLinkSlots?: number;
 }
 
 export class LinCharger extends LinkedCharger {

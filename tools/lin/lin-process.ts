@@ -11,6 +11,7 @@ import type { LogSink } from "ports/log";
 import { provisionSetting, type ChargerSettings } from "firmware/settings";
 import { FileKeyValueStore } from "platform/host/kv-file";
 import type { LinBuild } from "./build.ts";
+import { startXvfb, type Xvfb } from "./xvfb.ts";
 
 /** Exit code of a reboot the firmware asked for (platform/moddable/lin/process.ts). */
 export const LIN_REBOOT_EXIT_CODE = 3;
@@ -45,7 +46,7 @@ export class LinProcess {
   readonly #options: LinProcessOptions;
   #runDir = "";
   #display: string | undefined;
-  #xvfb: ChildProcess | undefined;
+  #xvfb: Xvfb | undefined;
   #process: ChildProcess | undefined;
   #powered = false;
   #closed = false;
@@ -70,7 +71,9 @@ export class LinProcess {
     if (!this.#display) {
       this.#runDir = mkdtempSync(join(tmpdir(), "oxs-lin-run-"));
       mkdirSync(join(this.#runDir, ".config", "tech.moddable.mcsim"), { recursive: true });
-      this.#display = await this.#startXvfb();
+      const xvfb = await startXvfb();
+      this.#xvfb = xvfb;
+      this.#display = xvfb.display;
     }
     this.#powered = true;
     this.#spawn();
@@ -89,27 +92,9 @@ export class LinProcess {
     this.#closed = true;
     this.#powered = false;
     this.#kill();
-    this.#xvfb?.kill("SIGTERM");
+    this.#xvfb?.close();
     this.#xvfb = undefined;
     if (this.#runDir) rmSync(this.#runDir, { recursive: true, force: true });
-  }
-
-  #startXvfb(): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const xvfb = spawn("Xvfb", ["-displayfd", "1", "-nolisten", "tcp", "-screen", "0", "640x480x24"], {
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      this.#xvfb = xvfb;
-      let text = "";
-      xvfb.stdout!.on("data", (chunk: Buffer) => {
-        text += chunk.toString();
-        const match = /^(\d+)\n/.exec(text);
-        if (match) resolve(`:${match[1]}`);
-      });
-      xvfb.stderr!.resume();
-      xvfb.once("error", (error) => reject(new Error(`Xvfb: ${error.message}`)));
-      xvfb.once("exit", (code) => reject(new Error(`Xvfb exited with ${code}`)));
-    });
   }
 
   #spawn(): void {

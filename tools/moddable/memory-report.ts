@@ -96,7 +96,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-const { values } = parseArgs({ options: { connectors: { type: "string", default: "1" }, top: { type: "string", default: "40" } } });
+const { values } = parseArgs({
+  options: {
+    connectors: { type: "string", default: "1" },
+    top: { type: "string", default: "40" },
+    functions: { type: "boolean", default: false },
+  },
+});
 const missing = linBuildUnavailable();
 if (missing !== undefined) {
   process.stderr.write(`memory:lin: ${missing}\n`);
@@ -147,3 +153,9 @@ census.kinds
 console.log(`\nobjects by shape (prototype and first own properties): objects, slots (the object and its own properties)`);
 for (const [shape, objects, slots] of census.prototypes.sort((a, b) => b[2] - a[2]).slice(0, Number(values.top)))
   console.log(`  ${String(objects).padStart(5)} ${String(slots).padStart(6)}  ${readableShape(shape)}`);
+if (values.functions) {
+  const functions = census.prototypes.filter(([shape]) => shape.startsWith("function "));
+  console.log(`\nfunctions made at run time (closures), by code: ${functions.reduce((sum, [, objects]) => sum + objects, 0)}`);
+  for (const [shape, objects] of functions.sort((a, b) => a[0].localeCompare(b[0])))
+    console.log(`  ${String(objects).padStart(3)}  ${readableShape(shape)}`);
+}

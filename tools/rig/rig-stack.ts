@@ -6,7 +6,8 @@ import { startDevCsms, type DevCsms, type DevCsmsOptions } from "../csms/dev-csm
 import { startBenchApi, type BenchApi } from "../bench-api/server.ts";
 import { TcpProxy } from "../lin/tcp-proxy.ts";
 import type { RigAddress } from "./address.ts";
-import { openEvEmulator, type EvActuator, type PowerRelay } from "./ev-actuator.ts";
+import type { EvActuator, PowerRelay } from "./ev-actuator.ts";
+import { openEvEmulator } from "./ev-emulator-actuator.ts";
 import { RigCharger } from "./rig-charger.ts";
 import type { HostSerialPortFactory } from "./serial-port.ts";
 

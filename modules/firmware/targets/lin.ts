@@ -27,6 +27,8 @@ import Timer from "timer";
 
 let sims: readonly SimConnector[] = [];
 let link: BenchLink | undefined;
+/** Slots the bench link retained at boot: its objects, the WebSocket tap, its start (measured around them). */
+let benchLinkSlots = 0;
 
 /** `benchLink` of the build config: true, "true" or "tcp" start it on lin. */
 function benchLinkOverTcp(value: unknown): boolean {
@@ -66,6 +68,7 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
     return platform;
   }
   if (listen !== undefined) trace(`bench link: waiting for the bench host on 127.0.0.1:${listen}\n`);
+  const slotsBeforeLink = linMemory(true, false).slots;
   link = new BenchLink({
     stream,
     timers: platform.timers,
@@ -75,9 +78,12 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
     // In listen mode the host may connect after the boot: keep its frames for it.
     frameBacklogChars: listen !== undefined ? 64 * 1024 : 0,
     log: (message) => trace(`${message}\n`),
-    memory: linMemory,
+    // `benchLinkSlots`: what the link itself retained at boot (not in a production build; docs/memory.md).
+    memory: (collect, resetPeaks) => ({ ...linMemory(collect, resetPeaks), benchLinkSlots }),
   });
-  return { ...platform, websocket: link.tapWebSocket(platform.websocket) };
+  const tapped = { ...platform, websocket: link.tapWebSocket(platform.websocket) };
+  benchLinkSlots = linMemory(true, false).slots - slotsBeforeLink;
+  return tapped;
 }
 
 /**
@@ -97,7 +103,9 @@ export function targetBootObserver(): ((step: string) => void) | undefined {
 /** After boot: the bench link starts reporting. */
 export function startTarget(firmware: RunningFirmware): void {
   try {
+    const slotsBeforeStart = linMemory(true, false).slots;
     link?.start(firmware);
+    if (link) benchLinkSlots += linMemory(true, false).slots - slotsBeforeStart;
   } catch (error) {
     // e.g. the listen port is taken: the charger runs on without its bench link, and says so.
     trace(`bench link: not started: ${(error as Error).message}\n`);
