@@ -18,7 +18,7 @@ import { WsWebSocketFactory } from "platform/host/websocket-ws";
 import { createSimulatedBoard } from "hal/sim/charger";
 import type { SimConnector } from "hal/sim/board";
 import { applySimFault, presentSimEvState } from "hal/sim/bench-injections";
-import { createGetCompositeScheduleHandler } from "ocpp/smartcharging/GetCompositeSchedule";
+import { handleGetCompositeSchedule } from "ocpp/smartcharging/GetCompositeSchedule";
 import type { CsmsRequest, CsmsResponse } from "../csms/ocpp-types.ts";
 import type { DevCsms } from "../csms/dev-csms.ts";
 import { benchCsmsFor, refusingCsms } from "../bench-api/dev-csms-adapter.ts";
@@ -207,7 +207,7 @@ export class SimulatedCharger implements BenchTarget {
     const firmware = this.#firmware;
     const platform = this.#platform;
     if (!firmware || !platform) throw new BenchTargetError("the charger is powered off");
-    return createGetCompositeScheduleHandler(firmware.smartCharging, platform.clock)(request);
+    return handleGetCompositeSchedule(request, { service: firmware.smartCharging, clock: platform.clock });
   }
 
   setEv(connectorId: number, state: PilotState): void {

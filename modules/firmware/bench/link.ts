@@ -25,9 +25,9 @@ import {
   type SimFaultKind,
   type SimPilotState,
 } from "hal/sim/bench-injections";
-import { validateGetCompositeScheduleReq } from "ocpp/generated/ocpp16";
-import { createGetCompositeScheduleHandler } from "ocpp/smartcharging/GetCompositeSchedule";
-import type { GetCompositeScheduleRequest, GetCompositeScheduleResponse } from "ocpp/smartcharging/types";
+import { validateGetCompositeScheduleReq, type GetCompositeScheduleReq } from "ocpp/generated/ocpp16";
+import type { SmartChargingContext } from "ocpp/smartcharging/context";
+import { handleGetCompositeSchedule } from "ocpp/smartcharging/GetCompositeSchedule";
 import type { ByteStream } from "ports/byte-stream";
 import type { Clock } from "ports/clock";
 import type { TimerHandle, Timers } from "ports/timers";
@@ -96,7 +96,8 @@ export class BenchLink {
   readonly #lines: LineReader;
   #connected = false;
   #firmware: RunningFirmware | undefined;
-  #schedule: ((request: GetCompositeScheduleRequest) => GetCompositeScheduleResponse) | undefined;
+  /** What the firmware's GetCompositeSchedule handler reaches (`schedule`). */
+  #smartCharging: SmartChargingContext | undefined;
   #stateTimer: TimerHandle | undefined;
   #lastState = "";
   #dropped = 0;
@@ -147,7 +148,7 @@ export class BenchLink {
   /** Starts reporting `firmware` on the stream (a hello and the state each time a host is there). */
   start(firmware: RunningFirmware): void {
     this.#firmware = firmware;
-    this.#schedule = createGetCompositeScheduleHandler(firmware.smartCharging, this.#options.clock);
+    this.#smartCharging = { service: firmware.smartCharging, clock: this.#options.clock };
     this.#stateTimer = this.#options.timers.every(() => this.#sendState(false), STATE_PERIOD_MS);
     this.#options.stream.start({
       onOpen: () => {
@@ -267,13 +268,13 @@ export class BenchLink {
       }
       case "schedule": {
         // The very handler a GetCompositeSchedule.req reaches, after the same schema check.
-        const schedule = this.#schedule;
-        if (!schedule) throw new CommandError("the firmware is not running yet");
+        const context = this.#smartCharging;
+        if (!context) throw new CommandError("the firmware is not running yet");
         const request: Record<string, unknown> = { connectorId: command.connectorId, duration: command.duration };
         if (command.chargingRateUnit !== undefined) request.chargingRateUnit = command.chargingRateUnit;
         const violation = validateGetCompositeScheduleReq(request);
         if (violation) throw new CommandError(`schedule: ${violation.path.slice(1) || "request"}: ${violation.message}`);
-        return schedule(request as unknown as GetCompositeScheduleRequest);
+        return handleGetCompositeSchedule(request as unknown as GetCompositeScheduleReq, context);
       }
       case "power":
         throw new CommandError(
