@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { get, type ClientRequest } from "node:http";
 import { FakeBenchTarget } from "../../tools/bench-api/fake-target.ts";
 import { startBenchApi, type BenchApi } from "../../tools/bench-api/server.ts";
+import { BenchTargetUnsupported } from "../../tools/bench-api/target.ts";
 
 interface SseEvent {
   event: string;
@@ -146,6 +147,7 @@ describe("bench HTTP API", () => {
     assert.deepEqual(Object.keys(state.connectors[0]).sort(), [
       "connectorId",
       "drawnA",
+      "drawnPhasesA",
       "dutyPercent",
       "energyWh",
       "ev",
@@ -153,10 +155,67 @@ describe("bench HTTP API", () => {
       "ocppStatus",
       "offeredA",
       "pilot",
+      "powerW",
       "relayClosed",
+      "sessionEnergyWh",
+      "smartLimitA",
       "temperatureC",
       "transactionId",
     ]);
+  });
+
+  it("GET /composite-schedule asks the target for the connector's composite and returns its answer", async () => {
+    const res = await fetch(`${api.url}/composite-schedule?connector=2&duration=600&unit=W`);
+    assert.equal(res.status, 200);
+    const answer = (await res.json()) as {
+      status: string;
+      connectorId: number;
+      chargingSchedule: { duration: number; chargingRateUnit: string };
+    };
+    assert.equal(answer.status, "Accepted");
+    assert.equal(answer.connectorId, 2);
+    assert.equal(answer.chargingSchedule.duration, 600);
+    assert.equal(answer.chargingSchedule.chargingRateUnit, "W");
+    assert.deepEqual(target.calls.at(-1), {
+      method: "compositeSchedule",
+      args: [{ connectorId: 2, duration: 600, chargingRateUnit: "W" }],
+    });
+    // Defaults: one hour, the unit left to the charger (A); connector 0 is the whole charger.
+    assert.equal((await fetch(`${api.url}/composite-schedule?connector=0`)).status, 200);
+    assert.deepEqual(target.calls.at(-1), { method: "compositeSchedule", args: [{ connectorId: 0, duration: 3600 }] });
+  });
+
+  it("GET /composite-schedule: 400 for a bad query, 405 for POST, 409 and 501 from the target", async () => {
+    const cases: [string, RegExp][] = [
+      ["", /missing field 'connector'/],
+      ["connector=3", /'connector' must be a connector number from 0 to 2/],
+      ["connector=one", /'connector' must be a connector number from 0 to 2/],
+      ["connector=1&duration=0", /'duration' must be >= 1/],
+      ["connector=1&duration=86401", /'duration' must be <= 86400/],
+      ["connector=1&duration=1.5", /'duration' must be an integer/],
+      ["connector=1&unit=kW", /'unit' must be one of "A", "W"/],
+      ["connector=1&connector=2", /query parameter 'connector' given 2 times/],
+      ["connector=1&from=now", /unknown query parameter 'from' \(allowed: connector, duration, unit\)/],
+    ];
+    for (const [query, message] of cases) {
+      const res = await fetch(`${api.url}/composite-schedule?${query}`);
+      const body = (await res.json()) as { error: string };
+      assert.equal(res.status, 400, query);
+      assert.match(body.error, message, query);
+    }
+    const post = await fetch(`${api.url}/composite-schedule?connector=1`, { method: "POST", body: "{}" });
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.get("allow"), "GET");
+    target.power("cut");
+    const off = await fetch(`${api.url}/composite-schedule?connector=1`);
+    assert.equal(off.status, 409);
+    assert.match(((await off.json()) as { error: string }).error, /powered off/);
+    target.compositeSchedule = () => {
+      throw new BenchTargetUnsupported("no smart-charging service on this target");
+    };
+    const unsupported = await fetch(`${api.url}/composite-schedule?connector=1`);
+    assert.equal(unsupported.status, 501);
+    assert.deepEqual(await unsupported.json(), { error: "no smart-charging service on this target" });
   });
 
   it("POST /ev, /card, /fault, /power and /network reach the target", async () => {

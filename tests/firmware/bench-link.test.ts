@@ -65,6 +65,7 @@ describe("bench link protocol", function () {
     link = new BenchLink({
       stream: new TcpDialStream({ tcp, timers, host: "127.0.0.1", port: 4321 }),
       timers,
+      clock: { utcMs: () => Date.now() },
       sims: charger.sims,
       firmwareVersion: "9.9.9",
       log: () => undefined,
@@ -72,6 +73,22 @@ describe("bench link protocol", function () {
     link.start(charger.firmware!);
     tcp.events!.onConnect();
   });
+
+  /** A TxDefaultProfile on connector 1 from the dev CSMS, Relative, with these periods (A). */
+  async function setProfile(periods: { startPeriod: number; limit: number }[]): Promise<void> {
+    await waitUntil("online", () => stack.csms!.charger("SIM-0001")?.connected === true, 15_000);
+    const answer = await stack.csms!.send("SIM-0001", "SetChargingProfile", {
+      connectorId: 1,
+      csChargingProfiles: {
+        chargingProfileId: 4,
+        stackLevel: 0,
+        chargingProfilePurpose: "TxDefaultProfile",
+        chargingProfileKind: "Relative",
+        chargingSchedule: { chargingRateUnit: "A", chargingSchedulePeriod: periods },
+      },
+    });
+    assert.deepEqual(answer, { status: "Accepted" });
+  }
 
   afterEach(async () => {
     link.stop();
@@ -132,6 +149,64 @@ describe("bench link protocol", function () {
     assert.match(String(lines[10].error), /line longer than 2048 bytes/);
   });
 
+  it("reports per-phase currents, power, the smart-charging limit and the session energy in its state", async () => {
+    const [, first] = tcp.take();
+    const idle = (first.state as { connectors: Record<string, unknown>[] }).connectors[0];
+    assert.deepEqual(
+      [idle.drawnPhasesA, idle.powerW, idle.smartLimitA, idle.sessionEnergyWh],
+      [[0, 0, 0], 0, null, null],
+      "idle: the meter reads 0 on every phase, no profile, no transaction",
+    );
+    await setProfile([{ startPeriod: 0, limit: 16 }]);
+    tcp.send('{"id":1,"cmd":"state"}\n');
+    const state = tcp.take().find((l) => l.t === "state")!.state as { connectors: Record<string, unknown>[] };
+    assert.equal(state.connectors[0].smartLimitA, 16);
+  });
+
+  it("answers 'schedule' with the firmware's own GetCompositeSchedule handler, schema-checked", async () => {
+    await setProfile([
+      { startPeriod: 0, limit: 16 },
+      { startPeriod: 600, limit: 8 },
+    ]);
+    tcp.take();
+    tcp.send('{"id":1,"cmd":"schedule","connectorId":1,"duration":1200,"chargingRateUnit":"A"}\n');
+    const [reply] = tcp.take();
+    assert.equal(reply.ok, true, JSON.stringify(reply));
+    // The same as a CSMS gets (the link's clock is the test's: only scheduleStart may differ).
+    const conf = await stack.csms!.send("SIM-0001", "GetCompositeSchedule", { connectorId: 1, duration: 1200, chargingRateUnit: "A" });
+    const result = reply.result as typeof conf;
+    assert.match(result.scheduleStart ?? "", /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    assert.deepEqual({ ...result, scheduleStart: "" }, { ...conf, scheduleStart: "" });
+    assert.deepEqual(
+      result.chargingSchedule?.chargingSchedulePeriod.map((p) => [p.startPeriod, p.limit]),
+      [
+        [0, 16],
+        [600, 8],
+      ],
+    );
+    tcp.send(
+      [
+        '{"id":2,"cmd":"schedule","connectorId":5,"duration":60}',
+        '{"id":3,"cmd":"schedule","duration":60}',
+        '{"id":4,"cmd":"schedule","connectorId":1,"duration":60,"chargingRateUnit":"kW"}',
+        '{"id":5,"cmd":"schedule","connectorId":1,"duration":"long"}',
+      ].join("\n") + "\n",
+    );
+    const lines = tcp.take().filter((l) => l.t === "reply");
+    assert.deepEqual(lines[0], { t: "reply", id: 2, ok: true, result: { status: "Rejected" } }, "no connector 5: Rejected, as OCPP");
+    assert.deepEqual(
+      lines.slice(1).map((l) => [l.id, l.ok]),
+      [
+        [3, false],
+        [4, false],
+        [5, false],
+      ],
+    );
+    assert.match(String(lines[1].error), /^schedule: connectorId: required/);
+    assert.match(String(lines[2].error), /^schedule: chargingRateUnit: /);
+    assert.match(String(lines[3].error), /^schedule: duration: /);
+  });
+
   it("splits lines across reads and accepts CRLF", () => {
     tcp.take();
     tcp.send('{"id":1,"cm');
@@ -159,6 +234,7 @@ describe("bench link protocol", function () {
     const late = new BenchLink({
       stream: new TcpDialStream({ tcp: wire, timers, host: "127.0.0.1", port: 4323 }),
       timers,
+      clock: { utcMs: () => Date.now() },
       sims: stack.chargers[0].sims,
       firmwareVersion: "9.9.9",
       frameBacklogChars: 150, // two frame lines of about 70 characters
@@ -194,6 +270,7 @@ describe("bench link protocol", function () {
       physical = new BenchLink({
         stream: new TcpDialStream({ tcp: wire, timers, host: "127.0.0.1", port: 4322 }),
         timers,
+        clock: { utcMs: () => Date.now() },
         sims: [],
         firmwareVersion: "9.9.9",
         log: () => undefined,
@@ -213,6 +290,8 @@ describe("bench link protocol", function () {
       assert.equal(connector.relayClosed, false);
       assert.equal(typeof connector.offeredA, "number");
       assert.equal(typeof connector.energyWh, "number");
+      assert.deepEqual(connector.drawnPhasesA, [0, 0, 0], "per phase from the loop's meter reading, on any board");
+      assert.deepEqual([connector.powerW, connector.smartLimitA, connector.sessionEnergyWh], [0, null, null]);
     });
 
     it("refuses EV states and faults with an error line that says why", () => {

@@ -99,7 +99,14 @@ describe("bench link over a serial line (fake ECMA-419 serial)", function () {
     await waitUntil("the simulator booted", () => charger.firmware !== undefined);
     FakeSerial.opened = [];
     stream = new SerialStream({ serial: FakeSerial, port: 1, transmit: 17, receive: 16, baud: 921_600 });
-    link = new BenchLink({ stream, timers: new NoTimers(), sims: [], firmwareVersion: "9.9.9", log: () => undefined });
+    link = new BenchLink({
+      stream,
+      timers: new NoTimers(),
+      clock: { utcMs: () => Date.now() },
+      sims: [],
+      firmwareVersion: "9.9.9",
+      log: () => undefined,
+    });
     link.start(charger.firmware!);
     serial = FakeSerial.opened[0];
   });

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CsmsResponse } from "../../tools/csms/ocpp-types.ts";
 import type { LinBuild } from "../../tools/lin/build.ts";
 import type { LinStack } from "../../tools/lin/lin-stack.ts";
 import { parseScenario } from "../../tools/scenario/scenario.ts";
@@ -147,6 +148,67 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
       100,
     );
     assert.ok(limited.drawnA <= 10.5, `the EV draws ${limited.drawnA} A under a 10 A limit`);
+  });
+
+  it("the page's data over the bench link: phases, power, limit, session energy and the composite schedule a CSMS gets", async () => {
+    await online();
+    const schedule = async (connector: number): Promise<CsmsResponse<"GetCompositeSchedule">> => {
+      const res = await fetch(`${url}/composite-schedule?connector=${connector}&duration=900&unit=A`);
+      assert.equal(res.status, 200, await res.clone().text());
+      return (await res.json()) as CsmsResponse<"GetCompositeSchedule">;
+    };
+    const flat = await schedule(1);
+    assert.deepEqual(
+      flat.chargingSchedule?.chargingSchedulePeriod.map((p) => [p.startPeriod, p.limit]),
+      [[0, 32]],
+      "no profile: the connector's 32 A",
+    );
+    const transactionId = await startCharging();
+    const answer = await post(url, "/csms/setChargingProfile", {
+      connector: 1,
+      chargingProfile: {
+        chargingProfileId: 5,
+        stackLevel: 0,
+        chargingProfilePurpose: "TxProfile",
+        transactionId,
+        chargingProfileKind: "Relative",
+        chargingSchedule: {
+          chargingRateUnit: "A",
+          chargingSchedulePeriod: [
+            { startPeriod: 0, limit: 10 },
+            { startPeriod: 300, limit: 6 },
+          ],
+        },
+      },
+    });
+    assert.deepEqual(answer, { status: "Accepted" });
+    // Periods as instants: the two answers may start a second apart, their steps may not move.
+    const instants = (conf: CsmsResponse<"GetCompositeSchedule">): number[][] =>
+      (conf.chargingSchedule?.chargingSchedulePeriod ?? []).map((p) => [Date.parse(conf.scheduleStart!) + p.startPeriod * 1000, p.limit]);
+    const bench = await schedule(1);
+    const csms = await stack!.csms!.send(ID, "GetCompositeSchedule", { connectorId: 1, duration: 900, chargingRateUnit: "A" });
+    assert.equal(bench.status, "Accepted");
+    assert.deepEqual(
+      bench.chargingSchedule?.chargingSchedulePeriod.map((p) => p.limit),
+      [10, 6],
+    );
+    assert.deepEqual(instants(bench).slice(1), instants(csms).slice(1), "the drop to 6 A at the same instant");
+    assert.deepEqual(
+      bench.chargingSchedule?.chargingSchedulePeriod.map((p) => p.limit),
+      csms.chargingSchedule?.chargingSchedulePeriod.map((p) => p.limit),
+    );
+    const c = await waitUntil(
+      "10 A on every phase",
+      async () => {
+        const s = (await getState(url)).connectors[0];
+        return s.drawnPhasesA?.every((a) => Math.abs(a - 10) < 0.6) && s.sessionEnergyWh! > 0 ? s : undefined;
+      },
+      WAIT,
+      100,
+    );
+    assert.equal(c.smartLimitA, 10);
+    assert.ok(Math.abs(c.powerW! - 3 * 230 * 10) < 3 * 230 * 0.6, `${c.powerW} W`);
+    assert.ok(c.sessionEnergyWh! <= c.energyWh);
   });
 
   it("a power cut mid-session: the process is killed, restarted on the same state, the transaction delivered (meterStop >= meterStart)", async () => {

@@ -13,6 +13,9 @@ import {
   type PilotState,
   type PowerAction,
 } from "./target.ts";
+import type { ChargingProfile, CsmsRequest, CsmsResponse } from "../csms/ocpp-types.ts";
+
+type ChargingSchedule = ChargingProfile["chargingSchedule"];
 
 export interface FakeCall {
   method: string;
@@ -25,6 +28,10 @@ export class FakeBenchTarget implements BenchTarget {
   readonly #state: BenchState;
   readonly #frames: BenchFrame[] = [];
   readonly #listeners = new Set<(event: BenchEvent) => void>();
+  /** Schedule of the last SetChargingProfile per connector id (0: the whole charger). */
+  readonly #schedules = new Map<number, ChargingSchedule>();
+  /** Register at the start of each connector's transaction, Wh. */
+  readonly #meterStartWh = new Map<number, number>();
   #nextTransactionId = 1;
   #nextMessageId = 1;
 
@@ -48,7 +55,11 @@ export class FakeBenchTarget implements BenchTarget {
         offeredA: 0,
         dutyPercent: 100,
         drawnA: 0,
+        drawnPhasesA: [0, 0, 0],
+        powerW: 0,
+        smartLimitA: null,
         energyWh: 0,
+        sessionEnergyWh: null,
         temperatureC: 25,
         ocppStatus: "Available",
         transactionId: null,
@@ -130,7 +141,13 @@ export class FakeBenchTarget implements BenchTarget {
         this.#update(c);
         return { status: "Accepted" };
       }),
-    setChargingProfile: (req) => this.#call("SetChargingProfile", req, () => ({ status: "Accepted" })),
+    setChargingProfile: (req) =>
+      this.#call("SetChargingProfile", req, () => {
+        this.#schedules.set(req.connectorId, req.csChargingProfiles.chargingSchedule);
+        for (const c of this.#state.connectors) this.#derive(c);
+        this.#emit({ type: "state", state: this.getState() });
+        return { status: "Accepted" };
+      }),
     changeConfiguration: (req) =>
       this.#call("ChangeConfiguration", req, () => ({ status: req.key === "Unknown" ? "NotSupported" : "Accepted" })),
     reset: (req) => this.#call("Reset", req, () => ({ status: "Accepted" })),
@@ -140,6 +157,26 @@ export class FakeBenchTarget implements BenchTarget {
     updateFirmware: (req) => this.#call("UpdateFirmware", req, () => ({})),
     unlockConnector: (req) => this.#call("UnlockConnector", req, () => ({ status: "Unlocked" })),
   };
+
+  /** A sketch of a composite: the schedule last set on the connector (else on 0), else the connector's maximum. */
+  compositeSchedule(request: CsmsRequest<"GetCompositeSchedule">): CsmsResponse<"GetCompositeSchedule"> {
+    this.calls.push({ method: "compositeSchedule", args: [request] });
+    if (this.#state.power === "off") throw new BenchTargetError("the charger is powered off");
+    if (request.connectorId > this.#state.connectors.length) return { status: "Rejected" };
+    const schedule = this.#schedules.get(request.connectorId) ?? this.#schedules.get(0);
+    return {
+      status: "Accepted",
+      connectorId: request.connectorId,
+      scheduleStart: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(),
+      chargingSchedule: {
+        duration: request.duration,
+        chargingRateUnit: request.chargingRateUnit ?? "A",
+        chargingSchedulePeriod: schedule
+          ? schedule.chargingSchedulePeriod.filter((p) => p.startPeriod < request.duration)
+          : [{ startPeriod: 0, limit: this.maxOfferedA }],
+      },
+    };
+  }
 
   /** Adds a frame as if it passed on the OCPP connection. */
   pushFrame(direction: BenchFrame["direction"], text: string): void {
@@ -183,11 +220,20 @@ export class FakeBenchTarget implements BenchTarget {
     c.pilot = !powered ? "F" : c.faults.includes("pilot-short") ? "E" : c.faults.includes("diode") ? "F" : c.ev;
     const faulted = c.faults.length > 0 || !powered;
     const charging = !faulted && c.transactionId !== null && (c.pilot === "C" || c.pilot === "D");
-    c.offeredA = !faulted && c.transactionId !== null ? this.maxOfferedA : 0;
+    const schedule = this.#schedules.get(c.connectorId) ?? this.#schedules.get(0);
+    c.smartLimitA = schedule ? schedule.chargingSchedulePeriod[0].limit : null;
+    const offerA = c.smartLimitA === null ? this.maxOfferedA : Math.min(this.maxOfferedA, c.smartLimitA);
+    c.offeredA = !faulted && c.transactionId !== null ? offerA : 0;
     c.dutyPercent = !powered ? null : c.offeredA > 0 ? Math.round((c.offeredA / 0.6) * 10) / 10 : 100;
     c.relayClosed = charging;
     c.drawnA = charging ? c.offeredA : 0;
+    c.drawnPhasesA = powered && !c.faults.includes("meter-offline") ? [c.drawnA, c.drawnA, c.drawnA] : null;
+    c.powerW = c.drawnPhasesA === null ? null : 3 * 230 * c.drawnA;
     if (charging) c.energyWh += 100;
+    if (c.transactionId === null) this.#meterStartWh.delete(c.connectorId);
+    else if (!this.#meterStartWh.has(c.connectorId)) this.#meterStartWh.set(c.connectorId, c.energyWh);
+    const startWh = this.#meterStartWh.get(c.connectorId);
+    c.sessionEnergyWh = startWh === undefined ? null : c.energyWh - startWh;
     c.ocppStatus = faulted
       ? "Faulted"
       : charging

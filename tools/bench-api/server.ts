@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { BENCH_ROUTES, CSMS_ROUTES, type PostRoute } from "./routes.ts";
+import { compositeScheduleOf } from "./schedule-route.ts";
 import { BenchTargetError, BenchTargetUnsupported, type BenchEvent, type BenchFrame, type BenchTarget } from "./target.ts";
 import { BadRequest, checkBody } from "./validate.ts";
 
@@ -97,7 +98,7 @@ export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi>
     const get = GET_ROUTES[path];
     if (get) {
       allow(method, "GET");
-      return get(res, select(url.searchParams.get("charger") ?? undefined));
+      return get(res, select(url.searchParams.get("charger") ?? undefined), url.searchParams);
     }
     const route = BENCH_ROUTES[path] ?? csmsRoute(path);
     if (!route) throw new HttpError(404, `no such endpoint: ${path}`);
@@ -117,7 +118,7 @@ export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi>
     sendJson(res, 200, response === undefined ? { ok: true } : { ok: true, response });
   }
 
-  const GET_ROUTES: Readonly<Record<string, (res: ServerResponse, target: BenchTarget) => void>> = {
+  const GET_ROUTES: Readonly<Record<string, (res: ServerResponse, target: BenchTarget, query: URLSearchParams) => void | Promise<void>>> = {
     "/": (res) => send(res, 200, "text/html; charset=utf-8", PAGE_HTML),
     "/index.html": (res) => send(res, 200, "text/html; charset=utf-8", PAGE_HTML),
     "/chargers": (res) =>
@@ -128,6 +129,7 @@ export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi>
     "/state": (res, target) => sendJson(res, 200, target.getState()),
     "/log": (res, target) => send(res, 200, "text/plain; charset=utf-8", formatBenchFrames(target.frames())),
     "/events": (res, target) => openStream(res, target),
+    "/composite-schedule": async (res, target, query) => sendJson(res, 200, await compositeScheduleOf(target, query)),
   };
 
   function openStream(res: ServerResponse, target: BenchTarget): void {

@@ -34,8 +34,16 @@ export interface BenchConnectorState {
   dutyPercent: number | null;
   /** Current the EV draws, A (highest phase). */
   drawnA: number;
+  /** Current per phase L1, L2, L3 as the charger's meter measures it, A (0 on an unused phase); null while the meter does not answer or the charger is off. */
+  drawnPhasesA: number[] | null;
+  /** Active power the charger's meter measures (sum of the phases), W; null like `drawnPhasesA`. */
+  powerW: number | null;
+  /** The connector's smart-charging limit now (its share of the charging profiles in force), A per phase; null when no profile limits it. */
+  smartLimitA: number | null;
   /** Meter energy register, Wh. */
   energyWh: number;
+  /** Energy of the running transaction so far (the register minus its meterStart), Wh; null without a transaction. */
+  sessionEnergyWh: number | null;
   /** Connector temperature the charger measures, °C; null when it has no reading (no sensor, invalid reading, charger off). */
   temperatureC: number | null;
   /** OCPP ChargePointStatus last reported, e.g. "Available", "Charging". */
@@ -94,6 +102,14 @@ export interface BenchTarget {
   /** Drops or restores the charger's network link. */
   network(action: NetworkAction): void | Promise<void>;
   csms: BenchCsms;
+  /**
+   * The charger's composite schedule for a connector (0: the whole charger), asked of its
+   * smart-charging service directly: the GetCompositeSchedule.conf it would send a CSMS, without
+   * an OCPP frame.
+   */
+  compositeSchedule(
+    request: CsmsRequest<"GetCompositeSchedule">,
+  ): CsmsResponse<"GetCompositeSchedule"> | Promise<CsmsResponse<"GetCompositeSchedule">>;
   /** Calls `listener` on every state change and frame; returns the unsubscribe function. */
   subscribe(listener: (event: BenchEvent) => void): () => void;
 }

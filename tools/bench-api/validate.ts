@@ -110,3 +110,26 @@ function checkField(value: unknown, field: FieldSpec, name: string, connectorCou
 function path(where: string, key: string): string {
   return where === "body" ? key : `${where}.${key}`;
 }
+
+/**
+ * Checks a query string against `spec` like a body: each parameter once, numbers for `int`,
+ * `number` and `connector` fields (`ignore`: parameters handled elsewhere, e.g. `charger`).
+ */
+export function checkQuery(
+  params: URLSearchParams,
+  spec: ObjectSpec,
+  connectorCount: number,
+  ignore: readonly string[] = [],
+): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key of new Set(params.keys())) {
+    if (ignore.includes(key)) continue;
+    if (!Object.hasOwn(spec, key)) throw new BadRequest(`unknown query parameter '${key}' (allowed: ${Object.keys(spec).join(", ")})`);
+    const values = params.getAll(key);
+    if (values.length > 1) throw new BadRequest(`query parameter '${key}' given ${values.length} times`);
+    const kind = spec[key].kind;
+    const numeric = kind === "int" || kind === "number" || kind === "connector";
+    fields[key] = numeric && /^-?\d+(\.\d+)?$/.test(values[0]) ? Number(values[0]) : values[0];
+  }
+  return checkBody(fields, spec, connectorCount);
+}

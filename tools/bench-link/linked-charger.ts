@@ -18,6 +18,7 @@ import {
   type PilotState,
   type PowerAction,
 } from "../bench-api/target.ts";
+import type { CsmsRequest, CsmsResponse } from "../csms/ocpp-types.ts";
 import { BenchLinkClient, type LinkWire } from "./client.ts";
 import type { LinkHello, LinkState } from "./protocol.ts";
 
@@ -87,7 +88,11 @@ export abstract class LinkedCharger implements BenchTarget {
         offeredA: 0,
         dutyPercent: null,
         drawnA: 0,
+        drawnPhasesA: null,
+        powerW: null,
+        smartLimitA: null,
         energyWh: 0,
+        sessionEnergyWh: null,
         temperatureC: null,
         ocppStatus: "Unavailable",
         transactionId: null,
@@ -169,7 +174,11 @@ export abstract class LinkedCharger implements BenchTarget {
         last.offeredA = reported.offeredA ?? 0;
         last.dutyPercent = reported.dutyPercent ?? this.measuredDutyPercent(i + 1);
         last.drawnA = reported.drawnA ?? 0;
+        last.drawnPhasesA = reported.drawnPhasesA ?? null;
+        last.powerW = reported.powerW ?? null;
+        last.smartLimitA = reported.smartLimitA ?? null;
         last.energyWh = reported.energyWh ?? last.energyWh;
+        last.sessionEnergyWh = reported.sessionEnergyWh ?? null;
         last.temperatureC = reported.temperatureC;
         last.ocppStatus = reported.ocppStatus;
         last.transactionId = reported.transactionId;
@@ -179,6 +188,8 @@ export abstract class LinkedCharger implements BenchTarget {
         last.offeredA = 0;
         last.dutyPercent = simulated ? null : this.measuredDutyPercent(i + 1);
         last.drawnA = 0;
+        last.drawnPhasesA = null;
+        last.powerW = null;
         last.temperatureC = null;
       }
       connectors.push({ ...last, ev: this.presentedEv(i, last.pilot), faults: this.faults[i].slice() });
@@ -239,6 +250,20 @@ export abstract class LinkedCharger implements BenchTarget {
     if (!active && at >= 0) list.splice(at, 1);
     if (simulated && this.client.linked) await this.client.command({ cmd: "fault", connectorId, kind, active });
     this.checkState();
+  }
+
+  /** The firmware's own GetCompositeSchedule handler, run over the bench link (`schedule`). */
+  async compositeSchedule(request: CsmsRequest<"GetCompositeSchedule">): Promise<CsmsResponse<"GetCompositeSchedule">> {
+    try {
+      return (await this.command({ cmd: "schedule", ...request })) as CsmsResponse<"GetCompositeSchedule">;
+    } catch (error) {
+      // A firmware built before the bench link had `schedule` cannot answer at all.
+      if (error instanceof BenchTargetError && /unknown command 'schedule'/.test(error.message))
+        throw new BenchTargetUnsupported(
+          "this firmware's bench link has no 'schedule' command: update the firmware (on lin: tools/moddable/build-lin.sh)",
+        );
+      throw error;
+    }
   }
 
   /** Sends a command over the link (e.g. lin's `memory`). */

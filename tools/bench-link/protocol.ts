@@ -15,6 +15,12 @@ export interface LinkConnector {
   /** CP duty cycle, %, on the simulated board; null on a physical one (measured by an EV emulator). */
   dutyPercent?: number | null;
   drawnA: number | null;
+  /** The loop's meter reading per phase and its power, the smart-charging limit, the session's
+   * energy: on any board; absent from a firmware built before the bench page's charts (read as null). */
+  drawnPhasesA?: number[] | null;
+  powerW?: number | null;
+  smartLimitA?: number | null;
+  sessionEnergyWh?: number | null;
   energyWh: number | null;
   temperatureC: number | null;
   ocppStatus: string;

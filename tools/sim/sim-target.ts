@@ -18,6 +18,8 @@ import { WsWebSocketFactory } from "platform/host/websocket-ws";
 import { createSimulatedBoard } from "hal/sim/charger";
 import type { SimConnector } from "hal/sim/board";
 import { applySimFault, presentSimEvState } from "hal/sim/bench-injections";
+import { handleGetCompositeSchedule } from "ocpp/smartcharging/GetCompositeSchedule";
+import type { CsmsRequest, CsmsResponse } from "../csms/ocpp-types.ts";
 import type { DevCsms } from "../csms/dev-csms.ts";
 import { benchCsmsFor, refusingCsms } from "../bench-api/dev-csms-adapter.ts";
 import {
@@ -57,6 +59,10 @@ export interface SimChargerOptions {
   frameLimit?: number;
   /** How often the state is compared for change events, ms (default 200). */
   statePollMs?: number;
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 export class SimulatedCharger implements BenchTarget {
@@ -130,6 +136,8 @@ export class SimulatedCharger implements BenchTarget {
   getState(): BenchState {
     const firmware = this.#firmware;
     const now = performance.now();
+    // The charger's own UTC clock (the CSMS may have set it): smart-charging limits follow it.
+    const utcMs = this.#platform?.clock.utcMs() ?? 0;
     const connectors: BenchConnectorState[] = [];
     for (let i = 0; i < this.sims.length; i++) {
       const sim = this.sims[i];
@@ -137,23 +145,39 @@ export class SimulatedCharger implements BenchTarget {
       const last = this.#lastOcpp[i];
       let pilot: PilotState = "F";
       let temperatureC: number | null = null;
+      let drawnPhasesA: number[] | null = null;
+      let powerW: number | null = null;
+      let smartLimitA: number | null = null;
+      let sessionEnergyWh: number | null = null;
       if (firmware) {
-        const measured = firmware.loop.connectors[i].snapshot.pilotState;
-        pilot = measured === "invalid" ? "F" : measured;
-        const celsius = firmware.loop.connectors[i].snapshot.temperatureC;
-        if (Number.isFinite(celsius)) temperatureC = Math.round(celsius * 10) / 10;
+        const snapshot = firmware.loop.connectors[i].snapshot;
+        pilot = snapshot.pilotState === "invalid" ? "F" : snapshot.pilotState;
+        if (Number.isFinite(snapshot.temperatureC)) temperatureC = round1(snapshot.temperatureC);
+        if (snapshot.meter.ok) {
+          const phases = snapshot.meter.currentA;
+          drawnPhasesA = [round1(phases[0]), round1(phases[1]), round1(phases[2])];
+          powerW = Math.round(snapshot.meter.powerW);
+        }
+        const limitA = firmware.smartCharging.currentLimitA(id, utcMs);
+        if (Number.isFinite(limitA)) smartLimitA = round1(limitA);
+        const tx = firmware.chargePoint.transactions.transactionOn(id);
+        if (tx) sessionEnergyWh = Math.max(0, Math.round(sim.energyWh - tx.meterStartWh));
         last.status = firmware.chargePoint.status.current(id);
-        last.transactionId = firmware.chargePoint.transactions.transactionOn(id)?.transactionId ?? null;
+        last.transactionId = tx?.transactionId ?? null;
       } else sim.update(now); // nothing polls the parts while the board is off
       connectors.push({
         connectorId: id,
         pilot,
         ev: this.#evStates[i],
         relayClosed: sim.powered,
-        offeredA: firmware ? Math.round(sim.offeredA * 10) / 10 : 0,
-        dutyPercent: firmware ? Math.round(sim.dutyPercent * 10) / 10 : null,
-        drawnA: sim.powered ? Math.round(sim.ev.drawA * 10) / 10 : 0,
+        offeredA: firmware ? round1(sim.offeredA) : 0,
+        dutyPercent: firmware ? round1(sim.dutyPercent) : null,
+        drawnA: sim.powered ? round1(sim.ev.drawA) : 0,
+        drawnPhasesA,
+        powerW,
+        smartLimitA,
         energyWh: Math.round(sim.energyWh),
+        sessionEnergyWh,
         temperatureC,
         ocppStatus: last.status,
         transactionId: last.transactionId,
@@ -176,6 +200,14 @@ export class SimulatedCharger implements BenchTarget {
   subscribe(listener: (event: BenchEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** The firmware's own GetCompositeSchedule handler, on its smart-charging service and clock. */
+  compositeSchedule(request: CsmsRequest<"GetCompositeSchedule">): CsmsResponse<"GetCompositeSchedule"> {
+    const firmware = this.#firmware;
+    const platform = this.#platform;
+    if (!firmware || !platform) throw new BenchTargetError("the charger is powered off");
+    return handleGetCompositeSchedule(request, { service: firmware.smartCharging, clock: platform.clock });
   }
 
   setEv(connectorId: number, state: PilotState): void {

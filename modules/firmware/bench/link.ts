@@ -2,10 +2,12 @@
  * The bench link: the firmware's side of a test bench, a versioned
  * line-delimited JSON protocol over a byte stream (docs/bench-link.md). It
  * reports what the bench API's `GET /state` and `GET /events` show (connectors,
- * pilot, relay, offered and drawn current, energy, OCPP status, transaction,
- * connection, OCPP frames) and takes commands: a card at the reader (the card
- * reader's own path), and on the simulated board the EV's state and faults
- * (a physical board refuses those, and power, with an error saying so).
+ * pilot, relay, offered and drawn current per phase, power, smart-charging
+ * limit, energy, OCPP status, transaction, connection, OCPP frames) and takes
+ * commands: a card at the reader (the card reader's own path), the composite
+ * schedule (the firmware's own GetCompositeSchedule handler), and on the
+ * simulated board the EV's state and faults (a physical board refuses those,
+ * and power, with an error saying so).
  *
  * Started only where the build config asks for it (`benchLink`): over TCP on
  * lin (firmware/bench/tcp-dial-stream, platform/moddable/lin/loopback-stream),
@@ -23,7 +25,11 @@ import {
   type SimFaultKind,
   type SimPilotState,
 } from "hal/sim/bench-injections";
+import { validateGetCompositeScheduleReq, type GetCompositeScheduleReq } from "ocpp/generated/ocpp16";
+import type { SmartChargingContext } from "ocpp/smartcharging/context";
+import { handleGetCompositeSchedule } from "ocpp/smartcharging/GetCompositeSchedule";
 import type { ByteStream } from "ports/byte-stream";
+import type { Clock } from "ports/clock";
 import type { TimerHandle, Timers } from "ports/timers";
 import type { WebSocketConnection, WebSocketConnectOptions, WebSocketEvents, WebSocketFactory } from "ports/websocket";
 import { encodeUtf8 } from "util/utf8";
@@ -41,6 +47,8 @@ export interface BenchLinkOptions {
   /** The byte stream to the bench host; frame lines are dropped once it queues more than its `maxPendingBytes`. */
   stream: ByteStream;
   timers: Timers;
+  /** The firmware's clock: smart-charging limits and the composite schedule follow its UTC time. */
+  clock: Pick<Clock, "utcMs">;
   /** Simulated parts and EV per connector (index = connector id - 1); none on a real board. */
   sims: readonly SimConnector[];
   firmwareVersion: string;
@@ -71,6 +79,8 @@ interface CommandLine {
   state?: unknown;
   kind?: unknown;
   active?: unknown;
+  duration?: unknown;
+  chargingRateUnit?: unknown;
 }
 
 class CommandError extends Error {
@@ -86,6 +96,8 @@ export class BenchLink {
   readonly #lines: LineReader;
   #connected = false;
   #firmware: RunningFirmware | undefined;
+  /** What the firmware's GetCompositeSchedule handler reaches (`schedule`). */
+  #smartCharging: SmartChargingContext | undefined;
   #stateTimer: TimerHandle | undefined;
   #lastState = "";
   #dropped = 0;
@@ -136,6 +148,7 @@ export class BenchLink {
   /** Starts reporting `firmware` on the stream (a hello and the state each time a host is there). */
   start(firmware: RunningFirmware): void {
     this.#firmware = firmware;
+    this.#smartCharging = { service: firmware.smartCharging, clock: this.#options.clock };
     this.#stateTimer = this.#options.timers.every(() => this.#sendState(false), STATE_PERIOD_MS);
     this.#options.stream.start({
       onOpen: () => {
@@ -253,6 +266,16 @@ export class BenchLink {
         if (kind === "pilot-short" && !command.active && this.#evStates[connectorId - 1] === "E") sim.faults.pilotShort = true;
         return undefined;
       }
+      case "schedule": {
+        // The very handler a GetCompositeSchedule.req reaches, after the same schema check.
+        const context = this.#smartCharging;
+        if (!context) throw new CommandError("the firmware is not running yet");
+        const request: Record<string, unknown> = { connectorId: command.connectorId, duration: command.duration };
+        if (command.chargingRateUnit !== undefined) request.chargingRateUnit = command.chargingRateUnit;
+        const violation = validateGetCompositeScheduleReq(request);
+        if (violation) throw new CommandError(`schedule: ${violation.path.slice(1) || "request"}: ${violation.message}`);
+        return handleGetCompositeSchedule(request as unknown as GetCompositeScheduleReq, context);
+      }
       case "power":
         throw new CommandError(
           "power: the firmware cannot cut or restore its own mains; the bench host does (a process restart on lin, a relay on a rig)",
@@ -305,12 +328,17 @@ export class BenchLink {
   #stateObject(): Record<string, unknown> {
     const firmware = this.#running();
     const sims = this.#options.sims;
+    const utcMs = this.#options.clock.utcMs();
     const connectors: Record<string, unknown>[] = [];
     for (let i = 0; i < firmware.loop.connectors.length; i++) {
       const id = i + 1;
       const snapshot = firmware.loop.connectors[i].snapshot;
       const sim: SimConnector | undefined = sims[i];
       const celsius = snapshot.temperatureC;
+      const meter = snapshot.meter;
+      const limitA = firmware.smartCharging.currentLimitA(id, utcMs);
+      const tx = firmware.chargePoint.transactions.transactionOn(id);
+      const energyWh = sim ? sim.energyWh : snapshot.energyWh;
       connectors.push({
         connectorId: id,
         pilot: snapshot.pilotState === "invalid" ? "F" : snapshot.pilotState,
@@ -320,10 +348,15 @@ export class BenchLink {
         offeredA: round1(sim ? sim.offeredA : snapshot.offeredA),
         dutyPercent: sim ? round1(sim.dutyPercent) : null,
         drawnA: sim ? (sim.powered ? round1(sim.ev.drawA) : 0) : round1(snapshot.drawnA),
-        energyWh: Math.round(sim ? sim.energyWh : snapshot.energyWh),
+        // The loop's meter reading, the service's limit, the session since meterStart: on any board.
+        drawnPhasesA: meter.ok ? [round1(meter.currentA[0]), round1(meter.currentA[1]), round1(meter.currentA[2])] : null,
+        powerW: meter.ok ? Math.round(meter.powerW) : null,
+        smartLimitA: Number.isFinite(limitA) ? round1(limitA) : null,
+        energyWh: Math.round(energyWh),
+        sessionEnergyWh: tx ? Math.max(0, Math.round(energyWh - tx.meterStartWh)) : null,
         temperatureC: Number.isFinite(celsius) ? round1(celsius) : null,
         ocppStatus: firmware.chargePoint.status.current(id),
-        transactionId: firmware.chargePoint.transactions.transactionOn(id)?.transactionId ?? null,
+        transactionId: tx?.transactionId ?? null,
         faults: this.#faults[i] ? this.#faults[i].slice() : [],
       });
     }

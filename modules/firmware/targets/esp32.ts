@@ -55,6 +55,7 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
   link = new BenchLink({
     stream,
     timers: platform.timers,
+    clock: platform.clock,
     sims: [], // a physical board: EV states, faults and power are refused with an error line
     firmwareVersion,
     log: (message) => platform.log.write("warn", "bench", message),

@@ -73,6 +73,7 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
   link = new BenchLink({
     stream,
     timers: platform.timers,
+    clock: platform.clock,
     sims,
     firmwareVersion,
     // In listen mode the host may connect after the boot: keep its frames for it.

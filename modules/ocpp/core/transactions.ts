@@ -201,11 +201,16 @@ export class TransactionService {
     return this.#running.has(connectorId);
   }
 
-  /** idTag and parent of the transaction on a connector. */
-  transactionOn(connectorId: number): { idTag: string; parentIdTag?: string; transactionId?: number } | undefined {
+  /** idTag and parent of the transaction on a connector, its CSMS id once known and its meterStart (Wh). */
+  transactionOn(connectorId: number): { idTag: string; parentIdTag?: string; transactionId?: number; meterStartWh: number } | undefined {
     const state = this.#running.get(connectorId);
     if (!state) return undefined;
-    return { idTag: state.tx.idTag, parentIdTag: state.tx.parentIdTag, transactionId: this.#idMap[String(state.tx.local)] };
+    return {
+      idTag: state.tx.idTag,
+      parentIdTag: state.tx.parentIdTag,
+      transactionId: this.#idMap[String(state.tx.local)],
+      meterStartWh: state.tx.meterStartWh,
+    };
   }
 
   /** Connector of the running transaction with this CSMS transactionId. */
