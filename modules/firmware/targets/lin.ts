@@ -19,17 +19,19 @@ import type { SimConnector } from "hal/sim/board";
 import { createSimulatedBoard } from "hal/sim/charger";
 import type { KeyValueStore } from "ports/kv";
 import type { Platform } from "ports/platform";
+import type { Timers } from "ports/timers";
 import { SETTINGS_NAMESPACE } from "firmware/settings";
 import { LoopbackListenStream } from "platform/moddable/lin/loopback-stream";
 import { benchLinkListenPort, benchLinkPort, linMemory, meterRegistersWh, rebootProcess } from "platform/moddable/lin/process";
 import { census, getEnv } from "platform/moddable/lin/host";
-import Timer from "timer";
 
 let sims: readonly SimConnector[] = [];
 let link: BenchLink | undefined;
 /** Slots the bench link retained at boot: its objects, the WebSocket tap, its start (measured around them). */
 let benchLinkSlots = 0;
 let benchLinkChunkBytes = 0;
+/** The platform's timers (the census report is scheduled on them). */
+let targetTimers: Timers | undefined;
 
 /** `benchLink` of the build config: true, "true" or "tcp" start it on lin. */
 function benchLinkOverTcp(value: unknown): boolean {
@@ -57,6 +59,7 @@ export function createTargetBoard(config: Readonly<Record<string, unknown>>, kv:
 
 /** The platform the firmware boots on: with the bench link, its WebSocket reports every frame. */
 export function targetPlatform(platform: Platform, config: Readonly<Record<string, unknown>>, firmwareVersion: string): Platform {
+  targetTimers = platform.timers;
   if (!benchLinkOverTcp(config.benchLink)) return platform;
   const listen = benchLinkListenPort();
   const dial = benchLinkPort();
@@ -119,7 +122,7 @@ export function startTarget(firmware: RunningFirmware): void {
   }
   // OXS_CENSUS_MS: what the heap holds that many ms after boot, by kind and object shape (docs/memory.md).
   const censusMs = Number(getEnv("OXS_CENSUS_MS") ?? "0");
-  if (censusMs > 0) Timer.set(() => trace(`memory census: ${JSON.stringify(census())}\n`), censusMs);
+  if (censusMs > 0 && targetTimers) targetTimers.once(() => trace(`memory census: ${JSON.stringify(census())}\n`), censusMs);
 }
 
 /** Reset.req and firmware updates: the process ends and is started again. */
