@@ -1,6 +1,6 @@
 /**
  * StartTransaction [SPEC 4.8, 3.7]: journaled before it is sent
- * (./transactions.ts: `StartRecord`), sent in order with the other
+ * (./transaction-queue.ts: `StartRecord`), sent in order with the other
  * transaction messages. The answer gives the CSMS's transactionId (the
  * service maps its local number to it) and the idTag's IdTagInfo, which goes
  * into the local authorization model; not Accepted stops or suspends the

@@ -1,6 +1,6 @@
 /**
  * StopTransaction [SPEC 4.10, 3.7]: journaled before it is sent
- * (./transactions.ts: `StopRecord`), with the transactionData asked for by
+ * (./transaction-queue.ts: `StopRecord`), with the transactionData asked for by
  * StopTxnSampledData / StopTxnAlignedData; the transactionId is the CSMS's,
  * -1 when the start was never answered [ERR 3.18]. An IdTagInfo in the
  * answer goes into the local authorization model.
