@@ -3,7 +3,7 @@
  * ocpp-rpc CSMS and a local HTTP server accepting or refusing the PUT.
  */
 import { strict as assert } from "node:assert";
-import { DiagnosticsService, filterLinesByTime } from "ocpp/firmware/diagnostics-service";
+import { DiagnosticsService, filterLinesByTime } from "ocpp/firmware-management/diagnostics-service";
 import type { HttpClient, HttpResult } from "ports/http";
 import { Logger } from "ports/log";
 import { VirtualTime } from "platform/common/virtual-timers";

@@ -6,10 +6,10 @@
 import type { KeyValueStore } from "ports/kv";
 import { SimFirmwareSlot } from "platform/common/sim-firmware-slot";
 import { NodeHttpClient } from "platform/host/http-node";
-import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware/charge-point-wiring";
+import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware-management/charge-point-wiring";
 import { attachTriggerActions } from "ocpp/trigger/actions";
 import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
-import type { DiagnosticsSource } from "ocpp/firmware/diagnostics-service";
+import type { DiagnosticsSource } from "ocpp/firmware-management/diagnostics-service";
 import { TestCharger, TestCsms, waitFor, type FakeHardware } from "../ocpp/harness.ts";
 import { FileServer } from "./file-server.ts";
 

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
-import { FIRMWARE_KV_NAMESPACE, FirmwareService } from "ocpp/firmware/firmware-service";
+import { FIRMWARE_KV_NAMESPACE, FirmwareService } from "ocpp/firmware-management/firmware-service";
 import type { HttpBodySink, HttpClient, HttpResult } from "ports/http";
 import type { FirmwareSlot } from "ports/firmware-update";
 import { Logger } from "ports/log";

@@ -3,8 +3,8 @@
 // nothing thrown, frames reported, re-dialling after the host goes away (the TCP dial stream), and
 // what a physical board refuses.
 import assert from "node:assert/strict";
-import { BENCH_LINK_MAX_LINE, BENCH_LINK_VERSION, BenchLink } from "firmware/bench/link";
-import { TcpDialStream } from "firmware/bench/tcp-dial-stream";
+import { BENCH_LINK_MAX_LINE, BENCH_LINK_VERSION, BenchLink } from "boot/bench/link";
+import { TcpDialStream } from "boot/bench/tcp-dial-stream";
 import type { TcpClient, TcpConnection, TcpEvents } from "ports/tcp";
 import type { TimerHandle, Timers } from "ports/timers";
 import { decodeUtf8, encodeUtf8 } from "util/utf8";

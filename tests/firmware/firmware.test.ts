@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { TestCsms } from "../ocpp/harness.ts";
-import { provisionSetting } from "firmware/settings";
+import { provisionSetting } from "boot/settings";
 import { useFirmwareRig, newStorage, runUntil, type Bench } from "./helpers.ts";
 
 function energyOf(call: { params: Record<string, unknown> }): number[] {

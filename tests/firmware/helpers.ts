@@ -13,7 +13,7 @@ import { SimFlash } from "platform/common/sim-flash";
 import { TimersLoopDriver, VirtualTime } from "platform/common/virtual-timers";
 import { WsWebSocketFactory } from "platform/host/websocket-ws";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { bootFirmware, type RunningFirmware } from "firmware/boot";
+import { bootFirmware, type RunningFirmware } from "boot/boot";
 import { TestCsms } from "../ocpp/harness.ts";
 
 export class LineLog implements LogSink {

@@ -8,7 +8,7 @@ import type { Platform } from "ports/platform";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { SimFlash } from "platform/common/sim-flash";
 import { VirtualTime } from "platform/common/virtual-timers";
-import { withTrackedTimers } from "firmware/tracked-platform";
+import { withTrackedTimers } from "boot/tracked-platform";
 import { hostPlatform, LineLog } from "./helpers.ts";
 
 describe("firmware: the tracked platform", function () {

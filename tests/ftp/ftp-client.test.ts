@@ -1,5 +1,5 @@
 /**
- * The FTP client (ocpp/firmware/ftp-client) over the host TCP client against
+ * The FTP client (ocpp/firmware-management/ftp-client) over the host TCP client against
  * the test FTP server on 127.0.0.1. Time is a manual Timers: the idle timeout
  * fires only when a test says so.
  */
@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import type { TimerHandle, Timers } from "ports/timers";
 import { NodeTcpClient } from "platform/host/tcp-node";
-import { FtpClient, FtpError, parseFtpUrl, type FtpDownloadSink } from "ocpp/firmware/ftp-client";
+import { FtpClient, FtpError, parseFtpUrl, type FtpDownloadSink } from "ocpp/firmware-management/ftp-client";
 import { TestFtpServer } from "./ftp-server.ts";
 
 class ManualTimers implements Timers {

@@ -10,7 +10,7 @@
  */
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { bootFirmware, type RunningFirmware } from "firmware/boot";
+import { bootFirmware, type RunningFirmware } from "boot/boot";
 import { VirtualTime } from "platform/common/virtual-timers";
 import { SimFlash } from "platform/common/sim-flash";
 import { TestCsms, type ReceivedCall } from "../ocpp/harness.ts";

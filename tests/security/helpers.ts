@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { SimFlash } from "platform/common/sim-flash";
 import { NodeHttpClient } from "platform/host/http-node";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { bootFirmware } from "firmware/boot";
+import { bootFirmware } from "boot/boot";
 import { VirtualTime } from "platform/common/virtual-timers";
 import { hostPlatform, LineLog, newStorage, runUntil, type Bench, type Storage } from "../firmware/helpers.ts";
 import { ProfileHarness, T0_MS, type Rig } from "../profiles/helpers.ts";

@@ -10,7 +10,7 @@ import type { OcppEngine } from "ocpp/rpc/engine";
 import type { ConfigurationRegistry } from "ocpp/core/configuration";
 import type { ConnectionService } from "ocpp/core/connection";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
-import type { FirmwareService } from "ocpp/firmware/firmware-service";
+import type { FirmwareService } from "ocpp/firmware-management/firmware-service";
 import type { TriggerTargets } from "ocpp/trigger/types";
 import type { CertificateStore } from "./certificate-store";
 import type { ChargePointIdentity } from "./charge-point-identity";

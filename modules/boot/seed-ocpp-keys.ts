@@ -6,7 +6,7 @@
 import type { KeyValueStore } from "ports/kv";
 import type { Logger } from "ports/log";
 import type { ConfigurationRegistry } from "ocpp/core/configuration";
-import type { ChargerSettings, LoadedSettings } from "firmware/settings";
+import type { ChargerSettings, LoadedSettings } from "boot/settings";
 
 export function seedOcppKeys(config: ConfigurationRegistry, loaded: LoadedSettings, kv: KeyValueStore, log: Logger): void {
   const settings = loaded.settings;

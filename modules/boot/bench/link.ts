@@ -8,12 +8,12 @@
  * (a physical board refuses those, and power, with an error saying so).
  *
  * Started only where the build config asks for it (`benchLink`): over TCP on
- * lin (firmware/bench/tcp-dial-stream, platform/moddable/lin/loopback-stream),
- * over a UART on a board (firmware/bench/serial-stream). The control tick
+ * lin (boot/bench/tcp-dial-stream, platform/moddable/lin/loopback-stream),
+ * over a UART on a board (boot/bench/serial-stream). The control tick
  * never calls it: the state is sampled by a timer of its own, frames come
  * from the WebSocket's callbacks, and commands from the stream's.
  */
-import type { RunningFirmware } from "firmware/boot";
+import type { RunningFirmware } from "boot/boot";
 import type { SimConnector } from "hal/sim/board";
 import {
   applySimFault,

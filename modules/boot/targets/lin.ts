@@ -8,18 +8,18 @@
  * with `OXS_BENCH_LINK_PORT` in the environment the firmware dials the bench
  * host there; with `OXS_BENCH_LINK_LISTEN` it waits for one (a lin process on
  * its own standing in for a board on a rig). The manifest maps
- * `firmware/target` here on lin.
+ * `boot/target` here on lin.
  */
 import type { Board } from "hal/board-description";
-import type { RunningFirmware } from "firmware/boot";
-import { BenchLink } from "firmware/bench/link";
-import { TcpDialStream } from "firmware/bench/tcp-dial-stream";
+import type { RunningFirmware } from "boot/boot";
+import { BenchLink } from "boot/bench/link";
+import { TcpDialStream } from "boot/bench/tcp-dial-stream";
 import type { ByteStream } from "ports/byte-stream";
 import type { SimConnector } from "hal/sim/board";
 import { createSimulatedBoard } from "hal/sim/charger";
 import type { KeyValueStore } from "ports/kv";
 import type { Platform } from "ports/platform";
-import { SETTINGS_NAMESPACE } from "firmware/settings";
+import { SETTINGS_NAMESPACE } from "boot/settings";
 import { LoopbackListenStream } from "platform/moddable/lin/loopback-stream";
 import { benchLinkListenPort, benchLinkPort, linMemory, meterRegistersWh, rebootProcess } from "platform/moddable/lin/process";
 import { census, getEnv } from "platform/moddable/lin/host";

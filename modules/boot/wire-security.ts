@@ -10,7 +10,7 @@ import type { ChargePoint } from "ocpp/charge-point";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
 import { attachSecurity, type Security } from "ocpp/security/charge-point-wiring";
 import type { TriggerTargets } from "ocpp/trigger/types";
-import type { FirmwareService } from "ocpp/firmware/firmware-service";
+import type { FirmwareService } from "ocpp/firmware-management/firmware-service";
 
 export interface SecurityWiringOptions {
   chargePoint: ChargePoint;

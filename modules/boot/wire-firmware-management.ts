@@ -6,9 +6,9 @@
 import type { Platform } from "ports/platform";
 import type { ChargePoint } from "ocpp/charge-point";
 import type { ChargePointConnector } from "ocpp/charge-point-hw";
-import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware/charge-point-wiring";
-import { PROTOCOLS_WITH_FTP } from "ocpp/firmware/config-keys";
-import { fileTransferClient } from "firmware/file-transfer-client";
+import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware-management/charge-point-wiring";
+import { PROTOCOLS_WITH_FTP } from "ocpp/firmware-management/config-keys";
+import { fileTransferClient } from "boot/file-transfer-client";
 
 export interface FirmwareManagementWiringOptions {
   chargePoint: ChargePoint;

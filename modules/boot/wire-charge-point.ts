@@ -12,7 +12,7 @@ import type { ConnectionSettings } from "ocpp/core/connection-settings";
 import type { OcppFrameLog } from "ocpp/framelog/frame-log";
 import type { BootNotificationReq } from "ocpp/generated/ocpp16";
 import type { FlashQueue } from "storage/flash-queue";
-import { connectionSettingsOf, type ChargerSettings } from "firmware/settings";
+import { connectionSettingsOf, type ChargerSettings } from "boot/settings";
 
 const SUPPORTED_PROFILES = ["Core", "SmartCharging", "LocalAuthListManagement", "Reservation", "RemoteTrigger"];
 

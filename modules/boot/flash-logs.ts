@@ -7,7 +7,7 @@ import type { Platform } from "ports/platform";
 import { OcppFrameLog } from "ocpp/framelog/frame-log";
 import { FlashQueue } from "storage/flash-queue";
 import { FlashRing } from "storage/flash-ring";
-import { SETTINGS_NAMESPACE, type ChargerSettings } from "firmware/settings";
+import { SETTINGS_NAMESPACE, type ChargerSettings } from "boot/settings";
 
 export interface FlashLogs {
   readonly journal: FlashQueue;

@@ -9,7 +9,7 @@ import type { ChargePoint } from "ocpp/charge-point";
 import { ReservationService, type ConnectorAvailability } from "ocpp/reservation/reservation-service";
 import { attachReservationActions } from "ocpp/reservation/actions";
 import { RESERVATION_KEYS } from "ocpp/reservation/config-keys";
-import type { LoopHardware } from "firmware/hardware-adapter";
+import type { LoopHardware } from "boot/hardware-adapter";
 
 export function wireReservation(chargePoint: ChargePoint, hardware: LoopHardware, platform: Platform): ReservationService {
   const config = chargePoint.config;

@@ -8,7 +8,7 @@
  * TriggerMessage when nothing is uploading.
  *
  * ftp:// locations go to the same client: the boot wraps it with the FTP
- * client (ocpp/firmware/ftp-transfer) when the platform has TCP; without it
+ * client (ocpp/firmware-management/ftp-transfer) when the platform has TCP; without it
  * they fail as a bad URL. A bad URL is not retried. FTPS is not served.
  */
 import type { Timers, TimerHandle } from "ports/timers";

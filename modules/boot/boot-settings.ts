@@ -4,7 +4,7 @@
  */
 import type { KeyValueStore } from "ports/kv";
 import { Logger, type LogLevel, type LogSink } from "ports/log";
-import { loadSettings, type ChargerSettings, type LoadedSettings } from "firmware/settings";
+import { loadSettings, type ChargerSettings, type LoadedSettings } from "boot/settings";
 
 export interface BootSettingsOptions {
   kv: KeyValueStore;

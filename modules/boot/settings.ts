@@ -8,7 +8,7 @@
 import type { KeyValueStore, KvValue } from "ports/kv";
 import type { LogLevel } from "ports/log";
 import type { ConnectionSettings, UrlPrecedence } from "ocpp/core/connection-settings";
-import { CHARGE_POINT_MODEL, CHARGE_POINT_VENDOR } from "firmware/version";
+import { CHARGE_POINT_MODEL, CHARGE_POINT_VENDOR } from "boot/version";
 
 export const SETTINGS_NAMESPACE = "settings";
 

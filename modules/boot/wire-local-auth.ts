@@ -12,7 +12,7 @@ import type { ConfigurationRegistry } from "ocpp/core/configuration";
 import { LOCAL_AUTH_LIST_KEYS, type LocalAuthSettings } from "ocpp/localauth/config-keys";
 import { LocalAuthService } from "ocpp/localauth/local-auth-service";
 import { attachLocalAuthActions } from "ocpp/localauth/actions";
-import type { LocalAuthStores } from "firmware/local-auth-stores";
+import type { LocalAuthStores } from "boot/local-auth-stores";
 
 /** The authorization settings as the configuration registry holds them. */
 class RegistryLocalAuthSettings implements LocalAuthSettings {

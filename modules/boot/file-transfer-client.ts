@@ -5,8 +5,8 @@
 import type { HttpClient } from "ports/http";
 import type { TcpClient } from "ports/tcp";
 import type { Timers } from "ports/timers";
-import { FtpClient } from "ocpp/firmware/ftp-client";
-import { FtpAndHttpClient } from "ocpp/firmware/ftp-transfer";
+import { FtpClient } from "ocpp/firmware-management/ftp-client";
+import { FtpAndHttpClient } from "ocpp/firmware-management/ftp-transfer";
 
 export function fileTransferClient(http: HttpClient, tcp: TcpClient | undefined, timers: Timers): HttpClient {
   return tcp ? new FtpAndHttpClient(http, new FtpClient({ tcp, timers })) : http;

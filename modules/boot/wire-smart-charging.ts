@@ -13,7 +13,7 @@ import { SmartChargingService, type ActiveTransaction } from "ocpp/smartcharging
 import { SMART_CHARGING_KEYS } from "ocpp/smartcharging/config-keys";
 import { attachSmartChargingActions } from "ocpp/smartcharging/actions";
 import { acceptRemoteStartChargingProfile } from "ocpp/smartcharging/remote-start-profile";
-import type { LoopHardware } from "firmware/hardware-adapter";
+import type { LoopHardware } from "boot/hardware-adapter";
 
 /** Longest wait between two smart-charging evaluations (the wall clock may be set meanwhile). */
 const SMART_RECHECK_MAX_MS = 60_000;

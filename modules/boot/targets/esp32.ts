@@ -8,9 +8,9 @@
 import type { Board } from "hal/board-description";
 import type { KeyValueStore } from "ports/kv";
 import type { Platform } from "ports/platform";
-import type { RunningFirmware } from "firmware/boot";
-import { BenchLink } from "firmware/bench/link";
-import { SerialStream } from "firmware/bench/serial-stream";
+import type { RunningFirmware } from "boot/boot";
+import { BenchLink } from "boot/bench/link";
+import { SerialStream } from "boot/bench/serial-stream";
 import { createEsp32Board } from "hal/esp32/board";
 import { DEV_1_BOARD } from "hal/esp32/boards/dev-1";
 import { DUO_2_BOARD } from "hal/esp32/boards/duo-2";
@@ -72,5 +72,5 @@ export function startTarget(firmware: RunningFirmware): void {
   }
 }
 
-/** No reboot handler yet on the board: the firmware logs the request (see firmware/reboot-hook). */
+/** No reboot handler yet on the board: the firmware logs the request (see boot/reboot-hook). */
 export const targetReboot: ((hard: boolean) => void) | undefined = undefined;

@@ -4,7 +4,7 @@
  * Every member of `Platform` must be passed on here (a new port included).
  */
 import type { Platform } from "ports/platform";
-import { TrackedTimers } from "firmware/tracked-timers";
+import { TrackedTimers } from "boot/tracked-timers";
 
 export interface TrackedPlatform {
   readonly platform: Platform;

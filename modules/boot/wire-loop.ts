@@ -5,8 +5,8 @@
  */
 import type { Board } from "hal/board-description";
 import { ControlLoop } from "connector/loop";
-import type { ChargerSettings, LoadedSettings } from "firmware/settings";
-import { LoopHardware } from "firmware/hardware-adapter";
+import type { ChargerSettings, LoadedSettings } from "boot/settings";
+import { LoopHardware } from "boot/hardware-adapter";
 
 export interface WiredLoop {
   readonly loop: ControlLoop;
