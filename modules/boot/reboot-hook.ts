@@ -5,7 +5,7 @@
  * attached; the next boot sends it [SEC A04].
  */
 import type { Logger } from "ports/log";
-import type { Security } from "ocpp/security/charge-point-wiring";
+import type { Security } from "ocpp/security/attach";
 
 export interface RebootHook {
   /** Restarts the charger (hard = whole hardware). */

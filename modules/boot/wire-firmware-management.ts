@@ -6,7 +6,7 @@
 import type { Platform } from "ports/platform";
 import type { ChargePoint } from "ocpp/charge-point";
 import type { ChargePointConnector } from "ocpp/charge-point-hw";
-import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware-management/charge-point-wiring";
+import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware-management/attach";
 import { PROTOCOLS_WITH_FTP } from "ocpp/firmware-management/config-keys";
 import { fileTransferClient } from "boot/file-transfer-client";
 

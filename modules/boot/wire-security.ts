@@ -8,7 +8,7 @@ import type { Logger } from "ports/log";
 import type { Platform } from "ports/platform";
 import type { ChargePoint } from "ocpp/charge-point";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
-import { attachSecurity, type Security } from "ocpp/security/charge-point-wiring";
+import { attachSecurity, type Security } from "ocpp/security/attach";
 import type { TriggerTargets } from "ocpp/trigger/types";
 import type { FirmwareService } from "ocpp/firmware-management/firmware-service";
 

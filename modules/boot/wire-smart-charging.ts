@@ -9,7 +9,7 @@ import type { Logger } from "ports/log";
 import type { Platform } from "ports/platform";
 import type { ControlLoop } from "connector/loop";
 import type { ChargePoint } from "ocpp/charge-point";
-import { SmartChargingService, type ActiveTransaction } from "ocpp/smartcharging/service";
+import { SmartChargingService, type ActiveTransaction } from "ocpp/smartcharging/smart-charging-service";
 import { SMART_CHARGING_KEYS } from "ocpp/smartcharging/config-keys";
 import { attachSmartChargingActions } from "ocpp/smartcharging/actions";
 import { acceptRemoteStartChargingProfile } from "ocpp/smartcharging/remote-start-profile";

@@ -5,7 +5,7 @@
  */
 import type { ChargePoint } from "ocpp/charge-point";
 import type { ChargePointConnector } from "ocpp/charge-point-hw";
-import type { FirmwareManagement } from "ocpp/firmware-management/charge-point-wiring";
+import type { FirmwareManagement } from "ocpp/firmware-management/attach";
 import type { BootNotificationReq } from "ocpp/generated/ocpp16";
 import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
 import { attachTriggerActions } from "ocpp/trigger/actions";

@@ -6,7 +6,7 @@
 import type { KeyValueStore } from "ports/kv";
 import { SimFirmwareSlot } from "platform/common/sim-firmware-slot";
 import { NodeHttpClient } from "platform/host/http-node";
-import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware-management/charge-point-wiring";
+import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware-management/attach";
 import { attachTriggerActions } from "ocpp/trigger/actions";
 import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
 import type { DiagnosticsSource } from "ocpp/firmware-management/diagnostics-service";

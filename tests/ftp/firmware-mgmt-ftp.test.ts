@@ -11,7 +11,7 @@ import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { SimFirmwareSlot } from "platform/common/sim-firmware-slot";
 import { NodeHttpClient } from "platform/host/http-node";
 import { NodeTcpClient } from "platform/host/tcp-node";
-import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware-management/charge-point-wiring";
+import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware-management/attach";
 import { FIRMWARE_KV_NAMESPACE } from "ocpp/firmware-management/firmware-service";
 import { FtpClient } from "ocpp/firmware-management/ftp-client";
 import { FtpAndHttpClient } from "ocpp/firmware-management/ftp-transfer";

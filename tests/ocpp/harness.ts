@@ -28,7 +28,7 @@ import type {
 } from "ocpp/charge-point-hw";
 import { MemoryJournal, type TransactionJournal } from "ocpp/journal";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
-import type { LocalAuthority } from "ocpp/core/authorization";
+import type { LocalAuthority } from "ocpp/core/authorization-service";
 import { ProtocolMonitor, type MonitorRule } from "../../tools/csms/protocol-monitor.ts";
 
 export interface ReceivedCall {

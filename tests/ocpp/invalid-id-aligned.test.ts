@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { TestCsms, FakeHardware, waitFor, type TestCharger, useCoreRig } from "./harness.ts";
-import { INVALID_ID_ENERGY_CHECK_MS } from "ocpp/core/transactions";
+import { INVALID_ID_ENERGY_CHECK_MS } from "ocpp/core/transaction-service";
 import { RESET_RETRY_DELAY_MS } from "ocpp/core/reboot";
 
 interface Mv {

@@ -8,7 +8,7 @@
 import { strict as assert } from "node:assert";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { MemoryJournal } from "ocpp/journal";
-import type { IdTagInfo, LocalAuthority } from "ocpp/core/authorization";
+import type { IdTagInfo, LocalAuthority } from "ocpp/core/authorization-service";
 import { TestCharger, waitFor, sleep, type TestCsms, useCoreRig } from "./harness.ts";
 
 /** A Local Authorization List with fixed entries: listed Accepted tags start offline; online the CSMS decides. */

@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import { sign } from "node:crypto";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
-import { attachSecurity } from "ocpp/security/charge-point-wiring";
+import { attachSecurity } from "ocpp/security/attach";
 import { TestCsms, waitFor } from "../ocpp/harness.ts";
 import { FileServer, firmwareImage } from "../firmware-mgmt/file-server.ts";
 import { managedCharger, statusesOf, type ManagedCharger } from "../firmware-mgmt/setup.ts";

@@ -1,6 +1,6 @@
 /**
  * MeterValues [SPEC 4.7, 3.16]: the periodic and clock-aligned readings of
- * a transaction are journaled (./transactions.ts: `MeterRecord`) and sent
+ * a transaction are journaled (./transaction-service.ts: `MeterRecord`) and sent
  * in order with the other transaction messages, the transactionId being the
  * CSMS's (-1 when its start was never answered [ERR 3.18]); aligned readings
  * outside transactions and triggered ones are sent as they are, not

@@ -1,13 +1,13 @@
 /**
  * StartTransaction [SPEC 4.8, 3.7]: journaled before it is sent
- * (./transactions.ts: `StartRecord`), sent in order with the other
+ * (./transaction-service.ts: `StartRecord`), sent in order with the other
  * transaction messages. The answer gives the CSMS's transactionId (the
  * service maps its local number to it) and the idTag's IdTagInfo, which goes
  * into the local authorization model; not Accepted stops or suspends the
  * transaction [ERR 3.5, 3.17].
  */
 import type { StartTransactionConf, StartTransactionReq } from "ocpp/generated/ocpp16";
-import type { AuthorizationService } from "./authorization";
+import type { AuthorizationService } from "./authorization-service";
 import type { EventTime, TimeKeeper } from "./timestamps";
 
 /** The journal record of a StartTransaction (short keys: it is kept in flash). */

@@ -1,12 +1,12 @@
 /**
  * StopTransaction [SPEC 4.10, 3.7]: journaled before it is sent
- * (./transactions.ts: `StopRecord`), with the transactionData asked for by
+ * (./transaction-service.ts: `StopRecord`), with the transactionData asked for by
  * StopTxnSampledData / StopTxnAlignedData; the transactionId is the CSMS's,
  * -1 when the start was never answered [ERR 3.18]. An IdTagInfo in the
  * answer goes into the local authorization model.
  */
 import type { StopTransactionConf, StopTransactionReq } from "ocpp/generated/ocpp16";
-import type { AuthorizationService } from "./authorization";
+import type { AuthorizationService } from "./authorization-service";
 import { meterValuesOf, type StoredMeterValue } from "./MeterValues";
 import type { EventTime, TimeKeeper } from "./timestamps";
 

@@ -1,6 +1,6 @@
 /** The Firmware Management profile's CS-initiated actions, registered with its one context: the two services. */
 import type { OcppEngine } from "ocpp/rpc/engine";
-import type { FirmwareManagement } from "./charge-point-wiring";
+import type { FirmwareManagement } from "./attach";
 import { handleGetDiagnostics } from "./GetDiagnostics";
 import { handleUpdateFirmware } from "./UpdateFirmware";
 

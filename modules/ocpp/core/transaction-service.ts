@@ -35,7 +35,7 @@ import type { ChargePointConnector, ConnectorMeterSample } from "ocpp/charge-poi
 import { newMeterSample } from "ocpp/charge-point-hw";
 import type { TransactionJournal } from "ocpp/journal";
 import type { ConfigurationRegistry } from "./configuration";
-import type { AuthorizationService } from "./authorization";
+import type { AuthorizationService } from "./authorization-service";
 import { appendSampledValues, type ReadingContext, type SampledValue } from "./metering";
 import type { EventTime, TimeKeeper } from "./timestamps";
 import { applyStartTransactionResult, buildStartTransactionRequest, type StartRecord } from "./StartTransaction";

@@ -10,9 +10,9 @@ import type { Logger } from "ports/log";
 import type { ChargePointConnector } from "ocpp/charge-point-hw";
 import type { OcppEngine } from "ocpp/rpc/engine";
 import type { ConfigurationRegistry } from "./configuration";
-import type { AuthorizationService } from "./authorization";
-import type { AvailabilityService } from "./availability";
-import type { TransactionService } from "./transactions";
+import type { AuthorizationService } from "./authorization-service";
+import type { AvailabilityService } from "./availability-service";
+import type { TransactionService } from "./transaction-service";
 
 interface PendingStart {
   idTag: string;

@@ -19,7 +19,7 @@ import { CertificateStore } from "./certificate-store";
 import { ChargePointIdentity } from "./charge-point-identity";
 import { SECURITY_KEYS } from "./config-keys";
 import { LogService } from "./log-service";
-import { MemorySecurityLog, SecurityEventService, type SecurityLogStore } from "./security-events";
+import { MemorySecurityLog, SecurityEventService, type SecurityLogStore } from "./security-event-service";
 import { attachSecurityActions } from "./actions";
 import type { SecurityContext } from "./context";
 
