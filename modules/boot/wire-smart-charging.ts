@@ -1,9 +1,9 @@
 /**
  * Smart Charging profile: its keys, the service, its actions and
  * RemoteStartTransaction's TxProfile; the composite limit of each connector
- * goes to the loop, re-evaluated at the next change of any schedule (at
- * most SMART_RECHECK_MAX_MS later) once `start()` ran; transaction start
- * (permission given) and end told to the service.
+ * goes to the loop through ocpp/smartcharging/limit-timer (which owns the
+ * re-evaluation timer) once `start()` ran; transaction start (permission
+ * given) and end told to the service.
  */
 import type { Logger } from "ports/log";
 import type { Platform } from "ports/platform";
@@ -13,10 +13,8 @@ import { SmartChargingService, type ActiveTransaction } from "ocpp/smartcharging
 import { SMART_CHARGING_KEYS } from "ocpp/smartcharging/config-keys";
 import { attachSmartChargingActions } from "ocpp/smartcharging/actions";
 import { acceptRemoteStartChargingProfile } from "ocpp/smartcharging/remote-start-profile";
+import { LimitTimer } from "ocpp/smartcharging/limit-timer";
 import type { LoopHardware } from "boot/hardware-adapter";
-
-/** Longest wait between two smart-charging evaluations (the wall clock may be set meanwhile). */
-const SMART_RECHECK_MAX_MS = 60_000;
 
 export interface SmartChargingWiringOptions {
   chargePoint: ChargePoint;
@@ -37,35 +35,13 @@ export interface WiredSmartCharging {
 
 export function wireSmartCharging(options: SmartChargingWiringOptions): WiredSmartCharging {
   const { chargePoint, hardware, loop, platform } = options;
-  const timers = platform.timers;
   const config = chargePoint.config;
   config.declareMissing(SMART_CHARGING_KEYS);
 
   const startedAt = new Map<number, number>();
-  let smartReady = false;
-  let smartTimer: number | undefined;
   let maxConnectorA = 0;
   for (const connector of loop.connectors) if (connector.hardwareMaxA > maxConnectorA) maxConnectorA = connector.hardwareMaxA;
-  const applyLimits = (): void => {
-    if (!smartReady) return;
-    if (smartTimer !== undefined) timers.clear(smartTimer);
-    smartTimer = undefined;
-    const now = platform.clock.utcMs();
-    let next = now + SMART_RECHECK_MAX_MS;
-    for (const connector of hardware.connectors) {
-      const limitA = smartCharging.currentLimitA(connector.id, now);
-      connector.setOcppLimitA(Number.isFinite(limitA) ? limitA : undefined);
-      const change = smartCharging.nextChangeUtcMs(connector.id, now);
-      if (change < next) next = change;
-    }
-    smartTimer = timers.once(
-      () => {
-        smartTimer = undefined;
-        applyLimits();
-      },
-      Math.max(1, next - now),
-    );
-  };
+  const limits = new LimitTimer({ connectors: hardware.connectors, timers: platform.timers, clock: platform.clock });
   const smartCharging = new SmartChargingService({
     numberOfConnectors: hardware.connectors.length,
     kv: platform.kv,
@@ -77,7 +53,7 @@ export function wireSmartCharging(options: SmartChargingWiringOptions): WiredSma
       },
     },
     connectorMaxCurrentA: maxConnectorA,
-    onLimitChanged: () => applyLimits(),
+    onLimitChanged: () => limits.apply(),
     log: options.log,
   });
   attachSmartChargingActions(chargePoint.engine, { service: smartCharging, clock: platform.clock });
@@ -98,11 +74,10 @@ export function wireSmartCharging(options: SmartChargingWiringOptions): WiredSma
     service: smartCharging,
     start(): void {
       smartCharging.pruneTxProfiles();
-      smartReady = true;
-      applyLimits();
+      limits.start(smartCharging);
     },
     stop(): void {
-      smartReady = false;
+      limits.stop();
     },
   };
 }
