@@ -7,9 +7,11 @@ import { DiagnosticsService, filterLinesByTime } from "ocpp/firmware-management/
 import type { HttpClient, HttpResult } from "ports/http";
 import { Logger } from "ports/log";
 import { VirtualTime } from "platform/common/virtual-timers";
-import { MemoryLog, TestCsms, loggedCount, sleep, waitFor } from "../ocpp/harness.ts";
-import { FileServer } from "./file-server.ts";
-import { statusesOf, useManagedRig, type ManagedCharger } from "./setup.ts";
+import { MemoryLog, loggedCount } from "../support/logs.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { sleep, waitFor } from "../support/waits.ts";
+import { FileServer } from "../support/file-server.ts";
+import { statusesOf, useManagedRig, type ManagedCharger } from "../support/managed-charger.ts";
 
 const FRAMES = [
   '2030-01-01T10:00:00Z out BootNotification [2,"1","BootNotification",{}]',

@@ -9,7 +9,8 @@ import type { TcpClient, TcpConnection, TcpEvents } from "ports/tcp";
 import type { TimerHandle, Timers } from "ports/timers";
 import { decodeUtf8, encodeUtf8 } from "util/utf8";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { startQuietStack, waitUntil } from "../sim/helpers.ts";
+import { startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 class FakeTcp implements TcpClient {
   readonly dials: { host: string; port: number }[] = [];

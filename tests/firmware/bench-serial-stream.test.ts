@@ -8,7 +8,8 @@ import { SerialStream, type BenchSerialOptions, type BenchSerialPort } from "boo
 import type { TimerHandle, Timers } from "ports/timers";
 import { decodeUtf8, encodeUtf8 } from "util/utf8";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { startQuietStack, waitUntil } from "../sim/helpers.ts";
+import { startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 const FIFO_BYTES = 128;
 

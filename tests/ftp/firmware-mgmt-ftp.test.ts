@@ -15,8 +15,10 @@ import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware
 import { FIRMWARE_KV_NAMESPACE } from "ocpp/firmware-management/firmware-service";
 import { FtpClient } from "ocpp/firmware-management/ftp-client";
 import { FtpAndHttpClient } from "ocpp/firmware-management/ftp-transfer";
-import { TestCharger, TestCsms, loggedCount, sleep, waitFor } from "../ocpp/harness.ts";
-import { firmwareImage } from "../firmware-mgmt/file-server.ts";
+import { TestCharger, TestCsms } from "../support/csms-harness.ts";
+import { loggedCount } from "../support/logs.ts";
+import { sleep, waitFor } from "../support/waits.ts";
+import { firmwareImage } from "../support/file-server.ts";
 import { TestFtpServer } from "./ftp-server.ts";
 
 const LOG_TEXT = "2030-01-01T10:00:00Z first line\n2030-01-01T11:00:00Z second line äöü\n";

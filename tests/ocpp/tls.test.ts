@@ -9,7 +9,8 @@
 import { strict as assert } from "node:assert";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { TestCsms, TestCharger, waitFor } from "./harness.ts";
+import { TestCsms, TestCharger } from "../support/csms-harness.ts";
+import { waitFor } from "../support/waits.ts";
 import { BACKOFF_BASE_MS } from "ocpp/core/connection-service";
 import { hasOpenssl, makeServerPki, type ServerPki } from "../support/test-pki.ts";
 

@@ -1,23 +1,8 @@
-// Shared helpers of the simulator tests: bounded waits and bench API calls.
+// Shared helpers of the simulator and rig tests: the bench API calls and a quiet simulator stack
+// (bounded waits are in ./waits.ts).
 import { MemoryLogSink } from "platform/host/log-console";
 import type { BenchState } from "../../tools/bench-api/target.ts";
 import { startSimStack, type SimStack, type SimStackOptions } from "../../tools/sim/stack.ts";
-
-/** Polls `check` every `stepMs` until it returns a value other than undefined/false; fails after `timeoutMs`. */
-export async function waitUntil<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-  stepMs = 50,
-): Promise<T> {
-  const steps = Math.ceil(timeoutMs / stepMs);
-  for (let i = 0; i <= steps; i++) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    await new Promise((resolve) => setTimeout(resolve, stepMs));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
 
 export async function getState(benchUrl: string): Promise<BenchState> {
   const res = await fetch(`${benchUrl}/state`);

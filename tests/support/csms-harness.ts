@@ -10,7 +10,7 @@ import type RpcServerClient from "ocpp-rpc/lib/server-client";
 import { RPCServer } from "ocpp-rpc";
 import type { AddressInfo } from "node:net";
 import type { KeyValueStore } from "ports/kv";
-import type { LogLevel, LogSink } from "ports/log";
+import type { LogLevel } from "ports/log";
 import type { Platform } from "ports/platform";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { OffsetClock } from "platform/common/offset-clock";
@@ -30,6 +30,8 @@ import { MemoryJournal, type TransactionJournal } from "ocpp/journal";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
 import type { LocalAuthority } from "ocpp/core/authorization-service";
 import { ProtocolMonitor, type MonitorRule } from "../../tools/csms/protocol-monitor.ts";
+import { MemoryLog } from "./logs.ts";
+import { waitFor } from "./waits.ts";
 
 export interface ReceivedCall {
   action: string;
@@ -37,26 +39,6 @@ export interface ReceivedCall {
 }
 
 type Handler = (params: Record<string, unknown>) => unknown;
-
-/** Small real waits, bounded: for socket traffic only. */
-export async function waitFor(what: string, predicate: () => boolean, maxMs = 3000): Promise<void> {
-  for (let waited = 0; waited <= maxMs; waited += 5) {
-    if (predicate()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** Lines of the charger's log that contain `text` (a service logs a failed attempt as it arms its retry timer). */
-export function loggedCount(charger: { log: MemoryLog }, text: string): number {
-  let n = 0;
-  for (const line of charger.log.lines) if (line.includes(text)) n++;
-  return n;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 export class TestCsms {
   readonly server: RPCServer;
@@ -320,13 +302,6 @@ export class FakeHardware implements ChargePointHardware {
   }
   reboot(hard: boolean): void {
     this.reboots.push(hard);
-  }
-}
-
-export class MemoryLog implements LogSink {
-  lines: string[] = [];
-  write(level: string, tag: string, message: string): void {
-    this.lines.push(`${level} [${tag}] ${message}`);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * A TestCharger (tests/ocpp/harness) with Firmware Management and Remote
+ * A TestCharger (tests/support/csms-harness) with Firmware Management and Remote
  * Trigger attached before it starts, over the Node HTTP client and a
  * simulated firmware slot.
  */
@@ -10,7 +10,8 @@ import { attachFirmwareManagement, type FirmwareManagement } from "ocpp/firmware
 import { attachTriggerActions } from "ocpp/trigger/actions";
 import { chargePointTriggerTargets } from "ocpp/trigger/charge-point-targets";
 import type { DiagnosticsSource } from "ocpp/firmware-management/diagnostics-service";
-import { TestCharger, TestCsms, waitFor, type FakeHardware } from "../ocpp/harness.ts";
+import { TestCharger, TestCsms, type FakeHardware } from "./csms-harness.ts";
+import { waitFor } from "./waits.ts";
 import { FileServer } from "./file-server.ts";
 
 export interface ManagedCharger {

@@ -5,7 +5,7 @@
  * traffic to the 127.0.0.1 CSMS flows between them.
  */
 import type { KeyValueStore } from "ports/kv";
-import type { LogLevel, LogSink } from "ports/log";
+import type { LogSink } from "ports/log";
 import type { Platform } from "ports/platform";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { OffsetClock } from "platform/common/offset-clock";
@@ -14,14 +14,8 @@ import { TimersLoopDriver, VirtualTime } from "platform/common/virtual-timers";
 import { WsWebSocketFactory } from "platform/host/websocket-ws";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { bootFirmware, type RunningFirmware } from "boot/boot";
-import { TestCsms } from "../ocpp/harness.ts";
-
-export class LineLog implements LogSink {
-  readonly lines: string[] = [];
-  write(level: LogLevel, tag: string, message: string): void {
-    if (this.lines.length < 5000) this.lines.push(`${level} [${tag}] ${message}`);
-  }
-}
+import { TestCsms } from "./csms-harness.ts";
+import { BOOTED_LOG_MAX_LINES, MemoryLog } from "./logs.ts";
 
 /** Flash and NVS that survive a power cut (a new boot reuses them). */
 export interface Storage {
@@ -57,7 +51,7 @@ export type SimBoard = ReturnType<typeof createSimulatedBoard>;
 
 export interface Bench {
   time: VirtualTime;
-  log: LineLog;
+  log: MemoryLog;
   firmware: RunningFirmware;
   reboots: boolean[];
 }
@@ -70,7 +64,7 @@ export interface BootExtras {
 
 export function boot(storage: Storage, sim: SimBoard, defaults: Record<string, unknown>, startMs = 0, extras: BootExtras = {}): Bench {
   const time = new VirtualTime(startMs);
-  const log = new LineLog();
+  const log = new MemoryLog(BOOTED_LOG_MAX_LINES);
   const reboots: boolean[] = [];
   const firmware = bootFirmware({
     platform: { ...hostPlatform(storage, time, log), ...extras.platform },

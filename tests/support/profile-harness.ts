@@ -13,8 +13,9 @@ import { createSimulatedBoard } from "hal/sim/charger";
 import { bootFirmware, type RunningFirmware } from "boot/boot";
 import { VirtualTime } from "platform/common/virtual-timers";
 import { SimFlash } from "platform/common/sim-flash";
-import { TestCsms, type ReceivedCall } from "../ocpp/harness.ts";
-import { hostPlatform, LineLog, newStorage, runUntil, type Bench, type SimBoard, type Storage } from "../firmware/helpers.ts";
+import { TestCsms, type ReceivedCall } from "./csms-harness.ts";
+import { hostPlatform, newStorage, runUntil, type Bench, type SimBoard, type Storage } from "./firmware-rig.ts";
+import { MemoryLog, BOOTED_LOG_MAX_LINES } from "./logs.ts";
 
 /**
  * A CSMS call's answer as the tests read it: a JSON object, or `{ callError }` for a CALLERROR.
@@ -83,7 +84,7 @@ export class ProfileHarness {
     const storage = options.storage ?? newStorage();
     const sim = createSimulatedBoard({ connectors: options.connectors ?? 1 });
     const time = new VirtualTime(0);
-    const log = new LineLog();
+    const log = new MemoryLog(BOOTED_LOG_MAX_LINES);
     const reboots: boolean[] = [];
     // Counted from here: a reboot on the same CSMS must send the statuses of its own boot.
     const statusesBefore = this.csms.calls("StatusNotification").length;
