@@ -1,7 +1,7 @@
 /**
  * Byte-stream port: a stream of bytes to one peer at a time over a transport
  * that (re)opens by itself: a TCP connection dialled or accepted, or a serial
- * line. The bench link (firmware/bench/link) speaks over one.
+ * line. The bench link (boot/bench/link) speaks over one.
  *
  * Event order: onOpen, then onData any number of times, then onClose; onOpen
  * again once a peer is there again. After stop() no event comes.

@@ -9,7 +9,7 @@ import { LinEvEmulator } from "../../tools/lin/ev-emulator.ts";
 import { EV_EMULATOR_VERSION } from "../../tools/ev-emulator/emulator-config.ts";
 import type { EvLinkMessage } from "../../tools/ev-emulator/protocol.ts";
 import { EvEmulatorClient } from "../../tools/rig/ev-emulator-client.ts";
-import { skipWithoutLinSdk } from "../lin/helpers.ts";
+import { skipWithoutLinSdk } from "../support/lin-stack.ts";
 
 /** Sends raw lines and collects the answer lines (reading events left out) until `count` came. */
 function rawExchange(socket: Socket, lines: string[], count: number): Promise<EvLinkMessage[]> {

@@ -3,13 +3,15 @@
  * ocpp-rpc CSMS and a local HTTP server accepting or refusing the PUT.
  */
 import { strict as assert } from "node:assert";
-import { DiagnosticsService, filterLinesByTime } from "ocpp/firmware/diagnostics-service";
+import { DiagnosticsService, filterLinesByTime } from "ocpp/firmware-management/diagnostics-service";
 import type { HttpClient, HttpResult } from "ports/http";
 import { Logger } from "ports/log";
 import { VirtualTime } from "platform/common/virtual-timers";
-import { MemoryLog, TestCsms, loggedCount, sleep, waitFor } from "../ocpp/harness.ts";
-import { FileServer } from "./file-server.ts";
-import { statusesOf, useManagedRig, type ManagedCharger } from "./setup.ts";
+import { MemoryLog, loggedCount } from "../support/logs.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { sleep, waitFor } from "../support/waits.ts";
+import { FileServer } from "../support/file-server.ts";
+import { statusesOf, useManagedRig, type ManagedCharger } from "../support/managed-charger.ts";
 
 const FRAMES = [
   '2030-01-01T10:00:00Z out BootNotification [2,"1","BootNotification",{}]',

@@ -5,14 +5,16 @@
  */
 import { strict as assert } from "node:assert";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
-import { FIRMWARE_KV_NAMESPACE, FirmwareService } from "ocpp/firmware/firmware-service";
+import { FIRMWARE_KV_NAMESPACE, FirmwareService } from "ocpp/firmware-management/firmware-service";
 import type { HttpBodySink, HttpClient, HttpResult } from "ports/http";
 import type { FirmwareSlot } from "ports/firmware-update";
 import { Logger } from "ports/log";
 import { VirtualTime } from "platform/common/virtual-timers";
-import { MemoryLog, TestCsms, loggedCount, sleep, waitFor } from "../ocpp/harness.ts";
-import { FileServer, firmwareImage } from "./file-server.ts";
-import { statusesOf, useManagedRig, type ManagedCharger, type ManagedOptions } from "./setup.ts";
+import { MemoryLog, loggedCount } from "../support/logs.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { sleep, waitFor } from "../support/waits.ts";
+import { FileServer, firmwareImage } from "../support/file-server.ts";
+import { statusesOf, useManagedRig, type ManagedCharger, type ManagedOptions } from "../support/managed-charger.ts";
 
 describe("Firmware Management: UpdateFirmware", function () {
   const rig = useManagedRig({ files: true });

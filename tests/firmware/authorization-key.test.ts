@@ -12,8 +12,9 @@ import { strict as assert } from "node:assert";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, WebSocket, type WebSocket as WsSocket } from "ws";
 import { FALLBACK_AFTER_REFUSALS } from "ocpp/core/auth-key-recovery";
-import { TestCsms, waitFor } from "../ocpp/harness.ts";
-import { useFirmwareRig, newStorage, runUntil, csmsCall, untilBooted, type Bench } from "./helpers.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { waitFor } from "../support/waits.ts";
+import { useFirmwareRig, newStorage, runUntil, csmsCall, untilBooted, type Bench } from "../support/firmware-rig.ts";
 
 const NEW_KEY_HEX = "4F43415F4F4354545F61646D696E5F74657374"; // "OCA_OCTT_admin_test"
 const NEW_PASSWORD = "OCA_OCTT_admin_test";

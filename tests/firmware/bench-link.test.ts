@@ -3,13 +3,14 @@
 // nothing thrown, frames reported, re-dialling after the host goes away (the TCP dial stream), and
 // what a physical board refuses.
 import assert from "node:assert/strict";
-import { BENCH_LINK_MAX_LINE, BENCH_LINK_VERSION, BenchLink } from "firmware/bench/link";
-import { TcpDialStream } from "firmware/bench/tcp-dial-stream";
+import { BENCH_LINK_MAX_LINE, BENCH_LINK_VERSION, BenchLink } from "boot/bench/link";
+import { TcpDialStream } from "boot/bench/tcp-dial-stream";
 import type { TcpClient, TcpConnection, TcpEvents } from "ports/tcp";
 import type { TimerHandle, Timers } from "ports/timers";
 import { decodeUtf8, encodeUtf8 } from "util/utf8";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { startQuietStack, waitUntil } from "../sim/helpers.ts";
+import { startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 class FakeTcp implements TcpClient {
   readonly dials: { host: string; port: number }[] = [];

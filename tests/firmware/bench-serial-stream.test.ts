@@ -1,14 +1,15 @@
-// The bench link over a UART (firmware/bench/serial-stream) with a fake of ECMA-419
+// The bench link over a UART (boot/bench/serial-stream) with a fake of ECMA-419
 // `embedded:io/serial` that behaves like the ESP32's: reads fill the caller's buffer, a write
 // larger than the free transmit FIFO throws "output full", onWritable announces the room. The
 // link's framing, its line length limit and its backpressure are checked on the host.
 import assert from "node:assert/strict";
-import { BENCH_LINK_MAX_LINE, BenchLink } from "firmware/bench/link";
-import { SerialStream, type BenchSerialOptions, type BenchSerialPort } from "firmware/bench/serial-stream";
+import { BENCH_LINK_MAX_LINE, BenchLink } from "boot/bench/link";
+import { SerialStream, type BenchSerialOptions, type BenchSerialPort } from "boot/bench/serial-stream";
 import type { TimerHandle, Timers } from "ports/timers";
 import { decodeUtf8, encodeUtf8 } from "util/utf8";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { startQuietStack, waitUntil } from "../sim/helpers.ts";
+import { startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 const FIFO_BYTES = 128;
 

@@ -12,8 +12,18 @@
  */
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { TestCsms, waitFor } from "../ocpp/harness.ts";
-import { useFirmwareRig, newStorage, runUntil, csmsCall, untilBooted, type Bench, type Storage, type SimBoard } from "./helpers.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { waitFor } from "../support/waits.ts";
+import {
+  useFirmwareRig,
+  newStorage,
+  runUntil,
+  csmsCall,
+  untilBooted,
+  type Bench,
+  type Storage,
+  type SimBoard,
+} from "../support/firmware-rig.ts";
 
 describe("firmware: state at boot", function () {
   this.timeout(30_000);

@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import { ControlLoop } from "connector/loop";
 import { MAX_EVENTS_PER_TICK, type ConnectorEvent } from "connector/types";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { LoopHardware } from "firmware/hardware-adapter";
+import { LoopHardware } from "boot/hardware-adapter";
 import type { ConnectorEvents } from "ocpp/charge-point-hw";
 import { TimersLoopDriver, VirtualTime } from "platform/common/virtual-timers";
 

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { XsMachine } from "../../tools/xs/runner.ts";
-import { TestCsms } from "../ocpp/harness.ts";
+import { TestCsms } from "../support/csms-harness.ts";
 
 interface XsState {
   accepted: boolean;

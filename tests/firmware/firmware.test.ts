@@ -4,9 +4,9 @@
  */
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { TestCsms } from "../ocpp/harness.ts";
-import { provisionSetting } from "firmware/settings";
-import { useFirmwareRig, newStorage, runUntil, type Bench } from "./helpers.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { useFirmwareRig, newStorage, runUntil, type Bench } from "../support/firmware-rig.ts";
+import { provisionSetting } from "boot/settings";
 
 function energyOf(call: { params: Record<string, unknown> }): number[] {
   const values: number[] = [];

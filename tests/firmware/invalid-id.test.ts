@@ -7,8 +7,8 @@
  */
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { TestCsms } from "../ocpp/harness.ts";
-import { useFirmwareRig, newStorage, runUntil, untilBooted } from "./helpers.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { useFirmwareRig, newStorage, runUntil, untilBooted } from "../support/firmware-rig.ts";
 
 describe("firmware: invalid id after an offline start (TC_037_2)", function () {
   this.timeout(30_000);

@@ -6,8 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { TestCsms } from "../ocpp/harness.ts";
-import { useFirmwareRig, newStorage, runUntil, csmsCall, untilBooted } from "./helpers.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { useFirmwareRig, newStorage, runUntil, csmsCall, untilBooted } from "../support/firmware-rig.ts";
 
 describe("firmware: stop by a tag of the same group (TC_069)", function () {
   this.timeout(30_000);

@@ -6,8 +6,8 @@
  */
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { TestCsms } from "../ocpp/harness.ts";
-import { useFirmwareRig, newStorage, runUntil } from "./helpers.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { useFirmwareRig, newStorage, runUntil } from "../support/firmware-rig.ts";
 
 describe("firmware: power loss on backup power", function () {
   this.timeout(30_000);

@@ -10,10 +10,19 @@ import { join } from "node:path";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { FileFirmwareSlot } from "platform/host/firmware-slot-file";
 import { NodeHttpClient } from "platform/host/http-node";
-import { FIRMWARE_VERSION } from "firmware/version";
-import { TestCsms } from "../ocpp/harness.ts";
-import { FileServer, firmwareImage } from "../firmware-mgmt/file-server.ts";
-import { csmsCall, untilBooted, useFirmwareRig, newStorage, runUntil, type Bench, type BootExtras, type Storage } from "./helpers.ts";
+import { FIRMWARE_VERSION } from "boot/version";
+import { TestCsms } from "../support/csms-harness.ts";
+import { FileServer, firmwareImage } from "../support/file-server.ts";
+import {
+  csmsCall,
+  untilBooted,
+  useFirmwareRig,
+  newStorage,
+  runUntil,
+  type Bench,
+  type BootExtras,
+  type Storage,
+} from "../support/firmware-rig.ts";
 
 describe("firmware: Remote Trigger and Firmware Management wired in", function () {
   this.timeout(30_000);

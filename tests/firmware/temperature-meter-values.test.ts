@@ -7,8 +7,8 @@
  */
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { TestCsms } from "../ocpp/harness.ts";
-import { useFirmwareRig, newStorage, runUntil, type Bench } from "./helpers.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { useFirmwareRig, newStorage, runUntil, type Bench } from "../support/firmware-rig.ts";
 
 type Sampled = Record<string, string>;
 

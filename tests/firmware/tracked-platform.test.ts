@@ -8,15 +8,16 @@ import type { Platform } from "ports/platform";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { SimFlash } from "platform/common/sim-flash";
 import { VirtualTime } from "platform/common/virtual-timers";
-import { withTrackedTimers } from "firmware/tracked-platform";
-import { hostPlatform, LineLog } from "./helpers.ts";
+import { withTrackedTimers } from "boot/tracked-platform";
+import { hostPlatform } from "../support/firmware-rig.ts";
+import { MemoryLog, BOOTED_LOG_MAX_LINES } from "../support/logs.ts";
 
 describe("firmware: the tracked platform", function () {
   it("passes on every member of the platform and tracks its timers", function () {
     const time = new VirtualTime(0);
     const flash = new SimFlash(4096, 4);
     const base: Platform = {
-      ...hostPlatform({ flash: new Map([["journal", flash]]), kv: new MemoryKeyValueStore() }, time, new LineLog()),
+      ...hostPlatform({ flash: new Map([["journal", flash]]), kv: new MemoryKeyValueStore() }, time, new MemoryLog(BOOTED_LOG_MAX_LINES)),
       http: { request: () => Promise.reject(new Error("unused")) } as unknown as Platform["http"],
       firmwareSlot: {} as Platform["firmwareSlot"],
       tcp: {} as Platform["tcp"],

@@ -7,8 +7,8 @@
 import { strict as assert } from "node:assert";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { createLockSample } from "hal/lock";
-import { TestCsms } from "../ocpp/harness.ts";
-import { boot, csmsCall, newStorage, runUntil, type Bench, type SimBoard } from "./helpers.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { boot, csmsCall, newStorage, runUntil, type Bench, type SimBoard } from "../support/firmware-rig.ts";
 
 describe("firmware: UnlockConnectorOnEVSideDisconnect reaches the control loop", function () {
   this.timeout(30_000);

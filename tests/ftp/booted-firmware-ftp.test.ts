@@ -14,9 +14,9 @@ import { createSimulatedBoard } from "hal/sim/charger";
 import { FileFirmwareSlot } from "platform/host/firmware-slot-file";
 import { NodeHttpClient } from "platform/host/http-node";
 import { NodeTcpClient } from "platform/host/tcp-node";
-import { TestCsms } from "../ocpp/harness.ts";
-import { firmwareImage } from "../firmware-mgmt/file-server.ts";
-import { csmsCall, untilBooted, useFirmwareRig, newStorage, runUntil, type Bench, type Storage } from "../firmware/helpers.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { firmwareImage } from "../support/file-server.ts";
+import { csmsCall, untilBooted, useFirmwareRig, newStorage, runUntil, type Bench, type Storage } from "../support/firmware-rig.ts";
 import { TestFtpServer } from "./ftp-server.ts";
 
 describe("firmware: FTP for GetDiagnostics and UpdateFirmware", function () {

@@ -1,5 +1,5 @@
 /**
- * The FTP client (ocpp/firmware/ftp-client) over the host TCP client against
+ * The FTP client (ocpp/firmware-management/ftp-client) over the host TCP client against
  * the test FTP server on 127.0.0.1. Time is a manual Timers: the idle timeout
  * fires only when a test says so.
  */
@@ -7,8 +7,9 @@ import { strict as assert } from "node:assert";
 import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import type { TimerHandle, Timers } from "ports/timers";
 import { NodeTcpClient } from "platform/host/tcp-node";
-import { FtpClient, FtpError, parseFtpUrl, type FtpDownloadSink } from "ocpp/firmware/ftp-client";
+import { FtpClient, FtpError, parseFtpUrl, type FtpDownloadSink } from "ocpp/firmware-management/ftp-client";
 import { TestFtpServer } from "./ftp-server.ts";
+import { waitFor } from "../support/waits.ts";
 
 class ManualTimers implements Timers {
   readonly #pending = new Map<number, () => void>();
@@ -121,7 +122,7 @@ describe("FTP client", function () {
     assert.equal(result.bytes, body.length);
     assert.deepEqual(server.files.get("/logs/cp1/file.txt"), body);
     assert.deepEqual(server.commands.slice(0, 7), ["USER diag", "PASS s3cret", "TYPE I", "CWD logs", "CWD cp1", "PASV", "STOR file.txt"]);
-    await waitUntil(() => server.count("QUIT") === 1);
+    await waitFor("the QUIT", () => server.count("QUIT") === 1, 2500);
     assert.equal(timers.count, 0, "no timer left once QUIT was answered");
   });
 
@@ -216,12 +217,12 @@ describe("FTP client", function () {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const port = (silent.address() as AddressInfo).port;
     const pending = client.upload(`ftp://127.0.0.1:${port}/f.txt`, pattern(10));
-    await waitUntil(() => extraSockets.length === 1);
+    await waitFor("the extra connection", () => extraSockets.length === 1, 2500);
     assert.equal(timers.count, 1);
     timers.fireAll();
     const error = await rejection(pending);
     assert.equal(error.code, "timeout");
-    await waitUntil(() => extraSockets[0].readableEnded || extraSockets[0].destroyed);
+    await waitFor("the extra connection to end", () => extraSockets[0].readableEnded || extraSockets[0].destroyed, 2500);
   });
 
   it("a garbled reply is a protocol error", async function () {
@@ -236,11 +237,3 @@ describe("FTP client", function () {
     assert.equal(error.code, "protocol");
   });
 });
-
-async function waitUntil(predicate: () => boolean): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (predicate()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  assert.fail("condition not reached");
-}

@@ -8,8 +8,9 @@ import type { MemoryLogSink } from "platform/host/log-console";
 import type { LinBuild } from "../../tools/lin/build.ts";
 import type { LinStack } from "../../tools/lin/lin-stack.ts";
 import { chromiumOrSkip, launchHeadless, waitInPage, type HeadlessBrowser } from "../support/chromium.ts";
-import { getState, post, waitUntil } from "../sim/helpers.ts";
-import { linBuildOrSkip, logExchange, startQuietLinStack } from "./helpers.ts";
+import { getState, post } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
+import { linBuildOrSkip, logExchange, startQuietLinStack } from "../support/lin-stack.ts";
 
 const WAIT = 60_000;
 

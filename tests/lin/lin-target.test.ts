@@ -14,8 +14,9 @@ import { parseScenario } from "../../tools/scenario/scenario.ts";
 import { runScenario } from "../../tools/scenario/runner.ts";
 import { PROJECT_ROOT } from "../../tools/xs/bundle.ts";
 import type { MemoryLogSink } from "platform/host/log-console";
-import { getState, post, startQuietStack, waitUntil } from "../sim/helpers.ts";
-import { linBuildOrSkip, logExchange, startQuietLinStack } from "./helpers.ts";
+import { getState, post, startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
+import { linBuildOrSkip, logExchange, startQuietLinStack } from "../support/lin-stack.ts";
 
 const ID = "LIN-0001";
 const WAIT = 60_000;

@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { MemoryLogSink } from "platform/host/log-console";
 import { startLinStack, type LinStack } from "../../tools/lin/lin-stack.ts";
 import { PROJECT_ROOT } from "../../tools/xs/bundle.ts";
-import { getState, waitUntil } from "../sim/helpers.ts";
+import { getState } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 describe("--target lin with a bench link older than 'schedule'", function () {
   this.timeout(60_000);

@@ -14,7 +14,7 @@ import { OCPP16_VALIDATORS } from "ocpp/generated/ocpp16";
 import type { HttpClient } from "ports/http";
 import { SimFirmwareSlot } from "platform/common/sim-firmware-slot";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { boot, newStorage, type Bench, type BootExtras } from "../firmware/helpers.ts";
+import { boot, newStorage, type Bench, type BootExtras } from "../support/firmware-rig.ts";
 
 describe("OCPP action registry", function () {
   function engine(): OcppEngine {

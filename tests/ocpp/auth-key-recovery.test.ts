@@ -5,7 +5,7 @@ import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { ConfigurationRegistry } from "ocpp/core/configuration";
 import { CORE_KEYS, coreKeyDefaults } from "ocpp/core/core-keys";
 import { AuthKeyRecovery, FALLBACK_AFTER_REFUSALS } from "ocpp/core/auth-key-recovery";
-import { MemoryLog } from "./harness.ts";
+import { MemoryLog } from "../support/logs.ts";
 
 const OLD = "00112233445566778899AABBCCDDEEFF";
 const NEW = "FFEEDDCCBBAA99887766554433221100";

@@ -9,7 +9,7 @@ import { SECURITY_KEYS } from "ocpp/security/config-keys";
 import { SMART_CHARGING_KEYS } from "ocpp/smartcharging/config-keys";
 import { LOCAL_AUTH_LIST_KEYS } from "ocpp/localauth/config-keys";
 import { RESERVATION_KEYS } from "ocpp/reservation/config-keys";
-import { FIRMWARE_KEYS } from "ocpp/firmware/config-keys";
+import { FIRMWARE_KEYS } from "ocpp/firmware-management/config-keys";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 
 const ALL_TABLES: readonly (readonly ConfigKeyDefinition[])[] = [

@@ -8,7 +8,8 @@ import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { SimFlash } from "platform/common/sim-flash";
 import { FlashQueue } from "storage/flash-queue";
 import { MemoryJournal } from "ocpp/journal";
-import { TestCsms, TestCharger, waitFor, sleep, useCoreRig } from "./harness.ts";
+import { TestCsms, TestCharger, useCoreRig } from "../support/csms-harness.ts";
+import { waitFor, sleep } from "../support/waits.ts";
 
 describe("OCTT Core cases (more)", function () {
   const rig = useCoreRig();

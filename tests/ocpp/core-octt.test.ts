@@ -3,7 +3,8 @@
  * on 127.0.0.1. Each test is named after its TC number.
  */
 import { strict as assert } from "node:assert";
-import { TestCsms, waitFor, sleep, type TestCharger, useCoreRig } from "./harness.ts";
+import { TestCsms, type TestCharger, useCoreRig } from "../support/csms-harness.ts";
+import { waitFor, sleep } from "../support/waits.ts";
 
 describe("OCTT Core cases", function () {
   const rig = useCoreRig();
@@ -28,7 +29,7 @@ describe("OCTT Core cases", function () {
       boots++;
       return { status: boots === 1 ? "Rejected" : "Accepted", currentTime: "2030-01-01T00:00:00Z", interval: boots === 1 ? 20 : 60 };
     });
-    const { TestCharger } = await import("./harness.ts");
+    const { TestCharger } = await import("../support/csms-harness.ts");
     charger = rig.track(new TestCharger({ csms }));
     charger.start();
     await csms.waitForCall("BootNotification");
@@ -53,7 +54,7 @@ describe("OCTT Core cases", function () {
       boots++;
       return { status: boots === 1 ? "Pending" : "Accepted", currentTime: new Date().toISOString(), interval: 10 };
     });
-    const { TestCharger } = await import("./harness.ts");
+    const { TestCharger } = await import("../support/csms-harness.ts");
     charger = rig.track(new TestCharger({ csms }));
     charger.start();
     await csms.waitForCall("BootNotification");

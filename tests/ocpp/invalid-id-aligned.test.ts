@@ -4,8 +4,9 @@
  * (reference 5, read-only false on our boards) against the strict CSMS.
  */
 import { strict as assert } from "node:assert";
-import { TestCsms, FakeHardware, waitFor, type TestCharger, useCoreRig } from "./harness.ts";
-import { INVALID_ID_ENERGY_CHECK_MS } from "ocpp/core/transactions";
+import { TestCsms, FakeHardware, type TestCharger, useCoreRig } from "../support/csms-harness.ts";
+import { waitFor } from "../support/waits.ts";
+import { INVALID_ID_ENERGY_CHECK_MS } from "ocpp/core/transaction-service";
 import { RESET_RETRY_DELAY_MS } from "ocpp/core/reboot";
 
 interface Mv {

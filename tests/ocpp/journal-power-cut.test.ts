@@ -20,7 +20,8 @@ import { TimersLoopDriver, VirtualTime } from "platform/common/virtual-timers";
 import { FlashQueue } from "storage/flash-queue";
 import { ChargePoint } from "ocpp/charge-point";
 import { OCPP16_VALIDATORS } from "ocpp/generated/ocpp16";
-import { FakeHardware, MemoryLog } from "./harness.ts";
+import { FakeHardware } from "../support/csms-harness.ts";
+import { MemoryLog } from "../support/logs.ts";
 
 class LoopbackCsms implements WebSocketFactory {
   online = true;

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { XsMachine } from "../../tools/xs/runner.ts";
-import { TestCsms, waitFor } from "./harness.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { waitFor } from "../support/waits.ts";
 
 interface XsState {
   accepted: boolean;

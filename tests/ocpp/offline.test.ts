@@ -1,6 +1,7 @@
 /** OCTT offline cases: transaction messages queued while offline, delivered in order after reconnect. */
 import { strict as assert } from "node:assert";
-import { TestCsms, waitFor, sleep, type TestCharger, useCoreRig } from "./harness.ts";
+import { TestCsms, type TestCharger, useCoreRig } from "../support/csms-harness.ts";
+import { waitFor, sleep } from "../support/waits.ts";
 
 describe("OCTT offline cases", function () {
   const rig = useCoreRig();

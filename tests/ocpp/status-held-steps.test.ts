@@ -10,7 +10,7 @@ import { OffsetClock } from "platform/common/offset-clock";
 import type { OcppEngine } from "ocpp/rpc/engine";
 import type { ConfigurationRegistry } from "ocpp/core/configuration";
 import type { Logger } from "ports/log";
-import { StatusService } from "ocpp/core/status";
+import { StatusService } from "ocpp/core/status-service";
 import { TimeKeeper } from "ocpp/core/timestamps";
 
 class FakeEngine {

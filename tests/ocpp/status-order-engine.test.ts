@@ -10,7 +10,7 @@ import { OffsetClock } from "platform/common/offset-clock";
 import type { ConfigurationRegistry } from "ocpp/core/configuration";
 import type { Logger } from "ports/log";
 import { OcppEngine } from "ocpp/rpc/engine";
-import { StatusService } from "ocpp/core/status";
+import { StatusService } from "ocpp/core/status-service";
 import { TimeKeeper } from "ocpp/core/timestamps";
 
 describe("status and transaction messages in the engine's queue (chaos seed 5089)", function () {

@@ -8,7 +8,7 @@
  */
 import { strict as assert } from "node:assert";
 import type { ConnectorMeterSample } from "ocpp/charge-point-hw";
-import { TestCsms, TestCharger, useCoreRig } from "./harness.ts";
+import { TestCsms, TestCharger, useCoreRig } from "../support/csms-harness.ts";
 
 type Sampled = Record<string, string>;
 

@@ -12,7 +12,8 @@ import { strict as assert } from "node:assert";
 import { createServer, type Server, type ServerOptions } from "node:https";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
 import tls from "node:tls";
-import { TestCsms, TestCharger, waitFor } from "./harness.ts";
+import { TestCsms, TestCharger } from "../support/csms-harness.ts";
+import { waitFor } from "../support/waits.ts";
 import { hasOpenssl, makeServerPki, type ServerPki } from "../support/test-pki.ts";
 
 interface Negotiated {

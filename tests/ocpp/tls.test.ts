@@ -9,8 +9,9 @@
 import { strict as assert } from "node:assert";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
-import { TestCsms, TestCharger, waitFor } from "./harness.ts";
-import { BACKOFF_BASE_MS } from "ocpp/core/connection";
+import { TestCsms, TestCharger } from "../support/csms-harness.ts";
+import { waitFor } from "../support/waits.ts";
+import { BACKOFF_BASE_MS } from "ocpp/core/connection-service";
 import { hasOpenssl, makeServerPki, type ServerPki } from "../support/test-pki.ts";
 
 /** The strict ocpp-rpc CSMS behind an https server on 127.0.0.1. */

@@ -8,8 +8,9 @@
 import { strict as assert } from "node:assert";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { MemoryJournal } from "ocpp/journal";
-import type { IdTagInfo, LocalAuthority } from "ocpp/core/authorization";
-import { TestCharger, waitFor, sleep, type TestCsms, useCoreRig } from "./harness.ts";
+import type { IdTagInfo, LocalAuthority } from "ocpp/core/authorization-service";
+import { TestCharger, type TestCsms, useCoreRig } from "../support/csms-harness.ts";
+import { waitFor, sleep } from "../support/waits.ts";
 
 /** A Local Authorization List with fixed entries: listed Accepted tags start offline; online the CSMS decides. */
 function localList(entries: Record<string, IdTagInfo>): LocalAuthority {

@@ -2,7 +2,8 @@
 import { strict as assert } from "node:assert";
 import { WebSocketServer, type WebSocket as WsSocket } from "ws";
 import type { AddressInfo } from "node:net";
-import { TestCsms, TestCharger, bootedCharger, waitFor } from "./harness.ts";
+import { TestCsms, TestCharger, bootedCharger } from "../support/csms-harness.ts";
+import { waitFor } from "../support/waits.ts";
 import { resolveConnection, decodeHex } from "ocpp/core/connection-settings";
 import { encodeBase64 as base64 } from "util/base64";
 import { AUTH_KEY_RECONNECT_DELAY_MS } from "ocpp/core/ChangeConfiguration";

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { PROJECT_ROOT } from "../../tools/xs/bundle.ts";
 
-const FIRMWARE_NAMES = ["ports", "platform", "connector", "ocpp", "storage", "firmware", "util", "hal"];
+const FIRMWARE_NAMES = ["ports", "platform", "connector", "ocpp", "storage", "boot", "util", "hal"];
 const MODDABLE_MODULES = /^(timer|time|preference|flash|ota|rng|mc\/config|instrumentation|sntp|embedded:.*)$/;
 
 function sourceFiles(dir: string): string[] {
@@ -43,7 +43,7 @@ const MODULE_FOLDERS: Readonly<Record<string, string>> = {
   connector: "modules/connector",
   ocpp: "modules/ocpp",
   storage: "modules/storage",
-  firmware: "modules/firmware",
+  boot: "modules/boot",
   util: "modules/util",
   hal: "hal",
 };
@@ -56,7 +56,7 @@ function resolveModule(from: string, name: string): string | undefined {
     const root = name.split("/")[0];
     const folder = MODULE_FOLDERS[root];
     if (!folder) return undefined;
-    path = name === "firmware/target" ? "modules/firmware/targets/sim" : join(folder, name.slice(root.length + 1));
+    path = name === "boot/target" ? "modules/boot/targets/sim" : join(folder, name.slice(root.length + 1));
   }
   return path.endsWith(".ts") ? path : `${path}.ts`;
 }
@@ -86,7 +86,7 @@ describe("firmware boundaries", function () {
   it("keeps Moddable modules to the Moddable platform and the ESP32 drivers", function () {
     const offenders: string[] = [];
     for (const file of files) {
-      if (file.startsWith("modules/platform/moddable/") || file.startsWith("hal/esp32/") || file === "modules/firmware/main.ts") continue;
+      if (file.startsWith("modules/platform/moddable/") || file.startsWith("hal/esp32/") || file === "modules/boot/main.ts") continue;
       for (const name of importsOf(join(PROJECT_ROOT, file))) {
         if (MODDABLE_MODULES.test(name)) offenders.push(`${file} imports ${name}`);
       }
@@ -96,12 +96,12 @@ describe("firmware boundaries", function () {
 
   // docs/architecture.md: what each layer may not import (its own layer and those below are fine).
   const UPWARD: readonly { from: string; forbidden: RegExp; why: string }[] = [
-    { from: "hal/", forbidden: /^(connector|ocpp|firmware|storage)\//, why: "the HAL is below the loop, OCPP and the boot wiring" },
-    { from: "modules/connector/", forbidden: /^(ocpp|firmware|storage)\//, why: "the loop knows nothing of OCPP" },
-    { from: "modules/ocpp/", forbidden: /^(connector|hal|firmware)\//, why: "OCPP knows nothing of the loop or the HAL" },
-    { from: "modules/storage/", forbidden: /^(ocpp|connector|hal|firmware)\//, why: "storage sits under OCPP" },
-    { from: "modules/util/", forbidden: /^(ocpp|connector|hal|firmware|storage|platform)\//, why: "util is the bottom" },
-    { from: "modules/ports/", forbidden: /^(ocpp|connector|hal|firmware|storage|platform)\//, why: "ports are interfaces only" },
+    { from: "hal/", forbidden: /^(connector|ocpp|boot|storage)\//, why: "the HAL is below the loop, OCPP and the boot wiring" },
+    { from: "modules/connector/", forbidden: /^(ocpp|boot|storage)\//, why: "the loop knows nothing of OCPP" },
+    { from: "modules/ocpp/", forbidden: /^(connector|hal|boot)\//, why: "OCPP knows nothing of the loop or the HAL" },
+    { from: "modules/storage/", forbidden: /^(ocpp|connector|hal|boot)\//, why: "storage sits under OCPP" },
+    { from: "modules/util/", forbidden: /^(ocpp|connector|hal|boot|storage|platform)\//, why: "util is the bottom" },
+    { from: "modules/ports/", forbidden: /^(ocpp|connector|hal|boot|storage|platform)\//, why: "ports are interfaces only" },
   ];
 
   it("points every import down the layers (docs/architecture.md)", function () {

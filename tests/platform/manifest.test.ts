@@ -28,8 +28,8 @@ const PLATFORM_VARIANTS: Readonly<Record<string, Partial<Record<"esp32" | "lin",
   "modules/platform/moddable/lin/loopback-stream.ts": { lin: "platform/moddable/lin/loopback-stream" },
   "modules/platform/moddable/firmware-ota.ts": { esp32: "platform/moddable/firmware-ota" },
   "modules/platform/moddable/firmware-ota-lin.ts": { lin: "platform/moddable/firmware-ota" },
-  "modules/firmware/targets/esp32.ts": { esp32: "firmware/target" },
-  "modules/firmware/targets/lin.ts": { lin: "firmware/target" },
+  "modules/boot/targets/esp32.ts": { esp32: "boot/target" },
+  "modules/boot/targets/lin.ts": { lin: "boot/target" },
 };
 
 /** Host-only code that the board never loads. */
@@ -91,7 +91,7 @@ describe("the Moddable manifest", function () {
       }
       assert.deepEqual(missing, []);
       assert.ok(mapped.has("platform/moddable/flash"), "the flash module is mapped per platform");
-      assert.ok(mapped.has("firmware/target"), "the target board is mapped per platform");
+      assert.ok(mapped.has("boot/target"), "the target board is mapped per platform");
     });
   }
 
@@ -106,12 +106,12 @@ describe("the Moddable manifest", function () {
         preload.some((entry) =>
           entry.endsWith("/*") ? name.startsWith(entry.slice(0, -1)) && !name.slice(entry.length - 1).includes("/") : entry === name,
         );
-      const missing = [...mappedFor(platform).keys()].filter((name) => name !== "firmware/main" && !covered(name));
+      const missing = [...mappedFor(platform).keys()].filter((name) => name !== "boot/main" && !covered(name));
       assert.deepEqual(missing, []);
     });
   }
 
   it("starts at the board entry", function () {
-    assert.equal(manifest.creation.main, "firmware/main");
+    assert.equal(manifest.creation.main, "boot/main");
   });
 });

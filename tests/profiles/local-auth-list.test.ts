@@ -3,8 +3,8 @@
  * the booted firmware over a strict ocpp-rpc websocket CSMS.
  */
 import { strict as assert } from "node:assert";
-import { advance, ProfileHarness, storageWithAuthlist, type Rig } from "./helpers.ts";
-import { runUntil } from "../firmware/helpers.ts";
+import { advance, ProfileHarness, storageWithAuthlist, type Rig } from "../support/profile-harness.ts";
+import { runUntil } from "../support/firmware-rig.ts";
 
 describe("profiles: Local Auth List Management (OCTT)", function () {
   this.timeout(20_000);

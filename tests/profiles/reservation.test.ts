@@ -3,7 +3,7 @@
  * firmware over a strict ocpp-rpc websocket CSMS.
  */
 import { strict as assert } from "node:assert";
-import { advance, at, ProfileHarness, type Rig } from "./helpers.ts";
+import { advance, at, ProfileHarness, type Rig } from "../support/profile-harness.ts";
 
 describe("profiles: Reservation (OCTT)", function () {
   this.timeout(20_000);

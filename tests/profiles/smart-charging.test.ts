@@ -5,8 +5,7 @@
  * the current the connector offers the EV following the composite limit.
  */
 import { strict as assert } from "node:assert";
-import { advance, offeredA, offers, ProfileHarness, secondsBetween, T0, type Rig } from "./helpers.ts";
-import type { CsmsAnswer } from "./helpers.ts";
+import { advance, offeredA, offers, ProfileHarness, secondsBetween, T0, type Rig, type CsmsAnswer } from "../support/profile-harness.ts";
 
 type Purpose = "ChargePointMaxProfile" | "TxDefaultProfile" | "TxProfile";
 

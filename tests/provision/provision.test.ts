@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadSettings, SETTING_DEFINITIONS, SETTINGS_NAMESPACE } from "firmware/settings";
+import { loadSettings, SETTING_DEFINITIONS, SETTINGS_NAMESPACE } from "boot/settings";
 import { checkKvName } from "ports/kv";
 import { FileKeyValueStore } from "platform/host/kv-file";
 import { checkFleet, checkSettings, nvsCsv, nvsCsvRow, parseFleetCsv, writeStateDir } from "../../tools/provision/provision.ts";

@@ -9,7 +9,8 @@ import type { FaultKind, PilotState } from "../../tools/bench-api/target.ts";
 import { parseRigAddress } from "../../tools/rig/address.ts";
 import type { EvActuator, PowerRelay } from "../../tools/rig/ev-actuator.ts";
 import { startRigStack, type RigStack } from "../../tools/rig/rig-stack.ts";
-import { getState, waitUntil } from "../sim/helpers.ts";
+import { getState } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 import { FakeBoard, serialTo, serveOverTcp } from "./fake-board.ts";
 
 class FakeEvEmulator implements EvActuator {

@@ -17,8 +17,9 @@ import { startRigStack, type RigStack } from "../../tools/rig/rig-stack.ts";
 import { parseScenario } from "../../tools/scenario/scenario.ts";
 import { runScenario } from "../../tools/scenario/runner.ts";
 import { PROJECT_ROOT } from "../../tools/xs/bundle.ts";
-import { getState, waitUntil } from "../sim/helpers.ts";
-import { linBuildOrSkip } from "../lin/helpers.ts";
+import { getState } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
+import { linBuildOrSkip } from "../support/lin-stack.ts";
 
 const ID = "RIG-0001";
 const WAIT = 60_000;

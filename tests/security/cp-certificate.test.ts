@@ -16,9 +16,10 @@ import { WebSocketServer } from "ws";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { WsWebSocketFactory } from "platform/host/websocket-ws";
 import { tlsSecureOptions } from "platform/common/tls-options";
-import { attachSecurity, type Security } from "ocpp/security/charge-point-wiring";
+import { attachSecurity, type Security } from "ocpp/security/attach";
 import { ChargePointIdentity } from "ocpp/security/charge-point-identity";
-import { TestCharger, TestCsms, waitFor } from "../ocpp/harness.ts";
+import { TestCharger, TestCsms } from "../support/csms-harness.ts";
+import { waitFor } from "../support/waits.ts";
 import { CertificateFactory } from "../support/test-pki.ts";
 
 describe("charge point certificate: SignCertificate / CertificateSigned / profile 3", function () {

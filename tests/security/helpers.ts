@@ -10,10 +10,11 @@ import type { AddressInfo } from "node:net";
 import { SimFlash } from "platform/common/sim-flash";
 import { NodeHttpClient } from "platform/host/http-node";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { bootFirmware } from "firmware/boot";
+import { bootFirmware } from "boot/boot";
 import { VirtualTime } from "platform/common/virtual-timers";
-import { hostPlatform, LineLog, newStorage, runUntil, type Bench, type Storage } from "../firmware/helpers.ts";
-import { ProfileHarness, T0_MS, type Rig } from "../profiles/helpers.ts";
+import { hostPlatform, newStorage, runUntil, type Bench, type Storage } from "../support/firmware-rig.ts";
+import { MemoryLog, BOOTED_LOG_MAX_LINES } from "../support/logs.ts";
+import { ProfileHarness, T0_MS, type Rig } from "../support/profile-harness.ts";
 
 export function securityStorage(): Storage {
   const storage = newStorage();
@@ -49,7 +50,7 @@ export class SecurityHarness extends ProfileHarness {
   async boot(storage: Storage = securityStorage(), defaults: Record<string, unknown> = {}, withHttp = true): Promise<Rig> {
     const sim = createSimulatedBoard({ connectors: 1 });
     const time = new VirtualTime(0);
-    const log = new LineLog();
+    const log = new MemoryLog(BOOTED_LOG_MAX_LINES);
     const reboots: boolean[] = [];
     const fw = bootFirmware({
       platform: { ...hostPlatform(storage, time, log), ...(withHttp ? { http: new NodeHttpClient() } : {}) },

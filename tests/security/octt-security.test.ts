@@ -5,8 +5,8 @@
  * include the white paper's messages).
  */
 import { strict as assert } from "node:assert";
-import { runUntil } from "../firmware/helpers.ts";
-import { advance, T0_MS } from "../profiles/helpers.ts";
+import { runUntil } from "../support/firmware-rig.ts";
+import { advance, T0_MS } from "../support/profile-harness.ts";
 import { SecurityHarness, securityStorage, UploadServer } from "./helpers.ts";
 import { CertificateFactory } from "../support/test-pki.ts";
 

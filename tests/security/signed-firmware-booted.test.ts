@@ -13,9 +13,9 @@ import { join } from "node:path";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { FileFirmwareSlot } from "platform/host/firmware-slot-file";
 import { NodeHttpClient } from "platform/host/http-node";
-import { TestCsms } from "../ocpp/harness.ts";
-import { FileServer, firmwareImage } from "../firmware-mgmt/file-server.ts";
-import { boot, newStorage, runUntil, type Bench, type BootExtras, type Storage } from "../firmware/helpers.ts";
+import { TestCsms } from "../support/csms-harness.ts";
+import { FileServer, firmwareImage } from "../support/file-server.ts";
+import { boot, newStorage, runUntil, type Bench, type BootExtras, type Storage } from "../support/firmware-rig.ts";
 import { CertificateFactory } from "../support/test-pki.ts";
 
 describe("SignedUpdateFirmware through the booted firmware (TC_080)", function () {

@@ -7,10 +7,11 @@
 import { strict as assert } from "node:assert";
 import { sign } from "node:crypto";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
-import { attachSecurity } from "ocpp/security/charge-point-wiring";
-import { TestCsms, waitFor } from "../ocpp/harness.ts";
-import { FileServer, firmwareImage } from "../firmware-mgmt/file-server.ts";
-import { managedCharger, statusesOf, type ManagedCharger } from "../firmware-mgmt/setup.ts";
+import { attachSecurity } from "ocpp/security/attach";
+import { TestCsms } from "../support/csms-harness.ts";
+import { waitFor } from "../support/waits.ts";
+import { FileServer, firmwareImage } from "../support/file-server.ts";
+import { managedCharger, statusesOf, type ManagedCharger } from "../support/managed-charger.ts";
 import { CertificateFactory } from "../support/test-pki.ts";
 
 describe("SignedUpdateFirmware scheduling: DownloadScheduled and InstallScheduled", function () {

@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import type { CsmsResponse } from "../../tools/csms/ocpp-types.ts";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { getState, post, startQuietStack, waitUntil } from "./helpers.ts";
+import { getState, post, startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 const ID = "SIM-0001";
 

@@ -2,7 +2,8 @@
 // the bench fault lock-jam jams it), a tethered cable without a lock on request (issue 10, defect 12).
 import assert from "node:assert/strict";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { getState, post, startQuietStack, waitUntil } from "./helpers.ts";
+import { getState, post, startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 describe("simulator: connector lock (default) and tethered cable (option)", function () {
   this.timeout(60_000);

@@ -2,7 +2,8 @@
 // the bench API, driven only over HTTP; the checks look at what the dev CSMS recorded.
 import assert from "node:assert/strict";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { getState, post, startQuietStack, waitUntil } from "./helpers.ts";
+import { getState, post, startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 describe("simulator end to end (dev CSMS + firmware + bench API)", function () {
   this.timeout(60_000);

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { SimStack } from "../../tools/sim/stack.ts";
 import type { BenchState } from "../../tools/bench-api/target.ts";
-import { startQuietStack, waitUntil } from "./helpers.ts";
+import { startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 

@@ -2,7 +2,8 @@
 // the control loop opens and the charger reports Faulted + HighTemperature to the CSMS.
 import assert from "node:assert/strict";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { getState, post, startQuietStack, waitUntil } from "./helpers.ts";
+import { getState, post, startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 describe("simulator: over-temperature from the bench", function () {
   this.timeout(60_000);

@@ -10,7 +10,8 @@ import { startBenchApi, type BenchApi } from "../../tools/bench-api/server.ts";
 import { BenchTargetUnsupported } from "../../tools/bench-api/target.ts";
 import type { SimStack } from "../../tools/sim/stack.ts";
 import { chromiumOrSkip, launchHeadless, waitInPage, type HeadlessBrowser } from "../support/chromium.ts";
-import { getState, post, startQuietStack, waitUntil } from "./helpers.ts";
+import { getState, post, startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 const ID = "SIM-0001";
 

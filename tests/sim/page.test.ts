@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { startQuietStack } from "./helpers.ts";
+import { startQuietStack } from "../support/sim-stack.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 

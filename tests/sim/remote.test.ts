@@ -1,10 +1,11 @@
 // The bench's CSMS-side TriggerMessage and UpdateFirmware against the simulated charger (real
 // firmware core with Remote Trigger and Firmware Management): what the dev CSMS recorded.
 import assert from "node:assert/strict";
-import { FIRMWARE_VERSION } from "firmware/version";
+import { FIRMWARE_VERSION } from "boot/version";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { FileServer, firmwareImage } from "../firmware-mgmt/file-server.ts";
-import { getState, post, startQuietStack, waitUntil } from "./helpers.ts";
+import { FileServer, firmwareImage } from "../support/file-server.ts";
+import { getState, post, startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 describe("simulator: TriggerMessage and UpdateFirmware from the bench", function () {
   this.timeout(60_000);

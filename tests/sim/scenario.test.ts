@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { parseScenario } from "../../tools/scenario/scenario.ts";
 import { parseLog, partialMatch, runScenario } from "../../tools/scenario/runner.ts";
 import type { SimStack } from "../../tools/sim/stack.ts";
-import { startQuietStack } from "./helpers.ts";
+import { startQuietStack } from "../support/sim-stack.ts";
 
 const run = promisify(execFile);
 const SHIPPED = ["basic-session", "power-cut-mid-session", "offline-session", "smart-charging-limit"];

@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getState, waitUntil, startQuietStack } from "./helpers.ts";
+import { getState, startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 interface Started {
   child: ChildProcess;

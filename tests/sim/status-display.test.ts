@@ -6,7 +6,8 @@
 import { strict as assert } from "node:assert";
 import { connectorLine, StatusDisplay } from "../../tools/sim/status-display.ts";
 import type { BenchConnectorState, BenchState } from "../../tools/bench-api/target.ts";
-import { startQuietStack, waitUntil } from "./helpers.ts";
+import { startQuietStack } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
 
 function connector(connectorId: number, temperatureC: number | null): BenchConnectorState {
   return {

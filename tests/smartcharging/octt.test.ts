@@ -10,7 +10,7 @@ import { handleGetCompositeSchedule } from "ocpp/smartcharging/GetCompositeSched
 import { handleSetChargingProfile } from "ocpp/smartcharging/SetChargingProfile";
 import { acceptRemoteStartChargingProfile } from "ocpp/smartcharging/remote-start-profile";
 import { parseIsoUtcMs } from "util/iso8601";
-import type { SmartChargingService } from "ocpp/smartcharging/service";
+import type { SmartChargingService } from "ocpp/smartcharging/smart-charging-service";
 import { FakeTransactions, T0, makeService, periods, profile, runTc066 } from "./scenarios.ts";
 
 /** The handlers with the service and clock of a test (their context). */

@@ -11,7 +11,7 @@ import {
   type ActiveTransaction,
   type SmartChargingOptions,
   type TransactionLookup,
-} from "ocpp/smartcharging/service";
+} from "ocpp/smartcharging/smart-charging-service";
 import type { ChargingProfile, ChargingSchedulePeriod } from "ocpp/smartcharging/types";
 
 /** 2025-03-10T12:00:00Z, a Monday. */

@@ -4,7 +4,7 @@ import { ConfigurationRegistry } from "ocpp/core/configuration";
 import { SMART_CHARGING_KEYS, smartChargingKeyDefaults, smartChargingSettingsFrom } from "ocpp/smartcharging/config-keys";
 import { OcppCallError } from "ocpp/rpc/frame";
 import { handleGetCompositeSchedule } from "ocpp/smartcharging/GetCompositeSchedule";
-import type { SmartChargingService } from "ocpp/smartcharging/service";
+import type { SmartChargingService } from "ocpp/smartcharging/smart-charging-service";
 import { PROFILE_NAMESPACE } from "ocpp/smartcharging/store";
 import { FakeTransactions, T0, makeService, periods, profile } from "./scenarios.ts";
 

@@ -9,8 +9,10 @@ import { OcppEngine } from "ocpp/rpc/engine";
 import { VirtualTime } from "platform/common/virtual-timers";
 import { attachTriggerActions } from "ocpp/trigger/actions";
 import type { TriggerTargets } from "ocpp/trigger/types";
-import { FakeHardware, MemoryLog, TestCsms, sleep, waitFor } from "../ocpp/harness.ts";
-import { statusesOf, useManagedRig, type ManagedCharger } from "../firmware-mgmt/setup.ts";
+import { FakeHardware, TestCsms } from "../support/csms-harness.ts";
+import { MemoryLog } from "../support/logs.ts";
+import { sleep, waitFor } from "../support/waits.ts";
+import { statusesOf, useManagedRig, type ManagedCharger } from "../support/managed-charger.ts";
 
 describe("Remote Trigger: TriggerMessage with a CSMS", function () {
   const rig = useManagedRig();

@@ -7,7 +7,7 @@
  */
 import { createXsnapPlatform } from "platform/xsnap/index";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { BOOT_STEPS, bootFirmware, prepareBoot, type BootParts, type RunningFirmware } from "firmware/boot";
+import { BOOT_STEPS, bootFirmware, prepareBoot, type BootParts, type RunningFirmware } from "boot/boot";
 import type { HttpClient } from "ports/http";
 import type { FirmwareSlot } from "ports/firmware-update";
 import type { Platform } from "ports/platform";

@@ -6,7 +6,7 @@
  */
 import { createXsnapPlatform } from "platform/xsnap/index";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { bootFirmware, type RunningFirmware } from "firmware/boot";
+import { bootFirmware, type RunningFirmware } from "boot/boot";
 import type { LoopDriver, TickFunction } from "ports/timers";
 
 const xsGlobals = globalThis as unknown as { gc?: () => void };

@@ -5,7 +5,7 @@
  */
 import { createXsnapPlatform } from "platform/xsnap/index";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { bootFirmware, type RunningFirmware } from "firmware/boot";
+import { bootFirmware, type RunningFirmware } from "boot/boot";
 
 const platform = createXsnapPlatform();
 const sim = createSimulatedBoard({ connectors: 1 });

@@ -18,7 +18,7 @@ import type { Platform } from "ports/platform";
 import type { Timers } from "ports/timers";
 import type { WebSocketConnectOptions, WebSocketConnection, WebSocketEvents, WebSocketFactory } from "ports/websocket";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { bootFirmware, type RunningFirmware } from "firmware/boot";
+import { bootFirmware, type RunningFirmware } from "boot/boot";
 import { decodeUtf8 } from "util/utf8";
 
 const xsGlobals = globalThis as unknown as { gc?: () => void };

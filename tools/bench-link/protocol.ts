@@ -1,5 +1,5 @@
 // The lines of the firmware's bench link as the host reads them (docs/bench-link.md;
-// modules/firmware/bench/link.ts is the firmware's side).
+// modules/boot/bench/link.ts is the firmware's side).
 import type { BenchFrame, FaultKind, PilotState } from "../bench-api/target.ts";
 
 /** The bench link version this host speaks. */

@@ -17,7 +17,7 @@
  *   bootAlloc.<step>: slots it allocated (garbage included: GC work on the board).
  */
 import { XsMachine } from "../xs/runner.ts";
-import { TestCsms } from "../../tests/ocpp/harness.ts";
+import { TestCsms } from "../../tests/support/csms-harness.ts";
 
 /** Nothing listens here: the connection fails and retries (offline). */
 const OFFLINE_URL = "ws://127.0.0.1:9/ocpp/{deviceId}";

@@ -24,7 +24,7 @@ import { OffsetClock } from "platform/common/offset-clock";
 import { PowerCutError, SimFlash, type PowerCutMode } from "platform/common/sim-flash";
 import { TimersLoopDriver, type VirtualTime } from "platform/common/virtual-timers";
 import { createSimulatedBoard } from "hal/sim/charger";
-import { bootFirmware, type RunningFirmware } from "firmware/boot";
+import { bootFirmware, type RunningFirmware } from "boot/boot";
 import { InterlockMonitor } from "../safety/interlock.ts";
 import { SwitchedWebSocketFactory } from "./network.ts";
 

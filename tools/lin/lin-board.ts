@@ -4,7 +4,7 @@
 // after a reboot it asks for as a board resets. Its mains are a PowerRelay, as a relay in a real
 // board's supply would be (a power cut kills the process; flash and NVS stay).
 import type { LogSink } from "ports/log";
-import type { ChargerSettings } from "firmware/settings";
+import type { ChargerSettings } from "boot/settings";
 import type { PowerRelay } from "../rig/ev-actuator.ts";
 import type { LinBuild } from "./build.ts";
 import { LinProcess, provisionLinState } from "./lin-process.ts";

@@ -11,7 +11,7 @@
 // ends the process with code 3 and it is started again at once.
 import { createServer, type Server, type Socket } from "node:net";
 import type { LogSink } from "ports/log";
-import type { ChargerSettings } from "firmware/settings";
+import type { ChargerSettings } from "boot/settings";
 import { ConsoleLogSink } from "platform/host/log-console";
 import type { DevCsms } from "../csms/dev-csms.ts";
 import { benchCsmsFor, refusingCsms } from "../bench-api/dev-csms-adapter.ts";

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LogSink } from "ports/log";
-import { provisionSetting, type ChargerSettings } from "firmware/settings";
+import { provisionSetting, type ChargerSettings } from "boot/settings";
 import { FileKeyValueStore } from "platform/host/kv-file";
 import type { LinBuild } from "./build.ts";
 import { startXvfb, type Xvfb } from "./xvfb.ts";

@@ -1,11 +1,11 @@
 // Production-line provisioning (docs/settings.md "Provisioning on the production line"): checks
 // a charger's settings with the firmware's own rules (provisionSetting / loadSettings of
-// firmware/settings, the NVS rules of ports/kv) and turns them into a simulator state dir or an
+// boot/settings, the NVS rules of ports/kv) and turns them into a simulator state dir or an
 // ESP-IDF NVS partition CSV. Nothing here repeats a setting rule: a value is valid exactly when
 // the firmware would write and read it back.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { loadSettings, provisionSetting, SETTING_DEFINITIONS, SETTINGS_NAMESPACE, type ChargerSettings } from "firmware/settings";
+import { loadSettings, provisionSetting, SETTING_DEFINITIONS, SETTINGS_NAMESPACE, type ChargerSettings } from "boot/settings";
 import { checkKvName } from "ports/kv";
 import { MemoryKeyValueStore } from "platform/common/memory-kv";
 import { FileKeyValueStore } from "platform/host/kv-file";

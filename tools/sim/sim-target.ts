@@ -4,8 +4,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { bootFirmware, type RunningFirmware } from "firmware/boot";
-import { FIRMWARE_VERSION } from "firmware/version";
+import { bootFirmware, type RunningFirmware } from "boot/boot";
+import { FIRMWARE_VERSION } from "boot/version";
 import type { Board } from "hal/board-description";
 import type { FlashPartition } from "ports/flash";
 import type { LogLevel, LogSink } from "ports/log";

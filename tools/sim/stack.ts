@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LogLevel, LogSink } from "ports/log";
-import { provisionSetting, SETTING_DEFINITIONS, type ChargerSettings } from "firmware/settings";
+import { provisionSetting, SETTING_DEFINITIONS, type ChargerSettings } from "boot/settings";
 import { FileKeyValueStore } from "platform/host/kv-file";
 import { startDevCsms, type DevCsms, type DevCsmsOptions } from "../csms/dev-csms.ts";
 import { startBenchApi, type BenchApi } from "../bench-api/server.ts";

@@ -1,6 +1,6 @@
 // Checked against $MODDABLE/typings/embedded_io/serial.d.ts and the esp32 implementation
 // $MODDABLE/modules/io/serial/esp32/serial.c (Moddable SDK 8.2.3). Used by the meter buses
-// (hal/esp32) and the bench link's UART stream (firmware/bench/serial-stream: read(buffer),
+// (hal/esp32) and the bench link's UART stream (boot/bench/serial-stream: read(buffer),
 // write() that throws "output full" past the transmit FIFO's room, onReadable/onWritable counts).
 declare module "embedded:io/serial" {
   export type ByteBuffer = ArrayBuffer | ArrayBufferView;

@@ -1,7 +1,7 @@
 /**
  * Authorize [SPEC 4.1, 3.5]: asked only when the local model (Local List,
  * cache) leaves the decision to the CSMS, and only while online: it fails at
- * once offline, and the offline rules decide (./authorization.ts).
+ * once offline, and the offline rules decide (./authorization-service.ts).
  */
 import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";
 import type { Clock } from "ports/clock";

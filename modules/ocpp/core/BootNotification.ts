@@ -3,7 +3,7 @@
  * (and of a TriggerMessage before Accepted), alone: ahead of the queue,
  * allowed before Accepted, failed at once while offline. What the answer
  * sets is here; the registration state machine that sends it again is
- * ./registration.ts.
+ * ./registration-service.ts.
  */
 import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";
 import type { Clock } from "ports/clock";

@@ -1,6 +1,6 @@
 /**
  * Heartbeat [SPEC 4.6]: sent after HeartbeatInterval s without any exchange
- * (./registration.ts arms it) or when triggered; its currentTime sets the
+ * (./registration-service.ts arms it) or when triggered; its currentTime sets the
  * clock.
  */
 import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";

@@ -7,7 +7,7 @@
  * transaction [ERR 3.5, 3.17].
  */
 import type { StartTransactionConf, StartTransactionReq } from "ocpp/generated/ocpp16";
-import type { AuthorizationService } from "./authorization";
+import type { AuthorizationService } from "./authorization-service";
 import type { EventTime, TimeKeeper } from "./timestamps";
 
 /** The journal record of a StartTransaction (short keys: it is kept in flash). */

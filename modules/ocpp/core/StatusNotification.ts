@@ -1,7 +1,7 @@
 /**
  * StatusNotification [SPEC 4.9, ERR 3.19]: one connector's status (0 = the
  * charge point), error code and info, stamped with the time of the change
- * (or now) while the clock is set. When each goes out is ./status.ts.
+ * (or now) while the clock is set. When each goes out is ./status-service.ts.
  */
 import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";
 import type { StatusNotificationConf, StatusNotificationReq } from "ocpp/generated/ocpp16";

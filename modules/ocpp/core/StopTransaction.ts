@@ -6,7 +6,7 @@
  * answer goes into the local authorization model.
  */
 import type { StopTransactionConf, StopTransactionReq } from "ocpp/generated/ocpp16";
-import type { AuthorizationService } from "./authorization";
+import type { AuthorizationService } from "./authorization-service";
 import { meterValuesOf, type StoredMeterValue } from "./MeterValues";
 import type { EventTime, TimeKeeper } from "./timestamps";
 

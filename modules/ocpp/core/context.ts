@@ -7,11 +7,11 @@ import type { Logger } from "ports/log";
 import type { ChargePointHardware } from "ocpp/charge-point-hw";
 import type { RemoteStartTransactionReq } from "ocpp/generated/ocpp16";
 import type { ConfigurationRegistry } from "./configuration";
-import type { AuthorizationService } from "./authorization";
-import type { AvailabilityService } from "./availability";
-import type { SessionService } from "./sessions";
-import type { TransactionService } from "./transactions";
-import type { ConnectionService } from "./connection";
+import type { AuthorizationService } from "./authorization-service";
+import type { AvailabilityService } from "./availability-service";
+import type { SessionService } from "./session-service";
+import type { TransactionService } from "./transaction-service";
+import type { ConnectionService } from "./connection-service";
 import type { AuthKeyRecovery } from "./auth-key-recovery";
 
 /** The chargingProfile of a RemoteStartTransaction.req. */

@@ -32,7 +32,7 @@ import type { ActionRequest, ActionResponse, CallOptions, OcppEngine } from "ocp
 import { CallErrorResponse, CallTimeoutError, InvalidResponseError } from "ocpp/rpc/frame";
 import type { TransactionJournal } from "ocpp/journal";
 import type { ConfigurationRegistry } from "./configuration";
-import type { AuthorizationService } from "./authorization";
+import type { AuthorizationService } from "./authorization-service";
 import type { TimeKeeper } from "./timestamps";
 import { applyStartTransactionResult, buildStartTransactionRequest, type StartRecord } from "./StartTransaction";
 import { buildTransactionMeterValuesRequest, type MeterRecord } from "./MeterValues";

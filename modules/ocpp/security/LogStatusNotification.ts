@@ -6,7 +6,7 @@
  */
 import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";
 import type { LogStatusNotificationConf, LogStatusNotificationReq } from "ocpp/generated/ocpp16";
-import type { DiagnosticsStatus } from "ocpp/firmware/DiagnosticsStatusNotification";
+import type { DiagnosticsStatus } from "ocpp/firmware-management/DiagnosticsStatusNotification";
 
 export type LogStatus = LogStatusNotificationReq["status"];
 

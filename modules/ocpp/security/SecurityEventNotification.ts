@@ -1,6 +1,6 @@
 /**
  * SecurityEventNotification [SEC A04, §8]: one event of the security log
- * (./security-events.ts keeps the log, the order and what was delivered).
+ * (./security-event-service.ts keeps the log, the order and what was delivered).
  * The answer carries nothing; its arrival is the delivery.
  */
 import type { OcppEngine } from "ocpp/rpc/engine";

@@ -3,7 +3,7 @@
  * SignedUpdateFirmware with its requestId (FirmwareStatusNotification's
  * statuses plus DownloadScheduled, SignatureVerified, InvalidSignature,
  * InstallScheduled, ...), sent by the FirmwareService
- * (ocpp/firmware/firmware-service.ts); Idle without requestId when triggered
+ * (ocpp/firmware-management/firmware-service.ts); Idle without requestId when triggered
  * with nothing under way.
  */
 import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";

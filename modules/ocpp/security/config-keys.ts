@@ -7,7 +7,7 @@ export const CERTIFICATE_STORE_MAX = 4;
 /**
  * The keys as a constant table (flash on the board). SecurityProfile is only raised, each step with
  * what it needs [SEC A05]: that rule depends on the running firmware and is added with
- * `ConfigurationRegistry.guard` (ocpp/security/charge-point-wiring).
+ * `ConfigurationRegistry.guard` (ocpp/security/attach).
  */
 export const SECURITY_KEYS: readonly ConfigKeyDefinition[] = Object.freeze([
   Object.freeze({

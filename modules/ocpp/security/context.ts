@@ -1,21 +1,21 @@
 /**
  * What the Security white paper's handlers and messages reach: the one
  * object they are registered with (./actions.ts), built by
- * ./charge-point-wiring.ts.
+ * ./attach.ts.
  */
 import type { Clock } from "ports/clock";
 import type { Logger } from "ports/log";
 import type { Timers } from "ports/timers";
 import type { OcppEngine } from "ocpp/rpc/engine";
 import type { ConfigurationRegistry } from "ocpp/core/configuration";
-import type { ConnectionService } from "ocpp/core/connection";
+import type { ConnectionService } from "ocpp/core/connection-service";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
-import type { FirmwareService } from "ocpp/firmware/firmware-service";
+import type { FirmwareService } from "ocpp/firmware-management/firmware-service";
 import type { TriggerTargets } from "ocpp/trigger/types";
 import type { CertificateStore } from "./certificate-store";
 import type { ChargePointIdentity } from "./charge-point-identity";
 import type { LogService } from "./log-service";
-import type { SecurityEventService } from "./security-events";
+import type { SecurityEventService } from "./security-event-service";
 
 export interface SecurityContext {
   /** SignCertificate goes out through it. */

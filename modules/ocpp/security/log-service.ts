@@ -12,7 +12,7 @@ import type { Logger } from "ports/log";
 import type { HttpClient } from "ports/http";
 import type { OcppEngine } from "ocpp/rpc/engine";
 import type { GetLogConf, GetLogReq } from "ocpp/generated/ocpp16";
-import { DiagnosticsService, type DiagnosticsSource } from "ocpp/firmware/diagnostics-service";
+import { DiagnosticsService, type DiagnosticsSource } from "ocpp/firmware-management/diagnostics-service";
 import { TRIGGERED_LOG_STATUS_CALL, logStatusOf, sendLogStatusNotification } from "./LogStatusNotification";
 
 export type LogType = GetLogReq["logType"];

@@ -5,7 +5,7 @@
  * persisted), and the service enforces them (SetChargingProfile → Rejected).
  */
 import type { ConfigKeyDefinition, ConfigValue } from "ocpp/core/configuration";
-import { DEFAULT_SMART_CHARGING_SETTINGS, type SmartChargingSettings } from "./service";
+import { DEFAULT_SMART_CHARGING_SETTINGS, type SmartChargingSettings } from "./smart-charging-service";
 import type { AllowedChargingRateUnit } from "./types";
 
 export const SMART_CHARGING_KEY = {

@@ -8,7 +8,7 @@
  * transaction follows (RemoteStart rejected for another reason, or
  * ConnectionTimeOut), call `service.dropPendingTxProfile(connectorId)`.
  */
-import type { SmartChargingService } from "./service";
+import type { SmartChargingService } from "./smart-charging-service";
 import type { ChargingProfile } from "./types";
 
 export function acceptRemoteStartChargingProfile(
