@@ -43,6 +43,10 @@ simulated board) that connects to it, and serves the bench web page. Ctrl-C stop
                       without it those answer 501
   --proxy-listen H:P  with --rig: where the board reaches the CSMS through the rig (default
                       127.0.0.1 and a free port; a board on Wi-Fi needs an address it can reach)
+  --tls               with --target lin: security profile 2, Basic auth over wss; the development
+                      CSMS also listens for wss with a throwaway CA made now (openssl), which is
+                      provisioned into the charger's NVS with SecurityProfile 2 (a random password
+                      unless --password)
   --help              this text
 `;
 
@@ -121,6 +125,7 @@ async function main(): Promise<void> {
         rig: { type: "string" },
         ev: { type: "string" },
         "proxy-listen": { type: "string" },
+        tls: { type: "boolean" },
         help: { type: "boolean" },
       },
       strict: true,
@@ -154,6 +159,7 @@ async function main(): Promise<void> {
   } catch (error) {
     fail((error as Error).message);
   }
+  if (v.tls && rig) fail("--tls is for --target lin (a rig's board is provisioned as it is)");
   if (rig) {
     let started: { stack: RigStack; display: StatusDisplay };
     try {
@@ -174,6 +180,8 @@ async function main(): Promise<void> {
   const target = v.target ?? "sim";
   if (target !== "sim" && target !== "lin") fail("--target must be sim or lin");
   if (target === "lin" && chargers > 1) fail("--target lin runs one charger (--chargers is for the Node simulator)");
+  if (v.tls && target !== "lin") fail("--tls is for --target lin (the firmware's own TLS client on XS)");
+  if (v.tls && v.csms !== undefined) fail("--tls runs the development CSMS over wss: not with --csms");
 
   const sources: StatusSource[] = [];
   const display = new StatusDisplay(sources);
@@ -192,7 +200,7 @@ async function main(): Promise<void> {
     if (target === "lin") process.stdout.write("Building the lin firmware (incremental; the first build takes minutes)...\n");
     stack =
       target === "lin"
-        ? await startLinStack({ ...common, log: (identity) => display.logSink(`[${identity}] `, logLevel) })
+        ? await startLinStack({ ...common, tls: v.tls ?? false, log: (identity) => display.logSink(`[${identity}] `, logLevel) })
         : await startSimStack({
             csmsUrl: v.csms,
             deviceId: v["device-id"],
@@ -213,7 +221,9 @@ async function main(): Promise<void> {
   sources.push(...stack.chargers);
   process.stdout.write(
     [
-      stack.csms ? `Development CSMS: ${stack.csms.url}` : `CSMS: ${stack.csmsUrlTemplate}`,
+      stack.csms
+        ? `Development CSMS: ${stack.csms.url}${stack.csms.secureUrl ? ` and ${stack.csms.secureUrl} (wss, the charger's)` : ""}`
+        : `CSMS: ${stack.csmsUrlTemplate}`,
       // The booted firmware's identity: settings provisioned into the state dir win over --device-id.
       `Chargers: ${stack.chargers.length} (${chargerName(stack)}${stack.chargers.length > 1 ? " ..." : ""}), state in ${stack.stateDir}`,
       `Bench page: ${stack.bench?.url ?? "none"}`,

@@ -1,7 +1,8 @@
 /**
  * Throwaway certificates for the tests, made with the `openssl` command line
  * at test time in a temporary directory (removed afterwards; no key is
- * committed): a TLS server's CA and certificate for 127.0.0.1, a lone CA
+ * committed): a TLS server's CA and certificate for 127.0.0.1 (from
+ * tools/pki/throwaway-pki.ts, which the tools use too), a lone CA
  * (PEM and DER), and a factory of roots and leaves with the OCSP CertID
  * openssl computes for them (the independent hash oracle of the Security
  * tests).
@@ -10,72 +11,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { inTempDir } from "../../tools/pki/throwaway-pki.ts";
 
-/** Whether the `openssl` command is there (part of the Debian image); tests skip without it. */
-export function hasOpenssl(): boolean {
-  try {
-    execFileSync("openssl", ["version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Runs `use` with a fresh temporary directory (prefix `prefix`), removed afterwards. */
-function inTempDir<T>(prefix: string, use: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  try {
-    return use(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** A TLS server's credentials for 127.0.0.1, its CA and a second, unrelated CA. */
-export interface ServerPki {
-  caPem: string;
-  /** A CA that did not sign the server certificate. */
-  otherCaPem: string;
-  keyPem: string;
-  certPem: string;
-}
-
-/**
- * An EC P-256 CA named `caName` and a server certificate it signs (serial
- * `serial`, SAN IP:127.0.0.1, serverAuth), plus an unrelated CA; valid 2 days.
- */
-export function makeServerPki(caName: string, serial: number, prefix = "ocpp-tls-"): ServerPki {
-  return inTempDir(prefix, (dir) => {
-    const run = (...args: string[]): void => {
-      execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
-    };
-    const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-    run("req", "-x509", ...ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", `/O=Test/CN=${caName}`);
-    run("req", "-x509", ...ec, "-keyout", "other.key", "-out", "other.pem", "-days", "2", "-subj", "/O=Test/CN=Other CA");
-    run("req", ...ec, "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/O=Test/CN=127.0.0.1");
-    writeFileSync(join(dir, "ext.cnf"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
-    run(
-      "x509",
-      "-req",
-      "-in",
-      "srv.csr",
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca.key",
-      "-set_serial",
-      String(serial),
-      "-out",
-      "srv.pem",
-      "-days",
-      "2",
-      "-extfile",
-      "ext.cnf",
-    );
-    const read = (name: string): string => readFileSync(join(dir, name), "utf8");
-    return { caPem: read("ca.pem"), otherCaPem: read("other.pem"), keyPem: read("srv.key"), certPem: read("srv.pem") };
-  });
-}
+export { hasOpenssl, makeServerPki, type ServerPki } from "../../tools/pki/throwaway-pki.ts";
 
 /** A self-signed EC P-256 CA (`subject` as openssl's -subj), valid 2 days, as PEM and as DER (converted by openssl). */
 export function makeCa(subject: string): { pem: string; der: Uint8Array } {

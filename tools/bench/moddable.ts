@@ -3,22 +3,29 @@
  * the bench link after a forced full garbage collection (platform/moddable/lin/host.c), after boot
  * and at the peak of a scripted session with the profiles in use (MeterValues every second, a Local
  * List, a charging profile, a reservation cancelled, TriggerMessage, GetConfiguration), for 1 and 2
- * connectors over plain ws. Flash partitions are files on lin (no heap), as on the board.
+ * connectors, over plain ws (`moddable.ws.c<N>.*`) and in security profile 2, Basic auth over wss
+ * with the firmware's own TLS client (`moddable.wss.c<N>.*`). Flash partitions are files on lin (no
+ * heap), as on the board.
  *
  * Slots are counts (16 bytes each on the 32-bit ESP32, 32 on 64-bit Linux); chunk bytes are the
  * 64-bit host's, an upper bound for the ESP32 (its pointers and slots in chunks are half the size).
  * `moddable.esp32PeakBytes` = peak slots x 16 + peak chunk + the esp32 manifest's stack slots x 16,
  * the peak slots less those the bench link itself retained at boot (`benchLinkSlots`, measured by the
  * lin target around the link's construction and start): production builds have no link.
- * The instrumented build (tools/moddable/build-lin.sh --instrument) adds the session's stack peak.
+ * With the wss sessions, the worst of ws and wss.
+ * The instrumented build (tools/moddable/build-lin.sh --instrument) prints XS's instruments every
+ * second (instrument-lines.ts): `bootCollections` are the collections until the firmware was online
+ * with every connector Available (to the end of that second), `stackPeakSlots` the deepest stack of
+ * any second of the process (boot and session), both from those samples.
  * `moddable.esp32vm.*`: the same firmware in Moddable's stock ESP32 XS machine (--esp32-vm): whether
- * it comes online, how often its process died first, and its heaps after boot. (XS's collection
- * counter is not read: mcsim's instrument sampling resets it every second.) Without an SDK the figures are absent and the reason goes to stderr.
+ * it comes online, how often its process died first, its heaps and collections during boot.
+ * Without an SDK the figures are absent and the reason goes to stderr; without openssl the wss ones.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildLinFirmware, linBuildUnavailable, type LinBuild } from "../lin/build.ts";
 import type { LinCharger, LinMemoryFigures } from "../lin/lin-charger.ts";
+import { hasOpenssl } from "../pki/throwaway-pki.ts";
 import { startLinStack } from "../lin/lin-stack.ts";
 import { PROJECT_ROOT } from "../xs/bundle.ts";
 
@@ -40,7 +47,27 @@ function esp32StackSlots(): number {
   return manifest.creation.stack;
 }
 
+/** Waits for the instrument sample that closes boot (the first after online with every connector Available). */
+async function bootCollections(charger: LinCharger): Promise<number> {
+  await until(
+    "the instrument sample that closes boot",
+    () => charger.instruments.bootCollections !== undefined,
+    10_000,
+    () => JSON.stringify(charger.instruments),
+  );
+  return charger.instruments.bootCollections!;
+}
+
+/** The deepest stack of the process so far, slots, once one more sample covers the last second. */
+async function stackPeakSlots(charger: LinCharger, slotBytes: number): Promise<number> {
+  const seen = charger.instruments.samples;
+  await until("one more instrument sample", () => charger.instruments.samples > seen, 10_000);
+  return Math.ceil(charger.instruments.stackPeakBytes / slotBytes);
+}
+
 interface SessionFigures {
+  /** Collections until online with every connector Available (instrument samples). */
+  bootCollections: number;
   bootSlots: number;
   bootChunkBytes: number;
   peakSlots: number;
@@ -48,7 +75,7 @@ interface SessionFigures {
   /** XS's own peak since boot's reading, garbage included (what the heap must hold between collections). */
   peakSlotsWithGarbage: number;
   peakChunkBytesWithGarbage: number;
-  /** Deepest stack of the session, slots (-1: not an instrumented build). */
+  /** Deepest stack of the process (boot and session), slots, from the instrument samples. */
   stackPeakSlots: number;
   /** Slots the bench link itself retained at boot: in the figures above, not in a production build. */
   benchLinkSlots: number;
@@ -56,7 +83,7 @@ interface SessionFigures {
   benchLinkChunkBytes: number;
 }
 
-export async function measureSession(build: LinBuild, connectors: number): Promise<SessionFigures> {
+export async function measureSession(build: LinBuild, connectors: number, tls = false): Promise<SessionFigures> {
   // One card per connector: the same idTag twice would be ConcurrentTx.
   const idTags: Record<string, { status: "Accepted" }> = { "CARD-1": { status: "Accepted" }, "CARD-2": { status: "Accepted" } };
   const stack = await startLinStack({
@@ -64,6 +91,7 @@ export async function measureSession(build: LinBuild, connectors: number): Promi
     benchPort: null,
     connectors,
     devCsms: { heartbeatIntervalS: 60, idTags },
+    tls,
     log: () => ({ write: () => undefined }),
   });
   try {
@@ -73,6 +101,8 @@ export async function measureSession(build: LinBuild, connectors: number): Promi
     await charger.linked();
     await until("online", () => charger.getState().connection === "online");
     await until("Available", () => charger.getState().connectors.every((c) => c.ocppStatus === "Available"));
+    // Before the first forced collection below, which XS counts too.
+    const collections = await bootCollections(charger);
     await sleep(1000);
     const boot = await charger.memory(true, true);
     let peakSlots = boot.slots;
@@ -138,13 +168,14 @@ export async function measureSession(build: LinBuild, connectors: number): Promi
     await until("every StopTransaction delivered", () => csms.transactions().filter((t) => t.stop).length === connectors);
     const end = await sample();
     return {
+      bootCollections: collections,
       bootSlots: boot.slots,
       bootChunkBytes: boot.chunkBytes,
       peakSlots,
       peakChunkBytes: peakChunk,
       peakSlotsWithGarbage: end.peakSlots,
       peakChunkBytesWithGarbage: end.peakChunkBytes,
-      stackPeakSlots: end.stackPeakSlots,
+      stackPeakSlots: await stackPeakSlots(charger, end.slotSize),
       benchLinkSlots: boot.benchLinkSlots ?? 0,
       benchLinkChunkBytes: boot.benchLinkChunkBytes ?? 0,
     };
@@ -156,6 +187,7 @@ export async function measureSession(build: LinBuild, connectors: number): Promi
 /**
  * The instrumented firmware in Moddable's stock ESP32 XS machine (4,928 slots, 78,848 B chunk, 512
  * stack slots, no growth): does it come online, and how many collections did its boot take.
+ * `collections`: all of the last process's until the end (online or not).
  */
 async function measureEsp32VmBoot(): Promise<Record<string, number>> {
   const build = buildLinFirmware({ instrument: true, esp32Vm: true });
@@ -168,21 +200,31 @@ async function measureEsp32VmBoot(): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
   try {
     const charger = stack.chargers[0];
+    // Online with every connector Available in its first process (the state line that ends boot).
     let online = true;
     try {
-      await until("online in the stock ESP32 VM", () => charger.getState().connection === "online" && charger.exits.length === 0, 30_000);
+      await until(
+        "online in the stock ESP32 VM",
+        () =>
+          charger.getState().connection === "online" &&
+          charger.getState().connectors.every((c) => c.ocppStatus === "Available") &&
+          charger.exits.length === 0,
+        30_000,
+      );
     } catch {
       online = false;
     }
     figures["moddable.esp32vm.online"] = online ? 1 : 0;
     figures["moddable.esp32vm.processExits"] = charger.exits.length;
     if (online) {
+      figures["moddable.esp32vm.bootCollections"] = await bootCollections(charger);
       await sleep(1000);
       const m = await charger.memory(true, false);
       figures["moddable.esp32vm.bootSlots"] = m.slots;
       figures["moddable.esp32vm.bootChunkBytes"] = m.chunkBytes;
-      figures["moddable.esp32vm.bootStackPeakSlots"] = m.stackPeakSlots;
+      figures["moddable.esp32vm.bootStackPeakSlots"] = await stackPeakSlots(charger, m.slotSize);
     }
+    figures["moddable.esp32vm.collections"] = charger.instruments.collections;
   } finally {
     await stack.close();
   }
@@ -199,26 +241,31 @@ export async function benchModdable(): Promise<Record<string, number>> {
   const build = buildLinFirmware({ instrument: true });
   const figures: Record<string, number> = {};
   const stackSlots = esp32StackSlots();
+  const transports: ("ws" | "wss")[] = ["ws"];
+  if (hasOpenssl()) transports.push("wss");
+  else process.stderr.write("bench: no moddable.wss.* figures: no openssl command for the throwaway CA\n");
   let worst = 0;
-  for (const connectors of [1, 2]) {
-    const f = await measureSession(build, connectors);
-    const prefix = `moddable.ws.c${connectors}`;
-    figures[`${prefix}.bootSlots`] = f.bootSlots;
-    figures[`${prefix}.bootChunkBytes`] = f.bootChunkBytes;
-    figures[`${prefix}.peakSlots`] = f.peakSlots;
-    figures[`${prefix}.peakChunkBytes`] = f.peakChunkBytes;
-    figures[`${prefix}.peakSlotsWithGarbage`] = f.peakSlotsWithGarbage;
-    figures[`${prefix}.peakChunkBytesWithGarbage`] = f.peakChunkBytesWithGarbage;
-    if (f.stackPeakSlots >= 0) figures[`${prefix}.stackPeakSlots`] = f.stackPeakSlots;
-    // The production firmware has no bench link: its peak is the session's less what the link retained.
-    const firmwarePeakSlots = f.peakSlots - f.benchLinkSlots;
-    const firmwarePeakChunkBytes = f.peakChunkBytes - f.benchLinkChunkBytes;
-    figures[`${prefix}.benchLinkSlots`] = f.benchLinkSlots;
-    figures[`${prefix}.benchLinkChunkBytes`] = f.benchLinkChunkBytes;
-    figures[`${prefix}.firmwarePeakSlots`] = firmwarePeakSlots;
-    figures[`${prefix}.firmwarePeakChunkBytes`] = firmwarePeakChunkBytes;
-    worst = Math.max(worst, firmwarePeakSlots * ESP32_SLOT_BYTES + firmwarePeakChunkBytes + stackSlots * ESP32_SLOT_BYTES);
-  }
+  for (const transport of transports)
+    for (const connectors of [1, 2]) {
+      const f = await measureSession(build, connectors, transport === "wss");
+      const prefix = `moddable.${transport}.c${connectors}`;
+      figures[`${prefix}.bootCollections`] = f.bootCollections;
+      figures[`${prefix}.bootSlots`] = f.bootSlots;
+      figures[`${prefix}.bootChunkBytes`] = f.bootChunkBytes;
+      figures[`${prefix}.peakSlots`] = f.peakSlots;
+      figures[`${prefix}.peakChunkBytes`] = f.peakChunkBytes;
+      figures[`${prefix}.peakSlotsWithGarbage`] = f.peakSlotsWithGarbage;
+      figures[`${prefix}.peakChunkBytesWithGarbage`] = f.peakChunkBytesWithGarbage;
+      figures[`${prefix}.stackPeakSlots`] = f.stackPeakSlots;
+      // The production firmware has no bench link: its peak is the session's less what the link retained.
+      const firmwarePeakSlots = f.peakSlots - f.benchLinkSlots;
+      const firmwarePeakChunkBytes = f.peakChunkBytes - f.benchLinkChunkBytes;
+      figures[`${prefix}.benchLinkSlots`] = f.benchLinkSlots;
+      figures[`${prefix}.benchLinkChunkBytes`] = f.benchLinkChunkBytes;
+      figures[`${prefix}.firmwarePeakSlots`] = firmwarePeakSlots;
+      figures[`${prefix}.firmwarePeakChunkBytes`] = firmwarePeakChunkBytes;
+      worst = Math.max(worst, firmwarePeakSlots * ESP32_SLOT_BYTES + firmwarePeakChunkBytes + stackSlots * ESP32_SLOT_BYTES);
+    }
   figures["moddable.esp32PeakBytes"] = worst;
   Object.assign(figures, await measureEsp32VmBoot());
   return figures;

@@ -1,6 +1,10 @@
 // Starts the development CSMS and prints its URL and every OCPP frame.
 //   npx tsx tools/csms/cli.ts [--port 9000] [--path /ocpp] [--heartbeat 300] [--password ID=SECRET]... [--quiet]
+//                             [--tls-key KEY.pem --tls-cert CERT.pem [--tls-port 9443]]
+// With --tls-key and --tls-cert it also listens for wss on 127.0.0.1 (the certificate file may hold
+// the chain: the server certificate first, then its CA).
 // Ctrl-C (or SIGTERM) disconnects the chargers and stops cleanly.
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { DEV_ID_TAGS, startDevCsms } from "./dev-csms.ts";
 
@@ -11,6 +15,9 @@ const { values } = parseArgs({
     heartbeat: { type: "string", default: "300" },
     password: { type: "string", multiple: true, default: [] },
     quiet: { type: "boolean", default: false },
+    "tls-key": { type: "string" },
+    "tls-cert": { type: "string" },
+    "tls-port": { type: "string", default: "0" },
   },
 });
 
@@ -33,14 +40,38 @@ for (const pair of values.password) {
   passwords[pair.slice(0, eq)] = pair.slice(eq + 1);
 }
 
+function readPem(name: string, path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    console.error(`--${name} ${path}: ${(error as Error).message}`);
+    process.exit(2);
+  }
+}
+
+if ((values["tls-key"] === undefined) !== (values["tls-cert"] === undefined)) {
+  console.error("--tls-key and --tls-cert go together");
+  process.exit(2);
+}
+const tls =
+  values["tls-key"] !== undefined && values["tls-cert"] !== undefined
+    ? {
+        keyPem: readPem("tls-key", values["tls-key"]),
+        certPem: readPem("tls-cert", values["tls-cert"]),
+        port: toInt("tls-port", values["tls-port"]),
+      }
+    : undefined;
+
 const csms = await startDevCsms({
   port: toInt("port", values.port),
   path: values.path,
   heartbeatIntervalS: toInt("heartbeat", values.heartbeat),
   passwords,
+  tls,
 });
 
 console.log(`Development CSMS listening: ${csms.url}/<identity>`);
+if (csms.secureUrl) console.log(`                   and TLS: ${csms.secureUrl}/<identity>`);
 console.log(
   `Known idTags: ${Object.entries(DEV_ID_TAGS)
     .map(([tag, e]) => `${tag} (${e.status})`)

@@ -6,11 +6,13 @@
 import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { timingSafeEqual } from "node:crypto";
 import { RPCServer } from "ocpp-rpc";
 import type RpcServerClient from "ocpp-rpc/lib/server-client";
 import type { IHandshakeInterface } from "ocpp-rpc/lib/server-client";
 import { BoundedList } from "./bounded-list.ts";
+import { startTlsListener, type TlsListener, type TlsListenerOptions } from "./tls-listener.ts";
 import { ProtocolMonitor, formatViolations, type MonitorViolation } from "./protocol-monitor.ts";
 import type {
   BootNotificationReq,
@@ -67,6 +69,8 @@ export interface DevCsmsOptions {
   now?: () => Date;
   /** Where protocol-monitor violations are logged (default console.warn). */
   warn?: (line: string) => void;
+  /** A wss listener on 127.0.0.1 besides the ws one, with this key and certificate chain (`secureUrl`). */
+  tls?: TlsListenerOptions;
 }
 
 export type FrameDirection = "cp-to-csms" | "csms-to-cp";
@@ -93,6 +97,8 @@ export interface ChargerRecord {
   connected: boolean;
   /** URL path before the identity, e.g. "/ocpp". */
   endpoint: string;
+  /** The connection (the current one, or the last) came through the wss listener. */
+  secure: boolean;
   connectedAt?: string;
   disconnectedAt?: string;
   bootCount: number;
@@ -156,9 +162,13 @@ interface Session {
 export class DevCsms extends EventEmitter<DevCsmsEvents> {
   readonly url: string;
   readonly port: number;
+  /** wss://127.0.0.1:<securePort><path> when started with `tls`, else undefined. */
+  readonly secureUrl: string | undefined;
+  readonly securePort: number | undefined;
   readonly #http: Server;
+  readonly #tls: TlsListener | undefined;
   readonly #rpc: RPCServer;
-  readonly #options: Required<Omit<DevCsmsOptions, "passwords" | "idTags" | "port" | "warn">>;
+  readonly #options: Required<Omit<DevCsmsOptions, "passwords" | "idTags" | "port" | "warn" | "tls">>;
   readonly #warn: (line: string) => void;
   readonly #monitors = new Map<string, ProtocolMonitor>();
   readonly #passwords = new Map<string, Uint8Array>();
@@ -172,10 +182,11 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
   #closed = false;
 
   /** Use startDevCsms(). */
-  constructor(http: Server, rpc: RPCServer, port: number, options: DevCsmsOptions) {
+  constructor(http: Server, rpc: RPCServer, port: number, options: DevCsmsOptions, tls?: TlsListener) {
     super();
     this.setMaxListeners(0); // every pending waitFor() listens to "change"
     this.#http = http;
+    this.#tls = tls;
     this.#rpc = rpc;
     this.port = port;
     this.#options = {
@@ -189,6 +200,8 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
     };
     this.#warn = options.warn ?? ((line) => console.warn(line));
     this.url = `ws://127.0.0.1:${port}${this.#options.path}`;
+    this.securePort = tls?.port;
+    this.secureUrl = tls ? `wss://127.0.0.1:${tls.port}${this.#options.path}` : undefined;
     this.#nextTransactionId = this.#options.firstTransactionId;
     for (const [identity, password] of Object.entries(options.passwords ?? {})) this.setPassword(identity, password);
     for (const [idTag, entry] of Object.entries(options.idTags ?? DEV_ID_TAGS)) this.setIdTag(idTag, entry);
@@ -306,6 +319,7 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
       this.#http.close(() => resolve());
       this.#http.closeAllConnections();
     });
+    await this.#tls?.close();
     for (const monitor of this.#monitors.values()) monitor.retire();
   }
 
@@ -359,6 +373,7 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
     const charger = this.#chargerRecord(identity);
     charger.connected = true;
     charger.endpoint = client.handshake.endpoint;
+    charger.secure = (client.handshake.request.socket as Partial<TLSSocket>).encrypted === true;
     charger.connectedAt = this.#nowIso();
 
     client.on("message", ({ message, outbound }: { message: string | Buffer; outbound: boolean }) => {
@@ -540,6 +555,7 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
         identity,
         connected: false,
         endpoint: "",
+        secure: false,
         bootCount: 0,
         connectors: [],
         securityEvents: [],
@@ -565,7 +581,7 @@ export class DevCsms extends EventEmitter<DevCsmsEvents> {
   }
 }
 
-/** Starts a development CSMS on 127.0.0.1. */
+/** Starts a development CSMS on 127.0.0.1 (ws; and wss too with `options.tls`). */
 export async function startDevCsms(options: DevCsmsOptions = {}): Promise<DevCsms> {
   const rpc = new RPCServer({
     protocols: [OCPP16_PROTOCOL],
@@ -585,7 +601,14 @@ export async function startDevCsms(options: DevCsmsOptions = {}): Promise<DevCsm
     });
   });
   const { port } = http.address() as AddressInfo;
-  return new DevCsms(http, rpc, port, options);
+  let tls: TlsListener | undefined;
+  try {
+    if (options.tls) tls = await startTlsListener(options.tls, rpc.handleUpgrade);
+  } catch (error) {
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+    throw error;
+  }
+  return new DevCsms(http, rpc, port, options, tls);
 }
 
 /** One line per frame: `<time> <identity> <arrow> <frame>`. */

@@ -19,6 +19,7 @@ import { BenchTargetUnsupported, type NetworkAction, type PowerAction } from "..
 import type { LinkWire } from "../bench-link/client.ts";
 import { LinkedCharger } from "../bench-link/linked-charger.ts";
 import type { LinBuild } from "./build.ts";
+import type { InstrumentFigures } from "./instrument-tally.ts";
 import { LinProcess, provisionLinState } from "./lin-process.ts";
 import { TcpProxy } from "./tcp-proxy.ts";
 
@@ -127,6 +128,18 @@ export class LinCharger extends LinkedCharger {
 
   protected networkState(): "up" | "down" {
     return this.#proxy?.up === false ? "down" : "up";
+  }
+
+  /** The instrument samples of the running (or last) process: collections, boot's, the stack peak (instrumented builds). */
+  get instruments(): InstrumentFigures {
+    return this.#process.instruments;
+  }
+
+  /** Boot ends, for the instrument samples, when the firmware is online with every connector Available. */
+  protected override checkState(): void {
+    const state = this.getState();
+    if (state.connection === "online" && state.connectors.every((c) => c.ocppStatus === "Available")) this.#process.booted();
+    super.checkState();
   }
 
   /** The firmware's XS heap figures (bench link `memory`): after a full collection when `collect`. */

@@ -3,6 +3,8 @@
 // when it ends: at once after a reboot it asked for (exit code 3, Reset or a firmware update), after
 // 1 s otherwise. Powered off, it is killed where it is (SIGKILL: a power cut). Used by the lin
 // charger (tools/lin/lin-charger.ts) and by the lin board that stands in for a rig's board.
+// mcsim runs line-buffered (line-buffered.ts); an instrumented build's per-second instrument lines
+// are read into `instruments` (instrument-tally.ts), not logged.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +13,8 @@ import type { LogSink } from "ports/log";
 import { provisionSetting, type ChargerSettings } from "boot/settings";
 import { FileKeyValueStore } from "platform/host/kv-file";
 import type { LinBuild } from "./build.ts";
+import { InstrumentTally, type InstrumentFigures } from "./instrument-tally.ts";
+import { lineBuffered } from "./line-buffered.ts";
 import { startXvfb, type Xvfb } from "./xvfb.ts";
 
 /** Exit code of a reboot the firmware asked for (platform/moddable/lin/process.ts). */
@@ -50,6 +54,8 @@ export class LinProcess {
   #process: ChildProcess | undefined;
   #powered = false;
   #closed = false;
+  /** The running (or last) process's instrument samples. */
+  #instruments = new InstrumentTally();
 
   constructor(options: LinProcessOptions) {
     this.#options = options;
@@ -57,6 +63,16 @@ export class LinProcess {
 
   get powered(): boolean {
     return this.#powered;
+  }
+
+  /** Collections, boot's and the stack peak of the running (or last) process (instrumented builds). */
+  get instruments(): InstrumentFigures {
+    return this.#instruments.figures;
+  }
+
+  /** The firmware is online with every connector Available: its boot ends with the next instrument sample. */
+  booted(): void {
+    this.#instruments.booted();
   }
 
   /** A firmware process is running. */
@@ -99,7 +115,8 @@ export class LinProcess {
 
   #spawn(): void {
     const { build, log } = this.#options;
-    const child = spawn(build.mcsim, [build.simulators, build.mcSo], {
+    const run = lineBuffered(build.mcsim, [build.simulators, build.mcSo]);
+    const child = spawn(run.command, run.args, {
       cwd: this.#runDir,
       env: {
         ...process.env,
@@ -113,6 +130,7 @@ export class LinProcess {
     });
     this.#process = child;
     this.boots++;
+    const instruments = (this.#instruments = new InstrumentTally());
     let pendingText = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       pendingText += chunk.toString();
@@ -120,7 +138,7 @@ export class LinProcess {
       while ((at = pendingText.indexOf("\n")) >= 0) {
         const line = pendingText.slice(0, at).trimEnd();
         pendingText = pendingText.slice(at + 1);
-        if (line.length > 0) log.write("info", "lin", line);
+        if (line.length > 0 && !instruments.take(line)) log.write("info", "lin", line);
       }
     });
     child.stderr!.on("data", (chunk: Buffer) => {

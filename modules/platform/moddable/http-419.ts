@@ -2,11 +2,14 @@
  * Board HTTP client over the ECMA-419 `embedded:network/http/client` (the
  * SDK's example implementation, mapped to that name by the manifest): one
  * client per request, GET bodies handed to the sink as they arrive, PUT
- * bodies written with a content-length as the socket has room.
+ * bodies written with a content-length as the socket has room. Over https
+ * the TLS socket runs on GuardedTCP: a failed handshake is a "network" error
+ * with its reason, not an abort of XS.
  */
 import HTTPClient from "embedded:network/http/client";
 import TCP from "embedded:io/socket/tcp";
 import TLSSocket from "embedded:io/socket/tcp/tls";
+import GuardedTCP from "platform/moddable/guarded-tcp";
 import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver/udp";
 import {
@@ -68,8 +71,16 @@ export class Ecma419HttpClient implements HttpClient {
       const extra = options.headers ?? {};
       for (const name of Object.keys(extra)) headers.set(name.toLowerCase(), extra[name]);
       if (body) headers.set("content-length", String(body.length));
+      let fault = "";
       const socket = target.secure
-        ? { io: TLSSocket, TCP: { io: TCP }, secure: tlsSecureOptions(target.host, options.caCertificates) }
+        ? {
+            io: TLSSocket,
+            TCP: { io: GuardedTCP },
+            secure: tlsSecureOptions(target.host, options.caCertificates),
+            onFault: (error: unknown): void => {
+              fault = ` (TLS: ${error instanceof Error ? error.message : String(error)})`;
+            },
+          }
         : { io: TCP };
       const dns = { io: Resolver, servers: this.#dnsServers, socket: { io: UDP } };
       try {
@@ -78,7 +89,7 @@ export class Ecma419HttpClient implements HttpClient {
           port: target.port,
           socket,
           dns,
-          onError: () => finish(new HttpError("network", `cannot reach ${target.host}:${target.port}`)),
+          onError: () => finish(new HttpError("network", `cannot reach ${target.host}:${target.port}${fault}`)),
         });
         client.request({
           method,

@@ -10,10 +10,14 @@
  * the HTTP status of a refused upgrade (`onRefused` is never called).
  * `close` sends the frames still waiting for room first (a CALLRESULT sent
  * just before a reconnect must reach the CSMS: issue 10, OCTT TC_073).
+ * Over wss the TLS socket runs on GuardedTCP: a failed handshake (a server
+ * certificate the installed CA does not vouch for) is reported as an error
+ * with its reason and the connection closes, instead of aborting XS.
  */
 import WebSocketClient from "embedded:network/websocket/client";
 import TCP from "embedded:io/socket/tcp";
 import TLSSocket from "embedded:io/socket/tcp/tls";
+import GuardedTCP from "platform/moddable/guarded-tcp";
 import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver/udp";
 import type { WebSocketConnectOptions, WebSocketConnection, WebSocketEvents, WebSocketFactory } from "ports/websocket";
@@ -40,6 +44,8 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
     let writable = 0;
     /** close() was called while frames waited for room: closes once they are written. */
     let closing = false;
+    /** Why the TLS socket failed (what its handshake threw), for the error report. */
+    let fault: string | undefined;
 
     const finish = (code: number, reason: string): void => {
       if (closed) return;
@@ -69,7 +75,10 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
     const socket = target.secure
       ? {
           io: TLSSocket,
-          TCP: { io: TCP },
+          TCP: { io: GuardedTCP },
+          onFault: (error: unknown): void => {
+            fault = `TLS: ${error instanceof Error ? error.message : String(error)}`;
+          },
           secure: tlsSecureOptions(target.host, options.caCertificates, {
             certificates: options.clientCertificates,
             key: options.clientKey,
@@ -119,7 +128,7 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
         finish(1000, "");
       },
       onError(): void {
-        events.onError("websocket error");
+        events.onError(fault ?? "websocket error");
         finish(1006, "error");
       },
     });

@@ -252,8 +252,9 @@ void xs_oxs_lin_erase_block(xsMachine *the)
 /*
  * memory(collect): the XS heaps of this machine, after a full garbage collection when `collect`.
  * Slots and chunk bytes are counted by XS in every build; the collection count and the stack
- * peak only in instrumented builds (mxInstrument), else -1. `slotSize` is this host's slot size
- * (32 bytes on 64-bit Linux, 16 on the ESP32).
+ * peak only in instrumented builds (mxInstrument), else -1, and under mcsim both since its last
+ * instrument sample (it resets them every second): the host sums and maxes those samples instead.
+ * `slotSize` is this host's slot size (32 bytes on 64-bit Linux, 16 on the ESP32).
  */
 void xs_oxs_lin_memory(xsMachine *the)
 {
@@ -296,15 +297,16 @@ void xs_oxs_lin_memory(xsMachine *the)
 	xsmcSet(xsResult, xsID("slotSize"), xsVar(0));
 }
 
-/* resetPeaks(): the peaks start again from the current use (a session's peak, not boot's). */
+/*
+ * resetPeaks(): the heap peaks start again from the current use (a session's peak, not boot's).
+ * The stack peak is left alone: mcsim's instrument sampling resets it every second after printing
+ * it, and those samples are where the host reads it (tools/lin/instrument-lines.ts).
+ */
 void xs_oxs_lin_reset_peaks(xsMachine *the)
 {
 	txMachine *machine = (txMachine *)the;
 	machine->peakHeapCount = machine->currentHeapCount;
 	machine->peakChunksSize = machine->currentChunksSize;
-#ifdef mxInstrument
-	machine->stackPeak = machine->stackTop;
-#endif
 }
 
 /*
