@@ -9,8 +9,9 @@ import type { LinStack } from "../../tools/lin/lin-stack.ts";
 import { provisionCsmsTrust } from "../../tools/lin/provision-csms-trust.ts";
 import { hasOpenssl, makeServerPki } from "../../tools/pki/throwaway-pki.ts";
 import type { MemoryLogSink } from "platform/host/log-console";
-import { getState, post, waitUntil } from "../sim/helpers.ts";
-import { linBuildOrSkip, logExchange, startQuietLinStack } from "./helpers.ts";
+import { getState, post } from "../support/sim-stack.ts";
+import { waitUntil } from "../support/waits.ts";
+import { linBuildOrSkip, logExchange, startQuietLinStack } from "../support/lin-stack.ts";
 
 const ID = "LIN-0001";
 const WAIT = 60_000;
