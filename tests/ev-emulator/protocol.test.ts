@@ -1,7 +1,7 @@
 // The line protocol's pieces: the command parser (every bad line gets a value that says why),
 // the line framer and the bounded output queue.
 import assert from "node:assert/strict";
-import { LineFramer } from "../../tools/ev-emulator/line-framer.ts";
+import { LineReader } from "util/line-reader";
 import { OutputQueue } from "../../tools/ev-emulator/output-queue.ts";
 import { EV_LINK_MAX_LINE, parseCommandLine, type ParsedLine } from "../../tools/ev-emulator/protocol.ts";
 import { encodeUtf8 } from "util/utf8";
@@ -70,11 +70,11 @@ describe("EV emulator: the command parser", () => {
   });
 });
 
-describe("EV emulator: the line framer", () => {
-  function frame(maxBytes = 16): { framer: LineFramer; lines: string[]; tooLong: number[] } {
+describe("EV emulator: the line reader it shares with the bench link", () => {
+  function frame(maxBytes = 16): { framer: LineReader; lines: string[]; tooLong: number[] } {
     const lines: string[] = [];
     const tooLong: number[] = [];
-    const framer = new LineFramer(maxBytes, { onLine: (l) => lines.push(l), onTooLong: (n) => tooLong.push(n) });
+    const framer = new LineReader(maxBytes, { onLine: (l) => lines.push(l), onTooLong: () => tooLong.push(maxBytes) });
     return { framer, lines, tooLong };
   }
 

@@ -1,7 +1,7 @@
-// The bench link's line framing (boot/bench/line-reader): lines split across reads, CRLF,
+// The bench link's line framing (util/line-reader): lines split across reads, CRLF,
 // blank lines, and an overlong line reported once and discarded up to its newline.
 import assert from "node:assert/strict";
-import { LineReader } from "boot/bench/line-reader";
+import { LineReader } from "util/line-reader";
 import { encodeUtf8 } from "util/utf8";
 
 function reader(maxLineBytes: number): { reader: LineReader; seen: string[] } {

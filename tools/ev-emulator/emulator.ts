@@ -14,7 +14,7 @@
 import type { TimerHandle, Timers } from "ports/timers";
 import type { AdcCalibration } from "./adc-front-end";
 import { chargerStateFor, initialSetup, switchesFor, type EvFaultKind, type EvSetup, type EvState } from "./ev-network";
-import { LineFramer } from "./line-framer";
+import { LineReader } from "util/line-reader";
 import { readingFromCapture, type PilotCapture } from "./measurement";
 import type { LineSink, PilotProbe, SimChargerControl, SwitchBank } from "./ports";
 import {
@@ -64,7 +64,7 @@ interface WaitingReading {
 
 export class EvEmulator {
   readonly #options: EvEmulatorOptions;
-  readonly #framer: LineFramer;
+  readonly #framer: LineReader;
   readonly #startMs: number;
   readonly #setup: EvSetup = initialSetup();
   #reportPeriodMs = DEFAULT_REPORT_PERIOD_MS;
@@ -82,9 +82,9 @@ export class EvEmulator {
   constructor(options: EvEmulatorOptions) {
     this.#options = options;
     this.#startMs = options.nowMs();
-    this.#framer = new LineFramer(EV_LINK_MAX_LINE, {
+    this.#framer = new LineReader(EV_LINK_MAX_LINE, {
       onLine: (line) => this.handleLine(line),
-      onTooLong: (max) => this.#send({ t: "error", error: `line longer than ${max} bytes` }, false),
+      onTooLong: () => this.#send({ t: "error", error: `line longer than ${EV_LINK_MAX_LINE} bytes` }, false),
     });
   }
 

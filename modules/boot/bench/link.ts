@@ -33,7 +33,7 @@ import type { Clock } from "ports/clock";
 import type { TimerHandle, Timers } from "ports/timers";
 import type { WebSocketConnection, WebSocketConnectOptions, WebSocketEvents, WebSocketFactory } from "ports/websocket";
 import { encodeUtf8 } from "util/utf8";
-import { LineReader } from "./line-reader";
+import { LineReader } from "util/line-reader";
 
 /** Protocol version: a host checks it in the hello line; lines may carry `"v"` (must match). */
 export const BENCH_LINK_VERSION = 1;

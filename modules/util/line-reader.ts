@@ -1,5 +1,6 @@
 /**
- * Splits received bytes into lines for the bench link: `\n` ends a line, a
+ * Splits received bytes into lines for our line protocols (the bench link,
+ * the EV emulator's link): `\n` ends a line, a
  * `\r` before it is dropped, blank lines are skipped, and a line longer than
  * the limit is reported once (its bytes are discarded up to its `\n`) instead
  * of growing a buffer. The buffer is allocated once.
