@@ -10,7 +10,7 @@ import type { LinStack } from "../../tools/lin/lin-stack.ts";
 import { chromiumOrSkip, launchHeadless, waitInPage, type HeadlessBrowser } from "../support/chromium.ts";
 import { getState, post } from "../support/sim-stack.ts";
 import { waitUntil } from "../support/waits.ts";
-import { linBuildOrSkip, logExchange, startQuietLinStack } from "../support/lin-stack.ts";
+import { linBuildOrSkip, logExchange, startQuietLinStack, xsAborts } from "../support/lin-stack.ts";
 
 const WAIT = 60_000;
 
@@ -33,10 +33,12 @@ describe("bench page charts on the lin firmware (headless Chromium)", function (
 
   afterEach(async function () {
     logExchange("lin-page.log", this.currentTest?.fullTitle() ?? "?", stack);
+    const aborts = xsAborts(stack);
     await browser?.close();
     browser = undefined;
     await stack?.close();
     stack = undefined;
+    assert.deepEqual(aborts, [], "the firmware aborted (XS)");
   });
 
   it("plots the session and draws the schedule's step, as on the simulator", async () => {

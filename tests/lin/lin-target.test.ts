@@ -16,7 +16,7 @@ import { PROJECT_ROOT } from "../../tools/xs/bundle.ts";
 import type { MemoryLogSink } from "platform/host/log-console";
 import { getState, post, startQuietStack } from "../support/sim-stack.ts";
 import { waitUntil } from "../support/waits.ts";
-import { linBuildOrSkip, logExchange, startQuietLinStack } from "../support/lin-stack.ts";
+import { linBuildOrSkip, logExchange, startQuietLinStack, xsAborts } from "../support/lin-stack.ts";
 
 const ID = "LIN-0001";
 const WAIT = 60_000;
@@ -36,8 +36,10 @@ describe("lin firmware (mcconfig build on XS 17) through --target lin", function
 
   afterEach(async function () {
     logExchange("lin-target.log", this.currentTest?.fullTitle() ?? "?", stack);
+    const aborts = xsAborts(stack);
     await stack?.close();
     stack = undefined;
+    assert.deepEqual(aborts, [], "the firmware aborted (XS)");
     for (const step of cleanup.splice(0)) step();
   });
 

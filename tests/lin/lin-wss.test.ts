@@ -11,7 +11,7 @@ import { hasOpenssl, makeServerPki } from "../../tools/pki/throwaway-pki.ts";
 import type { MemoryLogSink } from "platform/host/log-console";
 import { getState, post } from "../support/sim-stack.ts";
 import { waitUntil } from "../support/waits.ts";
-import { linBuildOrSkip, logExchange, startQuietLinStack } from "../support/lin-stack.ts";
+import { linBuildOrSkip, logExchange, startQuietLinStack, xsAborts } from "../support/lin-stack.ts";
 
 const ID = "LIN-0001";
 const WAIT = 60_000;
@@ -35,8 +35,10 @@ describe("lin firmware in security profile 2: Basic auth over wss (the SDK's TLS
 
   afterEach(async function () {
     logExchange("lin-wss.log", this.currentTest?.fullTitle() ?? "?", stack);
+    const aborts = xsAborts(stack);
     await stack?.close();
     stack = undefined;
+    assert.deepEqual(aborts, [], "the firmware aborted (XS)");
   });
 
   async function online(): Promise<{ url: string; stack: LinStack & { logs: MemoryLogSink } }> {
@@ -88,6 +90,63 @@ describe("lin firmware in security profile 2: Basic auth over wss (the SDK's TLS
     // The bench saw the same frames over the bench link.
     const benchLog = (await (await fetch(`${url}/log`)).text()).split("\n");
     assert.ok(benchLog.some((l) => / -> \[2,"[^"]+","BootNotification"/.test(l)));
+  });
+
+  // Issue 9: the board's XS stack is 512 slots, and the lin build has the same (manifest.json), so
+  // a path deeper than the board's stops the firmware here too ("stack overflow", the process ends).
+  // The deepest paths seen: a TriggerMessage StatusNotification during a transaction (TLS read,
+  // handler, send, frame log, compressor) and a card that stops a transaction (its journal write
+  // and StopTransaction); 574 slots over wss before the engine handled and sent from promise jobs.
+  it("runs a session's deepest paths within the board's 512-slot XS stack: no overflow, nothing lost", async () => {
+    const { url, stack } = await online();
+    const csms = stack.csms!;
+    await post(url, "/ev", { connector: 1, state: "B" });
+    await waitUntil("Preparing", async () => (await getState(url)).connectors[0].ocppStatus === "Preparing", WAIT, 100);
+    await post(url, "/card", { idTag: "DEV-ACCEPTED", connector: 1 });
+    await post(url, "/ev", { connector: 1, state: "C" });
+    const transactionId = await waitUntil("the transaction", () => csms.transactions()[0]?.transactionId, WAIT);
+    await waitUntil(
+      "Charging at the CSMS",
+      () => csms.charger(ID)?.connectors.find((c) => c.connectorId === 1)?.status === "Charging",
+      WAIT,
+    );
+    for (const requestedMessage of ["StatusNotification", "MeterValues"] as const)
+      assert.deepEqual(
+        await csms.send(ID, "TriggerMessage", { requestedMessage, connectorId: 1 }),
+        { status: "Accepted" },
+        requestedMessage,
+      );
+    await post(url, "/card", { idTag: "DEV-ACCEPTED", connector: 1 });
+    const tx = await waitUntil("StopTransaction", () => csms.transactions().find((t) => t.transactionId === transactionId && t.stop), WAIT);
+    assert.equal(tx.stop!.reason, "Local");
+    assert.ok(tx.stop!.meterStopWh >= tx.meterStartWh, `meterStop ${tx.stop!.meterStopWh} after meterStart ${tx.meterStartWh}`);
+
+    // As the CSMS saw it: each trigger answered before the message it asked for, which came
+    // inside the transaction (Charging; MeterValues with its transactionId).
+    const frames = csms.frames(ID).map((f) => ({ direction: f.direction, frame: JSON.parse(f.text) as Frame }));
+    const at = (test: (f: { direction: string; frame: Frame }) => boolean, from = 0): number =>
+      frames.findIndex((f, i) => i >= from && test(f));
+    for (const requestedMessage of ["StatusNotification", "MeterValues"]) {
+      const trigger = at(
+        (f) =>
+          f.frame[0] === 2 &&
+          f.frame[2] === "TriggerMessage" &&
+          (f.frame[3] as { requestedMessage: string }).requestedMessage === requestedMessage,
+      );
+      const answer = at((f) => f.direction === "cp-to-csms" && f.frame[0] === 3 && f.frame[1] === frames[trigger].frame[1], trigger);
+      const sent = at((f) => f.direction === "cp-to-csms" && f.frame[0] === 2 && f.frame[2] === requestedMessage, answer);
+      assert.ok(
+        trigger >= 0 && answer > trigger && sent > answer,
+        `${requestedMessage}: trigger ${trigger}, answer ${answer}, message ${sent}`,
+      );
+      const payload = frames[sent].frame[3] as { status?: string; transactionId?: number };
+      if (requestedMessage === "StatusNotification") assert.equal(payload.status, "Charging");
+      else assert.equal(payload.transactionId, transactionId);
+    }
+    const overflow = stack.logs.lines.filter((l) => /stack overflow/i.test(l));
+    assert.deepEqual(overflow, [], "the XS stack overflowed");
+    assert.deepEqual(stack.chargers[0].exits, [], "no firmware process ended by itself");
+    assert.equal(csms.charger(ID)!.bootCount, 1, "one boot: the firmware never restarted");
   });
 
   it("refuses the CSMS when the CA in its NVS is another one: a TLS error, retried, no WebSocket, no XS abort", async () => {

@@ -15,6 +15,7 @@ import type { HttpClient } from "ports/http";
 import { SimFirmwareSlot } from "platform/common/sim-firmware-slot";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { boot, newStorage, type Bench, type BootExtras } from "../support/firmware-rig.ts";
+import { settle } from "../support/waits.ts";
 
 describe("OCPP action registry", function () {
   function engine(): OcppEngine {
@@ -122,18 +123,21 @@ describe("OCPP action registry of the booted firmware", function () {
     }
   });
 
-  it("answers a known action it does not serve with CALLERROR NotSupported, an unknown one with NotImplemented", function () {
+  it("answers a known action it does not serve with CALLERROR NotSupported, an unknown one with NotImplemented", async function () {
     const { engine, answers } = bootedEngine(false);
     const notServed = [...CHARGE_POINT_INITIATED, ...WITH_FIRMWARE_MANAGEMENT];
     for (const [i, action] of notServed.entries()) {
       assert.equal(engine.hasAction(action), false, action);
       engine.receive(JSON.stringify([2, `n${i}`, action, {}]));
+      await settle(); // the engine answers from a promise job
       const answer = answers(`n${i}`);
       assert.deepEqual(answer?.slice(0, 3), [4, `n${i}`, "NotSupported"], action);
     }
     engine.receive(JSON.stringify([2, "u1", "SetSomethingNew", {}]));
+    await settle();
     assert.deepEqual(answers("u1")?.slice(0, 3), [4, "u1", "NotImplemented"]);
     engine.receive(JSON.stringify([2, "k1", "ClearCache", {}]));
+    await settle();
     assert.deepEqual(answers("k1"), [3, "k1", { status: "Accepted" }], "a served action is answered");
   });
 });

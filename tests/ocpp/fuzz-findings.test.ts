@@ -17,6 +17,7 @@ import { FlashRing } from "storage/flash-ring";
 import { decodeUtf8, encodeUtf8, encodeUtf8Into } from "util/utf8";
 import vm from "node:vm";
 import { bundleForXs } from "../../tools/xs/bundle.ts";
+import { settle } from "../support/waits.ts";
 
 function engineWithOutbox(): { engine: OcppEngine; sent: string[] } {
   const sent: string[] = [];
@@ -26,25 +27,28 @@ function engineWithOutbox(): { engine: OcppEngine; sent: string[] } {
 }
 
 describe("fuzz findings", function () {
-  it("answers an action named like an Object.prototype member NotImplemented, not NotSupported", function () {
+  it("answers an action named like an Object.prototype member NotImplemented, not NotSupported", async function () {
     const { engine, sent } = engineWithOutbox();
     const names = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "isPrototypeOf"];
     for (const [i, name] of names.entries()) engine.receive(JSON.stringify([2, `u${i}`, name, {}]));
+    await settle(); // the engine answers from a promise job
     assert.deepEqual(
       sent.map((text) => (JSON.parse(text) as unknown[]).slice(0, 3)),
       names.map((_, i) => [4, `u${i}`, "NotImplemented"]),
     );
     engine.receive('[2,"k1","BootNotification",{}]');
+    await settle();
     assert.equal((JSON.parse(sent[sent.length - 1]) as unknown[])[2], "NotSupported", "a real action still is NotSupported");
   });
 
-  it("refuses JSON nested deeper than XS can parse with FormationViolation, addressed when the id is readable", function () {
+  it("refuses JSON nested deeper than XS can parse with FormationViolation, addressed when the id is readable", async function () {
     const deep = `[2,"d1","DataTransfer",{"vendorId":"v","data":${"[".repeat(5000)}${"]".repeat(5000)}}]`;
     const parsed = parseFrame(deep);
     assert.equal(parsed.kind, "bad");
     assert.ok(parsed.kind === "bad" && parsed.code === "FormationViolation" && parsed.id === "d1");
     const { engine, sent } = engineWithOutbox();
     engine.receive(deep);
+    await settle();
     assert.deepEqual((JSON.parse(sent[0]) as unknown[]).slice(0, 3), [4, "d1", "FormationViolation"]);
     const shallow = parseFrame('[2,"s1","DataTransfer",{"vendorId":"v","data":[[[[1]]]]}]');
     assert.equal(shallow.kind, "call");

@@ -12,9 +12,10 @@ import type { Logger } from "ports/log";
 import { OcppEngine } from "ocpp/rpc/engine";
 import { StatusService } from "ocpp/core/status-service";
 import { TimeKeeper } from "ocpp/core/timestamps";
+import { settle } from "../support/waits.ts";
 
 describe("status and transaction messages in the engine's queue (chaos seed 5089)", function () {
-  it("a StopTransaction does not overtake the Charging queued before it", function () {
+  it("a StopTransaction does not overtake the Charging queued before it", async function () {
     const time = new VirtualTime(0);
     const log = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger;
     const engine = new OcppEngine({ timers: time, log, messageTimeoutS: () => 30 });
@@ -36,6 +37,7 @@ describe("status and transaction messages in the engine's queue (chaos seed 5089
       connectorCount: 1,
     });
     void engine.call("Heartbeat", {}).catch(() => undefined); // outstanding: what follows queues
+    await settle(); // the engine sends from a promise job
     status.update(1, "Charging", "NoError"); // its StartTransaction was answered: queued now
     void engine
       .call("StopTransaction", { transactionId: 1, meterStop: 0, timestamp: "2026-01-01T00:00:10Z" }, { priority: true })
@@ -43,6 +45,7 @@ describe("status and transaction messages in the engine's queue (chaos seed 5089
     assert.deepEqual(sent, ["Heartbeat"]);
     for (let i = 0; i < 3; i++) {
       engine.receive(JSON.stringify([3, ids[ids.length - 1], i === 0 ? { currentTime: "2026-01-01T00:00:00Z" } : {}]));
+      await settle();
       time.advance(10);
     }
     assert.deepEqual(sent, ["Heartbeat", "Status Charging", "StopTransaction"]);

@@ -63,6 +63,15 @@ export function logExchange(file: string, title: string, stack: (LinStack & { lo
   );
 }
 
+/**
+ * The firmware's XS aborts in a test's log ("XS abort: JavaScript stack overflow", a fault): the
+ * lin build has the board's 512-slot stack, and a lin test fails on any abort, even one the test
+ * itself would have survived through the process's restart.
+ */
+export function xsAborts(stack: (LinStack & { logs: MemoryLogSink }) | undefined): string[] {
+  return stack ? stack.logs.lines.filter((line) => /XS abort|stack overflow/i.test(line)) : [];
+}
+
 function actionOf(text: string): string {
   const match = /^\[2,"[^"]*","([A-Za-z]+)"/.exec(text);
   return match ? match[1] : "";

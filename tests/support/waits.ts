@@ -25,3 +25,8 @@ export async function waitFor(what: string, predicate: () => boolean, maxMs = 30
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Lets the queued promise jobs run: the OCPP engine sends its frames from one (ocpp/rpc/engine.ts). */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

@@ -13,6 +13,7 @@ import { FakeHardware, TestCsms } from "../support/csms-harness.ts";
 import { MemoryLog } from "../support/logs.ts";
 import { sleep, waitFor } from "../support/waits.ts";
 import { statusesOf, useManagedRig, type ManagedCharger } from "../support/managed-charger.ts";
+import { settle } from "../support/waits.ts";
 
 describe("Remote Trigger: TriggerMessage with a CSMS", function () {
   const rig = useManagedRig();
@@ -162,39 +163,40 @@ describe("Remote Trigger: TriggerMessage through the engine", function () {
     });
   });
 
-  function receive(payload: Record<string, unknown>): unknown[] {
+  async function receive(payload: Record<string, unknown>): Promise<unknown[]> {
     engine.receive(JSON.stringify([2, "t1", "TriggerMessage", payload]));
+    await settle(); // the engine answers from a promise job
     return sent[sent.length - 1];
   }
 
-  it("an unknown requestedMessage is NotImplemented, not a CALLERROR", function () {
+  it("an unknown requestedMessage is NotImplemented, not a CALLERROR", async function () {
     attachTriggerActions(engine, targets());
-    assert.deepEqual(receive({ requestedMessage: "SignChargePointCertificate" }), [3, "t1", { status: "NotImplemented" }]);
+    assert.deepEqual(await receive({ requestedMessage: "SignChargePointCertificate" }), [3, "t1", { status: "NotImplemented" }]);
     assert.deepEqual(calls, []);
   });
 
-  it("a malformed request still gets the schema CALLERROR", function () {
+  it("a malformed request still gets the schema CALLERROR", async function () {
     attachTriggerActions(engine, targets());
-    const frame = receive({ requestedMessage: 5 });
+    const frame = await receive({ requestedMessage: 5 });
     assert.equal(frame[0], 4);
-    const extra = receive({ requestedMessage: "Heartbeat", extra: 1 });
+    const extra = await receive({ requestedMessage: "Heartbeat", extra: 1 });
     assert.equal(extra[0], 4);
     assert.deepEqual(calls, []);
   });
 
-  it("Diagnostics/Firmware status without Firmware Management: NotImplemented", function () {
+  it("Diagnostics/Firmware status without Firmware Management: NotImplemented", async function () {
     attachTriggerActions(engine, targets());
-    assert.deepEqual(receive({ requestedMessage: "FirmwareStatusNotification" }), [3, "t1", { status: "NotImplemented" }]);
-    assert.deepEqual(receive({ requestedMessage: "DiagnosticsStatusNotification" }), [3, "t1", { status: "NotImplemented" }]);
+    assert.deepEqual(await receive({ requestedMessage: "FirmwareStatusNotification" }), [3, "t1", { status: "NotImplemented" }]);
+    assert.deepEqual(await receive({ requestedMessage: "DiagnosticsStatusNotification" }), [3, "t1", { status: "NotImplemented" }]);
   });
 
-  it("BootNotification before Accepted is sent after the answer", function () {
+  it("BootNotification before Accepted is sent after the answer", async function () {
     attachTriggerActions(engine, targets({ sendBootNotification: () => calls.push(`boot after ${sent.length} frames`) }));
-    assert.deepEqual(receive({ requestedMessage: "BootNotification" }), [3, "t1", { status: "Accepted" }]);
+    assert.deepEqual(await receive({ requestedMessage: "BootNotification" }), [3, "t1", { status: "Accepted" }]);
     assert.deepEqual(calls, ["boot after 1 frames"]);
   });
 
-  it("every triggered message is sent after the answer frame went out", function () {
+  it("every triggered message is sent after the answer frame went out", async function () {
     const seen: string[] = [];
     const mark = (what: string) => (): void => {
       seen.push(`${what}:${String(sent.length > 0 && sent[sent.length - 1][0] === 3)}`);
@@ -222,15 +224,15 @@ describe("Remote Trigger: TriggerMessage through the engine", function () {
       "FirmwareStatusNotification",
     ]) {
       sent.length = 0;
-      receive({ requestedMessage, connectorId: 1 });
+      await receive({ requestedMessage, connectorId: 1 });
     }
     assert.deepEqual(seen, ["boot:true", "heartbeat:true", "status:true", "meter:true", "diagnostics:true", "firmware:true"]);
   });
 
-  it("StatusNotification for connector 0 only; MeterValues connectorId 0 means every connector", function () {
+  it("StatusNotification for connector 0 only; MeterValues connectorId 0 means every connector", async function () {
     attachTriggerActions(engine, targets());
-    receive({ requestedMessage: "StatusNotification", connectorId: 0 });
-    receive({ requestedMessage: "MeterValues", connectorId: 0 });
+    await receive({ requestedMessage: "StatusNotification", connectorId: 0 });
+    await receive({ requestedMessage: "MeterValues", connectorId: 0 });
     assert.deepEqual(calls, ["status 0", "meter 1", "meter 2"]);
   });
 });

@@ -18,7 +18,8 @@
  * with every connector Available (to the end of that second), `stackPeakSlots` the deepest stack of
  * any second of the process (boot and session), both from those samples.
  * `moddable.esp32vm.*`: the same firmware in Moddable's stock ESP32 XS machine (--esp32-vm): whether
- * it comes online, how often its process died first, its heaps and collections during boot.
+ * it comes online, how often its process died first, its heaps and collections during boot, and
+ * `moddable.esp32vm.wss.c2.*` the scripted session there (completed in one process, stack peak).
  * Without an SDK the figures are absent and the reason goes to stderr; without openssl the wss ones.
  */
 import { readFileSync } from "node:fs";
@@ -77,6 +78,8 @@ interface SessionFigures {
   peakChunkBytesWithGarbage: number;
   /** Deepest stack of the process (boot and session), slots, from the instrument samples. */
   stackPeakSlots: number;
+  /** Firmware processes that ended by themselves during the session (an XS abort: 1 or more). */
+  processExits: number;
   /** Slots the bench link itself retained at boot: in the figures above, not in a production build. */
   benchLinkSlots: number;
   /** Chunk bytes the bench link itself retained at boot. */
@@ -176,6 +179,7 @@ export async function measureSession(build: LinBuild, connectors: number, tls = 
       peakSlotsWithGarbage: end.peakSlots,
       peakChunkBytesWithGarbage: end.peakChunkBytes,
       stackPeakSlots: await stackPeakSlots(charger, end.slotSize),
+      processExits: charger.exits.length,
       benchLinkSlots: boot.benchLinkSlots ?? 0,
       benchLinkChunkBytes: boot.benchLinkChunkBytes ?? 0,
     };
@@ -186,8 +190,9 @@ export async function measureSession(build: LinBuild, connectors: number, tls = 
 
 /**
  * The instrumented firmware in Moddable's stock ESP32 XS machine (4,928 slots, 78,848 B chunk, 512
- * stack slots, no growth): does it come online, and how many collections did its boot take.
- * `collections`: all of the last process's until the end (online or not).
+ * stack slots, no growth): does it come online, and how many collections did its boot take
+ * (`collections`: all of the last process's until the end, online or not); then does the scripted
+ * session complete there in one process.
  */
 async function measureEsp32VmBoot(): Promise<Record<string, number>> {
   const build = buildLinFirmware({ instrument: true, esp32Vm: true });
@@ -227,6 +232,21 @@ async function measureEsp32VmBoot(): Promise<Record<string, number>> {
     figures["moddable.esp32vm.collections"] = charger.instruments.collections;
   } finally {
     await stack.close();
+  }
+  // The whole scripted session in the stock machine, over wss when there is openssl (the deepest
+  // stack and the most slots), 2 connectors: does it complete, in one process, and how deep.
+  const tls = hasOpenssl();
+  const prefix = `moddable.esp32vm.${tls ? "wss" : "ws"}.c2`;
+  try {
+    const f = await measureSession(build, 2, tls);
+    figures[`${prefix}.sessionCompleted`] = f.processExits === 0 ? 1 : 0;
+    figures[`${prefix}.processExits`] = f.processExits;
+    figures[`${prefix}.stackPeakSlots`] = f.stackPeakSlots;
+    figures[`${prefix}.peakSlots`] = f.peakSlots;
+    figures[`${prefix}.peakChunkBytes`] = f.peakChunkBytes;
+  } catch (error) {
+    process.stderr.write(`bench: the session in the stock ESP32 VM did not complete: ${String(error)}\n`);
+    figures[`${prefix}.sessionCompleted`] = 0;
   }
   return figures;
 }

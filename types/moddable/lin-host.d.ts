@@ -6,6 +6,11 @@ declare module "platform/moddable/lin/host" {
   export function mkdirs(path: string): void;
   /** The whole file; undefined when it does not exist. */
   export function readFile(path: string): ArrayBuffer | undefined;
+  /**
+   * The JSON text of file[outer][inner] (of file[outer] without `inner`), read in C: undefined when
+   * the file or the member is not there; throws when the file is not a JSON object of objects.
+   */
+  export function readJsonMember(path: string, outer: string, inner?: string): string | undefined;
   /** Replaces the file: written to `path.tmp`, synced, renamed over `path`. */
   export function writeFileAtomic(path: string, data: string | ArrayBuffer): void;
   /** Opens a block file of `size` bytes (created 0xFF-filled when missing or of another size); its descriptor. */
@@ -27,6 +32,11 @@ declare module "platform/moddable/lin/host" {
    * prototype as [constructor name, objects, slots of the objects and their own properties].
    */
   export function census(): { kinds: number[]; prototypes: Array<[string, number, number]> };
+  /**
+   * The XS stack's depth here, slots; with OXS_STACK_PROBE set, the call chain at each new
+   * deepest probe goes to stderr (the block writes and socket sends probe themselves).
+   */
+  export function stackProbe(where: string): number;
   export interface LinMemory {
     slots: number;
     peakSlots: number;

@@ -6,6 +6,13 @@
  * sends, both keyed by the generated `Ocpp16Actions` map. It knows nothing
  * of sockets: the connection service hands it a sender and feeds it
  * received text.
+ *
+ * Nothing is handled or sent on the stack that brought it: received frames
+ * wait in an inbox, answers, CALLERRORs and calls in order in an outbox, and
+ * a promise job empties both from the host's loop, where the stack is
+ * shallow. On the board the XS stack is 512 slots; working in place stacked
+ * the socket's (TLS) read path, the handler, the frame log's flash write and
+ * its compressor on one another (issue 9: 574 slots over wss).
  */
 import type { Timers, TimerHandle } from "ports/timers";
 import { Logger } from "ports/log";
@@ -126,6 +133,15 @@ export class OcppEngine {
   #accepted = false;
   #answerInbound = true;
   #activityListeners: Array<() => void> = [];
+  /** Received frames not handled yet, in order. */
+  readonly #inbox: string[] = [];
+  // The outbox: answers and CALLERRORs waiting to go out, in order (parallel arrays: text, action
+  // for the frame log, what to run once it is sent), and whether a job to empty both is queued.
+  readonly #outboxTexts: string[] = [];
+  readonly #outboxActions: string[] = [];
+  readonly #outboxAfter: Array<Array<() => void> | undefined> = [];
+  #flushQueued = false;
+  readonly #flushBound = (): void => this.#flush();
 
   constructor(options: EngineOptions) {
     this.#opts = options;
@@ -179,7 +195,7 @@ export class OcppEngine {
 
   setAccepted(accepted: boolean): void {
     this.#accepted = accepted;
-    this.#pump();
+    this.#queueFlush();
   }
 
   /** False while BootNotification is Rejected: CS calls get no answer [SPEC 4.2]. */
@@ -224,14 +240,14 @@ export class OcppEngine {
         )[0];
         if (dropped) dropped.reject(new ConnectionLostError(dropped.action));
       }
-      this.#pump();
+      this.#queueFlush();
     });
   }
 
   /** The connection is open: frames go out through `send`. */
   connected(send: (text: string) => boolean): void {
     this.#send = send;
-    this.#pump();
+    this.#queueFlush();
   }
 
   /** The connection is gone: the outstanding CALL fails, queued calls wait (or fail if asked). */
@@ -250,9 +266,14 @@ export class OcppEngine {
     }
   }
 
-  /** Handles one received text frame. */
+  /** Takes one received text frame; it is handled from a promise job (see the top). */
   receive(text: string): void {
     this.#touch();
+    this.#inbox.push(text);
+    this.#queueFlush();
+  }
+
+  #handleFrame(text: string): void {
     const maxBytes = this.#opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     if (text.length > maxBytes || utf8ByteLength(text) > maxBytes) {
       const id = callIdOfText(text);
@@ -293,7 +314,7 @@ export class OcppEngine {
           if (violation) pending.reject(new InvalidResponseError(pending.action, `${violation.path} ${violation.message}`));
           else pending.resolve(frame.payload);
         }
-        this.#pump();
+        this.#queueFlush();
         return;
       }
     }
@@ -350,15 +371,7 @@ export class OcppEngine {
       this.#sendError(id, action, "InternalError", "response could not be built");
       return;
     }
-    const text = resultFrame(id, response);
-    this.#transmit(text, action);
-    for (const fn of after) {
-      try {
-        fn();
-      } catch (error) {
-        this.#log.error(`after ${action}: ${String(error)}`);
-      }
-    }
+    this.#enqueue(resultFrame(id, response), action, after.length > 0 ? after : undefined);
   }
 
   #replyFailure(id: string, action: string, error: unknown): void {
@@ -371,7 +384,54 @@ export class OcppEngine {
   }
 
   #sendError(id: string, action: string, code: CallErrorCode, description: string, details?: Record<string, unknown>): void {
-    this.#transmit(errorFrame(id, code, description, details), action);
+    this.#enqueue(errorFrame(id, code, description, details), action, undefined);
+  }
+
+  /** An answer or CALLERROR to send (in order, before the next call), then `after` to run. */
+  #enqueue(text: string, action: string, after: Array<() => void> | undefined): void {
+    this.#outboxTexts.push(text);
+    this.#outboxActions.push(action);
+    this.#outboxAfter.push(after);
+    this.#queueFlush();
+  }
+
+  #queueFlush(): void {
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    void Promise.resolve().then(this.#flushBound);
+  }
+
+  /**
+   * Runs as a promise job: handles the received frames in order, sends the waiting answers in
+   * order, each one's `afterReply` work right after it (a Reset only once its CALLRESULT is out),
+   * then the next call if none is outstanding. Offline, answers are dropped (the CSMS's call died
+   * with the connection) and their work still runs.
+   */
+  #flush(): void {
+    this.#flushQueued = false;
+    while (this.#inbox.length > 0) {
+      try {
+        this.#handleFrame(this.#inbox.shift()!);
+      } catch (error) {
+        // Never leave the rest waiting: a frame that breaks its handling is logged and dropped.
+        this.#log.error(`received frame: ${String(error)}`);
+      }
+    }
+    while (this.#outboxTexts.length > 0) {
+      const text = this.#outboxTexts.shift()!;
+      const action = this.#outboxActions.shift()!;
+      const after = this.#outboxAfter.shift();
+      this.#transmit(text, action);
+      if (after)
+        for (const fn of after) {
+          try {
+            fn();
+          } catch (error) {
+            this.#log.error(`after ${action}: ${String(error)}`);
+          }
+        }
+    }
+    this.#pump();
   }
 
   #transmit(text: string, action: string): boolean {
@@ -409,7 +469,7 @@ export class OcppEngine {
     this.#outstanding = undefined;
     this.#log.warn(`${pending.action} ${pending.id} timed out`);
     pending.reject(new CallTimeoutError(pending.action));
-    this.#pump();
+    this.#queueFlush();
   }
 
   #clearOutstanding(): void {

@@ -64,6 +64,152 @@ void xs_oxs_lin_mkdirs(xsMachine *the)
 }
 
 /* The whole file as an ArrayBuffer; undefined when it does not exist. */
+/*
+ * readJsonMember(path, outer, inner): the JSON text of file[outer][inner] (of file[outer] when
+ * `inner` is undefined), undefined when the file or the member is not there; throws when the file
+ * is not a JSON object. The lin NVS (kv-file.ts) keeps every namespace in one JSON file: reading one
+ * key this way leaves the XS heap one short string, where parsing the whole file left hundreds of
+ * slots of garbage per read (the board's NVS leaves none; docs/memory.md, collections during boot).
+ * Names are compared byte for byte with the raw JSON key (NVS names have no escapes).
+ */
+typedef struct { const char *at; const char *end; } oxsJson;
+
+static void jsonSpace(oxsJson *json)
+{
+	while (json->at < json->end && (*json->at == ' ' || *json->at == '\t' || *json->at == '\n' || *json->at == '\r')) json->at++;
+}
+
+/* Skips a string at `at` (on its opening quote); 0 when it does not end. */
+static int jsonSkipString(oxsJson *json)
+{
+	json->at++;
+	while (json->at < json->end) {
+		char c = *json->at++;
+		if (c == '\\') {
+			if (json->at >= json->end) return 0;
+			json->at++;
+		}
+		else if (c == '"')
+			return 1;
+	}
+	return 0;
+}
+
+/* Skips one value; 0 when it is malformed or does not end. */
+static int jsonSkipValue(oxsJson *json)
+{
+	jsonSpace(json);
+	if (json->at >= json->end) return 0;
+	if (*json->at == '"') return jsonSkipString(json);
+	if (*json->at == '{' || *json->at == '[') {
+		int depth = 0;
+		while (json->at < json->end) {
+			char c = *json->at;
+			if (c == '"') {
+				if (!jsonSkipString(json)) return 0;
+				continue;
+			}
+			json->at++;
+			if (c == '{' || c == '[') depth++;
+			else if (c == '}' || c == ']') {
+				if (--depth == 0) return 1;
+			}
+		}
+		return 0;
+	}
+	const char *start = json->at;
+	while (json->at < json->end && *json->at != ',' && *json->at != '}' && *json->at != ']' && *json->at != ' ' && *json->at != '\n' && *json->at != '\r' && *json->at != '\t') json->at++;
+	return json->at > start;
+}
+
+/* Finds member `name` of the object at `at`: 1 with `at` on its value, 0 when absent, -1 when malformed. */
+static int jsonFindMember(oxsJson *json, const char *name)
+{
+	size_t nameLength = strlen(name);
+	jsonSpace(json);
+	if (json->at >= json->end || *json->at != '{') return -1;
+	json->at++;
+	jsonSpace(json);
+	if (json->at < json->end && *json->at == '}') return 0;
+	while (json->at < json->end) {
+		jsonSpace(json);
+		if (json->at >= json->end || *json->at != '"') return -1;
+		const char *key = json->at + 1;
+		if (!jsonSkipString(json)) return -1;
+		size_t keyLength = (size_t)(json->at - 1 - key);
+		jsonSpace(json);
+		if (json->at >= json->end || *json->at != ':') return -1;
+		json->at++;
+		jsonSpace(json);
+		if (keyLength == nameLength && memcmp(key, name, nameLength) == 0) return 1;
+		if (!jsonSkipValue(json)) return -1;
+		jsonSpace(json);
+		if (json->at < json->end && *json->at == ',') {
+			json->at++;
+			continue;
+		}
+		if (json->at < json->end && *json->at == '}') return 0;
+		return -1;
+	}
+	return -1;
+}
+
+void xs_oxs_lin_read_json_member(xsMachine *the)
+{
+	char path[kPathMax];
+	char outer[64], inner[64];
+	struct stat info;
+	int hasInner = xsmcArgc > 2 && xsmcTypeOf(xsArg(2)) != xsUndefinedType;
+	copyPath(the, &xsArg(0), path);
+	snprintf(outer, sizeof(outer), "%s", xsmcToString(xsArg(1)));
+	if (hasInner) snprintf(inner, sizeof(inner), "%s", xsmcToString(xsArg(2)));
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return;
+		xsUnknownError("open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &info)) {
+		close(fd);
+		xsUnknownError("stat %s: %s", path, strerror(errno));
+	}
+	size_t size = (size_t)info.st_size;
+	char *text = malloc(size + 1);
+	if (!text) {
+		close(fd);
+		xsUnknownError("no memory for %s", path);
+	}
+	size_t done = 0;
+	while (done < size) {
+		ssize_t count = read(fd, text + done, size - done);
+		if (count < 0 && errno == EINTR)
+			continue;
+		if (count <= 0)
+			break;
+		done += (size_t)count;
+	}
+	close(fd);
+	oxsJson json = { text, text + done };
+	int found = jsonFindMember(&json, outer);
+	if (found == 1 && hasInner) found = jsonFindMember(&json, inner);
+	const char *start = json.at;
+	if (found == 1 && !jsonSkipValue(&json)) found = -1;
+	if (found < 0) {
+		free(text);
+		xsSyntaxError("%s is not a JSON object of objects", path);
+	}
+	if (found == 1) {
+		xsTry {
+			xsmcSetStringBuffer(xsResult, (char *)start, (txSize)(json.at - start));
+		}
+		xsCatch {
+			free(text);
+			xsThrow(xsException);
+		}
+	}
+	free(text);
+}
+
 void xs_oxs_lin_read_file(xsMachine *the)
 {
 	char path[kPathMax];
@@ -199,8 +345,68 @@ void xs_oxs_lin_read_block(xsMachine *the)
 }
 
 /* writeBlock(fd, buffer, start, length, offset): buffer[start..start+length) to the file at `offset`. */
+/*
+ * stackProbe(): where the XS stack is deepest. Returns the depth at the call, in slots; when
+ * it is the deepest yet and OXS_STACK_PROBE names a file, appends the call chain there (frame
+ * names with the depth of each). Also called from the block writes and the socket send below.
+ * For finding what to flatten (docs/memory.md), not for the figures.
+ */
+static int32_t oxsDeepestProbe = 0;
+static FILE *oxsProbeFile = NULL;
+static int oxsProbeChecked = 0;
+
+static void oxsStackProbe(xsMachine *the, const char *where)
+{
+	txMachine *machine = (txMachine *)the;
+	if (!oxsProbeChecked) {
+		const char *path = getenv("OXS_STACK_PROBE");
+		oxsProbeChecked = 1;
+		if (path && *path)
+			oxsProbeFile = fopen(path, "a");
+	}
+	int32_t depth = (int32_t)(machine->stackTop - machine->stack);
+	if (!oxsProbeFile)
+		return;
+#ifdef mxInstrument
+	{
+		static int32_t deepestPeak = 0;
+		static char lastWhere[64] = "start";
+		int32_t peak = (int32_t)(machine->stackTop - machine->stackPeak);
+		if (peak > deepestPeak) {
+			deepestPeak = peak;
+			fprintf(oxsProbeFile, "stack peak rose to %d slots between the probes at %s and %s (depth %d)\n", (int)peak, lastWhere, where, (int)depth);
+			for (txSlot *frame = machine->frame; frame; frame = frame->next) {
+				char name[128];
+				name[0] = 0;
+				fxBufferFrameName(machine, name, sizeof(name), frame, "");
+				fprintf(oxsProbeFile, "  %5d %s\n", (int)(machine->stackTop - frame), name);
+			}
+		}
+		snprintf(lastWhere, sizeof(lastWhere), "%s", where);
+	}
+#endif
+	if (depth <= oxsDeepestProbe)
+		return;
+	oxsDeepestProbe = depth;
+	fprintf(oxsProbeFile, "stack probe: %d slots at %s\n", (int)depth, where);
+	for (txSlot *frame = machine->frame; frame; frame = frame->next) {
+		char name[128];
+		name[0] = 0;
+		fxBufferFrameName(machine, name, sizeof(name), frame, "");
+		fprintf(oxsProbeFile, "  %5d %s\n", (int)(machine->stackTop - frame), name);
+	}
+	fflush(oxsProbeFile);
+}
+
+void xs_oxs_lin_stack_probe(xsMachine *the)
+{
+	oxsStackProbe(the, xsmcArgc > 0 ? xsmcToString(xsArg(0)) : "?");
+	xsmcSetInteger(xsResult, (int32_t)(((txMachine *)the)->stackTop - ((txMachine *)the)->stack));
+}
+
 void xs_oxs_lin_write_block(xsMachine *the)
 {
+	oxsStackProbe(the, "writeBlock");
 	int fd = xsmcToInteger(xsArg(0));
 	int start = xsmcToInteger(xsArg(2));
 	int length = xsmcToInteger(xsArg(3));
@@ -214,6 +420,7 @@ void xs_oxs_lin_write_block(xsMachine *the)
 /* programBlock(fd, buffer, start, length, offset): NOR programming, the file's bytes become old AND new. */
 void xs_oxs_lin_program_block(xsMachine *the)
 {
+	oxsStackProbe(the, "programBlock");
 	int fd = xsmcToInteger(xsArg(0));
 	int start = xsmcToInteger(xsArg(2));
 	int length = xsmcToInteger(xsArg(3));
@@ -492,6 +699,7 @@ void xs_oxs_lin_receive(xsMachine *the)
 /* sendSome(fd, buffer, start, length): bytes the socket took (0: its buffer is full), -1 when the peer is gone. */
 void xs_oxs_lin_send(xsMachine *the)
 {
+	oxsStackProbe(the, "sendSome");
 	int fd = xsmcToInteger(xsArg(0));
 	int start = xsmcToInteger(xsArg(2));
 	int length = xsmcToInteger(xsArg(3));

@@ -8,7 +8,7 @@
 import { checkKvName, checkKvWrite, type KeyValueStore, type KvValue } from "ports/kv";
 import { decodeBase64, encodeBase64 } from "util/base64";
 import { decodeUtf8 } from "util/utf8";
-import { readFile, writeFileAtomic } from "platform/moddable/lin/host";
+import { readFile, readJsonMember, writeFileAtomic } from "platform/moddable/lin/host";
 import { linStateDir } from "platform/moddable/lin/state-dir";
 
 type StoredValue = boolean | number | string | { bytes: string };
@@ -16,6 +16,15 @@ type StoredFile = Record<string, Record<string, StoredValue>>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A stored value's JSON text parsed; undefined when it is not JSON (a damaged file reads as erased). */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function decoded(value: unknown): KvValue | undefined {
@@ -31,7 +40,9 @@ function decoded(value: unknown): KvValue | undefined {
 /**
  * NVS in one JSON file, read on every access and rewritten (atomically) on every change, with
  * nothing kept in RAM between calls: like the board's NVS, the store costs the heap nothing, so the
- * lin build's memory figures are the board's (docs/memory.md). The format is the Node simulator's
+ * lin build's memory figures are the board's (docs/memory.md). A read finds its one value in C
+ * (host.c readJsonMember) and parses only that: parsing the whole file on every read made most of
+ * the garbage of a boot (32 collections in the stock ESP32 VM). The format is the Node simulator's
  * (platform/host/kv-file), so the bench host can provision the same file.
  */
 export class FileKeyValueStore implements KeyValueStore {
@@ -44,8 +55,8 @@ export class FileKeyValueStore implements KeyValueStore {
   get(namespace: string, key: string): KvValue | undefined {
     checkKvName("namespace", namespace);
     checkKvName("key", key);
-    const entries = this.#read()[namespace];
-    return entries && Object.prototype.hasOwnProperty.call(entries, key) ? decoded(entries[key]) : undefined;
+    const text = this.#member(namespace, key);
+    return text === undefined ? undefined : decoded(parsedOrUndefined(text));
   }
 
   set(namespace: string, key: string, value: KvValue): void {
@@ -68,8 +79,19 @@ export class FileKeyValueStore implements KeyValueStore {
 
   keys(namespace: string): string[] {
     checkKvName("namespace", namespace);
-    const entries = this.#read()[namespace];
-    return entries ? Object.keys(entries) : [];
+    const text = this.#member(namespace);
+    const entries = text === undefined ? undefined : parsedOrUndefined(text);
+    return isRecord(entries) ? Object.keys(entries) : [];
+  }
+
+  /** The JSON text of one namespace or one key, undefined when absent or when the file is not JSON. */
+  #member(namespace: string, key?: string): string | undefined {
+    try {
+      return readJsonMember(this.path, namespace, key);
+    } catch {
+      trace(`kv: ${this.path} is not JSON; read as an erased NVS\n`);
+      return undefined;
+    }
   }
 
   #read(): StoredFile {
