@@ -9,14 +9,14 @@ import type { ConnectorHal } from "hal/board";
 export type PhaseRotation = "RST" | "RTS" | "SRT" | "STR" | "TRS" | "TSR";
 
 /** Supply phase index (0..2) of connector phase k (0..2) for each rotation. */
-export const PHASE_ROTATION_MAP: Readonly<Record<PhaseRotation, readonly [number, number, number]>> = {
-  RST: [0, 1, 2],
-  RTS: [0, 2, 1],
-  SRT: [1, 0, 2],
-  STR: [1, 2, 0],
-  TRS: [2, 0, 1],
-  TSR: [2, 1, 0],
-};
+export const PHASE_ROTATION_MAP: Readonly<Record<PhaseRotation, readonly [number, number, number]>> = Object.freeze({
+  RST: Object.freeze([0, 1, 2] as const),
+  RTS: Object.freeze([0, 2, 1] as const),
+  SRT: Object.freeze([1, 0, 2] as const),
+  STR: Object.freeze([1, 2, 0] as const),
+  TRS: Object.freeze([2, 0, 1] as const),
+  TSR: Object.freeze([2, 1, 0] as const),
+});
 
 export interface ConnectorDescription {
   /** Parts of the connector. */
@@ -59,7 +59,7 @@ export interface LoopTiming {
   readonly tempResetC: number;
 }
 
-export const DEFAULT_LOOP_TIMING: LoopTiming = {
+export const DEFAULT_LOOP_TIMING: LoopTiming = Object.freeze({
   tickMs: 10,
   debounceMs: 50,
   pwmOffOpenMs: 6000,
@@ -72,7 +72,7 @@ export const DEFAULT_LOOP_TIMING: LoopTiming = {
   tempDerateEndC: 80,
   tempTripC: 85,
   tempResetC: 60,
-};
+});
 
 export interface Board {
   /** Connectors; connector id = index + 1. */

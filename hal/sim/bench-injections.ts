@@ -6,11 +6,20 @@
 import type { SimConnector } from "hal/sim/board";
 
 /** IEC 61851-1 control-pilot states a simulated EV can be asked for. */
-export const SIM_PILOT_STATES = ["A", "B", "C", "D", "E", "F"] as const;
+export const SIM_PILOT_STATES = Object.freeze(["A", "B", "C", "D", "E", "F"] as const);
 export type SimPilotState = (typeof SIM_PILOT_STATES)[number];
 
 /** Faults the bench can inject into the simulated hardware. */
-export const SIM_FAULT_KINDS = ["rcd-dc", "rcd-ac", "weld", "diode", "pilot-short", "meter-offline", "lock-jam", "over-temp"] as const;
+export const SIM_FAULT_KINDS = Object.freeze([
+  "rcd-dc",
+  "rcd-ac",
+  "weld",
+  "diode",
+  "pilot-short",
+  "meter-offline",
+  "lock-jam",
+  "over-temp",
+] as const);
 export type SimFaultKind = (typeof SIM_FAULT_KINDS)[number];
 
 /** Maps one bench fault kind to the simulated hardware. */

@@ -87,7 +87,7 @@ export interface SimPartTiming {
   temperatureSampleMs: number;
 }
 
-export const DEFAULT_SIM_PART_TIMING: SimPartTiming = {
+export const DEFAULT_SIM_PART_TIMING: Readonly<SimPartTiming> = Object.freeze({
   contactorSettleMs: 200,
   contactorMoveMs: 20,
   rcdTestTripMs: 40,
@@ -99,7 +99,7 @@ export const DEFAULT_SIM_PART_TIMING: SimPartTiming = {
   riseAtRatingK: 30,
   overTempRiseK: 80,
   temperatureSampleMs: 0,
-};
+});
 
 class SimPilot implements ControlPilot {
   drive: PilotDrive = "x1";

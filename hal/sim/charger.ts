@@ -43,7 +43,7 @@ export interface SimulatedChargerOptions {
   evPhases?: 1 | 3 | readonly (1 | 3)[];
 }
 
-const DEFAULT_ROTATIONS: readonly PhaseRotation[] = ["RST", "STR", "TRS"];
+const DEFAULT_ROTATIONS: readonly PhaseRotation[] = Object.freeze(["RST", "STR", "TRS"]);
 
 /** Builds the simulated board description (without a loop). */
 export function createSimulatedBoard(options: SimulatedChargerOptions = {}): {

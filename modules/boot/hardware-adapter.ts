@@ -43,7 +43,7 @@ import type {
 } from "ocpp/charge-point-hw";
 
 /** Status and error-code tables: the ring stores their indexes (small integers, no strings). */
-const STATUSES: readonly OcppConnectorStatus[] = [
+const STATUSES: readonly OcppConnectorStatus[] = Object.freeze([
   "Available",
   "Preparing",
   "Charging",
@@ -53,8 +53,8 @@ const STATUSES: readonly OcppConnectorStatus[] = [
   "Reserved",
   "Unavailable",
   "Faulted",
-];
-const ERROR_CODES: readonly OcppErrorCode[] = [
+]);
+const ERROR_CODES: readonly OcppErrorCode[] = Object.freeze([
   "ConnectorLockFailure",
   "EVCommunicationError",
   "GroundFailure",
@@ -71,7 +71,7 @@ const ERROR_CODES: readonly OcppErrorCode[] = [
   "ResetFailure",
   "UnderVoltage",
   "WeakSignal",
-];
+]);
 /** Event codes the OCPP side acts on (indexes into CONNECTOR_EVENTS). */
 const EVENT_PLUGGED = CONNECTOR_EVENTS.indexOf("plugged");
 const EVENT_UNPLUGGED = CONNECTOR_EVENTS.indexOf("unplugged");

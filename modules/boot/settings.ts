@@ -140,6 +140,8 @@ export const SETTING_DEFINITIONS: readonly SettingDefinition[] = [
   { name: "chargePointVendor", nvsKey: "cpVendor", kind: "string", fallback: CHARGE_POINT_VENDOR, check: ciString20 },
   { name: "chargePointModel", nvsKey: "cpModel", kind: "string", fallback: CHARGE_POINT_MODEL, check: ciString20 },
 ];
+for (const def of SETTING_DEFINITIONS) Object.freeze(def);
+Object.freeze(SETTING_DEFINITIONS);
 
 export interface LoadedSettings {
   readonly settings: ChargerSettings;

@@ -14,7 +14,7 @@ import type { BootNotificationReq } from "ocpp/generated/ocpp16";
 import type { FlashQueue } from "storage/flash-queue";
 import { connectionSettingsOf, type ChargerSettings } from "boot/settings";
 
-const SUPPORTED_PROFILES = ["Core", "SmartCharging", "LocalAuthListManagement", "Reservation", "RemoteTrigger"];
+const SUPPORTED_PROFILES = Object.freeze(["Core", "SmartCharging", "LocalAuthListManagement", "Reservation", "RemoteTrigger"]);
 
 export interface ChargePointWiringOptions {
   platform: Platform;

@@ -50,7 +50,7 @@ export type ConnectorEvent =
   | "statusChanged"; // snapshot.status or snapshot.errorCode changed
 
 /** Every `ConnectorEvent`, indexed by a small integer code (the firmware's event ring stores the code). */
-export const CONNECTOR_EVENTS: readonly ConnectorEvent[] = [
+export const CONNECTOR_EVENTS: readonly ConnectorEvent[] = Object.freeze([
   "plugged",
   "unplugged",
   "evReady",
@@ -67,7 +67,7 @@ export const CONNECTOR_EVENTS: readonly ConnectorEvent[] = [
   "locked",
   "lockFailed",
   "statusChanged",
-];
+]);
 
 /**
  * Most events one connector can emit in one tick. Counted from connector.ts:
@@ -82,7 +82,7 @@ export const MAX_EVENTS_PER_TICK = 16;
 export type ConnectorEventHandler = (connectorId: number, event: ConnectorEvent) => void;
 
 /** Fault bits of `ConnectorSnapshot.faults`. */
-export const Fault = {
+export const Fault = Object.freeze({
   /** RCD tripped (latched; retry policy in loop.ts). */
   RcdTrip: 1,
   /** RCD self-test failed (latched; same retry policy). */
@@ -106,7 +106,7 @@ export const Fault = {
    * latched until a valid reading below `tempResetC` (hysteresis); `clearFaults()` does not clear it.
    */
   Temperature: 512,
-} as const;
+} as const);
 
 /** Faults that open the contactor and make the connector Faulted. */
 export const BLOCKING_FAULTS =

@@ -34,7 +34,7 @@ export interface ChargePointOptions {
   journal: TransactionJournal;
   settings: ConnectionSettings;
   boot: BootNotificationReq;
-  supportedProfiles?: string[];
+  supportedProfiles?: readonly string[];
   frameLog?: FrameRecorder;
   logLevel?: LogLevel;
   maxFrameBytes?: number;

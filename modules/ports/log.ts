@@ -4,7 +4,7 @@
  */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
-export const LOG_LEVEL_RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
+export const LOG_LEVEL_RANK: Readonly<Record<LogLevel, number>> = Object.freeze({ debug: 0, info: 1, warn: 2, error: 3 });
 
 export interface LogSink {
   /** Writes one line; `tag` names the module ("ocpp", "loop", ...). */

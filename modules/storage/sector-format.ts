@@ -21,22 +21,22 @@ export const RECORD_HEADER_BYTES = 12;
 export const MAX_FIELD_LENGTH = 0x1fff;
 export const BLANK16 = 0xffff;
 
-export const SectorField = {
+export const SectorField = Object.freeze({
   magic: 0,
   generation: 4,
   eraseCount: 8,
   firstSeq: 12,
   floorGeneration: 16,
   crc: 20,
-} as const;
+} as const);
 
-export const RecordField = {
+export const RecordField = Object.freeze({
   lengthCodec: 0,
   commit: 2,
   pop: 3,
   seq: 4,
   crc: 8,
-} as const;
+} as const);
 
 export function readU16(bytes: Uint8Array, at: number): number {
   return bytes[at] | (bytes[at + 1] << 8);
@@ -99,14 +99,14 @@ export function recordCrc(bytes: Uint8Array, at: number, payloadLength: number):
   return crc32(bytes, payload, payload + payloadLength, crc);
 }
 
-export const RecordScan = {
+export const RecordScan = Object.freeze({
   /** A whole record with a good CRC. */
   record: 0,
   /** Erased space: the end of the written area. */
   blank: 1,
   /** A torn or damaged record: nothing after it in this sector is trusted. */
   corrupt: 2,
-} as const;
+} as const);
 
 /**
  * Classifies the record at `at` in a sector image `bytes` of `sectorSize`

@@ -7,7 +7,7 @@ import { decodeUtf8, encodeUtf8Into } from "util/utf8";
 import { sharedLzCodec, type LzCodec } from "./lz-codec";
 import { plainTextBuffer } from "./shared-buffers";
 
-export const Codec = { utf8: 0, lz: 1 } as const;
+export const Codec = Object.freeze({ utf8: 0, lz: 1 } as const);
 
 export class TextPacker {
   /** Codec of the last successful pack. */

@@ -11,7 +11,7 @@ export class DerError extends Error {
   }
 }
 
-export const TAG = {
+export const TAG = Object.freeze({
   INTEGER: 0x02,
   BIT_STRING: 0x03,
   OCTET_STRING: 0x04,
@@ -21,7 +21,7 @@ export const TAG = {
   PRINTABLE_STRING: 0x13,
   SEQUENCE: 0x30,
   SET: 0x31,
-} as const;
+} as const);
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;

@@ -229,6 +229,8 @@ function* rfc6979Nonces(privateKey: Uint8Array, digest: Uint8Array): Generator<b
     v = hmacSha256(k, v);
   }
 }
+// Every generator function has its own prototype object: frozen, it stays in flash when preloaded.
+Object.freeze(rfc6979Nonces.prototype as object);
 
 /** Deterministic ECDSA signature (RFC 6979) of a SHA-256 `digest`; s is not normalised (as RFC 6979's vectors). */
 export function p256Sign(privateKey: Uint8Array, digest: Uint8Array): EcdsaSignature {

@@ -25,7 +25,7 @@ import { LoopbackListenStream } from "platform/moddable/lin/loopback-stream";
 import { benchLinkListenPort, benchLinkPort, linMemory, meterRegistersWh, rebootProcess } from "platform/moddable/lin/process";
 import { census, getEnv } from "platform/moddable/lin/host";
 
-let sims: readonly SimConnector[] = [];
+let sims: readonly SimConnector[] = Object.freeze([]);
 let link: BenchLink | undefined;
 /** Slots the bench link retained at boot: its objects, the WebSocket tap, its start (measured around them). */
 let benchLinkSlots = 0;

@@ -7,8 +7,15 @@ import type { ConfigKeyDefinition, ConfigValue } from "./configuration";
 import { MEASURAND_ITEMS } from "./measurands";
 
 export const MEASURAND_LIST_MAX = 8;
-const profiles = ["Core", "FirmwareManagement", "LocalAuthListManagement", "Reservation", "SmartCharging", "RemoteTrigger"];
-const phaseRotations = ["NotApplicable", "Unknown", "RST", "RTS", "SRT", "STR", "TRS", "TSR"];
+const profiles: readonly string[] = Object.freeze([
+  "Core",
+  "FirmwareManagement",
+  "LocalAuthListManagement",
+  "Reservation",
+  "SmartCharging",
+  "RemoteTrigger",
+]);
+const phaseRotations: readonly string[] = Object.freeze(["NotApplicable", "Unknown", "RST", "RTS", "SRT", "STR", "TRS", "TSR"]);
 
 function isPhaseRotationList(value: unknown): boolean {
   if (typeof value !== "string" || value.length === 0) return value === "";

@@ -1,5 +1,5 @@
 /** Measurands this charger can report (subset of the 22 of [SPEC 7.31]), phase suffixes allowed. */
-export const SUPPORTED_MEASURANDS = [
+export const SUPPORTED_MEASURANDS = Object.freeze([
   "Energy.Active.Import.Register",
   "Power.Active.Import",
   "Power.Offered",
@@ -8,7 +8,7 @@ export const SUPPORTED_MEASURANDS = [
   "Voltage",
   "Frequency",
   "Temperature",
-] as const;
+] as const);
 
 export type SupportedMeasurand = (typeof SUPPORTED_MEASURANDS)[number];
 
@@ -19,5 +19,5 @@ export const MEASURAND_ITEMS: readonly string[] = (() => {
     items.push(m);
     if (m === "Current.Import" || m === "Voltage") items.push(`${m}.L1`, `${m}.L2`, `${m}.L3`);
   }
-  return items;
+  return Object.freeze(items);
 })();

@@ -17,8 +17,8 @@ export type SampledValue = MeterValue["sampledValue"][number];
 /** The reading contexts this charge point uses. */
 export type ReadingContext = "Sample.Periodic" | "Sample.Clock" | "Transaction.Begin" | "Transaction.End" | "Trigger";
 
-const PHASES = ["L1", "L2", "L3"] as const;
-const PHASES_N = ["L1-N", "L2-N", "L3-N"] as const;
+const PHASES = Object.freeze(["L1", "L2", "L3"] as const);
+const PHASES_N = Object.freeze(["L1-N", "L2-N", "L3-N"] as const);
 
 function fixed1(value: number): string {
   return String(Math.round(value * 10) / 10);

@@ -5,15 +5,15 @@ import type { ConfigKeyDefinition } from "ocpp/core/configuration";
 export const PROTOCOLS_WITH_FTP = "HTTP,HTTPS,FTP";
 
 /** HTTP and HTTPS by default; FTP is added when the FTP client is wired in (no FTPS). */
-export const FIRMWARE_KEYS: readonly ConfigKeyDefinition[] = [
-  {
+export const FIRMWARE_KEYS: readonly ConfigKeyDefinition[] = Object.freeze([
+  Object.freeze({
     name: "SupportedFileTransferProtocols",
     nvsKey: "fileXferProto",
     type: "csl",
     access: "R",
     default: "HTTP,HTTPS",
     volatile: true,
-    allowedItems: ["FTP", "FTPS", "HTTP", "HTTPS"],
+    allowedItems: Object.freeze(["FTP", "FTPS", "HTTP", "HTTPS"]),
     description: "File transfer protocols for UpdateFirmware and GetDiagnostics.",
-  },
-];
+  } as const),
+]);

@@ -5,11 +5,11 @@
  */
 import type { ConfigKeyDefinition } from "ocpp/core/configuration";
 
-export const LOCAL_AUTH_DEFAULTS = {
+export const LOCAL_AUTH_DEFAULTS = Object.freeze({
   localAuthListMaxLength: 1000,
   sendLocalListMaxLength: 250,
   authorizationCacheCapacity: 64,
-} as const;
+} as const);
 
 /** Keys of the LocalAuthListManagement profile; LocalAuthListMaxLength's value is the list store's real capacity. */
 export const LOCAL_AUTH_LIST_KEYS: readonly ConfigKeyDefinition[] = Object.freeze([

@@ -19,7 +19,7 @@ export interface LocalListEntry {
 }
 
 /** Status codes as stored in flash and NVS (one byte). */
-export const STATUS_CODES: readonly AuthorizationStatus[] = ["Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx"];
+export const STATUS_CODES: readonly AuthorizationStatus[] = Object.freeze(["Accepted", "Blocked", "Expired", "Invalid", "ConcurrentTx"]);
 
 export function statusCode(status: AuthorizationStatus): number {
   const code = STATUS_CODES.indexOf(status);

@@ -6,7 +6,7 @@ import { isObject } from "./schema-runtime";
 import { MAX_JSON_DEPTH, jsonNestingExceeds } from "util/json-depth";
 
 /** The ten CALLERROR codes of OCPP-J 1.6 §4.2.3 (1.6 spellings). */
-export const CALL_ERROR_CODES = [
+export const CALL_ERROR_CODES = Object.freeze([
   "NotImplemented",
   "NotSupported",
   "InternalError",
@@ -17,7 +17,7 @@ export const CALL_ERROR_CODES = [
   "OccurenceConstraintViolation",
   "TypeConstraintViolation",
   "GenericError",
-] as const;
+] as const);
 
 export type CallErrorCode = (typeof CALL_ERROR_CODES)[number];
 

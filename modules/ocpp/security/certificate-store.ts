@@ -29,7 +29,10 @@ export type InstallResult =
 const NAMESPACE = "ocppcert";
 const INDEX = "index";
 const MAX_DER_BYTES = 4000;
-const TYPE_CODE: Record<RootCertificateType, string> = { CentralSystemRootCertificate: "C", ManufacturerRootCertificate: "M" };
+const TYPE_CODE: Readonly<Record<RootCertificateType, string>> = Object.freeze({
+  CentralSystemRootCertificate: "C",
+  ManufacturerRootCertificate: "M",
+});
 
 interface Slot {
   slot: number;

@@ -34,7 +34,7 @@ export interface PreparedLog {
   start?: () => void;
 }
 
-const FILE_TAG: Record<LogType, string> = { SecurityLog: "securitylog", DiagnosticsLog: "diagnosticslog" };
+const FILE_TAG: Readonly<Record<LogType, string>> = Object.freeze({ SecurityLog: "securitylog", DiagnosticsLog: "diagnosticslog" });
 
 export class LogService {
   readonly #o: LogServiceOptions;

@@ -20,7 +20,7 @@ import type { EventTime, TimeKeeper } from "ocpp/core/timestamps";
 import { buildSecurityEventNotificationRequest, sendSecurityEventNotification } from "./SecurityEventNotification";
 
 /** The white paper's event list; true = critical [SEC §8]. */
-export const SECURITY_EVENTS = {
+export const SECURITY_EVENTS = Object.freeze({
   FirmwareUpdated: true,
   FailedToAuthenticationAtCentralSystem: false,
   CentralSystemFailedToAuthentication: false,
@@ -39,7 +39,7 @@ export const SECURITY_EVENTS = {
   InvalidChargePointCertificate: false,
   InvalidTLSVersion: false,
   InvalidTLSCipherSuite: false,
-} as const;
+} as const);
 
 export type SecurityEventType = keyof typeof SECURITY_EVENTS;
 

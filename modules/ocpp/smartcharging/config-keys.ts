@@ -8,12 +8,12 @@ import type { ConfigKeyDefinition, ConfigValue } from "ocpp/core/configuration";
 import { DEFAULT_SMART_CHARGING_SETTINGS, type SmartChargingSettings } from "./smart-charging-service";
 import type { AllowedChargingRateUnit } from "./types";
 
-export const SMART_CHARGING_KEY = {
+export const SMART_CHARGING_KEY = Object.freeze({
   maxStackLevel: "ChargeProfileMaxStackLevel",
   allowedUnits: "ChargingScheduleAllowedChargingRateUnit",
   maxPeriods: "ChargingScheduleMaxPeriods",
   maxProfiles: "MaxChargingProfilesInstalled",
-} as const;
+} as const);
 
 const UNITS: readonly AllowedChargingRateUnit[] = Object.freeze(["Current", "Power"] as const);
 

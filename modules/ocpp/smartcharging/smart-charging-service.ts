@@ -48,12 +48,12 @@ export interface SmartChargingSettings {
   maxProfiles: number;
 }
 
-export const DEFAULT_SMART_CHARGING_SETTINGS: Readonly<SmartChargingSettings> = {
+export const DEFAULT_SMART_CHARGING_SETTINGS: Readonly<SmartChargingSettings> = Object.freeze({
   maxStackLevel: 8,
-  allowedUnits: ["Current", "Power"],
+  allowedUnits: Object.freeze(["Current", "Power"] as const),
   maxPeriods: 24,
   maxProfiles: 16,
-};
+});
 
 export interface SmartChargingOptions {
   numberOfConnectors: number;
