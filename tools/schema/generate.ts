@@ -269,15 +269,16 @@ export function generate(schemas: JsonSchema[]): string {
   }
   out.push("");
   out.push(bodies.join("\n"));
+  // Frozen, table and entries: a preloaded XS module keeps frozen objects in flash, without a RAM alias.
   out.push("/** Request and response validators of every OCPP 1.6 action, by action name. */");
   out.push(
-    "export const OCPP16_VALIDATORS: Readonly<Record<string, { request: (value: unknown) => SchemaViolation | undefined; response: (value: unknown) => SchemaViolation | undefined }>> = {",
+    "export const OCPP16_VALIDATORS: Readonly<Record<string, { readonly request: (value: unknown) => SchemaViolation | undefined; readonly response: (value: unknown) => SchemaViolation | undefined }>> = Object.freeze({",
   );
   for (const [action, entry] of actions) {
     if (!entry.Req || !entry.Conf) throw new Error(`action ${action} lacks a req or conf schema`);
-    out.push(`  ${action}: { request: validate${entry.Req}, response: validate${entry.Conf} },`);
+    out.push(`  ${action}: Object.freeze({ request: validate${entry.Req}, response: validate${entry.Conf} }),`);
   }
-  out.push("};");
+  out.push("});");
   out.push("");
   out.push("/** Maps each action to its request and response types. */");
   out.push("export interface Ocpp16Actions {");
