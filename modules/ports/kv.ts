@@ -9,6 +9,9 @@
  * - bytes (ArrayBuffer): at most 4000 bytes;
  * - booleans.
  */
+import { utf8ByteLength } from "util/utf8";
+
+export { utf8ByteLength };
 export type KvValue = boolean | number | string | ArrayBuffer;
 
 export interface KeyValueStore {
@@ -49,21 +52,6 @@ export function checkKvName(kind: "namespace" | "key", name: string): void {
       throw new KvError("bad-name", `${kind} "${name}" must be printable ASCII without spaces`);
     }
   }
-}
-
-/** A new RegExp per use: a global one's lastIndex is written, and preloading freezes module-level objects on the board. */
-const ASCII_RUNS = (): RegExp => /[\u0000-\u007f]+/g;
-const TWO_BYTE_RUNS = (): RegExp => /[\u0080-\u07ff]+/g;
-const SURROGATE_PAIRS = (): RegExp => /[\ud800-\udbff][\udc00-\udfff]/g;
-
-/** Bytes a string takes in UTF-8 (without building the encoded copy). */
-export function utf8ByteLength(text: string): number {
-  // Native passes only: on XS, charCodeAt(i) walks the UTF-8 text from its start (quadratic over a frame).
-  const nonAscii = text.replace(ASCII_RUNS(), "");
-  if (nonAscii.length === 0) return text.length;
-  const wide = nonAscii.replace(TWO_BYTE_RUNS(), ""); // 3 bytes per UTF-16 unit, 4 per surrogate pair
-  const pairs = (wide.length - wide.replace(SURROGATE_PAIRS(), "").length) / 2;
-  return text.length + (nonAscii.length - wide.length) + 2 * wide.length - 2 * pairs;
 }
 
 /** Throws KvError when a write would fail on the board's NVS. */

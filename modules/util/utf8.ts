@@ -65,11 +65,46 @@ function encodePiece(text: string, into: Uint8Array, offset: number): number {
   return at - offset;
 }
 
-/** Encodes `text` into a new byte array. */
+/**
+ * Where a piece of `text` from `start` ends: at most `maxUnits` UTF-16 units, and never between
+ * the two halves of a surrogate pair (each piece then encodes on its own; a text sent in
+ * fragments, platform/moddable/websocket-419). A piece is at least one character: a pair when
+ * `maxUnits` is 1 and a pair is next.
+ */
+export function pieceEnd(text: string, start: number, maxUnits: number): number {
+  let end = Math.min(text.length, start + Math.max(1, maxUnits));
+  if (end < text.length) {
+    const last = text.charCodeAt(end - 1);
+    // Ends on the first half of a pair: one unit less, or the whole pair when it is all there is.
+    if (last >= 0xd800 && last <= 0xdbff) end += end > start + 1 ? -1 : 1;
+  }
+  return end;
+}
+
+/** A new RegExp per use: a global one's lastIndex is written, and preloading freezes module-level objects on the board. */
+const ASCII_RUNS = (): RegExp => /[\u0000-\u007f]+/g;
+const TWO_BYTE_RUNS = (): RegExp => /[\u0080-\u07ff]+/g;
+const SURROGATE_PAIRS = (): RegExp => /[\ud800-\udbff][\udc00-\udfff]/g;
+
+/** Bytes a string takes in UTF-8 (without building the encoded copy). */
+export function utf8ByteLength(text: string): number {
+  // Native passes only: on XS, charCodeAt(i) walks the UTF-8 text from its start (quadratic over a frame).
+  const nonAscii = text.replace(ASCII_RUNS(), "");
+  if (nonAscii.length === 0) return text.length;
+  const wide = nonAscii.replace(TWO_BYTE_RUNS(), ""); // 3 bytes per UTF-16 unit, 4 per surrogate pair
+  const pairs = (wide.length - wide.replace(SURROGATE_PAIRS(), "").length) / 2;
+  return text.length + (nonAscii.length - wide.length) + 2 * wide.length - 2 * pairs;
+}
+
+/**
+ * Encodes `text` into a new byte array of its exact size: reserving three bytes per character and
+ * copying out the part used took four times the text's length at once, too much for a long frame
+ * in the ESP32's chunk heap (issue 9).
+ */
 export function encodeUtf8(text: string): Uint8Array {
-  const bytes = new Uint8Array(text.length * 3);
-  const length = encodeUtf8Into(text, bytes);
-  return bytes.slice(0, length);
+  const bytes = new Uint8Array(utf8ByteLength(text));
+  if (encodeUtf8Into(text, bytes) === bytes.length) return bytes;
+  throw new Error("utf8: byte length and encoding disagree"); // a bug of this module, never the text's
 }
 
 /** Decodes UTF-8 bytes; malformed sequences become U+FFFD. */

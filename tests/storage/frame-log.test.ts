@@ -153,5 +153,13 @@ describe("OcppFrameLog", function () {
       redactFrame('[2,"c",{"key":"AuthorizationCacheEnabled","value":"true"}]'),
       '[2,"c",{"key":"AuthorizationCacheEnabled","value":"true"}]',
     );
+    // Not even parsed (issue 9: a whole GetConfiguration answer parsed and written again ran the
+    // stock ESP32 chunk heap out): the spacing, which a parse would lose, stays.
+    const keys =
+      '[3, "g1", {"configurationKey": [{"key": "AuthorizeRemoteTxRequests", "readonly": false, "value": "true"}, {"key": "LocalAuthorizeOffline", "readonly": false, "value": "true"}]}]';
+    assert.equal(redactFrame(keys), keys);
+    const secret = '[2, "c2", "ChangeConfiguration", {"key": "AuthorizationKey", "value": "0011223344556677"}]';
+    assert.equal(redactFrame(secret), '[2,"c2","ChangeConfiguration",{"key":"AuthorizationKey","value":"***"}]');
+    assert.equal(redactFrame('["x", {"Authorization" : "Basic QUJDOkRFRg=="}]'), '["x",{"Authorization":"***"}]');
   });
 });

@@ -11,8 +11,13 @@ import { jsonNestingExceeds } from "util/json-depth";
 
 export const REDACTED = "***";
 
-/** Cheap test: frames without any of these go to the log untouched. */
-const SUSPECT = /pass|pwd|secret|authoriz|apikey|api_key|privatekey|private_key|bearer|@/i;
+/**
+ * Cheap test: frames without any of these go to the log untouched. `authorization` only as the
+ * key (AuthorizationKey), a property or a header: a GetConfiguration answer names
+ * AuthorizeRemoteTxRequests and AuthorizationCacheEnabled, and parsing and writing it again for
+ * nothing took more chunk heap than the stock ESP32 VM had left (issue 9).
+ */
+const SUSPECT = /pass|pwd|secret|authorization(?:key|"|\s*:)|apikey|api_key|privatekey|private_key|bearer|@/i;
 /** Configuration key names whose value is secret. */
 const SECRET_NAME = /authorizationkey|password|passwd|passphrase|secret|privatekey|private_key|apikey|api_key/i;
 /** Property names whose value is secret. */

@@ -4,6 +4,10 @@
  *
  * What the port adds: text messages reassembled from fragments, long frames
  * written in pieces as the socket has room, pongs reported, one onClose.
+ * A text goes out in fragments of at most PIECE_CHARS characters, each
+ * encoded into one shared buffer: encoding a whole GetConfiguration answer
+ * at once (three bytes per character reserved, then the copy the client
+ * masks, then TLS's record) ran the stock ESP32 chunk heap out (issue 9).
  * Limit: this client does not expose the handshake's response headers, so
  * the chosen subprotocol cannot be checked here; we report "ocpp1.6" as
  * offered and rely on the CSMS to refuse a connection it cannot serve; nor
@@ -22,8 +26,13 @@ import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver/udp";
 import type { WebSocketConnectOptions, WebSocketConnection, WebSocketEvents, WebSocketFactory } from "ports/websocket";
 import { parseWebSocketUrl } from "platform/common/url";
-import { decodeUtf8, encodeUtf8 } from "util/utf8";
+import { decodeUtf8, encodeUtf8Into, pieceEnd } from "util/utf8";
 import { tlsSecureOptions } from "platform/common/tls-options";
+
+/** Characters per fragment of a long text; a frame shorter than this goes in one piece, as before. */
+const PIECE_CHARS = 512;
+/** The UTF-8 of one piece (three bytes per UTF-16 unit at most), shared by every connection. */
+let pieceBytes: Uint8Array | undefined;
 
 export class Ecma419WebSocketFactory implements WebSocketFactory {
   #dnsServers: readonly string[];
@@ -39,8 +48,8 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
     let open = false;
     let closed = false;
     let incoming: Uint8Array[] = [];
-    const outgoing: Uint8Array[] = []; // text frames waiting for room
-    let outgoingOffset = 0;
+    const outgoing: string[] = []; // texts waiting for room
+    let outgoingOffset = 0; // characters of outgoing[0] already written
     let writable = 0;
     /** close() was called while frames waited for room: closes once they are written. */
     let closing = false;
@@ -54,13 +63,16 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
       events.onClose(code, reason);
     };
     const pump = (client: WebSocketClient): void => {
-      while (outgoing.length > 0 && writable > 0) {
-        const frame = outgoing[0];
-        const size = Math.min(writable, frame.length - outgoingOffset);
-        const more = outgoingOffset + size < frame.length;
-        // Continuation pieces carry the text type of the first one.
-        writable = client.write(frame.subarray(outgoingOffset, outgoingOffset + size), { binary: false, more });
-        outgoingOffset += size;
+      const bytes = (pieceBytes ??= new Uint8Array(PIECE_CHARS * 3));
+      // A piece whose UTF-8 fits the room: three bytes per character at most (four per pair).
+      while (outgoing.length > 0 && writable >= 6) {
+        const text = outgoing[0];
+        const end = pieceEnd(text, outgoingOffset, Math.min(PIECE_CHARS, Math.floor(writable / 3)));
+        const size = encodeUtf8Into(outgoingOffset === 0 && end === text.length ? text : text.slice(outgoingOffset, end), bytes);
+        const more = end < text.length;
+        // Continuation pieces carry the text type of the first one; the client copies the bytes.
+        writable = client.write(bytes.subarray(0, size), { binary: false, more });
+        outgoingOffset = end;
         if (!more) {
           outgoing.shift();
           outgoingOffset = 0;
@@ -136,7 +148,7 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
     return {
       sendText(text: string): boolean {
         if (!open || closed || closing) return false;
-        outgoing.push(encodeUtf8(text));
+        outgoing.push(text);
         pump(client);
         return true;
       },
