@@ -16,11 +16,14 @@ class FakeTcp implements TcpClient {
   readonly dials: { host: string; port: number }[] = [];
   events: TcpEvents | undefined;
   written = "";
+  /** Writes so far (a long frame goes in several). */
+  writes = 0;
   connect(host: string, port: number, events: TcpEvents): TcpConnection {
     this.dials.push({ host, port });
     this.events = events;
     return {
       write: (bytes: Uint8Array) => {
+        this.writes++;
         this.written += decodeUtf8(bytes);
       },
       pending: 0,
@@ -228,6 +231,17 @@ describe("bench link protocol", function () {
     assert.equal(tcp.dials.length, 2);
     tcp.events!.onConnect();
     assert.equal(tcp.take()[0].t, "hello", "a hello again on the new connection");
+  });
+
+  it("writes a long frame in pieces that read back as one line with the exact text", () => {
+    tcp.take();
+    // Quotes, backslashes, control characters, accents and pairs on every side of the 512-character cuts.
+    const text = `[3,"g1",{"configurationKey":[${Array.from({ length: 90 }, (_, i) => `{"key":"K${i}","value":"a\\"b\\\\c\\n é🔌${"x".repeat(i % 7)}"}`).join(",")}]}]`;
+    assert.ok(text.length > 3 * 512);
+    const before = tcp.writes;
+    link.frame("cp-to-csms", text);
+    assert.ok(tcp.writes - before > 3, `written in pieces (${tcp.writes - before})`);
+    assert.deepEqual(tcp.take(), [{ t: "frame", direction: "cp-to-csms", text }]);
   });
 
   it("keeps frames for a host that connects later (listen mode), oldest dropped past its budget", () => {

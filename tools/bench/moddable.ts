@@ -80,6 +80,8 @@ interface SessionFigures {
   stackPeakSlots: number;
   /** Firmware processes that ended by themselves during the session (an XS abort: 1 or more). */
   processExits: number;
+  /** The largest live chunk reading as the 32-bit ESP32 would hold it (host.c chunkCensus), with the link. */
+  peakChunkBytesEsp32: number;
   /** Slots the bench link itself retained at boot: in the figures above, not in a production build. */
   benchLinkSlots: number;
   /** Chunk bytes the bench link itself retained at boot. */
@@ -110,10 +112,12 @@ export async function measureSession(build: LinBuild, connectors: number, tls = 
     const boot = await charger.memory(true, true);
     let peakSlots = boot.slots;
     let peakChunk = boot.chunkBytes;
+    let peakChunkEsp32 = boot.esp32ChunkBytes ?? 0;
     const sample = async (): Promise<LinMemoryFigures> => {
       const m = await charger.memory(true, false);
       peakSlots = Math.max(peakSlots, m.slots);
       peakChunk = Math.max(peakChunk, m.chunkBytes);
+      peakChunkEsp32 = Math.max(peakChunkEsp32, m.esp32ChunkBytes ?? 0);
       return m;
     };
     await csms.send(id, "ChangeConfiguration", { key: "MeterValueSampleInterval", value: "1" });
@@ -180,6 +184,7 @@ export async function measureSession(build: LinBuild, connectors: number, tls = 
       peakChunkBytesWithGarbage: end.peakChunkBytes,
       stackPeakSlots: await stackPeakSlots(charger, end.slotSize),
       processExits: charger.exits.length,
+      peakChunkBytesEsp32: peakChunkEsp32,
       benchLinkSlots: boot.benchLinkSlots ?? 0,
       benchLinkChunkBytes: boot.benchLinkChunkBytes ?? 0,
     };
@@ -284,6 +289,12 @@ export async function benchModdable(): Promise<Record<string, number>> {
       figures[`${prefix}.benchLinkChunkBytes`] = f.benchLinkChunkBytes;
       figures[`${prefix}.firmwarePeakSlots`] = firmwarePeakSlots;
       figures[`${prefix}.firmwarePeakChunkBytes`] = firmwarePeakChunkBytes;
+      // The same peak as the ESP32 would hold it, less the link's share scaled alike (an estimate;
+      // the host figure above is the upper bound the budget uses).
+      figures[`${prefix}.peakChunkBytesEsp32`] = f.peakChunkBytesEsp32;
+      figures[`${prefix}.firmwarePeakChunkBytesEsp32`] = Math.round(
+        f.peakChunkBytesEsp32 - (f.benchLinkChunkBytes * f.peakChunkBytesEsp32) / Math.max(1, f.peakChunkBytes),
+      );
       worst = Math.max(worst, firmwarePeakSlots * ESP32_SLOT_BYTES + firmwarePeakChunkBytes + stackSlots * ESP32_SLOT_BYTES);
     }
   figures["moddable.esp32PeakBytes"] = worst;

@@ -56,6 +56,8 @@ export interface LinMemoryFigures {
   benchLinkSlots?: number;
   /** Chunk bytes the bench link itself retained at boot. */
   benchLinkChunkBytes?: number;
+  /** After a collection: the live chunk heap as the 32-bit ESP32 would hold it (host.c chunkCensus). */
+  esp32ChunkBytes?: number;
 }
 
 export class LinCharger extends LinkedCharger {

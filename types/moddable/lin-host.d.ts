@@ -33,6 +33,12 @@ declare module "platform/moddable/lin/host" {
    */
   export function census(): { kinds: number[]; prototypes: Array<[string, number, number]> };
   /**
+   * The live chunk heap after a full collection, by the XS slot kind that owns each chunk (-2: none
+   * found), in this host's bytes and as the 32-bit ESP32 would hold it (8-byte headers, 4-byte
+   * rounding, slot and pointer arrays at half the size): rows of [kind, chunks, hostBytes, esp32Bytes].
+   */
+  export function chunkCensus(): { hostBytes: number; esp32Bytes: number; kinds: Array<[number, number, number, number]> };
+  /**
    * The XS stack's depth here, slots; with OXS_STACK_PROBE set, the call chain at each new
    * deepest probe goes to stderr (the block writes and socket sends probe themselves).
    */

@@ -32,7 +32,7 @@ import type { ByteStream } from "ports/byte-stream";
 import type { Clock } from "ports/clock";
 import type { TimerHandle, Timers } from "ports/timers";
 import type { WebSocketConnection, WebSocketConnectOptions, WebSocketEvents, WebSocketFactory } from "ports/websocket";
-import { encodeUtf8 } from "util/utf8";
+import { encodeUtf8, pieceEnd } from "util/utf8";
 import { LineReader } from "util/line-reader";
 
 /** Protocol version: a host checks it in the hello line; lines may carry `"v"` (must match). */
@@ -40,6 +40,8 @@ export const BENCH_LINK_VERSION = 1;
 /** Longest command line accepted, bytes (newline excluded); a longer one is answered with an error. */
 export const BENCH_LINK_MAX_LINE = 2048;
 const STATE_PERIOD_MS = 250;
+/** Characters of a frame written at a time (see #writeFrame). */
+const FRAME_PIECE_CHARS = 512;
 
 export type BenchFrameDirection = "cp-to-csms" | "csms-to-cp";
 
@@ -176,11 +178,11 @@ export class BenchLink {
 
   /** One OCPP frame passed the WebSocket. */
   frame(direction: BenchFrameDirection, text: string): void {
-    const line = JSON.stringify({ t: "frame", direction, text });
     if (this.#connected) {
-      if (!this.#writeLine(line, true)) this.#dropped++;
+      if (!this.#writeFrame(direction, text)) this.#dropped++;
       return;
     }
+    const line = JSON.stringify({ t: "frame", direction, text });
     const budget = this.#options.frameBacklogChars ?? 0;
     if (budget <= 0) return;
     this.#backlog.push(line);
@@ -377,6 +379,27 @@ export class BenchLink {
 
   #send(message: Record<string, unknown>, droppable: boolean): void {
     this.#writeLine(JSON.stringify(message), droppable);
+  }
+
+  /**
+   * Queues one frame line; a long frame goes in pieces of FRAME_PIECE_CHARS characters, each
+   * escaped and encoded on its own, so it never exists whole a second time: a GetConfiguration
+   * answer as one line (escaped, then with its newline, then encoded) ran the stock ESP32 VM's
+   * chunk heap out while the firmware had it in hand as well (issue 9).
+   */
+  #writeFrame(direction: BenchFrameDirection, text: string): boolean {
+    const stream = this.#options.stream;
+    if (text.length <= FRAME_PIECE_CHARS) return this.#writeLine(JSON.stringify({ t: "frame", direction, text }), true);
+    if (!this.#connected || stream.pending > stream.maxPendingBytes) return false;
+    stream.write(encodeUtf8(`{"t":"frame","direction":${JSON.stringify(direction)},"text":"`));
+    for (let start = 0; start < text.length;) {
+      const end = pieceEnd(text, start, FRAME_PIECE_CHARS);
+      const quoted = JSON.stringify(text.slice(start, end));
+      stream.write(encodeUtf8(quoted.slice(1, quoted.length - 1)));
+      start = end;
+    }
+    stream.write(encodeUtf8('"}\n'));
+    return true;
   }
 
   /**

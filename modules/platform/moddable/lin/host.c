@@ -623,6 +623,122 @@ void xs_oxs_lin_census(xsMachine *the)
 	xsmcSet(xsResult, xsID("prototypes"), xsVar(0));
 }
 
+/*
+ * chunkCensus(): the live chunk heap after a full collection, by what owns each chunk (the kind of
+ * the first slot found pointing at it), in this host's bytes and as the 32-bit ESP32 would hold it:
+ * an 8-byte chunk header instead of 16, sizes rounded to 4 instead of 8, and arrays of slots (array
+ * elements, argument lists) and of pointers (the global table, ID lists) at half the size.
+ * { hostBytes, esp32Bytes, kinds: [[kind, chunks, hostBytes, esp32Bytes], ...] }. For the budget's
+ * chunk line (docs/memory.md): the lin host's chunk figures are an upper bound of the board's.
+ */
+#define OXS_CHUNK_TABLE 32768
+#define OXS_CHUNK_FLAG 0x80000000 /* xsMemory.c mxChunkFlag: the mark bit of a chunk's size (clear after a collection) */
+typedef struct { txByte *data; int8_t kind; } oxsChunkOwner;
+
+static void oxsNoteChunk(oxsChunkOwner *table, void *data, int kind)
+{
+	if (!data) return;
+	uintptr_t at = ((uintptr_t)data >> 3) % OXS_CHUNK_TABLE;
+	for (int probe = 0; probe < OXS_CHUNK_TABLE; probe++, at = (at + 1) % OXS_CHUNK_TABLE) {
+		if (table[at].data == data) return;
+		if (!table[at].data) {
+			table[at].data = data;
+			table[at].kind = (int8_t)kind;
+			return;
+		}
+	}
+}
+
+static int oxsChunkKind(oxsChunkOwner *table, txByte *data)
+{
+	uintptr_t at = ((uintptr_t)data >> 3) % OXS_CHUNK_TABLE;
+	for (int probe = 0; probe < OXS_CHUNK_TABLE; probe++, at = (at + 1) % OXS_CHUNK_TABLE) {
+		if (table[at].data == data) return table[at].kind;
+		if (!table[at].data) return -2;
+	}
+	return -2;
+}
+
+void xs_oxs_lin_chunk_census(xsMachine *the)
+{
+	static oxsChunkOwner table[OXS_CHUNK_TABLE];
+	static int32_t counts[OXS_CENSUS_KINDS], hostBytes[OXS_CENSUS_KINDS], espBytes[OXS_CENSUS_KINDS];
+	txMachine *machine = (txMachine *)the;
+	xsCollectGarbage();
+	memset(table, 0, sizeof(table));
+	memset(counts, 0, sizeof(counts));
+	memset(hostBytes, 0, sizeof(hostBytes));
+	memset(espBytes, 0, sizeof(espBytes));
+	for (txSlot *heap = machine->firstHeap; heap; heap = heap->next) {
+		txSlot *limit = heap->value.reference;
+		for (txSlot *slot = heap + 1; slot < limit; slot++) {
+			switch (slot->kind) {
+			case XS_STRING_KIND: oxsNoteChunk(table, slot->value.string, slot->kind); break;
+			case XS_BIGINT_KIND: oxsNoteChunk(table, slot->value.bigint.data, slot->kind); break;
+			case XS_ARGUMENTS_SLOPPY_KIND:
+			case XS_ARGUMENTS_STRICT_KIND:
+			case XS_ARRAY_KIND:
+			case XS_STACK_KIND: oxsNoteChunk(table, slot->value.array.address, XS_ARRAY_KIND); break;
+			case XS_ARRAY_BUFFER_KIND: oxsNoteChunk(table, slot->value.arrayBuffer.address, slot->kind); break;
+			case XS_CODE_KIND: oxsNoteChunk(table, slot->value.code.address, slot->kind); break;
+			case XS_GLOBAL_KIND: oxsNoteChunk(table, slot->value.table.address, slot->kind); break;
+			case XS_HOST_KIND:
+				if (slot->flag & XS_HOST_CHUNK_FLAG) oxsNoteChunk(table, slot->value.host.data, slot->kind);
+				break;
+			case XS_IDS_KIND: oxsNoteChunk(table, slot->value.IDs, slot->kind); break;
+			case XS_REGEXP_KIND:
+				oxsNoteChunk(table, slot->value.regexp.code, slot->kind);
+				oxsNoteChunk(table, slot->value.regexp.data, slot->kind);
+				break;
+			default: break;
+			}
+		}
+	}
+	int32_t totalHost = 0, totalEsp = 0;
+	for (txBlock *block = machine->firstBlock; block; block = block->nextBlock) {
+		txByte *current = ((txByte *)block) + sizeof(txBlock);
+		while (current < block->current) {
+			txSize size = ((txChunk *)current)->size & ~OXS_CHUNK_FLAG;
+			if (size <= 0) break;
+			int kind = oxsChunkKind(table, current + sizeof(txChunk));
+			int32_t payload = (int32_t)size - (int32_t)sizeof(txChunk);
+			int32_t esp = payload;
+			if (kind == XS_ARRAY_KIND || kind == XS_GLOBAL_KIND || kind == XS_IDS_KIND) esp = payload / 2;
+			esp = ((esp + 3) & ~3) + 8;
+			int index = kind + 2; /* -2: no owner found (the machine's own), -1.. kinds */
+			if (index < 0 || index >= OXS_CENSUS_KINDS) index = 0;
+			counts[index]++;
+			hostBytes[index] += (int32_t)size;
+			espBytes[index] += esp;
+			totalHost += (int32_t)size;
+			totalEsp += esp;
+			current += size;
+		}
+	}
+	xsmcVars(3);
+	xsmcSetNewObject(xsResult);
+	xsmcSetInteger(xsVar(0), totalHost);
+	xsmcSet(xsResult, xsID("hostBytes"), xsVar(0));
+	xsmcSetInteger(xsVar(0), totalEsp);
+	xsmcSet(xsResult, xsID("esp32Bytes"), xsVar(0));
+	xsmcSetNewArray(xsVar(0), 0);
+	int row = 0;
+	for (int k = 0; k < OXS_CENSUS_KINDS; k++) {
+		if (!counts[k]) continue;
+		xsmcSetNewArray(xsVar(1), 4);
+		xsmcSetInteger(xsVar(2), k - 2);
+		xsmcSetIndex(xsVar(1), 0, xsVar(2));
+		xsmcSetInteger(xsVar(2), counts[k]);
+		xsmcSetIndex(xsVar(1), 1, xsVar(2));
+		xsmcSetInteger(xsVar(2), hostBytes[k]);
+		xsmcSetIndex(xsVar(1), 2, xsVar(2));
+		xsmcSetInteger(xsVar(2), espBytes[k]);
+		xsmcSetIndex(xsVar(1), 3, xsVar(2));
+		xsmcSetIndex(xsVar(0), row++, xsVar(1));
+	}
+	xsmcSet(xsResult, xsID("kinds"), xsVar(0));
+}
+
 /* Ends the process at once (a reboot of the lin "board"; the bench host starts it again). */
 void xs_oxs_lin_exit(xsMachine *the)
 {

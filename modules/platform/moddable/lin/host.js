@@ -12,6 +12,7 @@ function eraseBlock(fd, offset, length) @ "xs_oxs_lin_erase_block";
 function memory(collect) @ "xs_oxs_lin_memory";
 function resetPeaks() @ "xs_oxs_lin_reset_peaks";
 function census() @ "xs_oxs_lin_census";
+function chunkCensus() @ "xs_oxs_lin_chunk_census";
 function stackProbe(where) @ "xs_oxs_lin_stack_probe";
 function exit(code) @ "xs_oxs_lin_exit";
 function listenLoopback(port) @ "xs_oxs_lin_listen_loopback";
@@ -34,6 +35,7 @@ export {
   memory,
   resetPeaks,
   census,
+  chunkCensus,
   stackProbe,
   exit,
   listenLoopback,

@@ -5,7 +5,7 @@
  * reboot request; the bench host starts the firmware again, like a board's
  * reset brings it back).
  */
-import { exit, getEnv, memory, resetPeaks } from "platform/moddable/lin/host";
+import { chunkCensus, exit, getEnv, memory, resetPeaks } from "platform/moddable/lin/host";
 
 /** Exit code of a reboot the firmware asked for. */
 export const LIN_REBOOT_EXIT_CODE = 3;
@@ -47,9 +47,13 @@ export function meterRegistersWh(): number[] {
   return registers;
 }
 
-/** The XS heaps of this process (the bench link's `memory` command). */
+/**
+ * The XS heaps of this process (the bench link's `memory` command); after a collection also the
+ * live chunk heap as the 32-bit ESP32 would hold it (`esp32ChunkBytes`, host.c chunkCensus).
+ */
 export function linMemory(collect: boolean, reset: boolean): Readonly<Record<string, number>> {
   const figures = memory(collect);
   if (reset) resetPeaks();
-  return figures as unknown as Readonly<Record<string, number>>;
+  if (!collect) return figures as unknown as Readonly<Record<string, number>>;
+  return { ...(figures as unknown as Readonly<Record<string, number>>), esp32ChunkBytes: chunkCensus().esp32Bytes };
 }
