@@ -83,7 +83,7 @@ export function targetPlatform(platform: Platform, config: Readonly<Record<strin
     frameBacklogChars: listen !== undefined ? 64 * 1024 : 0,
     log: (message) => trace(`${message}\n`),
     // `benchLinkSlots`: what the link itself retained at boot (not in a production build; docs/memory.md).
-    memory: (collect, resetPeaks) => ({ ...linMemory(collect, resetPeaks), benchLinkSlots, benchLinkChunkBytes }),
+    memory: (collect, resetPeaks) => ({ ...linMemory(collect, resetPeaks, collect), benchLinkSlots, benchLinkChunkBytes }),
   });
   const tapped = { ...platform, websocket: link.tapWebSocket(platform.websocket) };
   const afterLink = linMemory(true, false);

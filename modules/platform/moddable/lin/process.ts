@@ -48,12 +48,13 @@ export function meterRegistersWh(): number[] {
 }
 
 /**
- * The XS heaps of this process (the bench link's `memory` command); after a collection also the
- * live chunk heap as the 32-bit ESP32 would hold it (`esp32ChunkBytes`, host.c chunkCensus).
+ * The XS heaps of this process (the bench link's `memory` command); with `chunkCensus` also the
+ * live chunk heap as the 32-bit ESP32 would hold it (`esp32ChunkBytes`, host.c chunkCensus: one
+ * more collection, which the boot's own readings leave out so they do not add to its count).
  */
-export function linMemory(collect: boolean, reset: boolean): Readonly<Record<string, number>> {
+export function linMemory(collect: boolean, reset: boolean, withChunkCensus = false): Readonly<Record<string, number>> {
   const figures = memory(collect);
   if (reset) resetPeaks();
-  if (!collect) return figures as unknown as Readonly<Record<string, number>>;
+  if (!withChunkCensus) return figures as unknown as Readonly<Record<string, number>>;
   return { ...(figures as unknown as Readonly<Record<string, number>>), esp32ChunkBytes: chunkCensus().esp32Bytes };
 }
