@@ -64,6 +64,39 @@ void xs_oxs_lin_mkdirs(xsMachine *the)
 }
 
 /* The whole file as an ArrayBuffer; undefined when it does not exist. */
+/* Opens `path` to read it whole: its descriptor and size, or -1 when it does not exist; throws otherwise. */
+static int openWhole(xsMachine *the, const char *path, size_t *size)
+{
+	struct stat info;
+	int fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return -1;
+		xsUnknownError("open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &info)) {
+		close(fd);
+		xsUnknownError("stat %s: %s", path, strerror(errno));
+	}
+	*size = (size_t)info.st_size;
+	return fd;
+}
+
+/* Reads up to `size` bytes into `data`; the count read (less at the end of the file). */
+static size_t readUpTo(int fd, void *data, size_t size)
+{
+	size_t done = 0;
+	while (done < size) {
+		ssize_t count = read(fd, (uint8_t *)data + done, size - done);
+		if (count < 0 && errno == EINTR)
+			continue;
+		if (count <= 0)
+			break;
+		done += (size_t)count;
+	}
+	return done;
+}
+
 /*
  * readJsonMember(path, outer, inner): the JSON text of file[outer][inner] (of file[outer] when
  * `inner` is undefined), undefined when the file or the member is not there; throws when the file
@@ -158,36 +191,20 @@ void xs_oxs_lin_read_json_member(xsMachine *the)
 {
 	char path[kPathMax];
 	char outer[64], inner[64];
-	struct stat info;
+	size_t size;
 	int hasInner = xsmcArgc > 2 && xsmcTypeOf(xsArg(2)) != xsUndefinedType;
 	copyPath(the, &xsArg(0), path);
 	snprintf(outer, sizeof(outer), "%s", xsmcToString(xsArg(1)));
 	if (hasInner) snprintf(inner, sizeof(inner), "%s", xsmcToString(xsArg(2)));
-	int fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return;
-		xsUnknownError("open %s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &info)) {
-		close(fd);
-		xsUnknownError("stat %s: %s", path, strerror(errno));
-	}
-	size_t size = (size_t)info.st_size;
+	int fd = openWhole(the, path, &size);
+	if (fd < 0)
+		return;
 	char *text = malloc(size + 1);
 	if (!text) {
 		close(fd);
 		xsUnknownError("no memory for %s", path);
 	}
-	size_t done = 0;
-	while (done < size) {
-		ssize_t count = read(fd, text + done, size - done);
-		if (count < 0 && errno == EINTR)
-			continue;
-		if (count <= 0)
-			break;
-		done += (size_t)count;
-	}
+	size_t done = readUpTo(fd, text, size);
 	close(fd);
 	oxsJson json = { text, text + done };
 	int found = jsonFindMember(&json, outer);
@@ -213,19 +230,11 @@ void xs_oxs_lin_read_json_member(xsMachine *the)
 void xs_oxs_lin_read_file(xsMachine *the)
 {
 	char path[kPathMax];
-	struct stat info;
+	size_t size;
 	copyPath(the, &xsArg(0), path);
-	int fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return;
-		xsUnknownError("open %s: %s", path, strerror(errno));
-	}
-	if (fstat(fd, &info)) {
-		close(fd);
-		xsUnknownError("stat %s: %s", path, strerror(errno));
-	}
-	size_t size = (size_t)info.st_size;
+	int fd = openWhole(the, path, &size);
+	if (fd < 0)
+		return;
 	xsTry {
 		xsmcSetArrayBuffer(xsResult, NULL, size);
 	}
@@ -234,15 +243,7 @@ void xs_oxs_lin_read_file(xsMachine *the)
 		xsThrow(xsException);
 	}
 	uint8_t *data = xsmcToArrayBuffer(xsResult); /* no XS allocation below: the pointer stays valid */
-	size_t done = 0;
-	while (done < size) {
-		ssize_t count = read(fd, data + done, size - done);
-		if (count < 0 && errno == EINTR)
-			continue;
-		if (count <= 0)
-			break;
-		done += (size_t)count;
-	}
+	size_t done = readUpTo(fd, data, size);
 	close(fd);
 	if (done != size)
 		xsUnknownError("read %s: short read", path);
