@@ -457,6 +457,13 @@ void xs_oxs_lin_erase_block(xsMachine *the)
 	}
 }
 
+/* xsResult.name = value, through xsVar(0) (the caller made at least one variable). */
+static void setResultInteger(xsMachine *the, const char *name, int32_t value)
+{
+	xsmcSetInteger(xsVar(0), value);
+	xsmcSet(xsResult, xsID(name), xsVar(0));
+}
+
 /*
  * memory(collect): the XS heaps of this machine, after a full garbage collection when `collect`.
  * Slots and chunk bytes are counted by XS in every build; the collection count and the stack
@@ -485,24 +492,15 @@ void xs_oxs_lin_memory(xsMachine *the)
 #endif
 	xsmcVars(1);
 	xsmcSetNewObject(xsResult);
-	xsmcSetInteger(xsVar(0), slots);
-	xsmcSet(xsResult, xsID("slots"), xsVar(0));
-	xsmcSetInteger(xsVar(0), peakSlots);
-	xsmcSet(xsResult, xsID("peakSlots"), xsVar(0));
-	xsmcSetInteger(xsVar(0), chunk);
-	xsmcSet(xsResult, xsID("chunkBytes"), xsVar(0));
-	xsmcSetInteger(xsVar(0), peakChunk);
-	xsmcSet(xsResult, xsID("peakChunkBytes"), xsVar(0));
-	xsmcSetInteger(xsVar(0), heapSlots);
-	xsmcSet(xsResult, xsID("heapSlots"), xsVar(0));
-	xsmcSetInteger(xsVar(0), stackSlots);
-	xsmcSet(xsResult, xsID("stackSlots"), xsVar(0));
-	xsmcSetInteger(xsVar(0), stackPeakSlots);
-	xsmcSet(xsResult, xsID("stackPeakSlots"), xsVar(0));
-	xsmcSetInteger(xsVar(0), collections);
-	xsmcSet(xsResult, xsID("collections"), xsVar(0));
-	xsmcSetInteger(xsVar(0), (int32_t)sizeof(txSlot));
-	xsmcSet(xsResult, xsID("slotSize"), xsVar(0));
+	setResultInteger(the, "slots", slots);
+	setResultInteger(the, "peakSlots", peakSlots);
+	setResultInteger(the, "chunkBytes", chunk);
+	setResultInteger(the, "peakChunkBytes", peakChunk);
+	setResultInteger(the, "heapSlots", heapSlots);
+	setResultInteger(the, "stackSlots", stackSlots);
+	setResultInteger(the, "stackPeakSlots", stackPeakSlots);
+	setResultInteger(the, "collections", collections);
+	setResultInteger(the, "slotSize", (int32_t)sizeof(txSlot));
 }
 
 /*
@@ -718,10 +716,8 @@ void xs_oxs_lin_chunk_census(xsMachine *the)
 	}
 	xsmcVars(3);
 	xsmcSetNewObject(xsResult);
-	xsmcSetInteger(xsVar(0), totalHost);
-	xsmcSet(xsResult, xsID("hostBytes"), xsVar(0));
-	xsmcSetInteger(xsVar(0), totalEsp);
-	xsmcSet(xsResult, xsID("esp32Bytes"), xsVar(0));
+	setResultInteger(the, "hostBytes", totalHost);
+	setResultInteger(the, "esp32Bytes", totalEsp);
 	xsmcSetNewArray(xsVar(0), 0);
 	int row = 0;
 	for (int k = 0; k < OXS_CENSUS_KINDS; k++) {
