@@ -118,6 +118,8 @@ process.env.OXS_MEMORY_STEPS = "1";
 process.env.OXS_CENSUS_MS = "4000";
 const steps: string[] = [];
 let census: Census | undefined;
+/** host.c chunkCensus(): the live chunk heap by the slot kind owning each chunk, host and ESP32 bytes. */
+let chunks: { hostBytes: number; esp32Bytes: number; kinds: Array<[number, number, number, number]> } | undefined;
 const stack = await startLinStack({
   build: { ...built, mcsim: wrapper },
   benchPort: null,
@@ -129,11 +131,13 @@ const stack = await startLinStack({
       if (step) steps.push(`${step[1].padEnd(20)} ${step[2].padStart(6)} ${step[3].padStart(9)}`);
       const found = /^memory census: (.*)$/.exec(line);
       if (found) census = JSON.parse(found[1]) as Census;
+      const chunkFound = /^chunk census: (.*)$/.exec(line);
+      if (chunkFound) chunks = JSON.parse(chunkFound[1]) as typeof chunks;
     },
   }),
 });
 try {
-  for (let waited = 0; census === undefined && waited < 30_000; waited += 100) await sleep(100);
+  for (let waited = 0; (census === undefined || chunks === undefined) && waited < 30_000; waited += 100) await sleep(100);
 } finally {
   await stack.close();
   rmSync(wrapperDir, { recursive: true, force: true });
@@ -150,6 +154,14 @@ census.kinds
   .filter(([, count]) => count > 0)
   .sort((a, b) => b[1] - a[1])
   .forEach(([kind, count]) => console.log(`  ${kind.padEnd(22)} ${String(count).padStart(6)}`));
+if (chunks) {
+  console.log(`\nlive chunk heap by owner (4 s after boot): ${chunks.hostBytes} host bytes, ${chunks.esp32Bytes} as the ESP32 holds them`);
+  console.log(`  ${"owner".padEnd(22)} ${"chunks".padStart(6)} ${"host B".padStart(8)} ${"ESP32 B".padStart(8)}`);
+  for (const [kind, count, host, esp32] of chunks.kinds.sort((a, b) => b[2] - a[2]))
+    console.log(
+      `  ${(kind === -2 ? "(no slot: the machine's)" : (SLOT_KINDS[kind + 1] ?? `kind ${kind}`)).padEnd(22)} ${String(count).padStart(6)} ${String(host).padStart(8)} ${String(esp32).padStart(8)}`,
+    );
+}
 console.log(`\nobjects by shape (prototype and first own properties): objects, slots (the object and its own properties)`);
 for (const [shape, objects, slots] of census.prototypes.sort((a, b) => b[2] - a[2]).slice(0, Number(values.top)))
   console.log(`  ${String(objects).padStart(5)} ${String(slots).padStart(6)}  ${readableShape(shape)}`);

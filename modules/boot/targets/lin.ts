@@ -23,7 +23,7 @@ import type { Timers } from "ports/timers";
 import { SETTINGS_NAMESPACE } from "boot/settings";
 import { LoopbackListenStream } from "platform/moddable/lin/loopback-stream";
 import { benchLinkListenPort, benchLinkPort, linMemory, meterRegistersWh, rebootProcess } from "platform/moddable/lin/process";
-import { census, getEnv } from "platform/moddable/lin/host";
+import { census, chunkCensus, getEnv } from "platform/moddable/lin/host";
 
 let sims: readonly SimConnector[] = Object.freeze([]);
 let link: BenchLink | undefined;
@@ -122,7 +122,11 @@ export function startTarget(firmware: RunningFirmware): void {
   }
   // OXS_CENSUS_MS: what the heap holds that many ms after boot, by kind and object shape (docs/memory.md).
   const censusMs = Number(getEnv("OXS_CENSUS_MS") ?? "0");
-  if (censusMs > 0 && targetTimers) targetTimers.once(() => trace(`memory census: ${JSON.stringify(census())}\n`), censusMs);
+  if (censusMs > 0 && targetTimers)
+    targetTimers.once(() => {
+      trace(`memory census: ${JSON.stringify(census())}\n`);
+      trace(`chunk census: ${JSON.stringify(chunkCensus())}\n`);
+    }, censusMs);
 }
 
 /** Reset.req and firmware updates: the process ends and is started again. */

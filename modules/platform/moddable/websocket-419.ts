@@ -5,9 +5,10 @@
  * What the port adds: text messages reassembled from fragments, long frames
  * written in pieces as the socket has room, pongs reported, one onClose.
  * A text goes out in fragments of at most PIECE_CHARS characters, each
- * encoded into one shared buffer: encoding a whole GetConfiguration answer
- * at once (three bytes per character reserved, then the copy the client
- * masks, then TLS's record) ran the stock ESP32 chunk heap out (issue 9).
+ * encoded on its own (the client copies it into its masked frame at once):
+ * encoding a whole GetConfiguration answer at once (three bytes per
+ * character reserved, then the copy the client masks, then TLS's record)
+ * ran the stock ESP32 chunk heap out (issue 9).
  * Limit: this client does not expose the handshake's response headers, so
  * the chosen subprotocol cannot be checked here; we report "ocpp1.6" as
  * offered and rely on the CSMS to refuse a connection it cannot serve; nor
@@ -26,13 +27,11 @@ import UDP from "embedded:io/socket/udp";
 import Resolver from "embedded:network/dns/resolver/udp";
 import type { WebSocketConnectOptions, WebSocketConnection, WebSocketEvents, WebSocketFactory } from "ports/websocket";
 import { parseWebSocketUrl } from "platform/common/url";
-import { decodeUtf8, encodeUtf8Into, pieceEnd } from "util/utf8";
+import { decodeUtf8, encodeUtf8, pieceEnd } from "util/utf8";
 import { tlsSecureOptions } from "platform/common/tls-options";
 
 /** Characters per fragment of a long text; a frame shorter than this goes in one piece, as before. */
 const PIECE_CHARS = 512;
-/** The UTF-8 of one piece (three bytes per UTF-16 unit at most), shared by every connection. */
-let pieceBytes: Uint8Array | undefined;
 
 export class Ecma419WebSocketFactory implements WebSocketFactory {
   #dnsServers: readonly string[];
@@ -63,15 +62,14 @@ export class Ecma419WebSocketFactory implements WebSocketFactory {
       events.onClose(code, reason);
     };
     const pump = (client: WebSocketClient): void => {
-      const bytes = (pieceBytes ??= new Uint8Array(PIECE_CHARS * 3));
       // A piece whose UTF-8 fits the room: three bytes per character at most (four per pair).
       while (outgoing.length > 0 && writable >= 6) {
         const text = outgoing[0];
         const end = pieceEnd(text, outgoingOffset, Math.min(PIECE_CHARS, Math.floor(writable / 3)));
-        const size = encodeUtf8Into(outgoingOffset === 0 && end === text.length ? text : text.slice(outgoingOffset, end), bytes);
+        const piece = encodeUtf8(outgoingOffset === 0 && end === text.length ? text : text.slice(outgoingOffset, end));
         const more = end < text.length;
-        // Continuation pieces carry the text type of the first one; the client copies the bytes.
-        writable = client.write(bytes.subarray(0, size), { binary: false, more });
+        // Continuation pieces carry the text type of the first one.
+        writable = client.write(piece, { binary: false, more });
         outgoingOffset = end;
         if (!more) {
           outgoing.shift();
