@@ -30,8 +30,12 @@ import { parseWebSocketUrl } from "platform/common/url";
 import { decodeUtf8, encodeUtf8, pieceEnd } from "util/utf8";
 import { tlsSecureOptions } from "platform/common/tls-options";
 
-/** Characters per fragment of a long text; a frame shorter than this goes in one piece, as before. */
-const PIECE_CHARS = 512;
+/**
+ * Characters per fragment of a long text; a frame shorter than this goes in one piece, as before.
+ * Large enough that everyday frames (MeterValues, StopTransaction with its data) go whole, should a
+ * CSMS handle continuation frames badly; small enough that a long answer is never copied whole.
+ */
+const PIECE_CHARS = 2048;
 
 export class Ecma419WebSocketFactory implements WebSocketFactory {
   #dnsServers: readonly string[];
