@@ -11,6 +11,8 @@
  */
 import { utf8ByteLength } from "util/utf8";
 
+const charCodeAt = String.prototype.charCodeAt;
+
 export { utf8ByteLength };
 export type KvValue = boolean | number | string | ArrayBuffer;
 
@@ -43,11 +45,15 @@ export class KvError extends Error {
 
 /** Throws KvError when a namespace or key name breaks the NVS rules. */
 export function checkKvName(kind: "namespace" | "key", name: string): void {
-  if (name.length < 1 || name.length > NVS_MAX_NAME_LENGTH) {
+  // The length read once and the unbound charCodeAt: on XS each `name.length` or `name.charCodeAt`
+  // boxes the string (slots of garbage), and this runs twice per NVS access (issue 9: collections
+  // during boot).
+  const length = name.length;
+  if (length < 1 || length > NVS_MAX_NAME_LENGTH) {
     throw new KvError("bad-name", `${kind} "${name}" must have 1 to ${NVS_MAX_NAME_LENGTH} characters`);
   }
-  for (let i = 0; i < name.length; i++) {
-    const code = name.charCodeAt(i);
+  for (let i = 0; i < length; i++) {
+    const code = charCodeAt.call(name, i);
     if (code < 0x21 || code > 0x7e) {
       throw new KvError("bad-name", `${kind} "${name}" must be printable ASCII without spaces`);
     }

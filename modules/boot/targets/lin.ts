@@ -101,7 +101,9 @@ export function targetBootObserver(): ((step: string) => void) | undefined {
   // Read at run time: this module is preloaded, so a module-level reading would be the build's.
   if (getEnv("OXS_MEMORY_STEPS") !== "1") return undefined;
   return (step) => {
+    const before = linMemory(false, false);
     const figures = linMemory(true, false);
+    trace(`garbage of ${step}: ${before.slots - figures.slots} slots, ${before.chunkBytes - figures.chunkBytes} chunk bytes\n`);
     trace(`memory after ${step}: ${figures.slots} slots, ${figures.chunkBytes} chunk bytes\n`);
   };
 }

@@ -62,10 +62,17 @@ export function formatConfigValue(value: ConfigValue): string {
 const INDEX_SIZE = 256;
 
 /** Case-insensitive hash of an ASCII key name (FNV-1a over the lower-cased code units), allocation-free. */
+/**
+ * `name.charCodeAt(i)` and `name.length` box the string on XS (slots of garbage per access, on
+ * every key looked up): the unbound method on the primitive and the length read once do not.
+ */
+const charCodeAt = String.prototype.charCodeAt;
+
 function nameHash(name: string): number {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    let code = name.charCodeAt(i);
+  const length = name.length;
+  for (let i = 0; i < length; i++) {
+    let code = charCodeAt.call(name, i);
     if (code >= 65 && code <= 90) code += 32;
     hash = Math.imul(hash ^ code, 0x01000193);
   }
@@ -74,10 +81,11 @@ function nameHash(name: string): number {
 
 /** `a` and `b` equal but for ASCII case, without building lower-case copies. */
 function sameName(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
+  const length = a.length;
+  if (length !== b.length) return false;
+  for (let i = 0; i < length; i++) {
+    let x = charCodeAt.call(a, i);
+    let y = charCodeAt.call(b, i);
     if (x === y) continue;
     if (x >= 65 && x <= 90) x += 32;
     if (y >= 65 && y <= 90) y += 32;
@@ -116,8 +124,10 @@ export class ConfigurationRegistry {
   declare(def: ConfigKeyDefinition, defaultValue: ConfigValue = def.default): void {
     if (this.#find(def.name) >= 0) throw new Error(`configuration key ${def.name} declared twice`);
     if (def.nvsKey.length < 1 || def.nvsKey.length > 15) throw new Error(`NVS key of ${def.name} must be 1..15 characters`);
-    for (const other of this.#definitions)
-      if (other.nvsKey === def.nvsKey) throw new Error(`NVS key ${def.nvsKey} of ${def.name} already used`);
+    // An index loop: for-of makes an iterator and a result object per key, at every declaration.
+    const definitions = this.#definitions;
+    for (let i = 0; i < definitions.length; i++)
+      if (definitions[i].nvsKey === def.nvsKey) throw new Error(`NVS key ${def.nvsKey} of ${def.name} already used`);
     if (this.#definitions.length >= INDEX_SIZE / 2) throw new Error(`configuration key ${def.name}: the registry is full`);
     let value = defaultValue;
     if (!def.volatile) {
