@@ -72,9 +72,10 @@ function encodePiece(text: string, into: Uint8Array, offset: number): number {
  * `maxUnits` is 1 and a pair is next.
  */
 export function pieceEnd(text: string, start: number, maxUnits: number): number {
-  let end = Math.min(text.length, start + Math.max(1, maxUnits));
-  if (end < text.length) {
-    const last = text.charCodeAt(end - 1);
+  const length = text.length;
+  let end = Math.min(length, start + Math.max(1, maxUnits));
+  if (end < length) {
+    const last = charCodeAt.call(text, end - 1);
     // Ends on the first half of a pair: one unit less, or the whole pair when it is all there is.
     if (last >= 0xd800 && last <= 0xdbff) end += end > start + 1 ? -1 : 1;
   }
