@@ -26,52 +26,15 @@
  * one tick for every connector; if it were ever full, further events are
  * dropped and counted (`eventOverflows`, reported to `onEventOverflow`).
  */
+import { CONNECTOR_ERROR_CODES, CONNECTOR_STATUSES, type ConnectorErrorCode, type ConnectorStatus } from "ports/connector-status";
 import type { Board } from "hal/board-description";
 import { createLockSample, type ConnectorLock } from "hal/lock";
 import type { Connector } from "connector/connector";
 import type { ControlLoop } from "connector/loop";
 import { CONNECTOR_EVENTS, MAX_EVENTS_PER_TICK, type ConnectorEvent } from "connector/types";
 import type { ConfigurationRegistry } from "ocpp/core/configuration";
-import type {
-  ChargePointConnector,
-  ChargePointHardware,
-  ConnectorEvents,
-  ConnectorMeterSample,
-  OcppConnectorStatus,
-  OcppErrorCode,
-  UnlockResult,
-} from "ocpp/charge-point-hw";
+import type { ChargePointConnector, ChargePointHardware, ConnectorEvents, ConnectorMeterSample, UnlockResult } from "ocpp/charge-point-hw";
 
-/** Status and error-code tables: the ring stores their indexes (small integers, no strings). */
-const STATUSES: readonly OcppConnectorStatus[] = Object.freeze([
-  "Available",
-  "Preparing",
-  "Charging",
-  "SuspendedEVSE",
-  "SuspendedEV",
-  "Finishing",
-  "Reserved",
-  "Unavailable",
-  "Faulted",
-]);
-const ERROR_CODES: readonly OcppErrorCode[] = Object.freeze([
-  "ConnectorLockFailure",
-  "EVCommunicationError",
-  "GroundFailure",
-  "HighTemperature",
-  "InternalError",
-  "LocalListConflict",
-  "NoError",
-  "OtherError",
-  "OverCurrentFailure",
-  "OverVoltage",
-  "PowerMeterFailure",
-  "PowerSwitchFailure",
-  "ReaderFailure",
-  "ResetFailure",
-  "UnderVoltage",
-  "WeakSignal",
-]);
 /** Event codes the OCPP side acts on (indexes into CONNECTOR_EVENTS). */
 const EVENT_PLUGGED = CONNECTOR_EVENTS.indexOf("plugged");
 const EVENT_UNPLUGGED = CONNECTOR_EVENTS.indexOf("unplugged");
@@ -117,10 +80,10 @@ class LoopConnector implements ChargePointConnector {
   plugged(): boolean {
     return this.connector.snapshot.plugged;
   }
-  status(): OcppConnectorStatus {
+  status(): ConnectorStatus {
     return this.connector.snapshot.status;
   }
-  errorCode(): OcppErrorCode {
+  errorCode(): ConnectorErrorCode {
     return this.connector.snapshot.errorCode;
   }
   readMeter(into: ConnectorMeterSample): ConnectorMeterSample {
@@ -324,8 +287,8 @@ export class LoopHardware implements ChargePointHardware {
     this.#ringEvent[slot] = code;
     if (code === EVENT_STATUS) {
       const snapshot = this.#list[connectorId - 1].connector.snapshot;
-      this.#ringStatus[slot] = STATUSES.indexOf(snapshot.status);
-      this.#ringError[slot] = ERROR_CODES.indexOf(snapshot.errorCode);
+      this.#ringStatus[slot] = CONNECTOR_STATUSES.indexOf(snapshot.status);
+      this.#ringError[slot] = CONNECTOR_ERROR_CODES.indexOf(snapshot.errorCode);
     }
     this.#ringCount++;
   };
@@ -385,7 +348,7 @@ export class LoopHardware implements ChargePointHardware {
           events.onUnplugged(connectorId);
           break;
         case EVENT_STATUS:
-          events.onStatusChanged(connectorId, STATUSES[statusIndex], ERROR_CODES[errorIndex]);
+          events.onStatusChanged(connectorId, CONNECTOR_STATUSES[statusIndex], CONNECTOR_ERROR_CODES[errorIndex]);
           if (this.#statusListener) this.#statusListener(connectorId);
           break;
         case EVENT_LOCKED:

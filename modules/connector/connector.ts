@@ -57,15 +57,8 @@ import { createPilotSample, PILOT_MIN_AMPERES, type PilotSample, type PilotState
 import { createRcdSample, type RcdSample } from "hal/rcd";
 import { createTemperatureSample, type TemperatureSample } from "hal/temperature";
 import type { LoopTiming } from "hal/board-description";
-import {
-  BLOCKING_FAULTS,
-  Fault,
-  type ConnectorEvent,
-  type ConnectorEventHandler,
-  type ConnectorSnapshot,
-  type ConnectorErrorCode,
-  type ConnectorStatus,
-} from "connector/types";
+import { BLOCKING_FAULTS, Fault, type ConnectorEvent, type ConnectorEventHandler, type ConnectorSnapshot } from "connector/types";
+import type { ConnectorErrorCode, ConnectorStatus } from "ports/connector-status";
 
 /** The in-place snapshot (mutable inside the loop, read-only outside). */
 class Snapshot implements ConnectorSnapshot {

@@ -1,34 +1,11 @@
 /**
- * What the loop reports of a connector: its status and error code (the values
- * of OCPP 1.6 ChargePointStatus and ChargePointErrorCode, so the firmware's
- * hardware adapter hands them to OCPP unchanged; OCPP's own types are in
- * ocpp/charge-point-hw), connector events and the fault bits of the loop.
+ * What the loop reports of a connector: its snapshot (status and error code
+ * in the values of ports/connector-status, which OCPP sends unchanged),
+ * connector events and the fault bits of the loop.
  */
 import type { PilotState } from "hal/pilot";
 import type { MeterSample } from "hal/meter";
-
-/** The connector's status, in the values of OCPP 1.6 ChargePointStatus. */
-export type ConnectorStatus =
-  "Available" | "Preparing" | "Charging" | "SuspendedEVSE" | "SuspendedEV" | "Finishing" | "Reserved" | "Unavailable" | "Faulted";
-
-/** Why a connector is Faulted (or a warning), in the values of OCPP 1.6 ChargePointErrorCode. */
-export type ConnectorErrorCode =
-  | "ConnectorLockFailure"
-  | "EVCommunicationError"
-  | "GroundFailure"
-  | "HighTemperature"
-  | "InternalError"
-  | "LocalListConflict"
-  | "NoError"
-  | "OtherError"
-  | "OverCurrentFailure"
-  | "OverVoltage"
-  | "PowerMeterFailure"
-  | "PowerSwitchFailure"
-  | "ReaderFailure"
-  | "ResetFailure"
-  | "UnderVoltage"
-  | "WeakSignal";
+import type { ConnectorErrorCode, ConnectorStatus } from "ports/connector-status";
 
 /** Events of one connector, passed to the `onEvent` callback (string constants: no allocation). */
 export type ConnectorEvent =

@@ -3,29 +3,7 @@
  * loop, issue 3) and from the system. The lead adapts the real control loop
  * to this; tests use a fake. Connector ids are 1..count.
  */
-
-/** ChargePointStatus of OCPP 1.6 [SPEC 7.7]. */
-export type OcppConnectorStatus =
-  "Available" | "Preparing" | "Charging" | "SuspendedEVSE" | "SuspendedEV" | "Finishing" | "Reserved" | "Unavailable" | "Faulted";
-
-/** ChargePointErrorCode of OCPP 1.6 [SPEC 7.6]. */
-export type OcppErrorCode =
-  | "ConnectorLockFailure"
-  | "EVCommunicationError"
-  | "GroundFailure"
-  | "HighTemperature"
-  | "InternalError"
-  | "LocalListConflict"
-  | "NoError"
-  | "OtherError"
-  | "OverCurrentFailure"
-  | "OverVoltage"
-  | "PowerMeterFailure"
-  | "PowerSwitchFailure"
-  | "ReaderFailure"
-  | "ResetFailure"
-  | "UnderVoltage"
-  | "WeakSignal";
+import type { ConnectorErrorCode, ConnectorStatus } from "ports/connector-status";
 
 /** One meter reading, filled in place by `readMeter` (no allocation per sample). */
 export interface ConnectorMeterSample {
@@ -55,7 +33,7 @@ export interface ConnectorEvents {
   /** The EV side was unplugged (back to state A). */
   onUnplugged(connectorId: number): void;
   /** The OCPP status or error code changed. */
-  onStatusChanged(connectorId: number, status: OcppConnectorStatus, errorCode: OcppErrorCode, info?: string): void;
+  onStatusChanged(connectorId: number, status: ConnectorStatus, errorCode: ConnectorErrorCode, info?: string): void;
   /** The EV stopped or resumed drawing while allowed to (SuspendedEV <-> Charging). */
   onEvSuspended?(connectorId: number, suspended: boolean): void;
   /** A connector-lock failure while starting (OCTT TC_024). */
@@ -68,8 +46,8 @@ export interface ChargePointConnector {
   readonly id: number;
   /** True while an EV cable is plugged in. */
   plugged(): boolean;
-  status(): OcppConnectorStatus;
-  errorCode(): OcppErrorCode;
+  status(): ConnectorStatus;
+  errorCode(): ConnectorErrorCode;
   /** Fills `into` with the latest meter values; returns it. */
   readMeter(into: ConnectorMeterSample): ConnectorMeterSample;
   /** Current offered to the EV in A (per phase). */

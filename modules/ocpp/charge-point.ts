@@ -6,10 +6,11 @@
  * `remoteStartProfile`, `dataTransfer`, `registration.onAccepted` with
  * `first` for a report that must precede the boot's StatusNotifications).
  */
+import type { ConnectorErrorCode, ConnectorStatus } from "ports/connector-status";
 import type { Platform } from "ports/platform";
 import { Logger, type LogLevel } from "ports/log";
 import type { BootNotificationReq } from "ocpp/generated/ocpp16";
-import type { ChargePointHardware, ConnectorEvents, OcppConnectorStatus, OcppErrorCode } from "./charge-point-hw";
+import type { ChargePointHardware, ConnectorEvents } from "./charge-point-hw";
 import type { TransactionJournal } from "./journal";
 import { OcppEngine, type FrameRecorder } from "./rpc/engine";
 import { ConfigurationRegistry } from "./core/configuration";
@@ -26,7 +27,7 @@ import { SessionService } from "./core/session-service";
 import { TimeKeeper } from "./core/timestamps";
 import { rebootWithRetries } from "./core/reboot";
 import { attachCoreActions } from "./core/actions";
-import type { CoreContext, DataTransferHandler, RemoteStartChargingProfile } from "./core/context";
+import type { CoreContext, CoreServicePorts, DataTransferHandler, RemoteStartChargingProfile } from "./core/context";
 
 export interface ChargePointOptions {
   platform: Platform;
@@ -84,6 +85,7 @@ export class ChargePoint {
       maxFrameBytes: options.maxFrameBytes,
       bootNumber,
     });
+    const ports: CoreServicePorts = { engine: this.engine, timers: platform.timers, config: this.config, time: this.time };
     this.authKey = new AuthKeyRecovery({ kv, config: this.config, log: this.log.child("ws") });
     this.connection = new ConnectionService({
       factory: platform.websocket,
@@ -96,25 +98,17 @@ export class ChargePoint {
     });
     this.config.onChange("WebSocketPingInterval", (value) => this.connection.setPingInterval(Number(value)));
     this.registration = new RegistrationService({
-      engine: this.engine,
-      timers: platform.timers,
-      config: this.config,
-      time: this.time,
+      ports,
       log: this.log.child("boot"),
       bootRequest: options.boot,
     });
     this.status = new StatusService({
-      engine: this.engine,
-      timers: platform.timers,
-      config: this.config,
-      time: this.time,
+      ports,
       log: this.log,
       connectorCount: hardware.connectors.length,
     });
     this.auth = new AuthorizationService({
-      engine: this.engine,
-      config: this.config,
-      time: this.time,
+      ports,
       log: this.log,
       // On connector 0, with the charge point's status [SPEC 3.5.2, reference §4.4]. Sent once the
       // answer that revealed it is fully handled, so the statuses and transaction messages that answer
@@ -124,11 +118,8 @@ export class ChargePoint {
       },
     });
     this.transactions = new TransactionService({
-      engine: this.engine,
+      ports,
       kv,
-      timers: platform.timers,
-      config: this.config,
-      time: this.time,
       log: this.log.child("tx"),
       journal: options.journal,
       connectors: hardware.connectors,
@@ -139,9 +130,7 @@ export class ChargePoint {
     this.transactions.onDelivered(() => this.status.reportChanged());
     this.availability = new AvailabilityService(kv, hardware.connectors, (id) => this.transactions.hasTransaction(id));
     this.sessions = new SessionService({
-      engine: this.engine,
-      timers: platform.timers,
-      config: this.config,
+      ports,
       log: this.log,
       connectors: hardware.connectors,
       auth: this.auth,
@@ -302,7 +291,7 @@ class HardwareEvents implements ConnectorEvents {
     this.#sessions.unplugged(connectorId);
   }
 
-  onStatusChanged(connectorId: number, status: OcppConnectorStatus, errorCode: OcppErrorCode, info?: string): void {
+  onStatusChanged(connectorId: number, status: ConnectorStatus, errorCode: ConnectorErrorCode, info?: string): void {
     this.#status.update(connectorId, status, errorCode, info);
   }
 

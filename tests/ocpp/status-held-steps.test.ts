@@ -30,10 +30,12 @@ describe("status steps held behind transaction messages, then a lost connection 
     const config = { int: () => 0 } as unknown as ConfigurationRegistry;
     const log = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger;
     const status = new StatusService({
-      engine: engine as unknown as OcppEngine,
-      timers: time,
-      config,
-      time: new TimeKeeper(new OffsetClock(() => time.nowMs(), Date.UTC(2026, 0, 1), true), 1),
+      ports: {
+        engine: engine as unknown as OcppEngine,
+        timers: time,
+        config,
+        time: new TimeKeeper(new OffsetClock(() => time.nowMs(), Date.UTC(2026, 0, 1), true), 1),
+      },
       log,
       connectorCount: 1,
     });

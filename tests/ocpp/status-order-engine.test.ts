@@ -29,10 +29,12 @@ describe("status and transaction messages in the engine's queue (chaos seed 5089
       return true;
     });
     const status = new StatusService({
-      engine,
-      timers: time,
-      config: { int: () => 0 } as unknown as ConfigurationRegistry,
-      time: new TimeKeeper(new OffsetClock(() => time.nowMs(), Date.UTC(2026, 0, 1), true), 1),
+      ports: {
+        engine,
+        timers: time,
+        config: { int: () => 0 } as unknown as ConfigurationRegistry,
+        time: new TimeKeeper(new OffsetClock(() => time.nowMs(), Date.UTC(2026, 0, 1), true), 1),
+      },
       log,
       connectorCount: 1,
     });

@@ -6,6 +6,7 @@
  * charger (connectors with plug, status, meter), and a ChargePoint on
  * virtual timers.
  */
+import type { ConnectorErrorCode, ConnectorStatus } from "ports/connector-status";
 import type RpcServerClient from "ocpp-rpc/lib/server-client";
 import { RPCServer } from "ocpp-rpc";
 import type { AddressInfo } from "node:net";
@@ -17,15 +18,7 @@ import { OffsetClock } from "platform/common/offset-clock";
 import { TimersLoopDriver, VirtualTime } from "platform/common/virtual-timers";
 import { WsWebSocketFactory } from "platform/host/websocket-ws";
 import { ChargePoint } from "ocpp/charge-point";
-import type {
-  ChargePointConnector,
-  ChargePointHardware,
-  ConnectorEvents,
-  ConnectorMeterSample,
-  OcppConnectorStatus,
-  OcppErrorCode,
-  UnlockResult,
-} from "ocpp/charge-point-hw";
+import type { ChargePointConnector, ChargePointHardware, ConnectorEvents, ConnectorMeterSample, UnlockResult } from "ocpp/charge-point-hw";
 import { MemoryJournal, type TransactionJournal } from "ocpp/journal";
 import type { ConnectionSettings } from "ocpp/core/connection-settings";
 import type { LocalAuthority } from "ocpp/core/authorization-service";
@@ -181,8 +174,8 @@ export class FakeConnector implements ChargePointConnector {
   energyWh = 1000;
   powerW = 0;
   events: ConnectorEvents | undefined;
-  #lastStatus: OcppConnectorStatus = "Available";
-  #lastError: OcppErrorCode = "NoError";
+  #lastStatus: ConnectorStatus = "Available";
+  #lastError: ConnectorErrorCode = "NoError";
   info: string | undefined;
 
   constructor(id: number) {
@@ -192,7 +185,7 @@ export class FakeConnector implements ChargePointConnector {
   plugged(): boolean {
     return this.isPlugged;
   }
-  status(): OcppConnectorStatus {
+  status(): ConnectorStatus {
     if (this.faulted || this.lockFault) return "Faulted";
     if (!this.available && !this.permission) return "Unavailable";
     // Like the control loop: no energy before the lock confirmed (Preparing), and an EV unplugged
@@ -209,7 +202,7 @@ export class FakeConnector implements ChargePointConnector {
     if (this.reserved) return "Reserved";
     return "Available";
   }
-  errorCode(): OcppErrorCode {
+  errorCode(): ConnectorErrorCode {
     if (this.lockFault) return "ConnectorLockFailure";
     return this.faulted ? "OtherError" : "NoError";
   }

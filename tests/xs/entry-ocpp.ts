@@ -2,18 +2,11 @@
  * XS entry: the OCPP engine on the real XS engine, over the bridged socket,
  * flash (FlashQueue journal) and key-value store. One simulated connector.
  */
+import type { ConnectorErrorCode, ConnectorStatus } from "ports/connector-status";
 import { createXsnapPlatform } from "platform/xsnap/index";
 import { FlashQueue } from "storage/flash-queue";
 import { ChargePoint } from "ocpp/charge-point";
-import type {
-  ChargePointConnector,
-  ChargePointHardware,
-  ConnectorEvents,
-  ConnectorMeterSample,
-  OcppConnectorStatus,
-  OcppErrorCode,
-  UnlockResult,
-} from "ocpp/charge-point-hw";
+import type { ChargePointConnector, ChargePointHardware, ConnectorEvents, ConnectorMeterSample, UnlockResult } from "ocpp/charge-point-hw";
 import { newMeterSample } from "ocpp/charge-point-hw";
 import { buildMeterValue } from "ocpp/core/metering";
 import { parseFrame, callFrame } from "ocpp/rpc/frame";
@@ -29,18 +22,18 @@ class SimConnector implements ChargePointConnector {
   available = true;
   energyWh = 5000;
   events: ConnectorEvents | undefined;
-  #last: OcppConnectorStatus = "Available";
+  #last: ConnectorStatus = "Available";
   plugged(): boolean {
     return this.isPlugged;
   }
-  status(): OcppConnectorStatus {
+  status(): ConnectorStatus {
     if (!this.available) return "Unavailable";
     if (this.isPlugged && this.permission) return "Charging";
     if (this.isPlugged && !this.permission && (this.#last === "Charging" || this.#last === "Finishing")) return "Finishing"; // C6 [SPEC 4.9]
     if (this.permission || this.isPlugged) return "Preparing";
     return "Available";
   }
-  errorCode(): OcppErrorCode {
+  errorCode(): ConnectorErrorCode {
     return "NoError";
   }
   readMeter(into: ConnectorMeterSample): ConnectorMeterSample {

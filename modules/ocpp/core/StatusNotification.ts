@@ -5,7 +5,7 @@
  */
 import type { CallOptions, OcppEngine } from "ocpp/rpc/engine";
 import type { StatusNotificationConf, StatusNotificationReq } from "ocpp/generated/ocpp16";
-import type { OcppConnectorStatus, OcppErrorCode } from "ocpp/charge-point-hw";
+import type { ConnectorErrorCode, ConnectorStatus } from "ports/connector-status";
 import type { TimeKeeper } from "./timestamps";
 
 /**
@@ -19,8 +19,8 @@ export const TRIGGERED_STATUS_CALL: CallOptions = Object.freeze({ beforeAccepted
 /** `changedAtUtc`: when the status changed (UTC ms); without it, now when the clock is set, else no timestamp. */
 export function buildStatusNotificationRequest(
   connectorId: number,
-  status: OcppConnectorStatus,
-  errorCode: OcppErrorCode,
+  status: ConnectorStatus,
+  errorCode: ConnectorErrorCode,
   info: string | undefined,
   changedAtUtc: number | undefined,
   time: TimeKeeper,

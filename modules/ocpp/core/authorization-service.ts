@@ -6,11 +6,9 @@
  * CSMS sends goes back into that model, which tells of Local List conflicts.
  * The message itself: ./Authorize.ts.
  */
+import type { CoreServicePorts } from "./context";
 import type { Logger } from "ports/log";
-import type { OcppEngine } from "ocpp/rpc/engine";
 import type { AuthorizeConf } from "ocpp/generated/ocpp16";
-import type { ConfigurationRegistry } from "./configuration";
-import type { TimeKeeper } from "./timestamps";
 import { idTagInfoAllowsCharging, sendAuthorize } from "./Authorize";
 
 /** IdTagInfo [SPEC 7.17] as Authorize, StartTransaction and StopTransaction.conf carry it. */
@@ -44,27 +42,21 @@ export interface AuthorizationDecision {
 }
 
 export interface AuthorizationServiceOptions {
-  engine: OcppEngine;
-  config: ConfigurationRegistry;
-  time: TimeKeeper;
+  ports: CoreServicePorts;
   log: Logger;
   /** A CSMS answer conflicts with the Local List: StatusNotification LocalListConflict [SPEC 3.5.2]. */
   onListConflict?: (idTag: string, csmsStatus: AuthorizationStatus) => void;
 }
 
 export class AuthorizationService {
-  readonly #engine: OcppEngine;
-  readonly #config: ConfigurationRegistry;
-  readonly #time: TimeKeeper;
+  readonly #ports: CoreServicePorts;
   readonly #log: Logger;
   readonly #onListConflict: ((idTag: string, csmsStatus: AuthorizationStatus) => void) | undefined;
   /** The Local List and cache (set by the LocalAuthListManagement wiring); without it only the CSMS decides. */
   localAuth: LocalAuthority | undefined;
 
   constructor(options: AuthorizationServiceOptions) {
-    this.#engine = options.engine;
-    this.#config = options.config;
-    this.#time = options.time;
+    this.#ports = options.ports;
     this.#log = options.log;
     this.#onListConflict = options.onListConflict;
   }
@@ -95,13 +87,13 @@ export class AuthorizationService {
   }
 
   async authorize(idTag: string): Promise<AuthorizationDecision> {
-    const online = this.#engine.online && this.#engine.accepted;
+    const online = this.#ports.engine.online && this.#ports.engine.accepted;
     const local = this.#localDecision(idTag, online);
     if (local.action !== "authorize") return this.#decided(local);
     try {
-      const conf = await sendAuthorize(this.#engine, idTag);
+      const conf = await sendAuthorize(this.#ports.engine, idTag);
       this.remember(idTag, conf.idTagInfo);
-      return { accepted: idTagInfoAllowsCharging(conf.idTagInfo, this.#time.clock), info: conf.idTagInfo, source: "csms" };
+      return { accepted: idTagInfoAllowsCharging(conf.idTagInfo, this.#ports.time.clock), info: conf.idTagInfo, source: "csms" };
     } catch (error) {
       this.#log.warn(`Authorize failed, deciding offline: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -111,7 +103,7 @@ export class AuthorizationService {
   #localDecision(idTag: string, online: boolean): ReturnType<LocalAuthority["authorize"]> {
     if (this.localAuth) return this.localAuth.authorize(idTag, online);
     if (online) return { action: "authorize", source: "none" };
-    return { action: this.#config.bool("AllowOfflineTxForUnknownId") ? "accept" : "reject", source: "none" };
+    return { action: this.#ports.config.bool("AllowOfflineTxForUnknownId") ? "accept" : "reject", source: "none" };
   }
 
   #decided(local: ReturnType<LocalAuthority["authorize"]>): AuthorizationDecision {

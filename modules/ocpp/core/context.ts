@@ -4,6 +4,9 @@
  * it (./actions.ts).
  */
 import type { Logger } from "ports/log";
+import type { Timers } from "ports/timers";
+import type { OcppEngine } from "ocpp/rpc/engine";
+import type { TimeKeeper } from "./timestamps";
 import type { ChargePointHardware } from "ocpp/charge-point-hw";
 import type { RemoteStartTransactionReq } from "ocpp/generated/ocpp16";
 import type { ConfigurationRegistry } from "./configuration";
@@ -13,6 +16,17 @@ import type { SessionService } from "./session-service";
 import type { TransactionService } from "./transaction-service";
 import type { ConnectionService } from "./connection-service";
 import type { AuthKeyRecovery } from "./auth-key-recovery";
+
+/**
+ * What the Core services are built on, one object the ChargePoint shares among
+ * them: each keeps a reference to it rather than four fields of its own.
+ */
+export interface CoreServicePorts {
+  readonly engine: OcppEngine;
+  readonly timers: Timers;
+  readonly config: ConfigurationRegistry;
+  readonly time: TimeKeeper;
+}
 
 /** The chargingProfile of a RemoteStartTransaction.req. */
 export type RemoteStartChargingProfile = NonNullable<RemoteStartTransactionReq["chargingProfile"]>;

@@ -6,10 +6,10 @@
  * delivered, then withholds it (SuspendedEVSE) while the transaction and its
  * permission go on (OCTT TC_037_2).
  */
-import type { Timers, TimerHandle } from "ports/timers";
+import type { CoreServicePorts } from "./context";
+import type { TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
 import type { ChargePointConnector } from "ocpp/charge-point-hw";
-import type { ConfigurationRegistry } from "./configuration";
 import type { MeteringService } from "./metering-service";
 
 /** How often the register is checked against MaxEnergyOnInvalidId. */
@@ -24,8 +24,7 @@ export interface InvalidIdState {
 }
 
 export class InvalidIdPolicy {
-  readonly #timers: Timers;
-  readonly #config: ConfigurationRegistry;
+  readonly #ports: CoreServicePorts;
   readonly #log: Logger;
   readonly #connectors: readonly ChargePointConnector[];
   readonly #metering: MeteringService;
@@ -33,15 +32,13 @@ export class InvalidIdPolicy {
   readonly #running: ReadonlyMap<number, InvalidIdState>;
 
   constructor(options: {
-    timers: Timers;
-    config: ConfigurationRegistry;
+    ports: CoreServicePorts;
     log: Logger;
     connectors: readonly ChargePointConnector[];
     metering: MeteringService;
     running: ReadonlyMap<number, InvalidIdState>;
   }) {
-    this.#timers = options.timers;
-    this.#config = options.config;
+    this.#ports = options.ports;
     this.#log = options.log;
     this.#connectors = options.connectors;
     this.#metering = options.metering;
@@ -53,9 +50,9 @@ export class InvalidIdPolicy {
    * (StopTransactionOnInvalidId); otherwise its energy is limited here.
    */
   notAccepted(state: InvalidIdState): boolean {
-    if (this.#config.bool("StopTransactionOnInvalidId")) return true;
+    if (this.#ports.config.bool("StopTransactionOnInvalidId")) return true;
     const connector = this.#connectors[state.tx.connectorId - 1];
-    const allowanceWh = this.#config.int("MaxEnergyOnInvalidId");
+    const allowanceWh = this.#ports.config.int("MaxEnergyOnInvalidId");
     const sample = this.#metering.read(connector);
     if (allowanceWh <= 0 || !sample.ok) {
       // SuspendedEVSE at once; the transaction (and its permission) goes on (OCTT TC_037_2).
@@ -64,13 +61,13 @@ export class InvalidIdPolicy {
     }
     // Keep offering energy until MaxEnergyOnInvalidId more Wh were delivered, then SuspendedEVSE.
     state.invalidLimitWh = sample.energyImportWh + allowanceWh;
-    state.invalidTimer = this.#timers.every(() => this.#checkAllowance(state), INVALID_ID_ENERGY_CHECK_MS);
+    state.invalidTimer = this.#ports.timers.every(() => this.#checkAllowance(state), INVALID_ID_ENERGY_CHECK_MS);
     return false;
   }
 
   /** The transaction stops: no more allowance checks. */
   cancel(state: InvalidIdState): void {
-    if (state.invalidTimer !== undefined) this.#timers.clear(state.invalidTimer);
+    if (state.invalidTimer !== undefined) this.#ports.timers.clear(state.invalidTimer);
   }
 
   #checkAllowance(state: InvalidIdState): void {

@@ -13,14 +13,13 @@
  * service reads them and keeps its figures on their state objects. The
  * sampled values themselves: ./metering.ts.
  */
-import type { Timers, TimerHandle } from "ports/timers";
+import type { CoreServicePorts } from "./context";
+import type { TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
-import type { OcppEngine } from "ocpp/rpc/engine";
 import type { ChargePointConnector, ConnectorMeterSample } from "ocpp/charge-point-hw";
 import { newMeterSample } from "ocpp/charge-point-hw";
-import type { ConfigurationRegistry } from "./configuration";
 import { appendSampledValues, type ReadingContext, type SampledValue } from "./metering";
-import type { EventTime, TimeKeeper } from "./timestamps";
+import type { EventTime } from "./timestamps";
 import { buildMeterValuesRequest, sendMeterValues, type StoredMeterValue } from "./MeterValues";
 import type { TransactionQueue, TransactionRecord } from "./transaction-queue";
 
@@ -43,10 +42,7 @@ export function thinOnce(data: StoredMeterValue[]): StoredMeterValue[] {
 }
 
 export class MeteringService {
-  readonly #engine: OcppEngine;
-  readonly #timers: Timers;
-  readonly #config: ConfigurationRegistry;
-  readonly #time: TimeKeeper;
+  readonly #ports: CoreServicePorts;
   readonly #log: Logger;
   readonly #connectors: readonly ChargePointConnector[];
   readonly #queue: TransactionQueue;
@@ -58,25 +54,19 @@ export class MeteringService {
   #alignedTimer: TimerHandle | undefined;
 
   constructor(options: {
-    engine: OcppEngine;
-    timers: Timers;
-    config: ConfigurationRegistry;
-    time: TimeKeeper;
+    ports: CoreServicePorts;
     log: Logger;
     connectors: readonly ChargePointConnector[];
     queue: TransactionQueue;
     running: ReadonlyMap<number, MeteredTransaction>;
   }) {
-    this.#engine = options.engine;
-    this.#timers = options.timers;
-    this.#config = options.config;
-    this.#time = options.time;
+    this.#ports = options.ports;
     this.#log = options.log;
     this.#connectors = options.connectors;
     this.#queue = options.queue;
     this.#running = options.running;
-    this.#config.onChange("ClockAlignedDataInterval", () => this.armAligned());
-    this.#config.onChange("MeterValueSampleInterval", () => {
+    this.#ports.config.onChange("ClockAlignedDataInterval", () => this.armAligned());
+    this.#ports.config.onChange("MeterValueSampleInterval", () => {
       for (const state of this.#running.values()) this.armSampling(state);
     });
   }
@@ -95,21 +85,22 @@ export class MeteringService {
 
   /** The Transaction.Begin values of a new transaction, from the reading `readStart` took. */
   recordBegin(state: MeteredTransaction): void {
-    this.#addStopData(state, "Transaction.Begin", this.#config.list("StopTxnSampledData"));
+    this.#addStopData(state, "Transaction.Begin", this.#ports.config.list("StopTxnSampledData"));
   }
 
   /** Stops the sampling of a transaction, records its Transaction.End values and returns its meterStop (Wh). */
   end(state: MeteredTransaction): number {
-    if (state.sampleTimer !== undefined) this.#timers.clear(state.sampleTimer);
+    if (state.sampleTimer !== undefined) this.#ports.timers.clear(state.sampleTimer);
     this.#connectors[state.tx.connectorId - 1].readMeter(this.#sample);
-    this.#addStopData(state, "Transaction.End", this.#config.list("StopTxnSampledData"));
+    this.#addStopData(state, "Transaction.End", this.#ports.config.list("StopTxnSampledData"));
     return this.#meterStopWh(state);
   }
 
   /** The StopTransaction's transactionData, or undefined when none is configured. */
   transactionData(state: MeteredTransaction): StoredMeterValue[] | undefined {
-    if (this.#config.list("StopTxnSampledData").length === 0 && this.#config.list("StopTxnAlignedData").length === 0) return undefined;
-    const max = Math.max(2, this.#config.int("StopTransactionMaxMeterValues"));
+    if (this.#ports.config.list("StopTxnSampledData").length === 0 && this.#ports.config.list("StopTxnAlignedData").length === 0)
+      return undefined;
+    const max = Math.max(2, this.#ports.config.int("StopTransactionMaxMeterValues"));
     let out = state.stopData;
     while (out.length > max) out = thinOnce(out);
     return out;
@@ -131,11 +122,11 @@ export class MeteringService {
 
   /** (Re)starts the sampled MeterValues of a transaction at MeterValueSampleInterval. */
   armSampling(state: MeteredTransaction): void {
-    if (state.sampleTimer !== undefined) this.#timers.clear(state.sampleTimer);
+    if (state.sampleTimer !== undefined) this.#ports.timers.clear(state.sampleTimer);
     state.sampleTimer = undefined;
-    const intervalS = this.#config.int("MeterValueSampleInterval");
+    const intervalS = this.#ports.config.int("MeterValueSampleInterval");
     if (intervalS <= 0) return;
-    state.sampleTimer = this.#timers.every(() => this.#sampled(state), intervalS * 1000);
+    state.sampleTimer = this.#ports.timers.every(() => this.#sampled(state), intervalS * 1000);
   }
 
   #sampled(state: MeteredTransaction): void {
@@ -143,29 +134,29 @@ export class MeteringService {
     connector.readMeter(this.#sample);
     if (!this.#sample.ok) return;
     this.#noteRegister(state);
-    this.#addStopData(state, "Sample.Periodic", this.#config.list("StopTxnSampledData"));
-    this.#pushMeterValue(state, "Sample.Periodic", this.#config.list("MeterValuesSampledData"), this.#time.now());
+    this.#addStopData(state, "Sample.Periodic", this.#ports.config.list("StopTxnSampledData"));
+    this.#pushMeterValue(state, "Sample.Periodic", this.#ports.config.list("MeterValuesSampledData"), this.#ports.time.now());
   }
 
   /** Clock-aligned readings at multiples of ClockAlignedDataInterval from 00:00 UTC (needs a synced clock). */
   armAligned(): void {
-    if (this.#alignedTimer !== undefined) this.#timers.clear(this.#alignedTimer);
+    if (this.#alignedTimer !== undefined) this.#ports.timers.clear(this.#alignedTimer);
     this.#alignedTimer = undefined;
-    const intervalS = this.#config.int("ClockAlignedDataInterval");
-    if (intervalS <= 0 || !this.#time.clock.isSynced()) return;
+    const intervalS = this.#ports.config.int("ClockAlignedDataInterval");
+    if (intervalS <= 0 || !this.#ports.time.clock.isSynced()) return;
     const periodMs = intervalS * 1000;
-    const now = this.#time.clock.utcMs();
+    const now = this.#ports.time.clock.utcMs();
     const next = (Math.floor(now / periodMs) + 1) * periodMs;
-    this.#alignedTimer = this.#timers.once(() => {
+    this.#alignedTimer = this.#ports.timers.once(() => {
       this.#alignedTimer = undefined;
       const at: EventTime = { u: next };
-      const measurands = this.#config.list("MeterValuesAlignedData");
+      const measurands = this.#ports.config.list("MeterValuesAlignedData");
       for (const state of this.#running.values()) {
         const connector = this.#connectors[state.tx.connectorId - 1];
         connector.readMeter(this.#sample);
         if (!this.#sample.ok) continue;
         this.#noteRegister(state);
-        this.#addStopData(state, "Sample.Clock", this.#config.list("StopTxnAlignedData"), at);
+        this.#addStopData(state, "Sample.Clock", this.#ports.config.list("StopTxnAlignedData"), at);
         this.#pushMeterValue(state, "Sample.Clock", measurands, at);
       }
       this.#alignedOutsideTransactions(measurands, at);
@@ -180,7 +171,7 @@ export class MeteringService {
    * sent when online, not journaled.
    */
   #alignedOutsideTransactions(measurands: string[], at: EventTime): void {
-    if (measurands.length === 0 || !this.#engine.online || !this.#engine.accepted) return;
+    if (measurands.length === 0 || !this.#ports.engine.online || !this.#ports.engine.accepted) return;
     const main = this.#mainSample;
     main.energyImportWh = 0;
     main.powerW = 0;
@@ -191,7 +182,7 @@ export class MeteringService {
       main.currentA[p] = 0;
       main.voltageV[p] = 0;
     }
-    const timestamp = this.#time.iso(at);
+    const timestamp = this.#ports.time.iso(at);
     for (const connector of this.#connectors) {
       connector.readMeter(this.#sample);
       if (!this.#sample.ok) {
@@ -218,7 +209,7 @@ export class MeteringService {
   }
 
   #sendUnqueued(connectorId: number, timestamp: string, sampledValue: SampledValue[]): void {
-    sendMeterValues(this.#engine, buildMeterValuesRequest(connectorId, [{ timestamp, sampledValue }])).catch((error: Error) => {
+    sendMeterValues(this.#ports.engine, buildMeterValuesRequest(connectorId, [{ timestamp, sampledValue }])).catch((error: Error) => {
       this.#log.warn(`aligned MeterValues of connector ${connectorId} not delivered: ${error.message}`);
     });
   }
@@ -245,8 +236,8 @@ export class MeteringService {
     if (measurands.length === 0) return;
     const sv: SampledValue[] = [];
     appendSampledValues(sv, measurands, this.#sample, this.#connectors[state.tx.connectorId - 1].offeredA(), context);
-    state.stopData.push({ t: at ?? this.#time.now(), sv });
-    const max = Math.max(2, this.#config.int("StopTransactionMaxMeterValues"));
+    state.stopData.push({ t: at ?? this.#ports.time.now(), sv });
+    const max = Math.max(2, this.#ports.config.int("StopTransactionMaxMeterValues"));
     if (state.stopData.length > max) state.stopData = thinOnce(state.stopData);
   }
 }

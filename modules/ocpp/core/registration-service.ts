@@ -7,22 +7,17 @@
  * currentTime sets the clock. The messages themselves: ./BootNotification.ts
  * and ./Heartbeat.ts.
  */
-import type { Timers, TimerHandle } from "ports/timers";
+import type { CoreServicePorts } from "./context";
+import type { TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
-import type { OcppEngine } from "ocpp/rpc/engine";
 import type { BootNotificationConf, BootNotificationReq } from "ocpp/generated/ocpp16";
-import type { ConfigurationRegistry } from "./configuration";
-import type { TimeKeeper } from "./timestamps";
 import { BOOT_RETRY_DEFAULT_S, applyBootNotificationResult, sendBootNotification } from "./BootNotification";
 import { HEARTBEAT_CALL, sendHeartbeat } from "./Heartbeat";
 
 export type RegistrationStatus = BootNotificationConf["status"] | "Unknown";
 
 export class RegistrationService {
-  readonly #engine: OcppEngine;
-  readonly #timers: Timers;
-  readonly #config: ConfigurationRegistry;
-  readonly #time: TimeKeeper;
+  readonly #ports: CoreServicePorts;
   readonly #log: Logger;
   readonly #bootRequest: BootNotificationReq;
   #status: RegistrationStatus = "Unknown";
@@ -32,24 +27,14 @@ export class RegistrationService {
   #inFlight = false;
   #acceptedListeners: Array<() => void> = [];
 
-  constructor(options: {
-    engine: OcppEngine;
-    timers: Timers;
-    config: ConfigurationRegistry;
-    time: TimeKeeper;
-    log: Logger;
-    bootRequest: BootNotificationReq;
-  }) {
-    this.#engine = options.engine;
-    this.#timers = options.timers;
-    this.#config = options.config;
-    this.#time = options.time;
+  constructor(options: { ports: CoreServicePorts; log: Logger; bootRequest: BootNotificationReq }) {
+    this.#ports = options.ports;
     this.#log = options.log;
     this.#bootRequest = options.bootRequest;
-    this.#engine.onActivity(() => {
-      this.#lastActivityMs = this.#time.clock.monotonicMs();
+    this.#ports.engine.onActivity(() => {
+      this.#lastActivityMs = this.#ports.time.clock.monotonicMs();
     });
-    this.#config.onChange("HeartbeatInterval", () => this.#armHeartbeat());
+    this.#ports.config.onChange("HeartbeatInterval", () => this.#armHeartbeat());
   }
 
   get status(): RegistrationStatus {
@@ -85,16 +70,16 @@ export class RegistrationService {
   }
 
   disconnected(): void {
-    if (this.#heartbeatTimer !== undefined) this.#timers.clear(this.#heartbeatTimer);
+    if (this.#heartbeatTimer !== undefined) this.#ports.timers.clear(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
   }
 
   #sendBoot(): void {
-    if (this.#inFlight || !this.#engine.online) return;
-    if (this.#retryTimer !== undefined) this.#timers.clear(this.#retryTimer);
+    if (this.#inFlight || !this.#ports.engine.online) return;
+    if (this.#retryTimer !== undefined) this.#ports.timers.clear(this.#retryTimer);
     this.#retryTimer = undefined;
     this.#inFlight = true;
-    sendBootNotification(this.#engine, this.#bootRequest).then(
+    sendBootNotification(this.#ports.engine, this.#bootRequest).then(
       (conf) => {
         this.#inFlight = false;
         this.#handleConf(conf);
@@ -110,7 +95,7 @@ export class RegistrationService {
   #handleConf(conf: BootNotificationConf): void {
     this.#status = conf.status;
     this.#log.info(`BootNotification ${conf.status}, interval ${conf.interval}`);
-    const retryS = applyBootNotificationResult(conf, this.#engine, this.#config, this.#time.clock);
+    const retryS = applyBootNotificationResult(conf, this.#ports.engine, this.#ports.config, this.#ports.time.clock);
     if (conf.status === "Accepted") {
       this.#armHeartbeat();
       for (const listener of this.#acceptedListeners) listener();
@@ -121,25 +106,25 @@ export class RegistrationService {
   }
 
   #retryBoot(seconds: number): void {
-    if (this.#retryTimer !== undefined) this.#timers.clear(this.#retryTimer);
-    this.#retryTimer = this.#timers.once(() => {
+    if (this.#retryTimer !== undefined) this.#ports.timers.clear(this.#retryTimer);
+    this.#retryTimer = this.#ports.timers.once(() => {
       this.#retryTimer = undefined;
-      this.#engine.setAnswerInbound(true);
+      this.#ports.engine.setAnswerInbound(true);
       this.#sendBoot();
     }, seconds * 1000);
   }
 
   /** `afterMs`: wait this long instead of until HeartbeatInterval after the last activity. */
   #armHeartbeat(afterMs?: number): void {
-    if (this.#heartbeatTimer !== undefined) this.#timers.clear(this.#heartbeatTimer);
+    if (this.#heartbeatTimer !== undefined) this.#ports.timers.clear(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
-    const intervalS = this.#config.int("HeartbeatInterval");
-    if (this.#status !== "Accepted" || intervalS <= 0 || !this.#engine.online) return;
-    const idleMs = this.#time.clock.monotonicMs() - this.#lastActivityMs;
+    const intervalS = this.#ports.config.int("HeartbeatInterval");
+    if (this.#status !== "Accepted" || intervalS <= 0 || !this.#ports.engine.online) return;
+    const idleMs = this.#ports.time.clock.monotonicMs() - this.#lastActivityMs;
     const dueMs = afterMs ?? Math.max(0, intervalS * 1000 - idleMs);
-    this.#heartbeatTimer = this.#timers.once(() => {
+    this.#heartbeatTimer = this.#ports.timers.once(() => {
       this.#heartbeatTimer = undefined;
-      const idle = this.#time.clock.monotonicMs() - this.#lastActivityMs;
+      const idle = this.#ports.time.clock.monotonicMs() - this.#lastActivityMs;
       if (idle < intervalS * 1000) {
         this.#armHeartbeat();
         return;
@@ -153,6 +138,8 @@ export class RegistrationService {
 
   /** Sends a Heartbeat now and syncs the clock from its answer. */
   heartbeat(): Promise<void> {
-    return sendHeartbeat(this.#engine, this.#time.clock, HEARTBEAT_CALL, (error) => this.#log.warn(`Heartbeat failed: ${error.message}`));
+    return sendHeartbeat(this.#ports.engine, this.#ports.time.clock, HEARTBEAT_CALL, (error) =>
+      this.#log.warn(`Heartbeat failed: ${error.message}`),
+    );
   }
 }

@@ -5,11 +5,10 @@
  * default id tag, stop by the same id tag or one with the same parent,
  * EV-side unplug per StopTransactionOnEVSideDisconnect.
  */
-import type { Timers, TimerHandle } from "ports/timers";
+import type { CoreServicePorts } from "./context";
+import type { TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
 import type { ChargePointConnector } from "ocpp/charge-point-hw";
-import type { OcppEngine } from "ocpp/rpc/engine";
-import type { ConfigurationRegistry } from "./configuration";
 import type { AuthorizationService } from "./authorization-service";
 import type { AvailabilityService } from "./availability-service";
 import type { TransactionService } from "./transaction-service";
@@ -30,9 +29,7 @@ export interface ReservationGate {
 }
 
 export class SessionService {
-  readonly #engine: OcppEngine;
-  readonly #timers: Timers;
-  readonly #config: ConfigurationRegistry;
+  readonly #ports: CoreServicePorts;
   readonly #log: Logger;
   readonly #connectors: readonly ChargePointConnector[];
   readonly #auth: AuthorizationService;
@@ -44,18 +41,14 @@ export class SessionService {
   reservations: ReservationGate | undefined;
 
   constructor(options: {
-    engine: OcppEngine;
-    timers: Timers;
-    config: ConfigurationRegistry;
+    ports: CoreServicePorts;
     log: Logger;
     connectors: readonly ChargePointConnector[];
     auth: AuthorizationService;
     availability: AvailabilityService;
     transactions: TransactionService;
   }) {
-    this.#engine = options.engine;
-    this.#timers = options.timers;
-    this.#config = options.config;
+    this.#ports = options.ports;
     this.#log = options.log;
     this.#connectors = options.connectors;
     this.#auth = options.auth;
@@ -71,7 +64,7 @@ export class SessionService {
     const status = connector.status();
     if (status === "Faulted" || status === "Unavailable") return false;
     if (this.#tx.hasTransaction(connectorId) || this.#pending.has(connectorId) || this.#awaitingLock.has(connectorId)) return false;
-    if (!this.#engine.accepted && !this.#config.bool("PreBootTransactions")) return false;
+    if (!this.#ports.engine.accepted && !this.#ports.config.bool("PreBootTransactions")) return false;
     return true;
   }
 
@@ -163,7 +156,7 @@ export class SessionService {
 
   /** After the RemoteStartTransaction.conf was sent. */
   async remoteStart(connectorId: number, idTag: string): Promise<void> {
-    if (this.#config.bool("AuthorizeRemoteTxRequests")) {
+    if (this.#ports.config.bool("AuthorizeRemoteTxRequests")) {
       const decision = await this.#auth.authorize(idTag);
       if (!decision.accepted) {
         this.#log.info(`remote start for ${idTag} not authorized`);
@@ -179,20 +172,20 @@ export class SessionService {
   plugged(connectorId: number): void {
     const pending = this.#pending.get(connectorId);
     if (pending) {
-      this.#timers.clear(pending.timer);
+      this.#ports.timers.clear(pending.timer);
       this.#pending.delete(connectorId);
       this.#startNow(connectorId, pending.idTag, pending.parentIdTag, pending.reservationId);
       return;
     }
-    if (this.#config.bool("FreeCharging") && this.canBegin(connectorId)) {
-      this.#startNow(connectorId, this.#config.string("FreeChargingIdTag"), undefined, undefined);
+    if (this.#ports.config.bool("FreeCharging") && this.canBegin(connectorId)) {
+      this.#startNow(connectorId, this.#ports.config.string("FreeChargingIdTag"), undefined, undefined);
     }
   }
 
   /** The EV side was unplugged. */
   unplugged(connectorId: number): void {
     if (this.#awaitingLock.delete(connectorId)) this.#connectors[connectorId - 1].setPermission(false);
-    if (this.#tx.hasTransaction(connectorId) && this.#config.bool("StopTransactionOnEVSideDisconnect")) {
+    if (this.#tx.hasTransaction(connectorId) && this.#ports.config.bool("StopTransactionOnEVSideDisconnect")) {
       this.#tx.stop(connectorId, "EVDisconnected");
     }
   }
@@ -203,7 +196,7 @@ export class SessionService {
     const connector = this.#connectors[connectorId - 1];
     if (connector.plugged()) return this.#startNow(connectorId, idTag, parentIdTag, reservation?.reservationId);
     // Id first: wait for the plug up to ConnectionTimeOut (OCTT TC_004_2, TC_011_2).
-    const timer = this.#timers.once(() => this.#cancelPending(connectorId), this.#config.int("ConnectionTimeOut") * 1000);
+    const timer = this.#ports.timers.once(() => this.#cancelPending(connectorId), this.#ports.config.int("ConnectionTimeOut") * 1000);
     const pending: PendingStart = { idTag, timer };
     if (parentIdTag !== undefined) pending.parentIdTag = parentIdTag;
     if (reservation?.reservationId !== undefined) pending.reservationId = reservation.reservationId;
@@ -215,7 +208,7 @@ export class SessionService {
   #cancelPending(connectorId: number): void {
     const pending = this.#pending.get(connectorId);
     if (!pending) return;
-    this.#timers.clear(pending.timer);
+    this.#ports.timers.clear(pending.timer);
     this.#pending.delete(connectorId);
     this.#connectors[connectorId - 1].setPermission(false);
   }

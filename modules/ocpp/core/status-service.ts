@@ -15,18 +15,16 @@
  * Finishing, not Available → Finishing, which the table forbids. The
  * message itself: ./StatusNotification.ts.
  */
-import type { Timers, TimerHandle } from "ports/timers";
+import type { CoreServicePorts } from "./context";
+import type { TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
-import type { OcppEngine } from "ocpp/rpc/engine";
-import type { OcppConnectorStatus, OcppErrorCode } from "ocpp/charge-point-hw";
-import type { ConfigurationRegistry } from "./configuration";
-import type { TimeKeeper } from "./timestamps";
+import type { ConnectorErrorCode, ConnectorStatus } from "ports/connector-status";
 import { ORDERED_STATUS_CALL, TRIGGERED_STATUS_CALL, buildStatusNotificationRequest, sendStatusNotification } from "./StatusNotification";
 
 /** A status as sent: the current one or one held behind transaction messages. */
 interface StatusStep {
-  status: OcppConnectorStatus;
-  errorCode: OcppErrorCode;
+  status: ConnectorStatus;
+  errorCode: ConnectorErrorCode;
   info?: string;
   changedAtUtc?: number;
   /** Transaction messages journaled before this change (see TransactionOrder). */
@@ -39,12 +37,12 @@ export const MAX_HELD_STATUSES = 4;
 interface ConnectorReport {
   /** Earlier changes not sent yet, oldest first. */
   held: StatusStep[];
-  status: OcppConnectorStatus;
-  errorCode: OcppErrorCode;
+  status: ConnectorStatus;
+  errorCode: ConnectorErrorCode;
   info?: string;
   /** Last status the CSMS got. */
-  sentStatus?: OcppConnectorStatus;
-  sentErrorCode?: OcppErrorCode;
+  sentStatus?: ConnectorStatus;
+  sentErrorCode?: ConnectorErrorCode;
   timer?: TimerHandle;
   changedAtUtc?: number;
   /** Transaction messages journaled before this change (see TransactionOrder). */
@@ -60,26 +58,13 @@ export interface TransactionOrder {
 }
 
 export class StatusService {
-  readonly #engine: OcppEngine;
-  readonly #timers: Timers;
-  readonly #config: ConfigurationRegistry;
-  readonly #time: TimeKeeper;
+  readonly #ports: CoreServicePorts;
   readonly #log: Logger;
   readonly #reports: ConnectorReport[] = [];
   #order: TransactionOrder | undefined;
 
-  constructor(options: {
-    engine: OcppEngine;
-    timers: Timers;
-    config: ConfigurationRegistry;
-    time: TimeKeeper;
-    log: Logger;
-    connectorCount: number;
-  }) {
-    this.#engine = options.engine;
-    this.#timers = options.timers;
-    this.#config = options.config;
-    this.#time = options.time;
+  constructor(options: { ports: CoreServicePorts; log: Logger; connectorCount: number }) {
+    this.#ports = options.ports;
     this.#log = options.log;
     for (let i = 0; i <= options.connectorCount; i++)
       this.#reports.push({ held: [], status: "Available", errorCode: "NoError", mark: 0, due: false });
@@ -90,17 +75,17 @@ export class StatusService {
     this.#order = order;
   }
 
-  current(connectorId: number): OcppConnectorStatus {
+  current(connectorId: number): ConnectorStatus {
     return this.#reports[connectorId].status;
   }
 
   /** A connector's status changed (connector 0 = the charge point). */
-  update(connectorId: number, status: OcppConnectorStatus, errorCode: OcppErrorCode, info?: string): void {
+  update(connectorId: number, status: ConnectorStatus, errorCode: ConnectorErrorCode, info?: string): void {
     const report = this.#reports[connectorId];
     if (!report) return;
     if (report.status === status && report.errorCode === errorCode && report.info === info) return;
     const unsent = report.due || report.sentStatus !== report.status || report.sentErrorCode !== report.errorCode;
-    if (unsent && report.timer === undefined && this.#engine.online && this.#engine.accepted && !this.#passed(report.mark)) {
+    if (unsent && report.timer === undefined && this.#ports.engine.online && this.#ports.engine.accepted && !this.#passed(report.mark)) {
       // Still waiting behind a transaction message: kept as a step of its own.
       if (report.held.length >= MAX_HELD_STATUSES) report.held.shift();
       const step: StatusStep = { status: report.status, errorCode: report.errorCode, mark: report.mark };
@@ -108,7 +93,7 @@ export class StatusService {
       if (report.changedAtUtc !== undefined) step.changedAtUtc = report.changedAtUtc;
       report.held.push(step);
       report.due = false;
-    } else if (!this.#engine.online || !this.#engine.accepted) {
+    } else if (!this.#ports.engine.online || !this.#ports.engine.accepted) {
       // A change while offline: the statuses of this offline period are not replayed [SPEC 4.9], and
       // neither are the steps held before it (the new connection starts afresh; chaos seed 5083).
       report.held.length = 0;
@@ -116,13 +101,13 @@ export class StatusService {
     report.status = status;
     report.errorCode = errorCode;
     report.info = info;
-    report.changedAtUtc = this.#time.clock.isSynced() ? this.#time.clock.utcMs() : undefined;
+    report.changedAtUtc = this.#ports.time.clock.isSynced() ? this.#ports.time.clock.utcMs() : undefined;
     report.mark = this.#order ? this.#order.eventMark() : 0;
-    if (report.timer !== undefined) this.#timers.clear(report.timer);
+    if (report.timer !== undefined) this.#ports.timers.clear(report.timer);
     report.timer = undefined;
-    const holdS = this.#config.int("MinimumStatusDuration");
+    const holdS = this.#ports.config.int("MinimumStatusDuration");
     if (holdS > 0) {
-      report.timer = this.#timers.once(() => {
+      report.timer = this.#ports.timers.once(() => {
         report.timer = undefined;
         this.#sendIfChanged(connectorId);
       }, holdS * 1000);
@@ -150,11 +135,11 @@ export class StatusService {
    * `errorCode` as a warning (LocalListConflict [SPEC 3.5.2]); the kept
    * status and error code stay as they are.
    */
-  notifyError(connectorId: number, errorCode: OcppErrorCode, info?: string): void {
+  notifyError(connectorId: number, errorCode: ConnectorErrorCode, info?: string): void {
     const report = this.#reports[connectorId];
     if (!report) return;
-    const request = buildStatusNotificationRequest(connectorId, report.status, errorCode, info, undefined, this.#time);
-    sendStatusNotification(this.#engine, request).catch((error: Error) => {
+    const request = buildStatusNotificationRequest(connectorId, report.status, errorCode, info, undefined, this.#ports.time);
+    sendStatusNotification(this.#ports.engine, request).catch((error: Error) => {
       this.#log.warn(`StatusNotification ${connectorId} ${errorCode} failed: ${error.message}`);
     });
   }
@@ -169,7 +154,7 @@ export class StatusService {
     if (report.timer !== undefined) return;
     while (report.held.length > 0) {
       const step = report.held[0];
-      if (!this.#engine.accepted || !this.#engine.online || !this.#passed(step.mark)) return; // the current one waits too
+      if (!this.#ports.engine.accepted || !this.#ports.engine.online || !this.#passed(step.mark)) return; // the current one waits too
       report.held.shift();
       this.#transmit(connectorId, report, step, false);
     }
@@ -183,14 +168,14 @@ export class StatusService {
    * also before BootNotification was Accepted. False: no such connector or offline.
    */
   send(connectorId: number): boolean {
-    if (!this.#reports[connectorId] || !this.#engine.online) return false;
+    if (!this.#reports[connectorId] || !this.#ports.engine.online) return false;
     this.#send(connectorId, true);
     return true;
   }
 
   #send(connectorId: number, triggered = false): void {
     const report = this.#reports[connectorId];
-    if (!triggered && (!this.#engine.accepted || !this.#engine.online)) return; // sent on (re)connect
+    if (!triggered && (!this.#ports.engine.accepted || !this.#ports.engine.online)) return; // sent on (re)connect
     if (!triggered && !this.#passed(report.mark)) return; // sent after those messages
     if (triggered) report.held.length = 0; // the CSMS gets the current status now
     report.due = false;
@@ -198,10 +183,17 @@ export class StatusService {
   }
 
   #transmit(connectorId: number, report: ConnectorReport, step: StatusStep, triggered: boolean): void {
-    const request = buildStatusNotificationRequest(connectorId, step.status, step.errorCode, step.info, step.changedAtUtc, this.#time);
+    const request = buildStatusNotificationRequest(
+      connectorId,
+      step.status,
+      step.errorCode,
+      step.info,
+      step.changedAtUtc,
+      this.#ports.time,
+    );
     report.sentStatus = step.status;
     report.sentErrorCode = step.errorCode;
-    sendStatusNotification(this.#engine, request, triggered ? TRIGGERED_STATUS_CALL : ORDERED_STATUS_CALL).catch((error: Error) => {
+    sendStatusNotification(this.#ports.engine, request, triggered ? TRIGGERED_STATUS_CALL : ORDERED_STATUS_CALL).catch((error: Error) => {
       this.#log.warn(`StatusNotification ${connectorId} failed: ${error.message}`);
       report.sentStatus = undefined; // resend on reconnect
     });

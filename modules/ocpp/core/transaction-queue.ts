@@ -25,15 +25,14 @@
  * The messages and their records: ./StartTransaction.ts, ./MeterValues.ts,
  * ./StopTransaction.ts. What a transaction is: ./transactions.ts.
  */
+import type { CoreServicePorts } from "./context";
 import type { KeyValueStore } from "ports/kv";
-import type { Timers, TimerHandle } from "ports/timers";
+import type { TimerHandle } from "ports/timers";
 import type { Logger } from "ports/log";
-import type { ActionRequest, ActionResponse, CallOptions, OcppEngine } from "ocpp/rpc/engine";
+import type { ActionRequest, ActionResponse, CallOptions } from "ocpp/rpc/engine";
 import { CallErrorResponse, CallTimeoutError, InvalidResponseError } from "ocpp/rpc/frame";
 import type { TransactionJournal } from "ocpp/journal";
-import type { ConfigurationRegistry } from "./configuration";
 import type { AuthorizationService } from "./authorization-service";
-import type { TimeKeeper } from "./timestamps";
 import { applyStartTransactionResult, buildStartTransactionRequest, type StartRecord } from "./StartTransaction";
 import { buildTransactionMeterValuesRequest, type MeterRecord } from "./MeterValues";
 import { applyStopTransactionResult, buildStopTransactionRequest, type StopRecord } from "./StopTransaction";
@@ -64,11 +63,8 @@ export interface TransactionAnswers {
 }
 
 export class TransactionQueue {
-  readonly #engine: OcppEngine;
+  readonly #ports: CoreServicePorts;
   readonly #kv: KeyValueStore;
-  readonly #timers: Timers;
-  readonly #config: ConfigurationRegistry;
-  readonly #time: TimeKeeper;
   readonly #log: Logger;
   readonly #journal: TransactionJournal;
   readonly #auth: AuthorizationService;
@@ -87,22 +83,16 @@ export class TransactionQueue {
   #deliveredListeners: Array<() => void> = [];
 
   constructor(options: {
-    engine: OcppEngine;
+    ports: CoreServicePorts;
     kv: KeyValueStore;
-    timers: Timers;
-    config: ConfigurationRegistry;
-    time: TimeKeeper;
     log: Logger;
     journal: TransactionJournal;
     auth: AuthorizationService;
     answers: TransactionAnswers;
     onStalled: (() => void) | undefined;
   }) {
-    this.#engine = options.engine;
+    this.#ports = options.ports;
     this.#kv = options.kv;
-    this.#timers = options.timers;
-    this.#config = options.config;
-    this.#time = options.time;
     this.#log = options.log;
     this.#journal = options.journal;
     this.#auth = options.auth;
@@ -167,7 +157,13 @@ export class TransactionQueue {
 
   /** Sends the oldest journal record when connected, accepted and nothing is in flight. */
   pump(): void {
-    if (this.#sending || this.#retryTimer !== undefined || this.#awaitingReconnect || !this.#engine.online || !this.#engine.accepted)
+    if (
+      this.#sending ||
+      this.#retryTimer !== undefined ||
+      this.#awaitingReconnect ||
+      !this.#ports.engine.online ||
+      !this.#ports.engine.accepted
+    )
       return;
     for (let guard = 0; guard < 1000; guard++) {
       const head = this.#journal.peek();
@@ -190,7 +186,7 @@ export class TransactionQueue {
   #send(seq: number, record: TransactionRecord): void {
     switch (record.k) {
       case "S":
-        this.#deliver(seq, record, "StartTransaction", buildStartTransactionRequest(record, this.#time), (conf) => {
+        this.#deliver(seq, record, "StartTransaction", buildStartTransactionRequest(record, this.#ports.time), (conf) => {
           this.#idMap[String(record.l)] = conf.transactionId;
           this.#kv.set(TRANSACTION_NS, "idmap", JSON.stringify(this.#idMap));
           const invalid = applyStartTransactionResult(record, conf, this.#auth);
@@ -203,15 +199,21 @@ export class TransactionQueue {
           seq,
           record,
           "MeterValues",
-          buildTransactionMeterValuesRequest(record, this.#realId(record.l), this.#time),
+          buildTransactionMeterValuesRequest(record, this.#realId(record.l), this.#ports.time),
           NOTHING_TO_APPLY,
         );
         return;
       case "E":
-        this.#deliver(seq, record, "StopTransaction", buildStopTransactionRequest(record, this.#realId(record.l), this.#time), (conf) => {
-          applyStopTransactionResult(record, conf, this.#auth);
-          return false;
-        });
+        this.#deliver(
+          seq,
+          record,
+          "StopTransaction",
+          buildStopTransactionRequest(record, this.#realId(record.l), this.#ports.time),
+          (conf) => {
+            applyStopTransactionResult(record, conf, this.#auth);
+            return false;
+          },
+        );
         return;
     }
   }
@@ -228,7 +230,7 @@ export class TransactionQueue {
     applyResult: (conf: ActionResponse<A>) => boolean,
   ): void {
     this.#sending = true;
-    this.#engine.call(action, request, TRANSACTION_MESSAGE_CALL).then(
+    this.#ports.engine.call(action, request, TRANSACTION_MESSAGE_CALL).then(
       (conf) => {
         this.#attempts = 0;
         let invalidStart = false;
@@ -250,12 +252,12 @@ export class TransactionQueue {
       },
       (error: Error) => {
         this.#sending = false;
-        const timedOut = error instanceof CallTimeoutError && this.#engine.online && this.#onStalled !== undefined;
+        const timedOut = error instanceof CallTimeoutError && this.#ports.engine.online && this.#onStalled !== undefined;
         if (error instanceof CallErrorResponse || error instanceof InvalidResponseError || timedOut) {
           // "Failure to process" [SPEC 3.7.1]: retry after interval × attempts, drop after the last attempt.
           // A CSMS that never answers counts the same, or statuses would wait behind it for ever.
           this.#attempts++;
-          if (this.#attempts >= this.#config.int("TransactionMessageAttempts")) {
+          if (this.#attempts >= this.#ports.config.int("TransactionMessageAttempts")) {
             this.#log.warn(`${action} dropped after ${this.#attempts} attempts: ${error.message}`);
             this.#attempts = 0;
             try {
@@ -276,17 +278,17 @@ export class TransactionQueue {
             this.#onStalled?.();
             return;
           }
-          this.#retryAfter(this.#config.int("TransactionMessageRetryInterval") * this.#attempts * 1000);
+          this.#retryAfter(this.#ports.config.int("TransactionMessageRetryInterval") * this.#attempts * 1000);
           return;
         }
         // Connection lost: not a processing failure [reference 4.6]; sent again after the reconnect.
-        if (this.#engine.online) this.#retryAfter(1000);
+        if (this.#ports.engine.online) this.#retryAfter(1000);
       },
     );
   }
 
   #retryAfter(delayMs: number): void {
-    this.#retryTimer = this.#timers.once(() => {
+    this.#retryTimer = this.#ports.timers.once(() => {
       this.#retryTimer = undefined;
       this.pump();
     }, delayMs);

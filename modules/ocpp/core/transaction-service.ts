@@ -18,15 +18,13 @@
  * This class builds the three and keeps the API the charge point, sessions,
  * Smart Charging, trigger and the tests use.
  */
+import type { CoreServicePorts } from "./context";
 import type { KeyValueStore } from "ports/kv";
-import type { Timers } from "ports/timers";
 import type { Logger } from "ports/log";
-import type { OcppEngine } from "ocpp/rpc/engine";
 import type { ChargePointConnector } from "ocpp/charge-point-hw";
 import type { TransactionJournal } from "ocpp/journal";
-import type { ConfigurationRegistry } from "./configuration";
 import type { AuthorizationService } from "./authorization-service";
-import type { EventTime, TimeKeeper } from "./timestamps";
+import type { EventTime } from "./timestamps";
 import type { StopReason } from "./StopTransaction";
 import {
   STOP_RECORD_RESERVE_BYTES,
@@ -59,7 +57,7 @@ interface RunningState extends MeteredTransaction, InvalidIdState {
 
 export class TransactionService implements TransactionAnswers {
   readonly #kv: KeyValueStore;
-  readonly #time: TimeKeeper;
+  readonly #ports: CoreServicePorts;
   readonly #log: Logger;
   readonly #connectors: readonly ChargePointConnector[];
   readonly #running = new Map<number, RunningState>(); // by connector id
@@ -72,11 +70,8 @@ export class TransactionService implements TransactionAnswers {
   #poweringDown = false;
 
   constructor(options: {
-    engine: OcppEngine;
+    ports: CoreServicePorts;
     kv: KeyValueStore;
-    timers: Timers;
-    config: ConfigurationRegistry;
-    time: TimeKeeper;
     log: Logger;
     journal: TransactionJournal;
     connectors: readonly ChargePointConnector[];
@@ -85,15 +80,12 @@ export class TransactionService implements TransactionAnswers {
     onStalled?: () => void;
   }) {
     this.#kv = options.kv;
-    this.#time = options.time;
+    this.#ports = options.ports;
     this.#log = options.log;
     this.#connectors = options.connectors;
     this.#queue = new TransactionQueue({
-      engine: options.engine,
+      ports: options.ports,
       kv: options.kv,
-      timers: options.timers,
-      config: options.config,
-      time: options.time,
       log: options.log,
       journal: options.journal,
       auth: options.auth,
@@ -103,18 +95,14 @@ export class TransactionService implements TransactionAnswers {
     const next = this.#kv.get(NS, "nextLocal");
     this.#nextLocal = typeof next === "number" ? next : 1;
     this.#metering = new MeteringService({
-      engine: options.engine,
-      timers: options.timers,
-      config: options.config,
-      time: options.time,
+      ports: options.ports,
       log: options.log,
       connectors: options.connectors,
       queue: this.#queue,
       running: this.#running,
     });
     this.#invalidId = new InvalidIdPolicy({
-      timers: options.timers,
-      config: options.config,
+      ports: options.ports,
       log: options.log,
       connectors: options.connectors,
       metering: this.#metering,
@@ -211,7 +199,7 @@ export class TransactionService implements TransactionAnswers {
       connectorId,
       idTag,
       meterStartWh: this.#metering.readStart(connector),
-      start: this.#time.now(),
+      start: this.#ports.time.now(),
     };
     if (parentIdTag !== undefined) tx.parentIdTag = parentIdTag;
     if (reservationId !== undefined) tx.reservationId = reservationId;
@@ -235,7 +223,7 @@ export class TransactionService implements TransactionAnswers {
     if (!state) return false;
     const connector = this.#connectors[connectorId - 1];
     this.#invalidId.cancel(state);
-    const record: TransactionRecord = { k: "E", l: state.tx.local, me: this.#metering.end(state), t: this.#time.now(), why: reason };
+    const record: TransactionRecord = { k: "E", l: state.tx.local, me: this.#metering.end(state), t: this.#ports.time.now(), why: reason };
     const tag =
       idTag ??
       (reason === "PowerLoss" || reason === "HardReset" || reason === "SoftReset" || reason === "Reboot" ? undefined : state.tx.idTag);
