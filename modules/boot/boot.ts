@@ -23,6 +23,7 @@ import type { OcppFrameLog } from "ocpp/framelog/frame-log";
 import type { LocalAuthService } from "ocpp/localauth/local-auth-service";
 import type { ReservationService } from "ocpp/reservation/reservation-service";
 import type { SmartChargingService } from "ocpp/smartcharging/smart-charging-service";
+import type { SmartCharging } from "ocpp/smartcharging/attach";
 import type { FirmwareService } from "ocpp/firmware-management/firmware-service";
 import type { DiagnosticsService } from "ocpp/firmware-management/diagnostics-service";
 import type { Security } from "ocpp/security/attach";
@@ -42,7 +43,7 @@ import { createChargePoint, type WiredChargePoint } from "boot/wire-charge-point
 import { seedOcppKeys } from "boot/seed-ocpp-keys";
 import { wireLocalAuth } from "boot/wire-local-auth";
 import { wireReservation } from "boot/wire-reservation";
-import { wireSmartCharging, type WiredSmartCharging } from "boot/wire-smart-charging";
+import { wireSmartCharging } from "boot/wire-smart-charging";
 import { wireFirmwareManagement } from "boot/wire-firmware-management";
 import { wireTrigger } from "boot/wire-trigger";
 import { wireSecurity } from "boot/wire-security";
@@ -117,7 +118,7 @@ export interface BootParts {
   chargePoint?: WiredChargePoint;
   localAuth?: LocalAuthService;
   reservations?: ReservationService;
-  smartCharging?: WiredSmartCharging;
+  smartCharging?: SmartCharging;
   management?: FirmwareManagement;
   triggerTargets?: TriggerTargets;
   security?: Security;

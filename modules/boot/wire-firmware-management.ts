@@ -27,8 +27,7 @@ export function wireFirmwareManagement(options: FirmwareManagementWiringOptions)
   const http = platform.http;
   const slot = platform.firmwareSlot;
   if (!http || !slot) return undefined;
-  const management = attachFirmwareManagement({
-    chargePoint,
+  const management = attachFirmwareManagement(chargePoint, {
     connectors: options.connectors,
     timers: platform.timers,
     kv: platform.kv,

@@ -35,8 +35,7 @@ export function wireSecurity(options: SecurityWiringOptions): Security {
   } catch (error) {
     options.log.warn(`no seclog partition: ${(error as Error).message}`);
   }
-  return attachSecurity({
-    chargePoint: options.chargePoint,
+  return attachSecurity(options.chargePoint, {
     connectionSettings: options.connection,
     kv: platform.kv,
     timers: platform.timers,

@@ -59,8 +59,7 @@ describe("Firmware Management over FTP", function () {
     const charger = new TestCharger({ csms, kv: options.kv });
     const slot = new SimFirmwareSlot();
     const m: Managed = { charger, slot, reboots: 0, fm: undefined as unknown as FirmwareManagement };
-    m.fm = attachFirmwareManagement({
-      chargePoint: charger.cp,
+    m.fm = attachFirmwareManagement(charger.cp, {
       connectors: charger.hardware.connectors,
       timers: charger.time,
       kv: charger.kv,

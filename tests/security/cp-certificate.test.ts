@@ -42,8 +42,7 @@ describe("charge point certificate: SignCertificate / CertificateSigned / profil
   async function charger(kv = new MemoryKeyValueStore()): Promise<{ c: TestCharger; security: Security }> {
     const c = new TestCharger({ csms, kv });
     chargers.push(c);
-    const security = attachSecurity({
-      chargePoint: c.cp,
+    const security = attachSecurity(c.cp, {
       connectionSettings: {
         deviceId: "CP001",
         installationUrlTemplate: csms.url,

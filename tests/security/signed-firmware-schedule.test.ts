@@ -43,8 +43,7 @@ describe("SignedUpdateFirmware scheduling: DownloadScheduled and InstallSchedule
     const kv = new MemoryKeyValueStore();
     const m = await managedCharger(csms, { kv, firmwareVersion: "0.1.0" });
     started.push(m);
-    attachSecurity({
-      chargePoint: m.charger.cp,
+    attachSecurity(m.charger.cp, {
       connectionSettings: {
         deviceId: "CP001",
         installationUrlTemplate: csms.url,

@@ -33,8 +33,7 @@ describe("SignedUpdateFirmware (TC_080, TC_081)", function () {
   /** A charger with Firmware Management and Security; the same kv for a "reboot". */
   async function charger(kv: MemoryKeyValueStore, firmwareVersion = "0.1.0"): Promise<ManagedCharger> {
     const m = await rig.charger({ kv, firmwareVersion });
-    attachSecurity({
-      chargePoint: m.charger.cp,
+    attachSecurity(m.charger.cp, {
       connectionSettings: {
         deviceId: "CP001",
         installationUrlTemplate: csms.url,

@@ -37,8 +37,7 @@ export async function managedCharger(csms: TestCsms, options: ManagedOptions = {
   const slot = options.slot ?? new SimFirmwareSlot();
   const result: ManagedCharger = { charger, slot, reboots: 0, fm: undefined as unknown as FirmwareManagement };
   const frameLines = options.frameLines;
-  result.fm = attachFirmwareManagement({
-    chargePoint: charger.cp,
+  result.fm = attachFirmwareManagement(charger.cp, {
     connectors: charger.hardware.connectors,
     timers: charger.time,
     kv: charger.kv,

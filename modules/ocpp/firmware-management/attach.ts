@@ -16,8 +16,7 @@ import { FirmwareService } from "./firmware-service";
 import { sendDiagnosticsStatusNotification } from "./DiagnosticsStatusNotification";
 import { attachFirmwareActions } from "./actions";
 
-export interface FirmwareManagementOptions {
-  chargePoint: Pick<ChargePoint, "engine" | "registration" | "config" | "time" | "transactions" | "log">;
+export interface FirmwareManagementDeps {
   connectors: readonly ChargePointConnector[];
   timers: Timers;
   kv: KeyValueStore;
@@ -41,8 +40,10 @@ export interface FirmwareManagement {
   diagnostics: DiagnosticsService;
 }
 
-export function attachFirmwareManagement(options: FirmwareManagementOptions): FirmwareManagement {
-  const cp = options.chargePoint;
+export function attachFirmwareManagement(
+  cp: Pick<ChargePoint, "engine" | "registration" | "config" | "time" | "transactions" | "log">,
+  deps: FirmwareManagementDeps,
+): FirmwareManagement {
   for (const key of FIRMWARE_KEYS) cp.config.declare(key);
   const endedListeners: Array<() => void> = [];
   cp.transactions.onTransactionEnded(() => {
@@ -50,36 +51,36 @@ export function attachFirmwareManagement(options: FirmwareManagementOptions): Fi
   });
   const firmware = new FirmwareService({
     engine: cp.engine,
-    timers: options.timers,
+    timers: deps.timers,
     clock: cp.time.clock,
-    kv: options.kv,
-    http: options.http,
-    slot: options.slot,
+    kv: deps.kv,
+    http: deps.http,
+    slot: deps.slot,
     log: cp.log.child("fw"),
-    firmwareVersion: options.firmwareVersion,
-    caCertificates: options.caCertificates,
-    defaultRetries: options.defaultRetries,
-    defaultRetryIntervalS: options.defaultRetryIntervalS,
+    firmwareVersion: deps.firmwareVersion,
+    caCertificates: deps.caCertificates,
+    defaultRetries: deps.defaultRetries,
+    defaultRetryIntervalS: deps.defaultRetryIntervalS,
     host: {
-      transactionsRunning: () => options.connectors.some((c) => cp.transactions.hasTransaction(c.id)),
+      transactionsRunning: () => deps.connectors.some((c) => cp.transactions.hasTransaction(c.id)),
       onTransactionEnded: (listener) => endedListeners.push(listener),
-      reboot: options.reboot,
+      reboot: deps.reboot,
     },
   });
   const diagnosticsLog = cp.log.child("diag");
   const diagnostics = new DiagnosticsService({
     reportStatus: (status, triggered) => sendDiagnosticsStatusNotification(cp.engine, status, triggered, diagnosticsLog),
-    timers: options.timers,
+    timers: deps.timers,
     clock: cp.time.clock,
-    http: options.http,
+    http: deps.http,
     log: diagnosticsLog,
-    deviceName: options.deviceName,
-    caCertificates: options.caCertificates,
-    defaultRetries: options.defaultRetries,
-    defaultRetryIntervalS: options.defaultRetryIntervalS,
+    deviceName: deps.deviceName,
+    caCertificates: deps.caCertificates,
+    defaultRetries: deps.defaultRetries,
+    defaultRetryIntervalS: deps.defaultRetryIntervalS,
   });
-  if (options.frameLogText) diagnostics.addSource(textSource("OCPP frames", options.frameLogText));
-  for (const source of options.extraSources ?? []) diagnostics.addSource(source);
+  if (deps.frameLogText) diagnostics.addSource(textSource("OCPP frames", deps.frameLogText));
+  for (const source of deps.extraSources ?? []) diagnostics.addSource(source);
   const management: FirmwareManagement = { firmware, diagnostics };
   attachFirmwareActions(cp.engine, management);
   // Before the Core listener's StatusNotifications: Installed follows the boot [reference §4.11].

@@ -3,7 +3,7 @@
  * as a constant table for the configuration registry, and the settings view
  * the service reads them through.
  */
-import type { ConfigKeyDefinition } from "ocpp/core/configuration";
+import type { ConfigKeyDefinition, ConfigurationRegistry } from "ocpp/core/configuration";
 
 export const LOCAL_AUTH_DEFAULTS = Object.freeze({
   localAuthListMaxLength: 1000,
@@ -39,6 +39,29 @@ export interface LocalAuthSettings {
   localPreAuthorize(): boolean;
   localAuthorizeOffline(): boolean;
   allowOfflineTxForUnknownId(): boolean;
+}
+
+/** The settings as the configuration registry holds them (the charge point's keys). */
+export class RegistryLocalAuthSettings implements LocalAuthSettings {
+  readonly #config: ConfigurationRegistry;
+  constructor(config: ConfigurationRegistry) {
+    this.#config = config;
+  }
+  localAuthListEnabled(): boolean {
+    return this.#config.bool("LocalAuthListEnabled");
+  }
+  authorizationCacheEnabled(): boolean {
+    return this.#config.bool("AuthorizationCacheEnabled");
+  }
+  localPreAuthorize(): boolean {
+    return this.#config.bool("LocalPreAuthorize");
+  }
+  localAuthorizeOffline(): boolean {
+    return this.#config.bool("LocalAuthorizeOffline");
+  }
+  allowOfflineTxForUnknownId(): boolean {
+    return this.#config.bool("AllowOfflineTxForUnknownId");
+  }
 }
 
 /** Plain mutable settings (tests, or until the configuration registry provides them). */

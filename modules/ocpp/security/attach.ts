@@ -23,8 +23,7 @@ import { MemorySecurityLog, SecurityEventService, type SecurityLogStore } from "
 import { attachSecurityActions } from "./actions";
 import type { SecurityContext } from "./context";
 
-export interface SecurityOptions {
-  chargePoint: Pick<ChargePoint, "engine" | "registration" | "config" | "time" | "connection" | "log">;
+export interface SecurityDeps {
   /** The object the charge point resolves its connection from (CA list and profile are set in it). */
   connectionSettings: ConnectionSettings;
   kv: KeyValueStore;
@@ -51,24 +50,26 @@ export interface Security {
   stop(): void;
 }
 
-export function attachSecurity(options: SecurityOptions): Security {
-  const cp = options.chargePoint;
+export function attachSecurity(
+  cp: Pick<ChargePoint, "engine" | "registration" | "config" | "time" | "connection" | "log">,
+  deps: SecurityDeps,
+): Security {
   const config = cp.config;
-  const settings = options.connectionSettings;
+  const settings = deps.connectionSettings;
   const log = cp.log.child("security");
   let store: SecurityLogStore;
   try {
-    store = options.logFlash ? new FlashRing(options.logFlash) : new MemorySecurityLog();
+    store = deps.logFlash ? new FlashRing(deps.logFlash) : new MemorySecurityLog();
   } catch (error) {
     log.error(`security log partition unusable (${(error as Error).message}): RAM log`);
     store = new MemorySecurityLog();
   }
-  if (!options.logFlash) log.warn("no seclog flash partition: the security log is kept in RAM only");
-  const events = new SecurityEventService({ engine: cp.engine, time: cp.time, kv: options.kv, log, store });
+  if (!deps.logFlash) log.warn("no seclog flash partition: the security log is kept in RAM only");
+  const events = new SecurityEventService({ engine: cp.engine, time: cp.time, kv: deps.kv, log, store });
   cp.registration.onAccepted(() => events.accepted());
 
   const certificates = new CertificateStore({
-    kv: options.kv,
+    kv: deps.kv,
     maxCount: () => config.int("CertificateStoreMaxLength"),
     nowUtcMs: () => (cp.time.clock.isSynced() ? cp.time.clock.utcMs() : undefined),
   });
@@ -80,7 +81,7 @@ export function attachSecurity(options: SecurityOptions): Security {
   certificates.onChange(updateCas);
 
   // The charge point certificate and key [SEC A02]: TLS client credentials of profile 3.
-  const identity = new ChargePointIdentity({ kv: options.kv, randomBytes: options.randomBytes });
+  const identity = new ChargePointIdentity({ kv: deps.kv, randomBytes: deps.randomBytes });
   const updateClient = (): void => {
     const credentials = identity.credentials();
     settings.clientCertificates = credentials?.certificates;
@@ -106,21 +107,21 @@ export function attachSecurity(options: SecurityOptions): Security {
     settings.securityProfile = Number(value);
     events.record("ReconfigurationOfSecurityParameters", `SecurityProfile ${String(value)}`);
     // After the ChangeConfiguration answer went out (the listener runs inside the handler).
-    options.timers.once(() => cp.connection.reconnect(), 1);
+    deps.timers.once(() => cp.connection.reconnect(), 1);
   });
   config.onChange("AuthorizationKey", () => events.record("ReconfigurationOfSecurityParameters", "AuthorizationKey changed"));
 
   let logs: LogService | undefined;
-  if (options.http) {
+  if (deps.http) {
     const securitySource: DiagnosticsSource = textSource("security log", () => events.exportText());
-    const diagnosticsSources: DiagnosticsSource[] = options.frameLogText ? [textSource("OCPP frames", options.frameLogText)] : [];
+    const diagnosticsSources: DiagnosticsSource[] = deps.frameLogText ? [textSource("OCPP frames", deps.frameLogText)] : [];
     logs = new LogService({
       engine: cp.engine,
-      timers: options.timers,
+      timers: deps.timers,
       clock: cp.time.clock,
-      http: options.http,
+      http: deps.http,
       log,
-      deviceName: options.deviceName,
+      deviceName: deps.deviceName,
       sources: { SecurityLog: [securitySource], DiagnosticsLog: diagnosticsSources },
       caCertificates: () => settings.caCertificates,
     });
@@ -129,7 +130,7 @@ export function attachSecurity(options: SecurityOptions): Security {
     engine: cp.engine,
     config,
     clock: cp.time.clock,
-    timers: options.timers,
+    timers: deps.timers,
     connection: cp.connection,
     settings,
     log,
@@ -137,18 +138,18 @@ export function attachSecurity(options: SecurityOptions): Security {
     certificates,
     identity,
     logs,
-    firmware: options.firmware,
-    trigger: options.triggerTargets,
-    deviceName: options.deviceName,
+    firmware: deps.firmware,
+    trigger: deps.triggerTargets,
+    deviceName: deps.deviceName,
   };
   attachSecurityActions(cp.engine, context);
 
   // Boot events: the start, and a firmware other than the last boot's.
-  const previous = options.kv.get("secevent", "fwver");
-  if (typeof previous === "string" && previous !== options.firmwareVersion)
-    events.record("FirmwareUpdated", `${previous} -> ${options.firmwareVersion}`);
-  if (previous !== options.firmwareVersion) options.kv.set("secevent", "fwver", options.firmwareVersion.slice(0, 100));
-  events.record("StartupOfTheDevice", `firmware ${options.firmwareVersion}`);
+  const previous = deps.kv.get("secevent", "fwver");
+  if (typeof previous === "string" && previous !== deps.firmwareVersion)
+    events.record("FirmwareUpdated", `${previous} -> ${deps.firmwareVersion}`);
+  if (previous !== deps.firmwareVersion) deps.kv.set("secevent", "fwver", deps.firmwareVersion.slice(0, 100));
+  events.record("StartupOfTheDevice", `firmware ${deps.firmwareVersion}`);
 
   return {
     events,
