@@ -323,16 +323,28 @@ void xs_oxs_lin_open_block(xsMachine *the)
 	xsmcSetInteger(xsResult, fd);
 }
 
+/*
+ * The (fd, buffer, start, length[, offset]) arguments of the block and socket natives: checks that
+ * buffer[start..start+length) lies in the buffer, that length is at least `minimum` and that the
+ * file offset (when `withOffset`) is not negative. Returns start; the buffer is read by the caller
+ * where it uses it.
+ */
+static int blockArguments(xsMachine *the, int *length, int minimum, int withOffset, int *offset)
+{
+	int start = xsmcToInteger(xsArg(2));
+	*length = xsmcToInteger(xsArg(3));
+	*offset = withOffset ? xsmcToInteger(xsArg(4)) : 0;
+	if (start < 0 || *length < minimum || *offset < 0 || start + *length > (int)xsmcGetArrayBufferLength(xsArg(1)))
+		xsRangeError("bad range");
+	return start;
+}
+
 /* readBlock(fd, buffer, start, length, offset): file bytes at `offset` into buffer[start..start+length). */
 void xs_oxs_lin_read_block(xsMachine *the)
 {
 	int fd = xsmcToInteger(xsArg(0));
-	int start = xsmcToInteger(xsArg(2));
-	int length = xsmcToInteger(xsArg(3));
-	int offset = xsmcToInteger(xsArg(4));
-	int capacity = xsmcGetArrayBufferLength(xsArg(1));
-	if (start < 0 || length < 0 || offset < 0 || start + length > capacity)
-		xsRangeError("bad range");
+	int length, offset;
+	int start = blockArguments(the, &length, 0, 1, &offset);
 	uint8_t *data = xsmcToArrayBuffer(xsArg(1));
 	int done = 0;
 	while (done < length) {
@@ -345,7 +357,6 @@ void xs_oxs_lin_read_block(xsMachine *the)
 	}
 }
 
-/* writeBlock(fd, buffer, start, length, offset): buffer[start..start+length) to the file at `offset`. */
 /*
  * stackProbe(): where the XS stack is deepest. Returns the depth at the call, in slots; when
  * it is the deepest yet and OXS_STACK_PROBE names a file, appends the call chain there (frame
@@ -405,16 +416,13 @@ void xs_oxs_lin_stack_probe(xsMachine *the)
 	xsmcSetInteger(xsResult, (int32_t)(((txMachine *)the)->stackTop - ((txMachine *)the)->stack));
 }
 
+/* writeBlock(fd, buffer, start, length, offset): buffer[start..start+length) to the file at `offset`. */
 void xs_oxs_lin_write_block(xsMachine *the)
 {
 	oxsStackProbe(the, "writeBlock");
 	int fd = xsmcToInteger(xsArg(0));
-	int start = xsmcToInteger(xsArg(2));
-	int length = xsmcToInteger(xsArg(3));
-	int offset = xsmcToInteger(xsArg(4));
-	int capacity = xsmcGetArrayBufferLength(xsArg(1));
-	if (start < 0 || length < 0 || offset < 0 || start + length > capacity)
-		xsRangeError("bad range");
+	int length, offset;
+	int start = blockArguments(the, &length, 0, 1, &offset);
 	writeAll(the, fd, (uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start, length, offset, "block");
 }
 
@@ -423,13 +431,9 @@ void xs_oxs_lin_program_block(xsMachine *the)
 {
 	oxsStackProbe(the, "programBlock");
 	int fd = xsmcToInteger(xsArg(0));
-	int start = xsmcToInteger(xsArg(2));
-	int length = xsmcToInteger(xsArg(3));
-	int offset = xsmcToInteger(xsArg(4));
-	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	int length, offset;
+	int start = blockArguments(the, &length, 0, 1, &offset);
 	uint8_t cells[256];
-	if (start < 0 || length < 0 || offset < 0 || start + length > capacity)
-		xsRangeError("bad range");
 	for (int done = 0; done < length; done += sizeof(cells)) {
 		int count = length - done < (int)sizeof(cells) ? length - done : (int)sizeof(cells);
 		if (pread(fd, cells, count, offset + done) != count)
@@ -793,12 +797,9 @@ void xs_oxs_lin_accept(xsMachine *the)
 void xs_oxs_lin_receive(xsMachine *the)
 {
 	int fd = xsmcToInteger(xsArg(0));
-	int start = xsmcToInteger(xsArg(2));
-	int length = xsmcToInteger(xsArg(3));
-	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	int length, offset;
+	int start = blockArguments(the, &length, 1, 0, &offset);
 	ssize_t count;
-	if (start < 0 || length <= 0 || start + length > capacity)
-		xsRangeError("bad range");
 	do
 		count = recv(fd, (uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start, length, MSG_DONTWAIT);
 	while (count < 0 && errno == EINTR);
@@ -814,12 +815,9 @@ void xs_oxs_lin_send(xsMachine *the)
 {
 	oxsStackProbe(the, "sendSome");
 	int fd = xsmcToInteger(xsArg(0));
-	int start = xsmcToInteger(xsArg(2));
-	int length = xsmcToInteger(xsArg(3));
-	int capacity = xsmcGetArrayBufferLength(xsArg(1));
+	int length, offset;
+	int start = blockArguments(the, &length, 0, 0, &offset);
 	ssize_t count;
-	if (start < 0 || length < 0 || start + length > capacity)
-		xsRangeError("bad range");
 	do
 		count = send(fd, (const uint8_t *)xsmcToArrayBuffer(xsArg(1)) + start, length, MSG_DONTWAIT | MSG_NOSIGNAL);
 	while (count < 0 && errno == EINTR);
