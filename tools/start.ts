@@ -1,7 +1,7 @@
 // `npm start`: a development CSMS, a simulated charger running the real firmware core (or the lin
 // build, or a real board on a rig), and the bench web page. `npm start -- --help` lists the options.
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { parseFlags } from "./cli-flags.ts";
 import type { LogLevel } from "ports/log";
 import { startSimStack, type SimStack } from "./sim/stack.ts";
 import { startLinStack, type LinStack } from "./lin/lin-stack.ts";
@@ -106,39 +106,29 @@ async function startRig(
 }
 
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        csms: { type: "string" },
-        "device-id": { type: "string" },
-        password: { type: "string" },
-        connectors: { type: "string" },
-        tethered: { type: "boolean" },
-        config: { type: "string" },
-        "state-dir": { type: "string" },
-        "bench-port": { type: "string" },
-        "csms-port": { type: "string" },
-        chargers: { type: "string" },
-        "log-level": { type: "string" },
-        target: { type: "string" },
-        rig: { type: "string" },
-        ev: { type: "string" },
-        "proxy-listen": { type: "string" },
-        tls: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    fail((error as Error).message);
-  }
-  const v = parsed.values;
-  if (v.help) {
-    process.stdout.write(HELP);
-    return;
-  }
+  const v = parseFlags(
+    {
+      csms: { type: "string" },
+      "device-id": { type: "string" },
+      password: { type: "string" },
+      connectors: { type: "string" },
+      tethered: { type: "boolean" },
+      config: { type: "string" },
+      "state-dir": { type: "string" },
+      "bench-port": { type: "string" },
+      "csms-port": { type: "string" },
+      chargers: { type: "string" },
+      "log-level": { type: "string" },
+      target: { type: "string" },
+      rig: { type: "string" },
+      ev: { type: "string" },
+      "proxy-listen": { type: "string" },
+      tls: { type: "boolean" },
+    },
+    HELP,
+    fail,
+  );
+  if (!v) return;
   if (v.csms !== undefined && !/^wss?:\/\/[^/\s]+\/\S*$/.test(v.csms)) fail("--csms must be a ws:// or wss:// URL with a path");
   const chargers = intOption(v.chargers, "chargers", 1, 5000) ?? 1;
   const levels: LogLevel[] = ["debug", "info", "warn", "error"];

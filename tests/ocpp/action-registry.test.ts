@@ -16,6 +16,7 @@ import { SimFirmwareSlot } from "platform/common/sim-firmware-slot";
 import { createSimulatedBoard } from "hal/sim/charger";
 import { boot, newStorage, type Bench, type BootExtras } from "../support/firmware-rig.ts";
 import { settle } from "../support/waits.ts";
+import { CP_ACTIONS } from "../../tools/fuzz/frames.ts";
 
 describe("OCPP action registry", function () {
   function engine(): OcppEngine {
@@ -53,21 +54,7 @@ describe("OCPP action registry", function () {
  */
 describe("OCPP action registry of the booted firmware", function () {
   /** The actions only the charge point initiates (OCPP 1.6 and the Security white paper); DataTransfer goes both ways. */
-  const CHARGE_POINT_INITIATED: readonly string[] = [
-    "Authorize",
-    "BootNotification",
-    "DiagnosticsStatusNotification",
-    "FirmwareStatusNotification",
-    "Heartbeat",
-    "LogStatusNotification",
-    "MeterValues",
-    "SecurityEventNotification",
-    "SignCertificate",
-    "SignedFirmwareStatusNotification",
-    "StartTransaction",
-    "StatusNotification",
-    "StopTransaction",
-  ];
+  const CHARGE_POINT_INITIATED: readonly string[] = CP_ACTIONS;
   /** Registered only when the platform has an HTTP client and a firmware slot. */
   const WITH_FIRMWARE_MANAGEMENT: readonly string[] = ["GetDiagnostics", "GetLog", "SignedUpdateFirmware", "UpdateFirmware"];
   const answered = Object.keys(OCPP16_VALIDATORS)

@@ -6,28 +6,12 @@
 import { strict as assert } from "node:assert";
 import { connectorLine, StatusDisplay } from "../../tools/sim/status-display.ts";
 import type { BenchConnectorState, BenchState } from "../../tools/bench-api/target.ts";
+import { idleConnectorState } from "../../tools/bench-api/fake-target.ts";
 import { startQuietStack } from "../support/sim-stack.ts";
 import { waitUntil } from "../support/waits.ts";
 
 function connector(connectorId: number, temperatureC: number | null): BenchConnectorState {
-  return {
-    connectorId,
-    pilot: "A",
-    ev: "A",
-    relayClosed: false,
-    offeredA: 0,
-    dutyPercent: 100,
-    drawnA: 0,
-    drawnPhasesA: [0, 0, 0],
-    powerW: 0,
-    smartLimitA: null,
-    energyWh: 1234,
-    sessionEnergyWh: null,
-    temperatureC,
-    ocppStatus: "Available",
-    transactionId: null,
-    faults: [],
-  };
+  return { ...idleConnectorState(connectorId), energyWh: 1234, temperatureC };
 }
 
 function state(...connectors: BenchConnectorState[]): BenchState {

@@ -13,6 +13,7 @@ import {
   type PilotState,
   type PowerAction,
 } from "./target.ts";
+import { BenchFeed } from "./bench-feed.ts";
 import type { ChargingProfile, CsmsRequest, CsmsResponse } from "../csms/ocpp-types.ts";
 
 type ChargingSchedule = ChargingProfile["chargingSchedule"];
@@ -22,12 +23,34 @@ export interface FakeCall {
   args: unknown[];
 }
 
+/** A connector of a powered charger with nothing plugged: 0 Wh on its meter, 25 °C. */
+export function idleConnectorState(connectorId: number): BenchConnectorState {
+  return {
+    connectorId,
+    pilot: "A",
+    ev: "A",
+    relayClosed: false,
+    offeredA: 0,
+    dutyPercent: 100,
+    drawnA: 0,
+    drawnPhasesA: [0, 0, 0],
+    powerW: 0,
+    smartLimitA: null,
+    energyWh: 0,
+    sessionEnergyWh: null,
+    temperatureC: 25,
+    ocppStatus: "Available",
+    transactionId: null,
+    faults: [],
+  };
+}
+
 export class FakeBenchTarget implements BenchTarget {
   /** Every call the bench made, oldest first. */
   readonly calls: FakeCall[] = [];
   readonly #state: BenchState;
-  readonly #frames: BenchFrame[] = [];
-  readonly #listeners = new Set<(event: BenchEvent) => void>();
+  // Listener errors reach the caller: a test sees its own failing listener.
+  readonly #feed = new BenchFeed();
   /** Schedule of the last SetChargingProfile per connector id (0: the whole charger). */
   readonly #schedules = new Map<number, ChargingSchedule>();
   /** Register at the start of each connector's transaction, Wh. */
@@ -46,26 +69,7 @@ export class FakeBenchTarget implements BenchTarget {
       network: "up",
       connectors: [],
     };
-    for (let id = 1; id <= connectorCount; id++) {
-      this.#state.connectors.push({
-        connectorId: id,
-        pilot: "A",
-        ev: "A",
-        relayClosed: false,
-        offeredA: 0,
-        dutyPercent: 100,
-        drawnA: 0,
-        drawnPhasesA: [0, 0, 0],
-        powerW: 0,
-        smartLimitA: null,
-        energyWh: 0,
-        sessionEnergyWh: null,
-        temperatureC: 25,
-        ocppStatus: "Available",
-        transactionId: null,
-        faults: [],
-      });
-    }
+    for (let id = 1; id <= connectorCount; id++) this.#state.connectors.push(idleConnectorState(id));
   }
 
   getState(): BenchState {
@@ -73,16 +77,15 @@ export class FakeBenchTarget implements BenchTarget {
   }
 
   frames(): readonly BenchFrame[] {
-    return this.#frames.slice();
+    return this.#feed.frames();
   }
 
   subscribe(listener: (event: BenchEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#feed.subscribe(listener);
   }
 
   get listenerCount(): number {
-    return this.#listeners.size;
+    return this.#feed.listenerCount;
   }
 
   setEv(connectorId: number, state: PilotState): void {
@@ -145,7 +148,7 @@ export class FakeBenchTarget implements BenchTarget {
       this.#call("SetChargingProfile", req, () => {
         this.#schedules.set(req.connectorId, req.csChargingProfiles.chargingSchedule);
         for (const c of this.#state.connectors) this.#derive(c);
-        this.#emit({ type: "state", state: this.getState() });
+        this.#feed.emit({ type: "state", state: this.getState() });
         return { status: "Accepted" };
       }),
     changeConfiguration: (req) =>
@@ -180,10 +183,7 @@ export class FakeBenchTarget implements BenchTarget {
 
   /** Adds a frame as if it passed on the OCPP connection. */
   pushFrame(direction: BenchFrame["direction"], text: string): void {
-    const frame: BenchFrame = { at: new Date().toISOString(), direction, text };
-    this.#frames.push(frame);
-    if (this.#frames.length > 500) this.#frames.shift();
-    this.#emit({ type: "frame", frame });
+    this.#feed.frame(direction, text);
   }
 
   async #call<R>(action: string, req: unknown, answer: () => R): Promise<R> {
@@ -206,12 +206,12 @@ export class FakeBenchTarget implements BenchTarget {
     const s = this.#state;
     s.connection = s.power === "on" && s.network === "up" ? "online" : "offline";
     for (const c of s.connectors) this.#derive(c);
-    this.#emit({ type: "state", state: this.getState() });
+    this.#feed.emit({ type: "state", state: this.getState() });
   }
 
   #update(c: BenchConnectorState): void {
     this.#derive(c);
-    this.#emit({ type: "state", state: this.getState() });
+    this.#feed.emit({ type: "state", state: this.getState() });
   }
 
   /** Pilot, relay, currents and status from EV state, transaction, faults and power. */
@@ -243,9 +243,5 @@ export class FakeBenchTarget implements BenchTarget {
           : c.ev === "A"
             ? "Available"
             : "Preparing";
-  }
-
-  #emit(event: BenchEvent): void {
-    for (const listener of this.#listeners) listener(event);
   }
 }

@@ -3,8 +3,8 @@
 // A fleet: every endpoint takes an optional `charger` (identity; query for GET, body field for
 // POST) selecting its target, the first charger by default; `GET /chargers` lists them.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
+import { closeNow, listenOnLoopback } from "../csms/listen.ts";
 import { BENCH_ROUTES, CSMS_ROUTES, type PostRoute } from "./routes.ts";
 import { compositeScheduleOf } from "./schedule-route.ts";
 import { BenchTargetError, BenchTargetUnsupported, type BenchEvent, type BenchFrame, type BenchTarget } from "./target.ts";
@@ -156,24 +156,15 @@ export async function startBenchApi(options: BenchApiOptions): Promise<BenchApi>
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port ?? 0);
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const res of streams) res.end();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => {
+      for (const res of streams) res.end();
+      return closeNow(server);
+    },
   };
 }
 

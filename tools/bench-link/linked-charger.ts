@@ -18,6 +18,7 @@ import {
   type PilotState,
   type PowerAction,
 } from "../bench-api/target.ts";
+import { BenchFeed } from "../bench-api/bench-feed.ts";
 import type { CsmsRequest, CsmsResponse } from "../csms/ocpp-types.ts";
 import { BenchLinkClient, type LinkWire } from "./client.ts";
 import type { LinkHello, LinkState } from "./protocol.ts";
@@ -49,10 +50,8 @@ export abstract class LinkedCharger implements BenchTarget {
   /** The faults the bench injected per connector. */
   protected readonly faults: FaultKind[][] = [];
   readonly #options: LinkedChargerOptions;
-  readonly #frames: BenchFrame[] = [];
-  readonly #listeners = new Set<(event: BenchEvent) => void>();
+  readonly #feed: BenchFeed;
   readonly #last: BenchConnectorState[] = [];
-  #lastStateJson = "";
   #helloWaiters: (() => void)[] = [];
 
   constructor(options: LinkedChargerOptions) {
@@ -60,6 +59,7 @@ export abstract class LinkedCharger implements BenchTarget {
     this.csms = options.csms;
     this.log = options.log;
     this.tag = options.tag;
+    this.#feed = new BenchFeed(options.frameLimit, (error) => this.log.write("warn", this.tag, `bench listener failed: ${error.message}`));
     this.#resize(options.connectors);
     this.client = new BenchLinkClient({
       log: options.log,
@@ -67,7 +67,7 @@ export abstract class LinkedCharger implements BenchTarget {
       askOnAttach: options.askOnAttach,
       onHello: (hello) => void this.#afterHello(hello), // #afterHello catches everything
       onState: () => this.checkState(),
-      onFrame: (direction, text) => this.#frame(direction, text),
+      onFrame: (direction, text) => this.#feed.frame(direction, text),
     });
   }
 
@@ -211,12 +211,11 @@ export abstract class LinkedCharger implements BenchTarget {
   }
 
   frames(): readonly BenchFrame[] {
-    return this.#frames.slice();
+    return this.#feed.frames();
   }
 
   subscribe(listener: (event: BenchEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#feed.subscribe(listener);
   }
 
   async setEv(connectorId: number, state: PilotState): Promise<void> {
@@ -282,17 +281,12 @@ export abstract class LinkedCharger implements BenchTarget {
 
   /** Emits a state event when the state changed (link lines, power, network, bench actions). */
   protected checkState(): void {
-    if (this.#listeners.size === 0) return;
-    const state = this.getState();
-    const json = JSON.stringify(state);
-    if (json === this.#lastStateJson) return;
-    this.#lastStateJson = json;
-    this.#emit({ type: "state", state });
+    this.#feed.stateIfChanged(() => this.getState());
   }
 
   /** Drops the listeners (the owner closes). */
   protected closeListeners(): void {
-    this.#listeners.clear();
+    this.#feed.close();
   }
 
   #simulatedOrRefuse(): boolean {
@@ -320,22 +314,5 @@ export abstract class LinkedCharger implements BenchTarget {
     this.#helloWaiters = [];
     for (const resolve of waiters) resolve();
     this.checkState();
-  }
-
-  #frame(direction: BenchFrame["direction"], text: string): void {
-    const frame: BenchFrame = { at: new Date().toISOString(), direction, text };
-    this.#frames.push(frame);
-    if (this.#frames.length > (this.#options.frameLimit ?? 500)) this.#frames.shift();
-    this.#emit({ type: "frame", frame });
-  }
-
-  #emit(event: BenchEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.log.write("warn", this.tag, `bench listener failed: ${(error as Error).message}`);
-      }
-    }
   }
 }

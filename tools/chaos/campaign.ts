@@ -19,7 +19,7 @@
 import { VirtualTime } from "platform/common/virtual-timers";
 import { PowerCutError } from "platform/common/sim-flash";
 import { formatViolations, type MonitorViolation } from "../csms/protocol-monitor.ts";
-import { mulberry32 } from "../safety/prng.ts";
+import { mulberry32, weightedChoice } from "../safety/prng.ts";
 import { ChaosCharger, PARTITIONS } from "./charger.ts";
 import { ChaosCsms } from "./csms.ts";
 
@@ -116,20 +116,11 @@ const CLOCK_BASE_MS = Date.UTC(2026, 0, 1);
 
 export function generate(seed: number, count: number, chargers: number, connectors: number): ChaosAction[] {
   const random = mulberry32(seed);
-  let total = 0;
-  for (const kind of CHAOS_ACTIONS) total += WEIGHTS[kind];
+  const drawKind = weightedChoice(CHAOS_ACTIONS, WEIGHTS, "idle");
   const int = (n: number): number => Math.floor(random() * n);
   const out: ChaosAction[] = [];
   for (let i = 0; i < count; i++) {
-    let roll = random() * total;
-    let kind: ChaosActionKind = "idle";
-    for (const k of CHAOS_ACTIONS) {
-      roll -= WEIGHTS[k];
-      if (roll < 0) {
-        kind = k;
-        break;
-      }
-    }
+    const kind = drawKind(random);
     // Gaps: mostly a few seconds, some minutes, a few long idle stretches (log-uniform).
     const long = kind === "idle" || random() < 0.1;
     const gapMs = Math.round((long ? 60_000 : 300) * Math.pow(long ? 60 : 50, random()));

@@ -6,6 +6,7 @@
  */
 import WebSocket from "ws";
 import type { WebSocketConnectOptions, WebSocketConnection, WebSocketEvents, WebSocketFactory } from "ports/websocket";
+import { wsConnection } from "platform/host/websocket-ws";
 
 export class SwitchedWebSocketFactory implements WebSocketFactory {
   #network = true;
@@ -100,19 +101,6 @@ export class SwitchedWebSocketFactory implements WebSocketFactory {
       this.#open.delete(socket);
       reportClose(code, reason.toString());
     });
-    return {
-      sendText: (text: string): boolean => {
-        if (socket.readyState !== WebSocket.OPEN || !this.up) return false;
-        socket.send(text);
-        return true;
-      },
-      ping(): void {
-        if (socket.readyState === WebSocket.OPEN) socket.ping();
-      },
-      close(code?: number, reason?: string): void {
-        if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-        else socket.close(code ?? 1000, reason);
-      },
-    };
+    return wsConnection(socket, () => this.up);
   }
 }

@@ -5,13 +5,13 @@
 // violation is logged as a warning and emitted; tests fail on it (tests/support/monitor-hooks.ts).
 import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { timingSafeEqual } from "node:crypto";
 import { RPCServer } from "ocpp-rpc";
 import type RpcServerClient from "ocpp-rpc/lib/server-client";
 import type { IHandshakeInterface } from "ocpp-rpc/lib/server-client";
 import { BoundedList } from "./bounded-list.ts";
+import { answerNotWebSocket, listenOnLoopback } from "./listen.ts";
 import { startTlsListener, type TlsListener, type TlsListenerOptions } from "./tls-listener.ts";
 import { ProtocolMonitor, formatViolations, type MonitorViolation } from "./protocol-monitor.ts";
 import type {
@@ -588,19 +588,9 @@ export async function startDevCsms(options: DevCsmsOptions = {}): Promise<DevCsm
     strictMode: true,
     callTimeoutMs: options.callTimeoutMs ?? 30000,
   });
-  const http = createServer((_req, res) => {
-    res.writeHead(404, { "content-type": "text/plain" });
-    res.end("OCPP 1.6J endpoint: connect with a WebSocket to <path>/<identity>\n");
-  });
+  const http = createServer(answerNotWebSocket);
   http.on("upgrade", rpc.handleUpgrade);
-  await new Promise<void>((resolve, reject) => {
-    http.once("error", reject);
-    http.listen(options.port ?? 0, "127.0.0.1", () => {
-      http.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = http.address() as AddressInfo;
+  const port = await listenOnLoopback(http, options.port ?? 0);
   let tls: TlsListener | undefined;
   try {
     if (options.tls) tls = await startTlsListener(options.tls, rpc.handleUpgrade);

@@ -89,13 +89,15 @@ interface TxView {
   stopped: boolean;
 }
 
-type Frame =
+/** An OCPP-J frame as the monitor reads it: a payload that is not an object reads as {}. */
+export type MonitorFrame =
   | { kind: "call"; id: string; action: string; payload: Record<string, unknown> }
   | { kind: "result"; id: string; payload: Record<string, unknown> }
   | { kind: "error"; id: string }
   | { kind: "bad"; why: string };
 
-function parse(text: string): Frame {
+/** Reads a frame without judging it (the chaos CSMS reads the charger's frames with it too). */
+export function readFrame(text: string): MonitorFrame {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -289,7 +291,7 @@ export class ProtocolMonitor {
     if (direction === "cp-to-csms" && this.#closeRequested) {
       this.#report("frame-after-close", "frame after the CSMS asked to close", text);
     }
-    const frame = parse(text);
+    const frame = readFrame(text);
     if (frame.kind === "bad") {
       this.#report("bad-frame", frame.why, text);
       return;

@@ -3,7 +3,8 @@
 // plain ws listener's. TLS 1.2 at least (Moddable's TLS client speaks 1.2 only).
 import type { IncomingMessage } from "node:http";
 import { createServer, type Server } from "node:https";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
+import { answerNotWebSocket, closeNow, listenOnLoopback } from "./listen.ts";
 
 export interface TlsListenerOptions {
   /** The server's private key, PEM. */
@@ -23,26 +24,9 @@ type UpgradeHandler = (request: IncomingMessage, socket: Socket, head: Buffer) =
 
 /** Listens for wss on 127.0.0.1; a client whose handshake fails is dropped quietly (a charger without the CA). */
 export async function startTlsListener(options: TlsListenerOptions, onUpgrade: UpgradeHandler): Promise<TlsListener> {
-  const server: Server = createServer({ key: options.keyPem, cert: options.certPem, minVersion: "TLSv1.2" }, (_req, res) => {
-    res.writeHead(404, { "content-type": "text/plain" });
-    res.end("OCPP 1.6J endpoint: connect with a WebSocket to <path>/<identity>\n");
-  });
+  const server: Server = createServer({ key: options.keyPem, cert: options.certPem, minVersion: "TLSv1.2" }, answerNotWebSocket);
   server.on("upgrade", onUpgrade);
   server.on("tlsClientError", () => undefined);
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const port = await listenOnLoopback(server, options.port ?? 0);
+  return { port, close: () => closeNow(server) };
 }

@@ -3,6 +3,7 @@
  * must get (tools/fuzz/frames.ts): every expected answer exactly once, with
  * the right kind and code, and nothing else.
  */
+import { CALL_ERROR_CODES } from "ocpp/rpc/frame";
 import type { ErrorCode, FuzzFrame } from "./frames.ts";
 
 interface Outstanding {
@@ -18,18 +19,7 @@ export interface WrongAnswer {
   frame: string;
 }
 
-const ERROR_CODES = new Set<string>([
-  "NotImplemented",
-  "NotSupported",
-  "InternalError",
-  "ProtocolError",
-  "SecurityError",
-  "FormationViolation",
-  "PropertyConstraintViolation",
-  "OccurenceConstraintViolation",
-  "TypeConstraintViolation",
-  "GenericError",
-]);
+const ERROR_CODES: ReadonlySet<string> = new Set(CALL_ERROR_CODES);
 
 function isPlainObject(value: unknown): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value);

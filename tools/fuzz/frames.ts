@@ -9,20 +9,12 @@
  * used only to check that an unmutated payload really is valid.
  */
 import { OCPP16_VALIDATORS } from "ocpp/generated/ocpp16";
+import type { CallErrorCode } from "ocpp/rpc/frame";
 import { loadOfficialSchemas, type JsonSchema } from "../schema/generate.ts";
+import { mulberry32 } from "../safety/prng.ts";
 
 /** The CALLERROR codes of OCPP-J 1.6 §4.2.3. */
-export type ErrorCode =
-  | "NotImplemented"
-  | "NotSupported"
-  | "InternalError"
-  | "ProtocolError"
-  | "SecurityError"
-  | "FormationViolation"
-  | "PropertyConstraintViolation"
-  | "OccurenceConstraintViolation"
-  | "TypeConstraintViolation"
-  | "GenericError";
+export type ErrorCode = CallErrorCode;
 
 /** What one frame must get back. */
 export type Expectation =
@@ -78,11 +70,10 @@ export const CSMS_ACTIONS = [
   "UpdateFirmware",
 ] as const;
 
-/** Actions only the charge point sends: known to it, but not accepted from the CSMS. */
-export const CP_ACTIONS = [
+/** Actions only the charge point sends (OCPP 1.6 and the Security white paper): known to it, but not accepted from the CSMS. */
+export const CP_ACTIONS: readonly string[] = [
   "Authorize",
   "BootNotification",
-  "DataTransferX",
   "DiagnosticsStatusNotification",
   "FirmwareStatusNotification",
   "Heartbeat",
@@ -94,7 +85,7 @@ export const CP_ACTIONS = [
   "StartTransaction",
   "StatusNotification",
   "StopTransaction",
-].filter((a) => a !== "DataTransferX");
+];
 
 /** Names no OCPP 1.6 action has, including Object.prototype members and near-misses of real ones. */
 const UNKNOWN_ACTIONS = [
@@ -225,16 +216,12 @@ const BAD_URIS = ["", "no scheme", "://x", "1http://x", "http ://x", "\u0000:x"]
 
 /** A small deterministic PRNG (mulberry32). */
 export class Rng {
-  #state: number;
+  readonly #next: () => number;
   constructor(seed: number) {
-    this.#state = seed >>> 0;
+    this.#next = mulberry32(seed);
   }
   next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.#next();
   }
   int(n: number): number {
     return Math.floor(this.next() * n);

@@ -9,10 +9,13 @@
 // (nvs.json and <partition>.bin: flash and NVS kept, RAM lost). The network link is a TCP proxy
 // (tcp-proxy.ts) that the bench can cut. A reboot the firmware asks for (Reset, firmware update)
 // ends the process with code 3 and it is started again at once.
+/// <reference path="../../types/moddable/lin-host.d.ts" />
 import { createServer, type Server, type Socket } from "node:net";
 import type { LogSink } from "ports/log";
 import type { ChargerSettings } from "boot/settings";
 import { ConsoleLogSink } from "platform/host/log-console";
+// Types only: the native module's heap figures, which the bench link's `memory` command passes on.
+import type { LinMemory } from "platform/moddable/lin/host";
 import type { DevCsms } from "../csms/dev-csms.ts";
 import { benchCsmsFor, refusingCsms } from "../bench-api/dev-csms-adapter.ts";
 import { BenchTargetUnsupported, type NetworkAction, type PowerAction } from "../bench-api/target.ts";
@@ -42,16 +45,7 @@ export interface LinChargerOptions {
 }
 
 /** What the lin firmware reports of its XS heaps (platform/moddable/lin/host.c); -1: not counted in this build. */
-export interface LinMemoryFigures {
-  slots: number;
-  peakSlots: number;
-  chunkBytes: number;
-  peakChunkBytes: number;
-  heapSlots: number;
-  stackSlots: number;
-  stackPeakSlots: number;
-  collections: number;
-  slotSize: number;
+export interface LinMemoryFigures extends LinMemory {
   /** Slots the bench link itself retained at boot (absent from a production build). */
   benchLinkSlots?: number;
   /** Chunk bytes the bench link itself retained at boot. */

@@ -10,6 +10,7 @@
 # MC_SO=<path>. Incremental: mcconfig's makefile recompiles only what changed. One build at a time
 # per output folder (flock). The SDK comes from tools/moddable/sdk.sh (a MODDABLE you set wins).
 set -euo pipefail
+script=build-lin.sh
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 out="$root/build/moddable"
 flags=(-m -p lin)
@@ -22,13 +23,12 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift ;;
     --esp32-vm) esp32vm=1 ;;
     *=*) config+=("$1") ;;
-    *) echo "build-lin.sh: unknown argument $1" >&2; exit 2 ;;
+    *) echo "$script: unknown argument $1" >&2; exit 2 ;;
   esac
   shift
 done
-sdk_line="$("$root/tools/moddable/sdk.sh" | tail -1)"
-export MODDABLE="${sdk_line#MODDABLE=}"
-export PATH="$MODDABLE/build/bin/lin/release:$root/node_modules/.bin:$PATH"   # xsc, xsl...; tsc 6.0
+# shellcheck source=lin-build.sh
+. "$root/tools/moddable/lin-build.sh"
 manifest="$root/manifest.json"
 if [ "$esp32vm" = 1 ]; then
   [ "$out" = "$root/build/moddable" ] && out="$root/build/moddable-esp32vm"
@@ -41,20 +41,10 @@ if [ "$esp32vm" = 1 ]; then
   ' "$root" "$out"
   manifest="$out/esp32vm/manifest.json"
 fi
-mkdir -p "$out"
-out="$(cd "$out" && pwd)"
-exec 9>"$out/.build.lock"
-flock 9
+lock_out
 cd "$root"
-log="$out/build-$mode.log"
-if ! mcconfig "${flags[@]}" -o "$out" "$manifest" benchLink=true "${config[@]}" >"$log" 2>&1; then
-  grep -v '^# ' "$log" | tail -40 >&2
-  echo "build-lin.sh: mcconfig failed (log: $log)" >&2
-  exit 1
-fi
+run_mcconfig "$out/build-$mode.log" "${flags[@]}" -o "$out" "$manifest" benchLink=true "${config[@]}"
 # mcconfig names the app after the manifest's build NAME ("evse"), whatever the checkout folder is called.
 so="$(ls -t "$out"/bin/lin/"$mode"/evse/mc.so 2>/dev/null | head -1 || true)"
 [ -z "$so" ] && so="$(find "$out/bin/lin" -path "*$mode*" -name mc.so | head -1)"
-if [ -z "$so" ]; then echo "build-lin.sh: no mc.so under $out/bin/lin" >&2; exit 1; fi
-echo "MODDABLE=$MODDABLE"
-echo "MC_SO=$so"
+report_so "$so"

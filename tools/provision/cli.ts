@@ -3,7 +3,7 @@
 // `--help` lists the options. Exit 0 = written, 2 = an input error (nothing written), 1 = a write failed.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseFlags } from "../cli-flags.ts";
 import { checkFleet, checkSettings, nvsCsv, parseFleetCsv, showValue, writeStateDir, type ProvisionedCharger } from "./provision.ts";
 
 const HELP = `provision --settings FILE [--fleet FILE] [--state-dir DIR] [--nvs-csv PATH]
@@ -64,27 +64,12 @@ function describe(charger: ProvisionedCharger): string {
 }
 
 function main(): void {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        settings: { type: "string" },
-        fleet: { type: "string" },
-        "state-dir": { type: "string" },
-        "nvs-csv": { type: "string" },
-        help: { type: "boolean" },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    usage((error as Error).message);
-  }
-  const v = parsed.values;
-  if (v.help) {
-    process.stdout.write(HELP);
-    return;
-  }
+  const v = parseFlags(
+    { settings: { type: "string" }, fleet: { type: "string" }, "state-dir": { type: "string" }, "nvs-csv": { type: "string" } },
+    HELP,
+    usage,
+  );
+  if (!v) return;
   if (v.settings === undefined) usage("--settings FILE is required");
   const shared = readJson(v.settings);
 

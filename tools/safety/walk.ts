@@ -10,7 +10,7 @@
 import { createSimulatedBoardLoop, type SimulatedBoardLoop, type SimulatedChargerOptions } from "../sim/simulated-board-loop.ts";
 import { InterlockMonitor, type InterlockBounds, type InterlockPaths } from "./interlock.ts";
 import { boardForSeed, type WalkBoard } from "./boards.ts";
-import { mulberry32 } from "./prng.ts";
+import { mulberry32, weightedChoice } from "./prng.ts";
 
 export const ACTION_KINDS = [
   "plug",
@@ -197,8 +197,7 @@ const FAULT_EPISODES: Partial<Record<ActionKind, { readonly inject: number; read
 const ACTION_RATE_PER_CONNECTOR = 0.005;
 
 function weightedGenerator(random: () => number, tickMs: number): Generator {
-  let total = 0;
-  for (const kind of ACTION_KINDS) total += WEIGHTS[kind];
+  const drawKind = weightedChoice(ACTION_KINDS, WEIGHTS, "plug");
   /** Repairs scheduled by fault episodes, in step order. */
   const pending: WalkAction[] = [];
   const schedule = (action: WalkAction): void => {
@@ -215,15 +214,7 @@ function weightedGenerator(random: () => number, tickMs: number): Generator {
       const n = charger.loop.connectors.length;
       if (random() >= ACTION_RATE_PER_CONNECTOR * n) return null;
       const i = Math.floor(random() * n);
-      let roll = random() * total;
-      let kind: ActionKind = "plug";
-      for (const k of ACTION_KINDS) {
-        roll -= WEIGHTS[k];
-        if (roll < 0) {
-          kind = k;
-          break;
-        }
-      }
+      const kind = drawKind(random);
       const a = (value: number): WalkAction => ({ step, connector: i, kind, value });
       const episode = FAULT_EPISODES[kind];
       if (episode) {

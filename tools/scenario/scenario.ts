@@ -88,6 +88,7 @@ function checkStep(raw: unknown, index: number): TimedStep {
     return v;
   };
   const isConnector = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= 64;
+  const requiredConnector = (): number => field("connector", isConnector, "a connector number")!;
   const isString = (v: unknown): v is string => typeof v === "string" && v.length > 0;
   const isBool = (v: unknown): v is boolean => typeof v === "boolean";
   const oneOf =
@@ -99,14 +100,10 @@ function checkStep(raw: unknown, index: number): TimedStep {
   switch (kind) {
     case "plug":
     case "unplug":
-      step = { do: kind, connector: field("connector", isConnector, "a connector number")! };
+      step = { do: kind, connector: requiredConnector() };
       break;
     case "ev":
-      step = {
-        do: kind,
-        connector: field("connector", isConnector, "a connector number")!,
-        state: field("state", oneOf(PILOT), `one of ${PILOT.join(", ")}`)!,
-      };
+      step = { do: kind, connector: requiredConnector(), state: field("state", oneOf(PILOT), `one of ${PILOT.join(", ")}`)! };
       break;
     case "card": {
       const connector = field("connector", isConnector, "a connector number", true);
@@ -114,11 +111,7 @@ function checkStep(raw: unknown, index: number): TimedStep {
       break;
     }
     case "waitStatus":
-      step = {
-        do: kind,
-        connector: field("connector", isConnector, "a connector number")!,
-        status: field("status", isString, "an OCPP status")!,
-      };
+      step = { do: kind, connector: requiredConnector(), status: field("status", isString, "an OCPP status")! };
       break;
     case "waitConnection":
       step = { do: kind, state: field("state", oneOf(["online", "connecting", "offline"] as const), "online, connecting or offline")! };
@@ -129,25 +122,17 @@ function checkStep(raw: unknown, index: number): TimedStep {
       const riseWh = field("riseWh", isWh, "a number of Wh (the register rises by it during the step)", true);
       if ((aboveWh === undefined) === (riseWh === undefined))
         throw new ScenarioError(`${where} (waitEnergy): give exactly one of 'aboveWh' and 'riseWh'`);
-      step = {
-        do: kind,
-        connector: field("connector", isConnector, "a connector number")!,
-        ...(aboveWh !== undefined ? { aboveWh } : { riseWh }),
-      };
+      step = { do: kind, connector: requiredConnector(), ...(aboveWh !== undefined ? { aboveWh } : { riseWh }) };
       break;
     }
     case "waitConnector":
-      step = {
-        do: kind,
-        connector: field("connector", isConnector, "a connector number")!,
-        match: field("match", isObject, "an object of connector fields")!,
-      };
+      step = { do: kind, connector: requiredConnector(), match: field("match", isObject, "an object of connector fields")! };
       break;
     case "waitOffered": {
       const isAmperes = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 80;
       const isPercent = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 100;
       const isTolerance = (v: unknown): v is number => typeof v === "number" && v >= 0 && v <= 50;
-      const connector = field("connector", isConnector, "a connector number")!;
+      const connector = requiredConnector();
       const currentA = field("currentA", isAmperes, "a current in A from 0 to 80 (what the pilot PWM offers)", true);
       const dutyPercent = field("dutyPercent", isPercent, "a duty cycle in % from 0 to 100 (measured on the EV side)", true);
       const toleranceA = field("toleranceA", isTolerance, "a tolerance in A from 0 to 50", true);
@@ -177,7 +162,7 @@ function checkStep(raw: unknown, index: number): TimedStep {
     case "fault":
       step = {
         do: kind,
-        connector: field("connector", isConnector, "a connector number")!,
+        connector: requiredConnector(),
         kind: field("kind", oneOf(FAULTS), `one of ${FAULTS.join(", ")}`)!,
         active: field("active", isBool, "true or false", true) ?? true,
       };

@@ -35,6 +35,7 @@ import {
   type PilotState,
   type PowerAction,
 } from "../bench-api/target.ts";
+import { BenchFeed } from "../bench-api/bench-feed.ts";
 import { SwitchableNetwork } from "./network.ts";
 
 export interface SimChargerOptions {
@@ -78,9 +79,7 @@ export class SimulatedCharger implements BenchTarget {
 
   readonly #options: SimChargerOptions;
   readonly #log: LogSink;
-  readonly #frames: BenchFrame[] = [];
-  readonly #frameLimit: number;
-  readonly #listeners = new Set<(event: BenchEvent) => void>();
+  readonly #feed: BenchFeed;
   readonly #evStates: PilotState[] = [];
   readonly #faults: FaultKind[][] = [];
   readonly #memoryFlash = new Map<string, SimFlash>();
@@ -92,7 +91,6 @@ export class SimulatedCharger implements BenchTarget {
   #version = FIRMWARE_VERSION;
   #openedFlash: SimFlash[] = [];
   #pollTimer: NodeJS.Timeout | undefined;
-  #lastStateJson = "";
   #closed = false;
   #rebootPending = false;
 
@@ -100,7 +98,7 @@ export class SimulatedCharger implements BenchTarget {
     this.#options = options;
     this.identity = options.identity;
     this.#log = options.log ?? new ConsoleLogSink(`[${options.identity}] `);
-    this.#frameLimit = options.frameLimit ?? 500;
+    this.#feed = new BenchFeed(options.frameLimit, (error) => this.#log.write("warn", "sim", `bench listener failed: ${error.message}`));
     const { board, sims } = createSimulatedBoard({ connectors: options.connectors ?? 1, tethered: options.tethered ?? false });
     this.board = board;
     this.sims = sims;
@@ -110,7 +108,7 @@ export class SimulatedCharger implements BenchTarget {
       this.#lastOcpp.push({ status: "Unavailable", transactionId: null });
     }
     // One ws factory for the charger's life; the platform built at each boot shares it.
-    this.link = new SwitchableNetwork(new WsWebSocketFactory(), (direction, text) => this.#frame(direction, text));
+    this.link = new SwitchableNetwork(new WsWebSocketFactory(), (direction, text) => this.#feed.frame(direction, text));
     this.csms = options.devCsms ? benchCsmsFor(options.devCsms, options.identity) : refusingCsms();
   }
 
@@ -194,12 +192,11 @@ export class SimulatedCharger implements BenchTarget {
   }
 
   frames(): readonly BenchFrame[] {
-    return this.#frames.slice();
+    return this.#feed.frames();
   }
 
   subscribe(listener: (event: BenchEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#feed.subscribe(listener);
   }
 
   /** The firmware's own GetCompositeSchedule handler, on its smart-charging service and clock. */
@@ -273,7 +270,7 @@ export class SimulatedCharger implements BenchTarget {
     if (this.#firmware) this.#halt();
     if (this.#pollTimer) clearInterval(this.#pollTimer);
     this.#pollTimer = undefined;
-    this.#listeners.clear();
+    this.#feed.close();
   }
 
   #boot(): void {
@@ -379,29 +376,7 @@ export class SimulatedCharger implements BenchTarget {
     return sim;
   }
 
-  #frame(direction: BenchFrame["direction"], text: string): void {
-    const frame: BenchFrame = { at: new Date().toISOString(), direction, text };
-    this.#frames.push(frame);
-    if (this.#frames.length > this.#frameLimit) this.#frames.shift();
-    this.#emit({ type: "frame", frame });
-  }
-
   #checkState(): void {
-    if (this.#listeners.size === 0) return;
-    const state = this.getState();
-    const json = JSON.stringify(state);
-    if (json === this.#lastStateJson) return;
-    this.#lastStateJson = json;
-    this.#emit({ type: "state", state });
-  }
-
-  #emit(event: BenchEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.#log.write("warn", "sim", `bench listener failed: ${(error as Error).message}`);
-      }
-    }
+    this.#feed.stateIfChanged(() => this.getState());
   }
 }

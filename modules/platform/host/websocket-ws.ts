@@ -33,19 +33,27 @@ export class WsWebSocketFactory implements WebSocketFactory {
       events.onError(error.message);
     });
     socket.on("close", (code, reason) => reportClose(code, reason.toString()));
-    return {
-      sendText(text: string): boolean {
-        if (socket.readyState !== WebSocket.OPEN) return false;
-        socket.send(text);
-        return true;
-      },
-      ping(): void {
-        if (socket.readyState === WebSocket.OPEN) socket.ping();
-      },
-      close(code?: number, reason?: string): void {
-        if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-        else socket.close(code ?? 1000, reason);
-      },
-    };
+    return wsConnection(socket);
   }
+}
+
+/**
+ * The port's connection over a `ws` socket (tools/chaos/network.ts too). `canSend`: false drops
+ * a text frame (sendText answers false) as if the socket were not open.
+ */
+export function wsConnection(socket: WebSocket, canSend: () => boolean = () => true): WebSocketConnection {
+  return {
+    sendText(text: string): boolean {
+      if (socket.readyState !== WebSocket.OPEN || !canSend()) return false;
+      socket.send(text);
+      return true;
+    },
+    ping(): void {
+      if (socket.readyState === WebSocket.OPEN) socket.ping();
+    },
+    close(code?: number, reason?: string): void {
+      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
+      else socket.close(code ?? 1000, reason);
+    },
+  };
 }
