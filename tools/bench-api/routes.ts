@@ -2,6 +2,7 @@
 import type { ChargingProfile, ChargingProfilePurpose, CsmsRequest, IdTagInfo } from "../csms/ocpp-types.ts";
 import { FAULT_KINDS, NETWORK_ACTIONS, PILOT_STATES, POWER_ACTIONS, type BenchTarget } from "./target.ts";
 import { BadRequest, type ObjectSpec } from "./validate.ts";
+import { TRIGGERABLE_MESSAGES } from "ocpp/trigger/types";
 import type { FaultKind, NetworkAction, PilotState, PowerAction } from "./target.ts";
 
 export interface PostRoute {
@@ -139,14 +140,7 @@ export const CSMS_ROUTES: Readonly<Record<string, PostRoute>> = {
     body: {
       requestedMessage: {
         kind: "enum",
-        values: [
-          "BootNotification",
-          "DiagnosticsStatusNotification",
-          "FirmwareStatusNotification",
-          "Heartbeat",
-          "MeterValues",
-          "StatusNotification",
-        ],
+        values: TRIGGERABLE_MESSAGES,
       },
       connector: { kind: "connector", optional: true },
     },

@@ -10,19 +10,10 @@
  */
 import type { HandlerContext, RequestValidator } from "ocpp/rpc/engine";
 import { validateTriggerMessageReq, type TriggerMessageConf, type TriggerMessageReq } from "ocpp/generated/ocpp16";
-import type { TriggerTargets, TriggerableMessage } from "./types";
-
-const KNOWN: readonly TriggerableMessage[] = Object.freeze([
-  "BootNotification",
-  "DiagnosticsStatusNotification",
-  "FirmwareStatusNotification",
-  "Heartbeat",
-  "MeterValues",
-  "StatusNotification",
-]);
+import { TRIGGERABLE_MESSAGES, type TriggerTargets, type TriggerableMessage } from "./types";
 
 function isTriggerable(message: string): message is TriggerableMessage {
-  return (KNOWN as readonly string[]).indexOf(message) >= 0;
+  return (TRIGGERABLE_MESSAGES as readonly string[]).indexOf(message) >= 0;
 }
 
 /** TriggerMessage.req as `validateTriggerRequest` lets it through: any requestedMessage string. */

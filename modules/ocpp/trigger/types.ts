@@ -9,6 +9,16 @@ import type { TriggerMessageReq } from "ocpp/generated/ocpp16";
 
 export type TriggerableMessage = TriggerMessageReq["requestedMessage"];
 
+/** Every message TriggerMessage can ask for [SPEC 5.17]; the bench API offers the same list. */
+export const TRIGGERABLE_MESSAGES: readonly TriggerableMessage[] = Object.freeze([
+  "BootNotification",
+  "DiagnosticsStatusNotification",
+  "FirmwareStatusNotification",
+  "Heartbeat",
+  "MeterValues",
+  "StatusNotification",
+]);
+
 export interface TriggerTargets {
   /** Connectors 1..count. */
   readonly connectorCount: number;
