@@ -81,8 +81,8 @@ export class Esp32SerialBus implements SerialBus {
   }
 }
 
-export interface Esp32SpiControllerOptions {
-  readonly io: SpiClass;
+/** An SPI controller's pins, clock and mode, as a board describes them (boards/types SpiBusDescription). */
+export interface SpiControllerPins {
   readonly out: number;
   readonly in: number;
   readonly clock: number;
@@ -90,6 +90,10 @@ export interface Esp32SpiControllerOptions {
   /** SPI mode 0..3 (ADE7953 and ATM90E32: 3). All devices share it. */
   readonly mode: number;
   readonly port?: number;
+}
+
+export interface Esp32SpiControllerOptions extends SpiControllerPins {
+  readonly io: SpiClass;
 }
 
 /** One SPI controller; `device(select)` gives a SpiBus per chip select. */

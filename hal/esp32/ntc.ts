@@ -22,13 +22,8 @@ const KELVIN = 273.15;
 /** Raw readings within this fraction of a rail count as that rail (open / short). */
 const RAIL_FRACTION = 0.005;
 
-export interface Esp32NtcOptions {
-  readonly adc: {
-    readonly io: AnalogClass;
-    /** ADC1 input (GPIO 32..39). */
-    readonly pin: number;
-    readonly resolution?: number;
-  };
+/** The thermistor and its divider, as a board describes them (hal/esp32/boards/types NtcDescription). */
+export interface NtcDivider {
   /** Series (fixed) resistor of the divider (Ω). */
   readonly seriesOhm: number;
   /** NTC resistance at `nominalC` (Ω), e.g. 10 000. */
@@ -43,6 +38,15 @@ export interface Esp32NtcOptions {
   readonly rawAtSupply?: number;
   /** Calibration offset added to the result (°C); default 0. */
   readonly offsetC?: number;
+}
+
+export interface Esp32NtcOptions extends NtcDivider {
+  readonly adc: {
+    readonly io: AnalogClass;
+    /** ADC1 input (GPIO 32..39). */
+    readonly pin: number;
+    readonly resolution?: number;
+  };
   /** Reads averaged per poll; default 4. */
   readonly samples?: number;
   /** Minimum time between two polls (ms); default 100. */

@@ -6,6 +6,8 @@
  */
 import type { LoopTiming, PhaseRotation } from "hal/board-description";
 import type { RcdTrip } from "hal/rcd";
+import type { NtcDivider } from "hal/esp32/ntc";
+import type { SpiControllerPins } from "hal/esp32/buses";
 
 /** A digital pin and its polarity. */
 export interface PinDescription {
@@ -58,23 +60,9 @@ export interface LockDescription {
 }
 
 /** NTC thermistor in a divider on an ADC1 pin (hal/esp32/ntc); calibrate `rawAtSupply` / `offsetC` per board. */
-export interface NtcDescription {
+export interface NtcDescription extends NtcDivider {
   /** ADC1 input (GPIO 32..39). */
   readonly adcPin: number;
-  /** Series resistor of the divider (Ω). */
-  readonly seriesOhm: number;
-  /** NTC resistance at `nominalC` (Ω). */
-  readonly nominalOhm: number;
-  /** Default 25 °C. */
-  readonly nominalC?: number;
-  /** Beta constant (K). */
-  readonly beta: number;
-  /** NTC between the pin and GND (default true). */
-  readonly ntcToGround?: boolean;
-  /** Raw value of the divider supply (default full scale). */
-  readonly rawAtSupply?: number;
-  /** Offset added after conversion (°C). */
-  readonly offsetC?: number;
 }
 
 export interface SerialBusDescription {
@@ -86,14 +74,8 @@ export interface SerialBusDescription {
   readonly baud: number;
 }
 
-export interface SpiBusDescription {
+export interface SpiBusDescription extends SpiControllerPins {
   readonly kind: "spi";
-  readonly out: number;
-  readonly in: number;
-  readonly clock: number;
-  readonly hz: number;
-  readonly mode: number;
-  readonly port?: number;
 }
 
 export interface I2cBusDescription {
