@@ -11,7 +11,7 @@
  */
 import type { I2cBus, SpiBus } from "hal/bus";
 import type { EnergyMeter, MeterSample } from "hal/meter";
-import { ReadingState, describeError, type PolledMeterOptions } from "./reading-state";
+import { PolledReadingState, type PolledMeterOptions } from "./reading-state";
 
 export const ADE7953_REGISTERS = Object.freeze({
   LCYCMODE: 0x004,
@@ -83,7 +83,7 @@ export class Ade7953 implements EnergyMeter {
   #spiFrames: Uint8Array[] = [];
   #i2cData: Uint8Array[] = [];
   #i2cWrites: Uint8Array[] = [];
-  #state: ReadingState;
+  #state: PolledReadingState;
   #vrmsPerVolt: number;
   #irmsPerAmp: number;
   #wattLsbPerWatt: number;
@@ -91,11 +91,7 @@ export class Ade7953 implements EnergyMeter {
   #wattRegister: number;
   #irmsRegister: number;
   #energyRegister: number;
-  #intervalMs: number;
-  #offlineRetryMs: number;
-  #nextMs = 0;
   #initialised = false;
-  #closed = false;
 
   constructor(options: Ade7953Options) {
     if (!options.spi === !options.i2c) throw new TypeError("ade7953: give exactly one of spi or i2c");
@@ -109,9 +105,7 @@ export class Ade7953 implements EnergyMeter {
     this.#wattRegister = b ? R.BWATT : R.AWATT;
     this.#irmsRegister = b ? R.IRMSB : R.IRMSA;
     this.#energyRegister = b ? R.AENERGYB : R.AENERGYA;
-    this.#intervalMs = options.intervalMs ?? 1000;
-    this.#offlineRetryMs = options.offlineRetryMs ?? 5000;
-    this.#state = new ReadingState({ ...options, key: options.key ?? "ade7953" });
+    this.#state = new PolledReadingState(options, "ade7953");
     for (let width = 0; width <= 4; width++) {
       this.#spiFrames.push(this.#frame.subarray(0, 3 + width));
       this.#i2cData.push(this.#data.subarray(0, width));
@@ -120,7 +114,7 @@ export class Ade7953 implements EnergyMeter {
   }
 
   poll(nowMs: number): void {
-    if (this.#closed || nowMs < this.#nextMs) return;
+    if (!this.#state.due(nowMs)) return;
     try {
       if (!this.#initialised) this.#init();
       const work = this.#state.work;
@@ -132,12 +126,10 @@ export class Ade7953 implements EnergyMeter {
       // Energy since the last read (read-with-reset); only import counts.
       const energyLsb = this.#read(this.#energyRegister) | 0;
       if (energyLsb > 0) this.#state.energy.addWh(energyLsb / this.#energyLsbPerWh, nowMs);
-      this.#state.succeed(nowMs);
-      this.#nextMs = nowMs + this.#intervalMs;
+      this.#state.readDone(nowMs);
     } catch (error) {
       this.#initialised = false; // the chip may have been reset: unlock again
-      this.#state.fail("bus", describeError(error));
-      this.#nextMs = nowMs + (this.#state.online ? this.#intervalMs : this.#offlineRetryMs);
+      this.#state.readFailed(nowMs, error);
     }
   }
 
@@ -146,10 +138,7 @@ export class Ade7953 implements EnergyMeter {
   }
 
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#state.energy.persist(this.#nextMs);
-    (this.#spi ?? this.#i2c)?.close();
+    if (this.#state.close()) (this.#spi ?? this.#i2c)?.close();
   }
 
   #init(): void {

@@ -9,7 +9,7 @@
  */
 import type { SpiBus } from "hal/bus";
 import type { EnergyMeter, MeterSample } from "hal/meter";
-import { ReadingState, describeError, type PolledMeterOptions } from "./reading-state";
+import { PolledReadingState, type PolledMeterOptions } from "./reading-state";
 
 export const ATM90E32_REGISTERS = Object.freeze({
   METER_EN: 0x00,
@@ -68,16 +68,12 @@ export class Atm90e32 implements EnergyMeter {
   readonly phases: 1 | 3;
   #spi: SpiBus;
   #frame = new Uint8Array(4);
-  #state: ReadingState;
+  #state: PolledReadingState;
   #mmode0: number;
   #pgaGain: number;
   #voltageGain: readonly number[];
   #currentGain: readonly number[];
-  #intervalMs: number;
-  #offlineRetryMs: number;
-  #nextMs = 0;
   #initialised = false;
-  #closed = false;
 
   constructor(options: Atm90e32Options) {
     this.#spi = options.spi;
@@ -86,13 +82,11 @@ export class Atm90e32 implements EnergyMeter {
     this.#pgaGain = options.pgaGain ?? 0;
     this.#voltageGain = options.voltageGain ?? [7305, 7305, 7305];
     this.#currentGain = options.currentGain ?? [27961, 27961, 27961];
-    this.#intervalMs = options.intervalMs ?? 1000;
-    this.#offlineRetryMs = options.offlineRetryMs ?? 5000;
-    this.#state = new ReadingState({ ...options, key: options.key ?? "atm90e32" });
+    this.#state = new PolledReadingState(options, "atm90e32");
   }
 
   poll(nowMs: number): void {
-    if (this.#closed || nowMs < this.#nextMs) return;
+    if (!this.#state.due(nowMs)) return;
     try {
       if (!this.#initialised) this.#init();
       // MeterEn reads back 1 on a live, configured chip (0 after a reset, 0xFFFF when absent).
@@ -118,11 +112,9 @@ export class Atm90e32 implements EnergyMeter {
       work.frequencyHz = this.#read(R.FREQ) * V.HZ_PER_LSB;
       const energyLsb = this.#read(R.AP_ENERGY_T);
       if (energyLsb > 0) this.#state.energy.addWh(energyLsb * V.WH_PER_ENERGY_LSB, nowMs);
-      this.#state.succeed(nowMs);
-      this.#nextMs = nowMs + this.#intervalMs;
+      this.#state.readDone(nowMs);
     } catch (error) {
-      this.#state.fail("bus", describeError(error));
-      this.#nextMs = nowMs + (this.#state.online ? this.#intervalMs : this.#offlineRetryMs);
+      this.#state.readFailed(nowMs, error);
     }
   }
 
@@ -131,10 +123,7 @@ export class Atm90e32 implements EnergyMeter {
   }
 
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#state.energy.persist(this.#nextMs);
-    this.#spi.close();
+    if (this.#state.close()) this.#spi.close();
   }
 
   #init(): void {

@@ -99,6 +99,49 @@ export class ReadingState {
   }
 }
 
+/**
+ * A ReadingState with the read schedule of a polled chip driver (ADE7953, ATM90E32): a read every
+ * `intervalMs`, every `offlineRetryMs` while offline, none after close.
+ */
+export class PolledReadingState extends ReadingState {
+  readonly #intervalMs: number;
+  readonly #offlineRetryMs: number;
+  #nextMs = 0;
+  #closed = false;
+
+  /** `chip`: the NVS key prefix when the options give none. */
+  constructor(options: PolledMeterOptions, chip: string) {
+    super({ ...options, key: options.key ?? chip });
+    this.#intervalMs = options.intervalMs ?? 1000;
+    this.#offlineRetryMs = options.offlineRetryMs ?? 5000;
+  }
+
+  /** True when a read is due at `nowMs`. */
+  due(nowMs: number): boolean {
+    return !this.#closed && nowMs >= this.#nextMs;
+  }
+
+  /** The read filled `work`: publishes it; the next read is one interval on. */
+  readDone(nowMs: number): void {
+    this.succeed(nowMs);
+    this.#nextMs = nowMs + this.#intervalMs;
+  }
+
+  /** The bus threw during a read: counted against the retries; the next read waits longer once offline. */
+  readFailed(nowMs: number, error: unknown): void {
+    this.fail("bus", describeError(error));
+    this.#nextMs = nowMs + (this.online ? this.#intervalMs : this.#offlineRetryMs);
+  }
+
+  /** Persists the energy register, once; false when already closed (the driver closes its bus on true). */
+  close(): boolean {
+    if (this.#closed) return false;
+    this.#closed = true;
+    this.energy.persist(this.#nextMs);
+    return true;
+  }
+}
+
 /** Error detail text of something thrown by a bus. */
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
