@@ -27,7 +27,7 @@ import {
   writeU16,
   writeU32,
 } from "./sector-format";
-import { sectorBuffer } from "./shared-buffers";
+import { sectorBuffer, sectorHeaderBuffer } from "./shared-buffers";
 import { TextPacker } from "./text-packer";
 
 const RETIRED = new Uint8Array(4);
@@ -50,8 +50,6 @@ export class SectorRing {
   /** Sector image for recovery, and the record being built (shared by every ring: shared-buffers.ts). */
   readonly scratch: Uint8Array;
   readonly #magic: number;
-  /** Not the scratch buffer: a record may be waiting there while its sector is opened. */
-  readonly #sectorHeader = new Uint8Array(SECTOR_HEADER_BYTES);
 
   // Per sector: header valid, generation, erase count, end of the scanned or written area.
   readonly valid: number[];
@@ -155,8 +153,9 @@ export class SectorRing {
     if (this.valid[next]) this.flash.write(next * this.sectorSize + SectorField.magic, RETIRED);
     this.valid[next] = 0;
     this.flash.erase(next);
-    buildSectorHeader(this.#sectorHeader, this.#magic, generation, erases, this.nextSeq, floor);
-    this.flash.write(next * this.sectorSize, this.#sectorHeader);
+    const header = sectorHeaderBuffer(SECTOR_HEADER_BYTES);
+    buildSectorHeader(header, this.#magic, generation, erases, this.nextSeq, floor);
+    this.flash.write(next * this.sectorSize, header);
     this.valid[next] = 1;
     this.generation[next] = generation;
     this.erases[next] = erases;

@@ -10,6 +10,7 @@
  */
 let sector: Uint8Array | undefined;
 let plain: Uint8Array | undefined;
+let sectorHeader: Uint8Array | undefined;
 
 /** A buffer of at least `bytes` for one sector's image or one record being packed. */
 export function sectorBuffer(bytes: number): Uint8Array {
@@ -21,4 +22,13 @@ export function sectorBuffer(bytes: number): Uint8Array {
 export function plainTextBuffer(bytes: number): Uint8Array {
   if (!plain || plain.length < bytes) plain = new Uint8Array(bytes);
   return plain;
+}
+
+/**
+ * A buffer of `bytes` for a sector header being written: not the sector buffer, which may hold the
+ * record waiting for the sector being opened.
+ */
+export function sectorHeaderBuffer(bytes: number): Uint8Array {
+  if (!sectorHeader || sectorHeader.length !== bytes) sectorHeader = new Uint8Array(bytes);
+  return sectorHeader;
 }
