@@ -247,9 +247,10 @@ export class FlashQueue {
     const count = (image: Uint8Array, at: number): void => {
       if (image[at + RecordField.commit] !== 0xff && image[at + RecordField.pop] === 0xff) waiting++;
     };
+    const image = ring.sectorImage();
     for (let s = 0; s < ring.sectorCount; s++) {
       waiting = 0;
-      ring.recoverSector(s, count);
+      ring.recoverSector(s, image, count);
       this.#waiting[s] = waiting;
       this.#size += waiting;
     }

@@ -109,9 +109,9 @@ export class FlashRing {
   #recover(): void {
     const ring = this.#ring;
     let floor = 0;
+    const image = ring.sectorImage();
     for (let s = 0; s < ring.sectorCount; s++) {
-      const image = ring.recoverSector(s);
-      if (!image) continue;
+      if (!ring.recoverSector(s, image)) continue;
       const sectorFloor = readU32(image, SectorField.floorGeneration);
       if (sectorFloor > floor) floor = sectorFloor;
     }

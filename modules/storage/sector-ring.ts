@@ -89,12 +89,12 @@ export class SectorRing {
 
   /** Stored bytes the partition can hold (record headers and stored payloads). */
   get capacityBytes(): number {
-    return this.sectorCount * this.payloadBytes;
+    return this.sectorCount * (this.sectorSize - SECTOR_HEADER_BYTES);
   }
 
   /** Largest payload in stored bytes (after compression) one record may take. */
   get maxRecordBytes(): number {
-    return Math.min(MAX_FIELD_LENGTH, this.payloadBytes - RECORD_HEADER_BYTES);
+    return Math.min(MAX_FIELD_LENGTH, this.sectorSize - SECTOR_HEADER_BYTES - RECORD_HEADER_BYTES);
   }
 
   /** The sector the ring opens next. */
@@ -185,18 +185,22 @@ export class SectorRing {
     return offset;
   }
 
+  /** A view of the scratch buffer one sector long, for `recoverSector` (one per recovery, not per sector). */
+  sectorImage(): Uint8Array {
+    return this.scratch.subarray(0, this.sectorSize);
+  }
+
   /**
-   * Reads sector `s` into the scratch buffer and takes its header and records into the ring's
-   * state (one read per sector); returns the sector's image, or undefined when its header is not
-   * valid. Records are scanned up to the first that is torn or blank; `visit` sees each whole one.
+   * Reads sector `s` into `image` (from `sectorImage`) and takes its header and records into the
+   * ring's state (one read per sector); false when its header is not valid. Records are scanned
+   * up to the first that is torn or blank; `visit` sees each whole one.
    */
-  recoverSector(s: number, visit?: (image: Uint8Array, at: number) => void): Uint8Array | undefined {
+  recoverSector(s: number, image: Uint8Array, visit?: (image: Uint8Array, at: number) => void): boolean {
     const size = this.sectorSize;
-    const image = this.scratch.subarray(0, size);
     this.flash.read(s * size, image);
     if (!isSectorHeaderValid(image, this.#magic)) {
       this.valid[s] = 0;
-      return undefined;
+      return false;
     }
     this.valid[s] = 1;
     const generation = readU32(image, SectorField.generation);
@@ -218,7 +222,7 @@ export class SectorRing {
       // Anything but erased space after the last good record (a torn write): append in a new sector.
       this.tailSealed = !isBlank(image, this.end[s], size);
     }
-    return image;
+    return true;
   }
 
   /**
