@@ -92,6 +92,8 @@ export class LzCodec {
     w.set(plain.subarray(0, plainLength), base);
     head.set(DICT_HEAD);
     const end = base + plainLength;
+    // One past the last position a match can start from.
+    const lastStart = end - MIN_MATCH + 1;
     const outEnd = at + maxOut;
     into[at] = plainLength & 0xff;
     into[at + 1] = plainLength >>> 8;
@@ -127,6 +129,7 @@ export class LzCodec {
           candidate = q < base ? DICT_PREV[q] : prev[q - base];
         }
       }
+      let next = p + 1;
       if (bestLength >= MIN_MATCH) {
         const code = bestLength - MIN_MATCH;
         if (out + (code < 15 ? 2 : 3) > outEnd) return -1;
@@ -135,24 +138,23 @@ export class LzCodec {
         into[out++] = ((d >>> 8) << 4) | (code < 15 ? code : 15);
         if (code >= 15) into[out++] = bestLength - 18;
         into[flagAt] |= 1 << bit;
-        const stop = p + bestLength;
-        for (; p < stop; p++) this.#insert(p, end);
+        next = p + bestLength;
       } else {
         if (out >= outEnd) return -1;
         into[out++] = w[p];
-        this.#insert(p, end);
-        p++;
       }
+      // Every position taken enters the hash chains, but for the last few, too near the end to
+      // start a match. Inline, not a method: this runs once per byte of every journaled record.
+      const chained = next < lastStart ? next : lastStart;
+      for (; p < chained; p++) {
+        const h = hashAt(w, p);
+        prev[p - base] = head[h];
+        head[h] = p + 1;
+      }
+      p = next;
       bit++;
     }
     return out - at;
-  }
-
-  #insert(p: number, end: number): void {
-    if (p + MIN_MATCH > end) return;
-    const h = hashAt(this.#window, p);
-    this.#prev[p - DICT.length] = this.#head[h];
-    this.#head[h] = p + 1;
   }
 
   /** Plain length of a stored form. */
