@@ -55,8 +55,7 @@ export async function managedCharger(csms: TestCsms, options: ManagedOptions = {
   });
   attachTriggerActions(
     charger.cp.engine,
-    chargePointTriggerTargets({
-      chargePoint: charger.cp,
+    chargePointTriggerTargets(charger.cp, {
       connectors: charger.hardware.connectors,
       boot: { chargePointVendor: "OpenEVSE", chargePointModel: "TestModel", firmwareVersion: "0.1.0" },
       firmware: result.fm.firmware,

@@ -5,8 +5,8 @@
  *
  * StatusNotification goes through StatusService.send (current status, error
  * code and info). A triggered boot (only before Accepted) goes through
- * `bootNow` (RegistrationService.bootNow, so the answer is handled) when
- * given, else straight through the engine.
+ * RegistrationService.bootNow, so the answer is handled, when
+ * `bootThroughRegistration`; else straight through the engine.
  */
 import type { BootNotificationReq } from "ocpp/generated/ocpp16";
 import type { ChargePoint } from "ocpp/charge-point";
@@ -17,13 +17,14 @@ import { TRIGGERED_HEARTBEAT_CALL, sendHeartbeat } from "ocpp/core/Heartbeat";
 import { TRIGGERED_METER_VALUES_CALL, buildMeterValuesRequest, sendMeterValues } from "ocpp/core/MeterValues";
 import type { TriggerTargets } from "./types";
 
-export interface ChargePointTargetsOptions {
-  chargePoint: Pick<ChargePoint, "engine" | "registration" | "status" | "config" | "time" | "transactions" | "log">;
+/** What the targets read and send through on the charge point. */
+export type TriggerChargePoint = Pick<ChargePoint, "engine" | "registration" | "status" | "config" | "time" | "transactions" | "log">;
+
+/** The connectors, this boot's BootNotification request and Firmware Management's services when built in. */
+export interface TriggerDeps {
   connectors: readonly ChargePointConnector[];
   /** The BootNotification request of this boot. */
   boot: BootNotificationReq;
-  /** Sends BootNotification through the registration service (preferred when it exists). */
-  bootNow?: () => void;
   /** From Firmware Management, when built in. */
   firmware?: { sendTriggeredStatus(): void };
   diagnostics?: { sendTriggeredStatus(): void };
@@ -32,13 +33,17 @@ export interface ChargePointTargetsOptions {
 /** The methods live on the prototype (flash on the board), not as closures made at boot. */
 class ChargePointTriggerTargets implements TriggerTargets {
   readonly connectorCount: number;
-  readonly #options: ChargePointTargetsOptions;
+  readonly #chargePoint: TriggerChargePoint;
+  readonly #options: TriggerDeps;
+  readonly #bootThroughRegistration: boolean;
   readonly #sample: ConnectorMeterSample = newMeterSample();
   sendDiagnosticsStatus?: () => void;
   sendFirmwareStatus?: () => void;
 
-  constructor(options: ChargePointTargetsOptions) {
+  constructor(chargePoint: TriggerChargePoint, options: TriggerDeps, bootThroughRegistration: boolean) {
+    this.#chargePoint = chargePoint;
     this.#options = options;
+    this.#bootThroughRegistration = bootThroughRegistration;
     this.connectorCount = options.connectors.length;
     const firmware = options.firmware;
     const diagnostics = options.diagnostics;
@@ -47,30 +52,30 @@ class ChargePointTriggerTargets implements TriggerTargets {
   }
 
   canSendBootNotification(): boolean {
-    return this.#options.chargePoint.registration.status !== "Accepted";
+    return this.#chargePoint.registration.status !== "Accepted";
   }
 
   sendBootNotification(): void {
-    const options = this.#options;
-    if (options.bootNow) options.bootNow();
+    const cp = this.#chargePoint;
+    if (this.#bootThroughRegistration) cp.registration.bootNow();
     else
-      sendBootNotification(options.chargePoint.engine, options.boot, TRIGGERED_BOOT_CALL).catch((error: Error) =>
+      sendBootNotification(cp.engine, this.#options.boot, TRIGGERED_BOOT_CALL).catch((error: Error) =>
         this.#failed("BootNotification", error),
       );
   }
 
   sendHeartbeat(): void {
-    const cp = this.#options.chargePoint;
+    const cp = this.#chargePoint;
     void sendHeartbeat(cp.engine, cp.time.clock, TRIGGERED_HEARTBEAT_CALL, (error) => this.#failed("Heartbeat", error)); // never rejects
   }
 
   sendStatusNotification(connectorId: number): void {
-    const cp = this.#options.chargePoint;
+    const cp = this.#chargePoint;
     if (!cp.status.send(connectorId)) cp.log.warn(`triggered StatusNotification ${connectorId} not sent (offline)`);
   }
 
   sendMeterValues(connectorId: number): boolean {
-    const cp = this.#options.chargePoint;
+    const cp = this.#chargePoint;
     const connector = this.#options.connectors[connectorId - 1];
     if (connector === undefined) return false;
     const sample = this.#sample;
@@ -85,10 +90,15 @@ class ChargePointTriggerTargets implements TriggerTargets {
   }
 
   #failed(what: string, error: Error): void {
-    this.#options.chargePoint.log.warn(`triggered ${what} failed: ${error.message}`);
+    this.#chargePoint.log.warn(`triggered ${what} failed: ${error.message}`);
   }
 }
 
-export function chargePointTriggerTargets(options: ChargePointTargetsOptions): TriggerTargets {
-  return new ChargePointTriggerTargets(options);
+/** `bootThroughRegistration`: a triggered BootNotification goes through the charge point's registration service. */
+export function chargePointTriggerTargets(
+  chargePoint: TriggerChargePoint,
+  deps: TriggerDeps,
+  bootThroughRegistration = false,
+): TriggerTargets {
+  return new ChargePointTriggerTargets(chargePoint, deps, bootThroughRegistration);
 }
