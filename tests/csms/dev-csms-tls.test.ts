@@ -8,7 +8,7 @@ import type { RPC_ClientOptions } from "ocpp-rpc/lib/client";
 import { startDevCsms, type DevCsms } from "../../tools/csms/dev-csms.ts";
 import { hasOpenssl, makeServerPki, type ServerPki } from "../../tools/pki/throwaway-pki.ts";
 
-const BOOT = { chargePointVendor: "OpenEVSE", chargePointModel: "Bench-2", firmwareVersion: "0.1.0" };
+const BOOT = { chargePointVendor: "Wattlight", chargePointModel: "Bench-2", firmwareVersion: "0.1.0" };
 
 describe("development CSMS: the wss listener", function () {
   let pki: ServerPki;

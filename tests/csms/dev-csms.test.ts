@@ -4,7 +4,7 @@ import type { RPC_ClientOptions } from "ocpp-rpc/lib/client";
 import { startDevCsms, formatFrames, type DevCsms, type DevCsmsOptions } from "../../tools/csms/dev-csms.ts";
 import { CSMS_ACTIONS } from "../../tools/csms/ocpp-types.ts";
 
-const BOOT = { chargePointVendor: "OpenEVSE", chargePointModel: "Bench-2", firmwareVersion: "0.1.0" };
+const BOOT = { chargePointVendor: "Wattlight", chargePointModel: "Bench-2", firmwareVersion: "0.1.0" };
 
 describe("development CSMS", () => {
   let csms: DevCsms;
@@ -226,7 +226,7 @@ describe("development CSMS", () => {
   it("answers a frame that breaks the OCPP 1.6 schema with a CALLERROR", async () => {
     await start();
     const lax = await connected("CP1", { strictMode: false });
-    await assert.rejects(lax.call("BootNotification", { chargePointVendor: "OpenEVSE" }), (error: Error) => {
+    await assert.rejects(lax.call("BootNotification", { chargePointVendor: "Wattlight" }), (error: Error) => {
       const code = (error as Error & { rpcErrorCode?: string }).rpcErrorCode ?? "";
       assert.match(code, /Violation/, `CALLERROR code ${code}`);
       return true;
@@ -296,7 +296,7 @@ describe("development CSMS", () => {
     const cp = await connected("CP1");
     const booted = csms.waitFor((c) => c.charger("CP1")?.boot?.chargePointVendor);
     await cp.call("BootNotification", BOOT);
-    assert.equal(await booted, "OpenEVSE");
+    assert.equal(await booted, "Wattlight");
     for (let i = 0; i < 3; i++) await cp.call("Heartbeat", {});
     const frames = csms.frames("CP1");
     assert.equal(frames.length, 4, "log bounded to logLimit");

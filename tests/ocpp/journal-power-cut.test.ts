@@ -173,7 +173,7 @@ class Board {
         installationInitialPassword: "",
         caCertificates: [],
       },
-      boot: { chargePointVendor: "OpenEVSE", chargePointModel: "T" },
+      boot: { chargePointVendor: "Wattlight", chargePointModel: "T" },
     });
   }
 

@@ -79,7 +79,7 @@ describe("wss:// (security profile 2) against a TLS server on 127.0.0.1", functi
       "profile 2 reported",
     );
     const boot = await server.csms.waitForCall("BootNotification");
-    assert.equal(boot.params.chargePointVendor, "OpenEVSE");
+    assert.equal(boot.params.chargePointVendor, "Wattlight");
   });
 
   it("refuses the server without its CA and keeps retrying with back-off", async function () {

@@ -354,7 +354,7 @@ export class TestCharger {
         caCertificates: [],
         ...options.settings,
       },
-      boot: { chargePointVendor: "OpenEVSE", chargePointModel: "TestModel", firmwareVersion: "0.1.0" },
+      boot: { chargePointVendor: "Wattlight", chargePointModel: "TestModel", firmwareVersion: "0.1.0" },
       frameLog: options.frameLog,
       logLevel: options.logLevel ?? "debug",
     });

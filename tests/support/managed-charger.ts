@@ -57,7 +57,7 @@ export async function managedCharger(csms: TestCsms, options: ManagedOptions = {
     charger.cp.engine,
     chargePointTriggerTargets(charger.cp, {
       connectors: charger.hardware.connectors,
-      boot: { chargePointVendor: "OpenEVSE", chargePointModel: "TestModel", firmwareVersion: "0.1.0" },
+      boot: { chargePointVendor: "Wattlight", chargePointModel: "TestModel", firmwareVersion: "0.1.0" },
       firmware: result.fm.firmware,
       diagnostics: result.fm.diagnostics,
     }),

@@ -100,7 +100,7 @@ platform.expose("start", (url: unknown) => {
       installationInitialPassword: "",
       caCertificates: [],
     },
-    boot: { chargePointVendor: "OpenEVSE", chargePointModel: "XS", firmwareVersion: "0.1.0" },
+    boot: { chargePointVendor: "Wattlight", chargePointModel: "XS", firmwareVersion: "0.1.0" },
   });
   chargePoint.start();
   return true;
