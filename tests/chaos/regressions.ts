@@ -21,9 +21,9 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
     seed: 1,
     connectors: 1,
     rule: "timestamp-before-2020",
-    finding:
-      "a security event of an earlier boot resent dated 1970 after the clock was set (known defect, marked expected by the chaos CSMS: only 1970 stamps after a reboot)",
-    fixedBy: "tests/security/octt-security.test.ts (known defect)",
+    finding: "a security event of an earlier boot resent dated 1970 after the clock was set",
+    fixedBy:
+      "SecurityEventService keeps each boot's clock correction in NVS for events not yet confirmed (tests/security/octt-security.test.ts)",
     actions: [
       { kind: "powerCut", charger: 0, connector: 1, a: 5, b: 5, gapMs: 520034 },
       { kind: "card", charger: 0, connector: 1, a: 1, b: 0, gapMs: 1781 },
@@ -192,8 +192,8 @@ export const CHAOS_REGRESSIONS: readonly ChaosRegression[] = [
     seed: 67,
     connectors: 1,
     rule: "timestamp-before-2020",
-    finding: "a ResetOrReboot security event of an earlier boot resent with its unsynced 1970 clock (known defect, as seed 1)",
-    fixedBy: "tests/security/octt-security.test.ts (known defect)",
+    finding: "a ResetOrReboot security event of an earlier boot resent with its unsynced 1970 clock",
+    fixedBy: "as seed 1: the boot's clock correction kept in NVS (tests/security/octt-security.test.ts)",
     actions: [
       { kind: "idle", charger: 0, connector: 1, a: 0, b: 0, gapMs: 348713 },
       { kind: "evReady", charger: 0, connector: 1, a: 1, b: 0, gapMs: 2257 },

@@ -46,8 +46,13 @@ export class SecurityHarness extends ProfileHarness {
     await super.close();
   }
 
-  /** Boots with http and seclog; waits for Accepted and the boot statuses. */
-  async boot(storage: Storage = securityStorage(), defaults: Record<string, unknown> = {}, withHttp = true): Promise<Rig> {
+  /** Boots with http and seclog; waits for Accepted and the boot statuses (unless `waitAccepted` is false). */
+  async boot(
+    storage: Storage = securityStorage(),
+    defaults: Record<string, unknown> = {},
+    withHttp = true,
+    waitAccepted = true,
+  ): Promise<Rig> {
     const sim = createSimulatedBoard({ connectors: 1 });
     const time = new VirtualTime(0);
     const log = new MemoryLog(BOOTED_LOG_MAX_LINES);
@@ -63,6 +68,7 @@ export class SecurityHarness extends ProfileHarness {
     const rig: Rig = { bench, fw, sim, storage };
     this.#mine.push(rig);
     this.#current = rig;
+    if (!waitAccepted) return rig;
     const statuses = this.csms.calls("StatusNotification").length;
     await runUntil(
       bench,

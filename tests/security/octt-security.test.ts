@@ -45,9 +45,6 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
     it("events the CSMS never confirmed, and ResetOrReboot (logged before a Reset), are sent at the next boot, and only once", async () => {
       let answer = false;
       h.csms.handlers.set("SecurityEventNotification", () => (answer ? {} : new Promise(() => undefined)));
-      // Known defect (issue 10 report): an event logged before the clock was set and resent at a later
-      // boot carries 1970-01-01 (the log keeps no real time for it), also when it was sent with one before.
-      h.csms.expectViolation("timestamp-before-2020", 3);
       const storage = securityStorage();
       const first = await h.boot(storage);
       assert.equal((await h.call(first, "Reset", { type: "Hard" })).status, "Accepted");
@@ -63,6 +60,14 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
       await runUntil(second.bench, "events of the first boot", () => h.eventTypes().slice(before).length >= 3);
       const resent = h.eventTypes().slice(before);
       assert.deepEqual(resent.slice().sort(), ["ResetOrReboot", "StartupOfTheDevice", "StartupOfTheDevice"]);
+      // The first boot's StartupOfTheDevice was logged before its clock was set: sent again at this
+      // boot, it carries the time the first boot sent it with (kept in NVS), not 1970.
+      const events = h.calls("SecurityEventNotification");
+      const firstSent = events.slice(0, before).find((c) => c.params.type === "StartupOfTheDevice");
+      const firstResent = events.slice(before).find((c) => c.params.type === "StartupOfTheDevice");
+      assert.ok(firstSent && firstResent);
+      assert.equal(Date.parse(String(firstResent.params.timestamp)), Date.parse(String(firstSent.params.timestamp)));
+      for (const event of events.slice(before)) assert.ok(Date.parse(String(event.params.timestamp)) >= T0_MS - 60_000, "a real time");
       await advance(second, 2_000);
       h.powerCut(second);
 
@@ -71,6 +76,28 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
       await runUntil(third.bench, "StartupOfTheDevice of the third boot", () => h.eventTypes().length > after);
       await advance(third, 2_000);
       assert.deepEqual(h.eventTypes().slice(after), ["StartupOfTheDevice"], "delivered events are not sent again");
+    });
+
+    it("an event of a boot that never had the time goes out at the next boot with the time of sending, and says so", async () => {
+      const accept = h.csms.handlers.get("BootNotification")!;
+      h.csms.handlers.set("BootNotification", () => new Promise(() => undefined)); // never answered: no clock
+      const storage = securityStorage();
+      const first = await h.boot(storage, {}, true, false);
+      await advance(first, 5_000);
+      assert.match(first.fw.security.events.exportText(), /^1970-\S+\? StartupOfTheDevice/m);
+      h.powerCut(first);
+      h.csms.handlers.set("BootNotification", accept);
+      const before = h.calls("SecurityEventNotification").length;
+      const second = await h.boot(storage);
+      await runUntil(second.bench, "both boots' StartupOfTheDevice", () => h.eventTypes().slice(before).length >= 2);
+      const events = h.calls("SecurityEventNotification").slice(before);
+      const unknown = events.filter((c) => String(c.params.techInfo ?? "").includes("logged before the clock was set"));
+      assert.equal(unknown.length, 1, "the first boot's event, and only it, is marked");
+      assert.equal(unknown[0].params.type, "StartupOfTheDevice");
+      for (const event of events) {
+        const sentAt = Date.parse(String(event.params.timestamp));
+        assert.ok(sentAt >= T0_MS - 60_000 && sentAt <= T0_MS + 60_000, `timestamp ${String(event.params.timestamp)} near the CSMS time`);
+      }
     });
   });
 
@@ -116,8 +143,6 @@ describe("OCPP 1.6 Security white paper on the booted firmware", function () {
 
     it("installed roots survive a reboot and feed the connection's CA list", async () => {
       const storage = securityStorage();
-      // Known defect (issue 10 report): StartupOfTheDevice still unanswered at the cut is resent dated 1970.
-      h.csms.expectViolation("timestamp-before-2020");
       const rig = await h.boot(storage);
       const central = certs.root("CSMS Root", 3650, 77);
       assert.equal(

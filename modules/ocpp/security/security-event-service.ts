@@ -12,11 +12,19 @@
  *
  * Log line: `<ISO time>[?] <type>[ <techInfo>]` ("?" marks a clock not set yet).
  * The message itself: ./SecurityEventNotification.ts.
+ *
+ * Times of events logged before the clock was set: within the boot they are
+ * converted once the clock is set (TimeKeeper). For an event that is only
+ * sent at a later boot (a power cut before the CSMS confirmed it), the
+ * correction of its boot is kept in NVS when the clock gets set ("timefix":
+ * the range of sequence numbers and the milliseconds to add to their logged
+ * time). An event of a boot that never had the time is sent with the time
+ * it is sent, and its techInfo says so: never dated 1970 [SPEC 4.2.1].
  */
 import type { KeyValueStore } from "ports/kv";
 import type { Logger } from "ports/log";
 import type { OcppEngine } from "ocpp/rpc/engine";
-import type { EventTime, TimeKeeper } from "ocpp/core/timestamps";
+import { isoOf, type EventTime, type TimeKeeper } from "ocpp/core/timestamps";
 import { buildSecurityEventNotificationRequest, sendSecurityEventNotification } from "./SecurityEventNotification";
 
 /** The white paper's event list; true = critical [SEC §8]. */
@@ -72,7 +80,7 @@ export class MemorySecurityLog implements SecurityLogStore {
 
 export interface SecurityEventServiceOptions {
   engine: Pick<OcppEngine, "call" | "accepted">;
-  time: Pick<TimeKeeper, "now" | "iso" | "clock">;
+  time: Pick<TimeKeeper, "now" | "iso" | "nowIso" | "clock">;
   kv: KeyValueStore;
   log: Logger;
   store: SecurityLogStore;
@@ -80,7 +88,12 @@ export interface SecurityEventServiceOptions {
 
 const NAMESPACE = "secevent";
 const DELIVERED = "delivered";
+/** "<from>:<to>:<ms>;…": events from..to were logged with a clock that was `ms` behind UTC. */
+const TIME_FIXES = "timefix";
+/** Time fixes kept (one per boot that logged events before its clock was set). */
+const MAX_TIME_FIXES = 8;
 const TECH_INFO_MAX = 255;
+const TIME_UNKNOWN_NOTE = " (logged before the clock was set: sent with the time of sending)";
 
 interface Pending {
   seq: number;
@@ -88,6 +101,28 @@ interface Pending {
   time: EventTime | undefined;
   iso: string;
   techInfo: string | undefined;
+  /** Logged at an earlier boot that never had the time: its time is not known. */
+  timeUnknown: boolean;
+}
+
+/** Events `from`..`to` were logged with a clock `addMs` behind UTC. */
+interface TimeFix {
+  from: number;
+  to: number;
+  addMs: number;
+}
+
+function parseTimeFixes(stored: unknown): TimeFix[] {
+  const fixes: TimeFix[] = [];
+  if (typeof stored !== "string") return fixes;
+  for (const part of stored.split(";")) {
+    const fields = part.split(":");
+    const from = Number(fields[0]);
+    const to = Number(fields[1]);
+    const addMs = Number(fields[2]);
+    if (fields.length === 3 && Number.isInteger(from) && Number.isInteger(to) && Number.isFinite(addMs)) fixes.push({ from, to, addMs });
+  }
+  return fixes;
 }
 
 export class SecurityEventService {
@@ -98,6 +133,10 @@ export class SecurityEventService {
   readonly #inFlight: number[] = [];
   #delivered: number;
   #highestDone = 0;
+  /** Events of this boot logged before the clock was set: their sequence numbers, and the clock's UTC − monotonic then. */
+  #unsyncedFrom = 0;
+  #unsyncedTo = -1;
+  #unsyncedOffsetMs = 0;
 
   constructor(options: SecurityEventServiceOptions) {
     this.#o = options;
@@ -120,13 +159,20 @@ export class SecurityEventService {
     const iso = new Date(this.#o.time.clock.utcMs()).toISOString();
     const info = techInfo === undefined ? undefined : techInfo.replace(/[\r\n]+/g, " ").slice(0, TECH_INFO_MAX);
     const seq = this.#o.store.nextSeq;
+    if (!synced) {
+      if (this.#unsyncedTo < this.#unsyncedFrom) {
+        this.#unsyncedFrom = seq;
+        this.#unsyncedOffsetMs = this.#o.time.clock.utcMs() - this.#o.time.clock.monotonicMs();
+      }
+      this.#unsyncedTo = seq;
+    }
     try {
       this.#o.store.append(`${iso}${synced ? "" : "?"} ${type}${info === undefined ? "" : " " + info}`);
     } catch (error) {
       this.#o.log.error(`security log append failed: ${(error as Error).message}`);
     }
     this.#o.log.info(`security event ${type}${info === undefined ? "" : ": " + info}`);
-    if (!nextBoot) this.#queue({ seq, type, time, iso, techInfo: info });
+    if (!nextBoot) this.#queue({ seq, type, time, iso, techInfo: info, timeUnknown: false });
   }
 
   /** The security log as text lines, oldest first (for GetLog). */
@@ -140,6 +186,7 @@ export class SecurityEventService {
 
   /** BootNotification was accepted: send what waited. */
   accepted(): void {
+    this.#keepTimeFix();
     const waiting = this.#waiting.splice(0);
     for (let i = 0; i < waiting.length; i++) this.#send(waiting[i]);
   }
@@ -151,11 +198,15 @@ export class SecurityEventService {
 
   #send(event: Pending): void {
     let timestamp = event.iso;
+    let techInfo = event.techInfo;
     if (event.time !== undefined) {
       const utc = this.#o.time.iso(event.time);
       if (!utc.startsWith("1970")) timestamp = utc;
+    } else if (event.timeUnknown) {
+      timestamp = this.#o.time.nowIso() ?? timestamp;
+      techInfo = ((techInfo ?? "") + TIME_UNKNOWN_NOTE).slice(0, TECH_INFO_MAX);
     }
-    const request = buildSecurityEventNotificationRequest(event.type, timestamp, event.techInfo);
+    const request = buildSecurityEventNotificationRequest(event.type, timestamp, techInfo);
     this.#inFlight.push(event.seq);
     sendSecurityEventNotification(this.#o.engine, request).then(
       () => this.#done(event.seq),
@@ -183,13 +234,59 @@ export class SecurityEventService {
     }
   }
 
+  /**
+   * Once the clock is set: how far behind UTC this boot's events logged before were, kept in NVS
+   * for those still unconfirmed should they be sent at a later boot. Fixes of delivered events go.
+   */
+  #keepTimeFix(): void {
+    const clock = this.#o.time.clock;
+    if (this.#unsyncedTo < this.#unsyncedFrom || !clock.isSynced()) return;
+    const fix: TimeFix = {
+      from: this.#unsyncedFrom,
+      to: this.#unsyncedTo,
+      addMs: clock.utcMs() - clock.monotonicMs() - this.#unsyncedOffsetMs,
+    };
+    this.#unsyncedTo = this.#unsyncedFrom - 1; // kept once: this boot logs real times from now on
+    const fixes = this.#pendingTimeFixes();
+    fixes.push(fix);
+    this.#storeTimeFixes(fixes.slice(-MAX_TIME_FIXES));
+  }
+
+  /** The stored time fixes of events not yet delivered. */
+  #pendingTimeFixes(): TimeFix[] {
+    return parseTimeFixes(this.#o.kv.get(NAMESPACE, TIME_FIXES)).filter((fix) => fix.to > this.#delivered);
+  }
+
+  #storeTimeFixes(fixes: readonly TimeFix[]): void {
+    const text = fixes.map((fix) => `${fix.from}:${fix.to}:${fix.addMs}`).join(";");
+    try {
+      if (text === "") this.#o.kv.delete(NAMESPACE, TIME_FIXES);
+      else this.#o.kv.set(NAMESPACE, TIME_FIXES, text);
+    } catch (error) {
+      this.#o.log.warn(`security event time fix not stored: ${(error as Error).message}`);
+    }
+  }
+
   /** Events of earlier boots the log holds but the CSMS never confirmed. */
   #requeueUndelivered(): void {
+    const fixes = this.#pendingTimeFixes();
+    // Every event they fix was delivered: the stored fixes go.
+    if (fixes.length === 0 && this.#o.kv.get(NAMESPACE, TIME_FIXES) !== undefined) this.#storeTimeFixes(fixes);
     this.#o.store.forEach((seq, entry) => {
       if (seq <= this.#delivered) return;
-      const match = /^(\S+?)\??\s(\S+)(?:\s(.*))?$/.exec(entry);
-      if (!match || !(match[2] in SECURITY_EVENTS)) return;
-      this.#waiting.push({ seq, type: match[2], time: undefined, iso: match[1], techInfo: match[3] });
+      const match = /^(\S+?)(\?)?\s(\S+)(?:\s(.*))?$/.exec(entry);
+      if (!match || !(match[3] in SECURITY_EVENTS)) return;
+      let iso = match[1];
+      let timeUnknown = match[2] === "?";
+      if (timeUnknown) {
+        const fix = fixes.find((f) => seq >= f.from && seq <= f.to);
+        const loggedMs = Date.parse(iso);
+        if (fix && Number.isFinite(loggedMs)) {
+          iso = isoOf(loggedMs + fix.addMs);
+          timeUnknown = false;
+        }
+      }
+      this.#waiting.push({ seq, type: match[3], time: undefined, iso, techInfo: match[4], timeUnknown });
     });
   }
 }
